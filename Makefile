@@ -1,0 +1,71 @@
+# Klyngekart: the commands a developer and CI use. `make run` and `make test` are the two that matter.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run install migrate demo test test-postgres lint e2e vendor messages check-deploy clean bench bench-quick
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled catalogues are build output: always rebuilt from the committed .po files.
+compilemessages: $(STAMP)
+	cd klyngekart && ../$(PY) ../manage.py compilemessages --verbosity 0
+
+run: $(STAMP) compilemessages
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py demo --if-empty
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: $(STAMP)
+	$(PY) manage.py demo
+
+test: $(STAMP) compilemessages
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q
+
+# The same suite against PostgreSQL (DATABASE_URL defaults to the local server, trust auth).
+test-postgres: $(STAMP) compilemessages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klyngekart} \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q
+
+e2e: $(STAMP) compilemessages
+	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	$(BIN)/pytest -q e2e -p no:randomly
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy klyngekart config
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(STAMP)
+	cd klyngekart && ../$(PY) ../manage.py makemessages -l nb -l en --no-obsolete --no-location \
+		--ignore 'static/*' --ignore '*/tests/*'
+	cd klyngekart && ../$(PY) ../manage.py makemessages -d djangojs -l nb -l en --no-obsolete \
+		--no-location --ignore 'static/vendor/*'
+
+check-deploy: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	ALLOWED_HOSTS=klyngekart.example.no $(PY) manage.py check --deploy --fail-level WARNING
+
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*
+
+constraints: $(STAMP)
+	{ sed -n '1,2p' constraints.txt; $(BIN)/pip freeze --exclude-editable; } > constraints.tmp && mv constraints.tmp constraints.txt

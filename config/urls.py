@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from klyngekart.api.api import api
+
+urlpatterns = [
+    path("", include("klyngekart.core.urls")),
+    path("accounts/", include("klyngekart.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("c/<slug:cluster_slug>/", include("klyngekart.home.urls")),
+    path("c/<slug:cluster_slug>/members/", include("klyngekart.members.urls")),
+    path("c/<slug:cluster_slug>/people/", include("klyngekart.accounts.cluster_urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,65 @@
+"""Fixtures shared by every app's tests: two clusters and a person in every role in each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from klyngekart.accounts.tests.factories import ClusterRoleFactory, CompanyRoleFactory, UserFactory
+from klyngekart.core.models import Cluster
+from klyngekart.core.tests.factories import ClusterFactory
+from klyngekart.members.models import Membership
+from klyngekart.members.tests.factories import MembershipFactory
+
+CLUSTER_ROLES = ("manager", "staff", "advisor", "board")
+COMPANY_ROLES = ("contact", "member")
+
+
+@dataclass
+class World:
+    """One cluster with a user in every role, and a member company whose contact and employee
+    have accounts. ``users[role]`` gives the person."""
+
+    cluster: Cluster
+    membership: Membership
+    other_membership: Membership
+    users: dict[str, Any]
+
+
+def build_world(slug: str) -> World:
+    cluster = ClusterFactory(slug=slug, name=f"Klynge {slug}")
+    membership = MembershipFactory(cluster=cluster)
+    other = MembershipFactory(cluster=cluster)
+    users: dict[str, Any] = {}
+    for role in CLUSTER_ROLES:
+        users[role] = ClusterRoleFactory(
+            cluster=cluster, role=role, user=UserFactory(email=f"{role}@{slug}.example.no")
+        ).user
+    for role in COMPANY_ROLES:
+        users[role] = CompanyRoleFactory(
+            company=membership.company, role=role, user=UserFactory(email=f"{role}@{slug}.example.no")
+        ).user
+    return World(cluster=cluster, membership=membership, other_membership=other, users=users)
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world("alfa")
+
+
+@pytest.fixture
+def other_world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world("beta")
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """``login(user)`` logs the test client in and returns it."""
+
+    def _login(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from klyngekart.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from klyngekart.core.models import TimeStampedModel
+from klyngekart.core.tenancy import TenantModel
+from klyngekart.members.validators import validate_org_number
+from klyngekart.taxonomy.nace import lookup_nace
+from klyngekart.taxonomy.regions import REGION_CHOICES
+
+
+class SizeClass(models.TextChoices):
+    """EU SME size classes by head count."""
+
+    MICRO = "micro", _("Micro (under 10)")
+    SMALL = "small", _("Small (10–49)")
+    MEDIUM = "medium", _("Medium (50–249)")
+    LARGE = "large", _("Large (250 or more)")
+
+    @classmethod
+    def for_employees(cls, employees: int | None) -> str:
+        if employees is None:
+            return ""
+        if employees < 10:
+            return cls.MICRO
+        if employees < 50:
+            return cls.SMALL
+        if employees < 250:
+            return cls.MEDIUM
+        return cls.LARGE
+
+
+class Company(TimeStampedModel):
+    """A company, identified by its Norwegian org number or a foreign id and country.
+
+    Not owned by one cluster: a company can be a member of several. What a cluster knows about
+    its membership (status, fee, contacts, notes) lives on ``Membership``."""
+
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_org_number],
+    )
+    foreign_id = models.CharField(_("foreign identifier"), max_length=40, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="NO")
+    name = models.CharField(_("name"), max_length=200)
+    nace_code = models.CharField(_("NACE code"), max_length=10, blank=True)
+    nace_section = models.CharField(_("NACE section"), max_length=1, blank=True, editable=False)
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=2, choices=REGION_CHOICES, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "foreign_id"],
+                condition=~models.Q(foreign_id=""),
+                name="unique_foreign_company_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def identifier(self) -> str:
+        return self.org_number or f"{self.country}-{self.foreign_id}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.country == "NO" and not self.org_number:
+            errors["org_number"] = _("A Norwegian company needs its organisation number.")
+        if self.country != "NO" and not self.org_number and not self.foreign_id:
+            errors["foreign_id"] = _("A foreign company needs an identifier from its own registry.")
+        if self.nace_code:
+            nace = lookup_nace(self.nace_code)
+            if nace is None:
+                errors["nace_code"] = _("Unknown NACE code.")
+            else:
+                self.nace_code = nace.code
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Derived fields are kept in step here so filters can use plain columns.
+        nace = lookup_nace(self.nace_code) if self.nace_code else None
+        self.nace_section = nace.section if nace else ""
+        if self.employees is not None:
+            self.size_class = SizeClass.for_employees(self.employees)
+        super().save(*args, **kwargs)
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    LEFT = "left", _("Left")
+
+
+class Membership(TenantModel):
+    """A company's membership in one cluster, and what the cluster records about it."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(
+        _("status"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    tier = models.CharField(_("membership tier"), max_length=60, blank=True)
+    annual_fee = models.DecimalField(
+        _("annual fee (NOK)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    joined_on = models.DateField(_("member since"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["company__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "company"], name="one_membership_per_cluster"),
+        ]
+        indexes = [models.Index(fields=["cluster", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.cluster}"
+
+    def clean(self) -> None:
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("A membership cannot end before it began.")})
+
+
+class Contact(TenantModel):
+    """A person at a member company whom the cluster keeps in touch with."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    is_primary = models.BooleanField(_("main contact"), default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
