@@ -1,0 +1,39 @@
+"""Forms render with Designsystemet markup through one renderer, so every form in the app
+looks and behaves the same: label, description, input, and the error next to the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class KlyngekartFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class DsFormMixin:
+    """Adds Designsystemet classes to widgets. Mix into every Form and ModelForm."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "ds-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "ds-input")
+            elif isinstance(widget, forms.FileInput):
+                widget.attrs.setdefault("class", "ds-input")
+            else:
+                widget.attrs.setdefault("class", "ds-input")
+
+
+class DsForm(DsFormMixin, forms.Form):
+    pass
+
+
+class DsModelForm(DsFormMixin, forms.ModelForm):
+    pass
