@@ -20,7 +20,7 @@ install: $(STAMP)
 
 # Compiled catalogues are build output: always rebuilt from the committed .po files.
 compilemessages: $(STAMP)
-	cd klyngekart && ../$(PY) ../manage.py compilemessages --verbosity 0
+	$(PY) scripts/compile_translations.py
 
 run: $(STAMP) compilemessages
 	$(PY) manage.py migrate --noinput --verbosity 0
