@@ -94,3 +94,17 @@ def lookup_nace(value: object) -> NaceCode | None:
             if len(tail) < width and padded in codes:
                 return codes[padded]
     return None
+
+
+def divisions() -> list[NaceCode]:
+    return [c for c in nace_codes().values() if c.level == 2]
+
+
+def section_choices(*, blank_label: str | None = None) -> list[tuple[str, str]]:
+    """(code, "C Industri") pairs for a select, named in the active language.
+
+    A function rather than a constant, so the names follow the language of each request."""
+    choices = [(s.code, f"{s.code} {s.name}") for s in sorted(sections(), key=lambda s: s.code)]
+    if blank_label is not None:
+        choices.insert(0, ("", blank_label))
+    return choices
