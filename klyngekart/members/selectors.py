@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from klyngekart.core.models import Cluster
-from klyngekart.members.models import Membership, MembershipStatus, SizeClass
+from klyngekart.core.models import AuditLog, Cluster
+from klyngekart.members.models import Contact, Membership, MembershipStatus, SizeClass
+from klyngekart.members.validators import normalise_org_number
 from klyngekart.taxonomy.nace import nace_codes
+
+# Sort keys the list page and the API accept, and the columns behind them. Ties fall back to the
+# company name and id so pagination is stable.
+SORTS: dict[str, tuple] = {
+    "name": (F("company__name").asc(),),
+    "-name": (F("company__name").desc(),),
+    "joined_on": (F("joined_on").asc(nulls_last=True),),
+    "-joined_on": (F("joined_on").desc(nulls_last=True),),
+    "employees": (F("company__employees").asc(nulls_last=True),),
+    "-employees": (F("company__employees").desc(nulls_last=True),),
+    "org_number": (F("company__org_number").asc(nulls_last=True),),
+}
+DEFAULT_SORT = "name"
 
 
 @dataclass(frozen=True)
@@ -24,7 +38,7 @@ def active_memberships(*, cluster: Cluster) -> QuerySet[Membership]:
 
 def membership_counts_by_status(*, cluster: Cluster) -> dict[str, int]:
     rows = Membership.objects.filter(cluster=cluster).values("status").annotate(n=Count("id"))
-    counts = {status: 0 for status in MembershipStatus.values}
+    counts = dict.fromkeys(MembershipStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
 
@@ -58,3 +72,73 @@ def members_by_nace_section(*, cluster: Cluster) -> list[CountRow]:
         if section
     ]
     return sorted(result, key=lambda row: (-row.count, row.key))
+
+
+def membership_list(
+    *,
+    cluster: Cluster,
+    q: str = "",
+    status: str = "",
+    size_class: str = "",
+    nace_section: str = "",
+    region: str = "",
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Membership]:
+    """The cluster's memberships, filtered and sorted; unknown filter values match nothing and an
+    unknown sort key falls back to the name, so a hand-edited URL never errors."""
+    queryset = Membership.objects.filter(cluster=cluster).select_related("company")
+    q = (q or "").strip()
+    if q:
+        match = Q(company__name__icontains=q) | Q(company__municipality__icontains=q)
+        digits = normalise_org_number(q)
+        if digits.isdigit():
+            match |= Q(company__org_number__contains=digits)
+        queryset = queryset.filter(match)
+    if status:
+        queryset = queryset.filter(status=status)
+    if size_class:
+        queryset = queryset.filter(company__size_class=size_class)
+    if nace_section:
+        queryset = queryset.filter(company__nace_section=nace_section)
+    if region:
+        queryset = queryset.filter(company__region=region)
+    order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return queryset.order_by(*order, "company__name", "id")
+
+
+@dataclass(frozen=True)
+class MembershipDetail:
+    membership: Membership
+    contacts: list[Contact]
+    history: list[AuditLog]
+
+
+def membership_history(*, membership: Membership, limit: int = 100) -> QuerySet[AuditLog]:
+    """Audit entries about the membership, its contacts and its company, newest first."""
+    contact_ids = [
+        str(pk) for pk in Contact.objects.filter(membership=membership).values_list("id", flat=True)
+    ]
+    about = (
+        Q(object_type="members.membership", object_id=str(membership.pk))
+        | Q(object_type="members.company", object_id=str(membership.company_id))
+        | Q(object_type="members.contact", object_id__in=contact_ids)
+    )
+    return (
+        AuditLog.objects.filter(cluster=membership.cluster_id)
+        .filter(about)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def membership_detail(*, membership: Membership) -> MembershipDetail:
+    membership = (
+        Membership.objects.select_related("company")
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary", "name")))
+        .get(pk=membership.pk)
+    )
+    return MembershipDetail(
+        membership=membership,
+        contacts=list(membership.contacts.all()),
+        history=list(membership_history(membership=membership)),
+    )
