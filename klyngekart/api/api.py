@@ -1,3 +1,24 @@
+"""The JSON API under /api/v1/. Every endpoint needs a personal API token (Bearer) and goes
+through the same role table, access functions and services as the pages."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Klyngekart API", version="1", urls_namespace="api")
+from klyngekart.api.auth import ApiTokenAuth
+from klyngekart.api.errors import install_error_handlers
+from klyngekart.api.me import router as me_router
+from klyngekart.api.members import router as members_router
+
+api = NinjaAPI(
+    title="Klyngekart API",
+    version="1",
+    urls_namespace="api",
+    auth=ApiTokenAuth(),
+    description=(
+        "Send a personal API token (made on your profile page) as `Authorization: Bearer <token>`. "
+        "The token carries your roles: it can read and change what you can in the web pages. "
+        'Errors are JSON: `{"detail": "..."}`; for 422 `detail` lists the fields at fault.'
+    ),
+)
+install_error_handlers(api)
+api.add_router("", me_router)
+api.add_router("", members_router)

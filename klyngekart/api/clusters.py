@@ -1,0 +1,35 @@
+"""The API's door into a cluster: the same role check and scope as the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from klyngekart.accounts.access import ClusterAccess, access_cluster
+from klyngekart.core.tenancy import scope
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+@contextmanager
+def cluster_scope(request: HttpRequest, slug: str, permission: str) -> Iterator[ClusterAccess]:
+    """Resolve the cluster for the token's user and run the block inside its scope.
+
+    A missing cluster and one the user has no role in are the same 404 (see access_cluster);
+    everything that reads cluster-owned rows, serialisation included, belongs inside the block.
+    """
+    access = access_cluster(request.auth, slug, permission)  # type: ignore[attr-defined]
+    with scope(access.cluster):
+        yield access
+
+
+def page_of(queryset: QuerySet, *, page: int, page_size: int) -> tuple[list, int]:
+    """One page of ``queryset`` and the total count. A page past the end is empty, not an error,
+    so a client can loop until ``items`` is empty as well as by ``count``."""
+    count = queryset.count()
+    start = (page - 1) * page_size
+    return list(queryset[start : start + page_size]), count

@@ -1,0 +1,119 @@
+"""Members of a cluster: list, read, create, import. Thin: the members app's selectors,
+access functions and services do the work, with the same permissions as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status
+
+from klyngekart.api.clusters import cluster_scope, page_of
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.member_schemas import (
+    COMPANY_IN_FIELDS,
+    MEMBERSHIP_IN_FIELDS,
+    MemberDetailOut,
+    MemberFilters,
+    MemberIn,
+    MemberPage,
+    contact_item,
+    member_item,
+)
+from klyngekart.members.access import access_membership_by_org_number
+from klyngekart.members.models import Contact
+from klyngekart.members.selectors import membership_list
+from klyngekart.members.services import membership_create
+
+router = Router(tags=["members"])
+
+
+@router.get(
+    "/clusters/{slug}/members",
+    response={200: MemberPage, **ERROR_RESPONSES},
+    summary="List the cluster's members",
+)
+def member_list(request: HttpRequest, slug: str, filters: Query[MemberFilters]) -> dict[str, Any]:
+    with cluster_scope(request, slug, "members.view") as access:
+        queryset = membership_list(
+            cluster=access.cluster,
+            q=filters.q,
+            status=filters.status.value if filters.status else "",
+            size_class=filters.size_class.value if filters.size_class else "",
+            nace_section=filters.nace_section,
+            region=filters.region,
+            sort=filters.sort,
+        )
+        memberships, count = page_of(queryset, page=filters.page, page_size=filters.page_size)
+        return {
+            "items": [member_item(membership) for membership in memberships],
+            "count": count,
+            "page": filters.page,
+            "page_size": filters.page_size,
+        }
+
+
+def _payload_loc(key: str) -> list[str | int]:
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
+
+
+def _check_contacts(payload: MemberIn) -> None:
+    """Validate the contacts before the service runs: its errors are keyed by model field, and a
+    contact's ``name`` would otherwise be reported as the company's."""
+    for index, data in enumerate(payload.contacts):
+        try:
+            Contact(**data.model_dump()).full_clean(exclude=["cluster", "membership"])
+        except ValidationError as error:
+            raise ApiValidationError(
+                error,
+                lambda key, i=index: (
+                    ["body", "payload", "contacts", i]  # type: ignore[misc]
+                    + ([] if key == NON_FIELD_ERRORS else [key])
+                ),
+            ) from error
+
+
+@router.post(
+    "/clusters/{slug}/members",
+    response={201: MemberDetailOut, **ERROR_RESPONSES},
+    summary="Add a member",
+    description=(
+        "Makes a company a member of the cluster. A company already on the platform (a member of "
+        "another cluster) is reused, and only its blank fields are filled in."
+    ),
+)
+def member_create(request: HttpRequest, slug: str, payload: MemberIn) -> Status[dict[str, Any]]:
+    with cluster_scope(request, slug, "members.change") as access:
+        _check_contacts(payload)
+        data = payload.model_dump(exclude_unset=True)
+        membership_data = {key: value for key, value in data.items() if key in MEMBERSHIP_IN_FIELDS}
+        try:
+            membership = membership_create(
+                cluster=access.cluster,
+                actor=request.auth,  # type: ignore[attr-defined]
+                company={key: value for key, value in data.items() if key in COMPANY_IN_FIELDS},
+                membership=membership_data or None,
+                contacts=[contact.model_dump() for contact in payload.contacts],
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error, _payload_loc) from error
+        return Status(201, _detail(membership))
+
+
+@router.get(
+    "/clusters/{slug}/members/{org_number}",
+    response={200: MemberDetailOut, **ERROR_RESPONSES},
+    summary="One member, with its contacts",
+    description="A company contact may read its own company's membership.",
+)
+def member_detail(request: HttpRequest, slug: str, org_number: str) -> dict[str, Any]:
+    with cluster_scope(request, slug, "members.view_own") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.view_own")
+        return _detail(membership)
+
+
+def _detail(membership: Any) -> dict[str, Any]:
+    contacts = membership.contacts.order_by("-is_primary", "name")
+    return {**member_item(membership), "contacts": [contact_item(contact) for contact in contacts]}
