@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.utils import perform_login
 from django.conf import settings
@@ -82,7 +82,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user_id=request.user.pk, revoked_at__isnull=True).first()
+    token = ApiToken.objects.filter(pk=pk, user=cast(User, request.user), revoked_at__isnull=True).first()
     if token is None:
         raise Http404
     try:
