@@ -169,6 +169,8 @@ else:
 
 # Tenancy: an unscoped query on a cluster-owned model raises in development and tests.
 KLYNGEKART_STRICT_SCOPES = True
+# Where the installation is reached, for links in emails sent outside a request (invitations).
+KLYNGEKART_BASE_URL = env_str("KLYNGEKART_BASE_URL", "http://localhost:8000")
 # The anonymity threshold's floor: no cluster can set k below this.
 KLYNGEKART_MIN_ANONYMITY_THRESHOLD = 3
 

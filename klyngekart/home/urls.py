@@ -1,8 +1,9 @@
 from django.urls import path
 
-from klyngekart.home import views
+from klyngekart.home import settings_views, views
 
 app_name = "cluster"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("settings/", settings_views.cluster_settings, name="settings"),
 ]
