@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -20,7 +21,8 @@ class UserLanguageMiddleware:
             cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
             language = cookie if cookie in dict(settings.LANGUAGES) else user.language
             if cookie in dict(settings.LANGUAGES) and cookie != user.language:
-                type(user).objects.filter(pk=user.pk).update(language=cookie)
+                # request.user is a lazy proxy, so the model comes from settings, not type(user).
+                get_user_model().objects.filter(pk=user.pk).update(language=cookie)
                 user.language = cookie
             translation.activate(language)
             request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
