@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -78,7 +80,7 @@ class Company(TimeStampedModel):
         return self.org_number or f"{self.country}-{self.foreign_id}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.country == "NO" and not self.org_number:
             errors["org_number"] = _("A Norwegian company needs its organisation number.")
         if self.country != "NO" and not self.org_number and not self.foreign_id:

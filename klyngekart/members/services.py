@@ -6,7 +6,7 @@ the API, the importer or a management command."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -89,7 +89,7 @@ def membership_create(
     actor: Any,
     company: Mapping[str, Any],
     membership: Mapping[str, Any] | None = None,
-    contacts: list[Mapping[str, Any]] | None = None,
+    contacts: Sequence[Mapping[str, Any]] | None = None,
 ) -> Membership:
     """Make a company a member of ``cluster``.
 

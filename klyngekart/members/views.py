@@ -1,0 +1,247 @@
+"""Member pages: list, detail, create, edit, status changes and contacts.
+
+Import and export live in views_io.py. Views stay thin: a form, one service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.members import selectors, services
+from klyngekart.members.access import access_membership
+from klyngekart.members.forms import (
+    CompanyForm,
+    ContactForm,
+    MemberCreateForm,
+    MemberFilterForm,
+    MembershipForm,
+    MembershipStatusForm,
+    add_service_errors,
+)
+from klyngekart.members.models import Contact, Membership
+
+PAGE_SIZE = 25
+# Sortable columns of the list: (column id, ascending key, descending key).
+SORTABLE_COLUMNS = (
+    ("name", "name", "-name"),
+    ("org_number", "org_number", "org_number"),
+    ("employees", "employees", "-employees"),
+    ("joined_on", "joined_on", "-joined_on"),
+)
+
+
+def _access(request: HttpRequest) -> ClusterAccess:
+    return request.access  # type: ignore[attr-defined,no-any-return]
+
+
+def _sort_state(current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the sort key its header link sets, and its aria-sort value."""
+    state = {}
+    for column, ascending, descending in SORTABLE_COLUMNS:
+        if current == ascending:
+            state[column] = {"next": descending, "aria": "ascending"}
+        elif current == descending:
+            state[column] = {"next": ascending, "aria": "descending"}
+        else:
+            state[column] = {"next": ascending, "aria": "none"}
+    return state
+
+
+@cluster_view("members.view")
+def member_list(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    form = MemberFilterForm(request.GET or None)
+    filters = form.filters()
+    memberships = selectors.membership_list(cluster=access.cluster, **filters)
+    paginator = Paginator(memberships, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "ellipsis": Paginator.ELLIPSIS,
+        "sort": _sort_state(filters.get("sort", selectors.DEFAULT_SORT)),
+        "filtered": any(key != "sort" for key in filters),
+    }
+    template = "members/list.html"
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, context)
+
+
+@cluster_view("members.view_own")
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request)
+    membership = access_membership(access, pk, "members.view_own")
+    detail = selectors.membership_detail(membership=membership)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "membership": detail.membership,
+            "company": detail.membership.company,
+            "contacts": detail.contacts,
+            "history": detail.history,
+            "can_change": access.can("members.change"),
+            "can_change_company": access.can("members.change_own"),
+        },
+    )
+
+
+@cluster_view("members.view_own")
+def my_company(request: HttpRequest) -> HttpResponse:
+    """Where a company contact lands: their own company's page (or a choice, if they have several)."""
+    access = _access(request)
+    memberships = list(
+        selectors.membership_list(cluster=access.cluster).filter(company_id__in=access.company_ids)
+    )
+    if not memberships:
+        raise Http404("No company")
+    if len(memberships) == 1:
+        return redirect("members:detail", access.cluster.slug, memberships[0].pk)
+    return render(request, "members/my_company.html", {"memberships": memberships})
+
+
+@cluster_view("members.change")
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    form = MemberCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_create(
+                cluster=access.cluster,
+                actor=request.user,
+                company=form.company_data(),
+                membership=form.membership_data(),
+                contacts=form.contacts_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is now a member.") % {"name": membership.company.name})
+            return redirect("members:detail", access.cluster.slug, membership.pk)
+    return render(request, "members/create.html", {"form": form})
+
+
+@cluster_view("members.change_own")
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cluster team edits the company and the membership; a company contact only the company."""
+    access = _access(request)
+    membership = access_membership(access, pk, "members.change_own")
+    company = membership.company
+    data = request.POST or None
+    company_form = CompanyForm(data, prefix="company", initial=CompanyForm.company_initial(company))
+    membership_form: MembershipForm | None = None
+    if access.can("members.change"):
+        membership_form = MembershipForm(
+            data, prefix="membership", initial=MembershipForm.membership_initial(membership)
+        )
+    forms_ok = company_form.is_valid() and (membership_form is None or membership_form.is_valid())
+    if request.method == "POST" and forms_ok:
+        try:
+            services.company_update(
+                company=company, actor=request.user, cluster=access.cluster, data=company_form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(company_form, error)
+        if membership_form is not None and not company_form.errors:
+            try:
+                services.membership_update(
+                    membership=membership, actor=request.user, data=membership_form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(membership_form, error)
+        if not company_form.errors and not (membership_form and membership_form.errors):
+            messages.success(request, _("The changes are saved."))
+            return redirect("members:detail", access.cluster.slug, membership.pk)
+    return render(
+        request,
+        "members/edit.html",
+        {
+            "membership": membership,
+            "company": company,
+            "company_form": company_form,
+            "membership_form": membership_form,
+        },
+    )
+
+
+@cluster_view("members.change")
+@require_http_methods(["GET", "POST"])
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request)
+    membership = access_membership(access, pk, "members.change")
+    form = MembershipStatusForm(request.POST or None, current=membership.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(
+                membership=membership,
+                actor=request.user,
+                left_on=form.cleaned_data["on"],
+                status=form.cleaned_data["status"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The membership of %(name)s is now %(status)s.")
+                % {"name": membership.company.name, "status": membership.get_status_display().lower()},
+            )
+            return redirect("members:detail", access.cluster.slug, membership.pk)
+    return render(request, "members/end.html", {"membership": membership, "form": form})
+
+
+def _access_contact(membership: Membership, contact_pk: int) -> Contact:
+    """A contact of this membership; any other id is the same 404."""
+    contact = Contact.objects.filter(membership=membership, pk=contact_pk).first()
+    if contact is None:
+        raise Http404("No such contact")
+    return contact
+
+
+@cluster_view("members.change")
+@require_http_methods(["GET", "POST"])
+def contact_form(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
+    access = _access(request)
+    membership = access_membership(access, pk, "members.change")
+    contact = _access_contact(membership, contact_pk) if contact_pk else None
+    initial: dict[str, Any] = ContactForm.initial_for(contact) if contact else {}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if contact is None:
+                services.contact_create(membership=membership, actor=request.user, data=form.cleaned_data)
+            else:
+                services.contact_update(contact=contact, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The contact is saved."))
+            return redirect("members:detail", access.cluster.slug, membership.pk)
+    return render(
+        request, "members/contact_form.html", {"membership": membership, "contact": contact, "form": form}
+    )
+
+
+@cluster_view("members.change")
+@require_http_methods(["GET", "POST"])
+def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    access = _access(request)
+    membership = access_membership(access, pk, "members.change")
+    contact = _access_contact(membership, contact_pk)
+    if request.method == "POST":
+        services.contact_delete(contact=contact, actor=request.user)
+        messages.success(request, _("The contact is removed."))
+        return redirect("members:detail", access.cluster.slug, membership.pk)
+    return render(request, "members/contact_delete.html", {"membership": membership, "contact": contact})
