@@ -142,7 +142,7 @@ class MemberIn(Schema):
 
 
 class ImportErrorOut(Schema):
-    row: int | None
+    row: int
     field: str
     message: str
 

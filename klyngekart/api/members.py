@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from klyngekart.api.clusters import cluster_scope, page_of
@@ -15,6 +17,7 @@ from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.api.member_schemas import (
     COMPANY_IN_FIELDS,
     MEMBERSHIP_IN_FIELDS,
+    ImportReportOut,
     MemberDetailOut,
     MemberFilters,
     MemberIn,
@@ -23,6 +26,7 @@ from klyngekart.api.member_schemas import (
     member_item,
 )
 from klyngekart.members.access import access_membership_by_org_number
+from klyngekart.members.importing import import_members
 from klyngekart.members.models import Contact
 from klyngekart.members.selectors import membership_list
 from klyngekart.members.services import membership_create
@@ -100,6 +104,44 @@ def member_create(request: HttpRequest, slug: str, payload: MemberIn) -> Status[
         except ValidationError as error:
             raise ApiValidationError(error, _payload_loc) from error
         return Status(201, _detail(membership))
+
+
+# Declared before the detail route: "import" would otherwise match {org_number} there, and a POST
+# to it would get that route's 405.
+@router.post(
+    "/clusters/{slug}/members/import",
+    response={200: ImportReportOut, **ERROR_RESPONSES},
+    summary="Import members from a CSV or XLSX file",
+    description=(
+        "Checks every row (org number, NACE code, duplicates, existing members) and writes all rows "
+        "or none. With `dry_run=true` (the default) nothing is written; the report says what would "
+        "be created and every row's problem. A file with any error writes nothing, whatever "
+        "`dry_run` says; `ok` is then false. Row numbers are the spreadsheet's (header = row 1); "
+        "problems with the file as a whole have row 0 and field `file`."
+    ),
+)
+def member_import(
+    request: HttpRequest, slug: str, file: File[UploadedFile], dry_run: bool = True
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "members.import") as access:
+        # One byte past the limit is enough for the importer to refuse the file; reading no more
+        # keeps a huge upload from being loaded into memory.
+        content = file.read(settings.KLYNGEKART_IMPORT_MAX_BYTES + 1)
+        report = import_members(
+            cluster=access.cluster,
+            actor=request.auth,  # type: ignore[attr-defined]
+            filename=file.name or "",
+            content=content,
+            dry_run=dry_run,
+        )
+    return {
+        "ok": report.ok,
+        "created": report.created,
+        "updated": report.updated,
+        "errors": [
+            {"row": error.row, "field": error.field, "message": error.message} for error in report.errors
+        ],
+    }
 
 
 @router.get(
