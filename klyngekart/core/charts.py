@@ -18,11 +18,14 @@ def bar_chart(
     value_title: str,
     sort_by_value: bool = False,
     horizontal: bool = True,
+    hide_category_title: bool = False,
 ) -> dict[str, Any]:
+    # A panel's heading often names the categories already; long labels then need the room
+    # the axis title would take (vega-lite lets it overlap the labels when they are cut off).
     cat_enc: dict[str, Any] = {
         "field": category,
         "type": "nominal",
-        "title": category_title,
+        "title": None if hide_category_title else category_title,
         "sort": "-x" if sort_by_value and horizontal else None,
         "axis": {"labelLimit": 260},
     }

@@ -220,7 +220,13 @@ def build_demo(today: date | None = None) -> DemoResult:
                 created["memberships"] += 1
                 actor = manager if index % 3 else staff
                 _audit(
-                    cluster, actor, MEMBERSHIP_CREATED, _at(plan.joined_on), membership, company=company.name
+                    cluster,
+                    actor,
+                    MEMBERSHIP_CREATED,
+                    _at(plan.joined_on),
+                    membership,
+                    company=company.identifier,
+                    existing_company=False,
                 )
                 if plan.left_on:
                     _audit(
@@ -229,19 +235,17 @@ def build_demo(today: date | None = None) -> DemoResult:
                         "members.membership.ended",
                         _at(plan.left_on, 14),
                         membership,
-                        company=company.name,
-                        status=plan.status,
-                        left_on=plan.left_on.isoformat(),
+                        **{"from": "active", "to": plan.status, "on": plan.left_on.isoformat()},
                     )
                 elif plan.status == MembershipStatus.PAUSED:
+                    paused_at = now - timedelta(days=40 + index)
                     _audit(
                         cluster,
                         staff,
-                        "members.membership.ended",
-                        now - timedelta(days=40 + index),
+                        "members.membership.paused",
+                        paused_at,
                         membership,
-                        company=company.name,
-                        status=plan.status,
+                        **{"from": "active", "to": plan.status, "on": paused_at.date().isoformat()},
                     )
             for contact_plan in plan.contacts:
                 contact, contact_made = Contact.objects.get_or_create(
@@ -263,7 +267,7 @@ def build_demo(today: date | None = None) -> DemoResult:
                         "members.contact.created",
                         now - timedelta(days=index % 30, hours=3),
                         contact,
-                        company=company.name,
+                        membership=membership.pk,
                     )
             if made and index % 11 == 7:
                 _audit(
@@ -272,7 +276,9 @@ def build_demo(today: date | None = None) -> DemoResult:
                     "members.company.updated",
                     now - timedelta(days=index % 20, hours=5),
                     company,
-                    fields=["employees", "website"],
+                    changed={
+                        "employees": [company.employees - 2 if company.employees else 0, company.employees]
+                    },
                 )
             if plan.company.name == data.LOGIN_COMPANY:
                 login_membership = membership
@@ -297,7 +303,8 @@ def build_demo(today: date | None = None) -> DemoResult:
                     manager if spec.key != "manager" else users["admin"],
                     "accounts.role.granted",
                     now - timedelta(days=12 - USER_ORDER.index(spec.key), hours=2),
-                    user,
+                    role,
+                    user=user.email,
                     role=spec.role,
                 )
     return DemoResult(cluster=cluster, created=created, users=data.USERS)

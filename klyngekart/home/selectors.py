@@ -1,9 +1,79 @@
+"""Reads for the cluster home and the change log. Callers are inside the cluster's scope."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from klyngekart.core.models import AuditLog, Cluster
+from klyngekart.members.models import Company, Membership, MembershipStatus, SizeClass
+from klyngekart.members.selectors import CountRow, active_memberships
+from klyngekart.taxonomy.regions import region_name
+
+SME_CLASSES = (SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM)
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    active: int
+    paused: int
+    left: int
+    new_this_year: int
+    left_this_year: int
+    # Share of active members with a known size class that are SMEs (under 250), in percent.
+    sme_share: int | None
+
+
+def key_figures(*, cluster: Cluster, today: date) -> KeyFigures:
+    """The home page's headline numbers in one query."""
+    start_of_year = date(today.year, 1, 1)
+    active = Q(status=MembershipStatus.ACTIVE)
+    row = Membership.objects.filter(cluster=cluster).aggregate(
+        active=Count("id", filter=active),
+        paused=Count("id", filter=Q(status=MembershipStatus.PAUSED)),
+        left=Count("id", filter=Q(status=MembershipStatus.LEFT)),
+        new_this_year=Count("id", filter=Q(joined_on__gte=start_of_year, joined_on__lte=today)),
+        left_this_year=Count(
+            "id", filter=Q(status=MembershipStatus.LEFT, left_on__gte=start_of_year, left_on__lte=today)
+        ),
+        sized=Count("id", filter=active & ~Q(company__size_class="")),
+        sme=Count("id", filter=active & Q(company__size_class__in=SME_CLASSES)),
+    )
+    sized = row.pop("sized")
+    sme = row.pop("sme")
+    return KeyFigures(**row, sme_share=round(100 * sme / sized) if sized else None)
+
+
+def members_by_region(*, cluster: Cluster) -> list[CountRow]:
+    rows = list(
+        active_memberships(cluster=cluster)
+        .values_list("company__region")
+        .annotate(n=Count("id"))
+        .values_list("company__region", "n")
+    )
+    result = [CountRow(code, region_name(code) or code, n) for code, n in rows if code]
+    unknown = sum(n for code, n in rows if not code)
+    result.sort(key=lambda row: (-row.count, row.label))
+    if unknown:
+        result.append(CountRow("", gettext("Unknown"), unknown))
+    return result
 
 
 def recent_changes(*, cluster: Cluster, limit: int = 50) -> QuerySet[AuditLog]:
     return AuditLog.objects.filter(cluster=cluster).select_related("actor")[:limit]
+
+
+def audit_entries(*, cluster: Cluster, prefix: str = "") -> QuerySet[AuditLog]:
+    """The change log, newest first, optionally only one app's actions (``members.``)."""
+    queryset = AuditLog.objects.filter(cluster=cluster).select_related("actor")
+    if prefix:
+        queryset = queryset.filter(action__startswith=prefix)
+    return queryset.order_by("-created_at", "-id")
+
+
+def user_companies(*, company_ids: frozenset[int]) -> list[Company]:
+    """The companies a company contact or member user acts for in this cluster."""
+    return list(Company.objects.filter(pk__in=company_ids).order_by("name"))

@@ -1,13 +1,31 @@
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import cluster_view
 from klyngekart.core.charts import bar_chart
 from klyngekart.home import selectors
+from klyngekart.home.audit_text import ACTION_GROUPS, describe_all
 from klyngekart.members import selectors as member_selectors
+from klyngekart.members.selectors import CountRow
+
+CHANGES_PER_PAGE = 50
+
+
+def _chart(rows: list[CountRow], title: str, *, sort_by_value: bool = False) -> dict:
+    return bar_chart(
+        [{"label": row.label, "count": row.count} for row in rows],
+        category="label",
+        value="count",
+        category_title=title,
+        value_title=_("Members"),
+        sort_by_value=sort_by_value,
+        hide_category_title=True,
+    )
 
 
 @cluster_view("cluster.view")
@@ -18,26 +36,39 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.can("cluster.view_dashboard"):
         by_size = member_selectors.members_by_size_class(cluster=cluster)
         by_section = member_selectors.members_by_nace_section(cluster=cluster)
+        by_region = selectors.members_by_region(cluster=cluster)
         context.update(
-            counts=member_selectors.membership_counts_by_status(cluster=cluster),
+            figures=selectors.key_figures(cluster=cluster, today=timezone.localdate()),
             by_size=by_size,
             by_section=by_section,
-            size_chart=bar_chart(
-                [{"label": r.label, "count": r.count} for r in by_size],
-                category="label",
-                value="count",
-                category_title=_("Size class"),
-                value_title=_("Members"),
-            ),
-            section_chart=bar_chart(
-                [{"label": r.label, "count": r.count} for r in by_section],
-                category="label",
-                value="count",
-                category_title=_("NACE section"),
-                value_title=_("Members"),
-                sort_by_value=True,
-            ),
+            by_region=by_region,
+            size_chart=_chart(by_size, _("Size class")),
+            section_chart=_chart(by_section, _("NACE section"), sort_by_value=True),
+            region_chart=_chart(by_region, _("County"), sort_by_value=True),
         )
+    if access.is_company_role:
+        context["companies"] = selectors.user_companies(company_ids=access.company_ids)
     if access.can("cluster.view_audit"):
-        context["recent_changes"] = selectors.recent_changes(cluster=cluster, limit=8)
+        context["recent_changes"] = describe_all(selectors.recent_changes(cluster=cluster, limit=8))
     return render(request, "home/home.html", context)
+
+
+@cluster_view("cluster.view_audit")
+def audit(request: HttpRequest) -> HttpResponse:
+    cluster = request.cluster  # type: ignore[attr-defined]
+    groups = [(prefix, str(label)) for prefix, label in ACTION_GROUPS]
+    prefix = request.GET.get("action", "")
+    if prefix not in {p for p, _label in groups}:
+        prefix = ""
+    paginator = Paginator(selectors.audit_entries(cluster=cluster, prefix=prefix), CHANGES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "cluster": cluster,
+        "groups": groups,
+        "prefix": prefix,
+        "page": page,
+        "changes": describe_all(page.object_list),
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "ellipsis": Paginator.ELLIPSIS,
+    }
+    return render(request, "home/audit.html", context)

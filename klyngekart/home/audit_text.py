@@ -1,0 +1,131 @@
+"""The audit log in words: ``members.membership.created`` becomes "Ingrid added Fjordlaks AS as a member".
+
+Services record a dotted action name and a small ``data`` dict (see each app's services). The
+sentences are built here, at display time, so they follow the reader's language rather than the
+language of whoever made the change. Each action has one whole sentence as its msgid: word order
+differs between languages, so the translator must see the actor and object in context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from klyngekart.accounts.models import ClusterRoleKind, CompanyRoleKind
+from klyngekart.core.models import AuditLog
+from klyngekart.members.models import Membership, MembershipStatus
+
+# The filter on the change log: the app an action belongs to is its first dotted part.
+ACTION_GROUPS: list[tuple[str, Promise]] = [
+    ("members.", _("Members")),
+    ("accounts.", _("People and roles")),
+    ("core.", _("Cluster settings")),
+]
+
+SENTENCES: dict[str, Promise] = {
+    "core.cluster.created": _("%(actor)s created the cluster %(object)s"),
+    "core.cluster.updated": _("%(actor)s updated the cluster settings"),
+    "members.membership.created": _("%(actor)s added %(object)s as a member"),
+    "members.membership.updated": _("%(actor)s updated the membership of %(object)s"),
+    "members.membership.ended": _("%(actor)s ended the membership of %(object)s"),
+    "members.membership.paused": _("%(actor)s paused the membership of %(object)s"),
+    "members.membership.reactivated": _("%(actor)s reactivated the membership of %(object)s"),
+    "members.company.updated": _("%(actor)s updated the company profile of %(object)s"),
+    "members.contact.created": _("%(actor)s added %(object)s as a contact at %(company)s"),
+    "members.contact.updated": _("%(actor)s updated the contact %(object)s at %(company)s"),
+    "members.contact.deleted": _("%(actor)s removed the contact %(object)s at %(company)s"),
+    "members.import.completed": _("%(actor)s imported %(created)s new and %(updated)s existing companies"),
+    "accounts.invitation.created": _("%(actor)s invited %(email)s as %(role)s"),
+    "accounts.invitation.revoked": _("%(actor)s withdrew the invitation to %(email)s"),
+    "accounts.invitation.resent": _("%(actor)s sent the invitation to %(email)s again"),
+    "accounts.role.granted": _("%(actor)s gave %(object)s the role %(role)s"),
+    "accounts.role.changed": _("%(actor)s changed the role of %(object)s from %(from)s to %(to)s"),
+    "accounts.role.removed": _("%(actor)s removed the role %(role)s from %(object)s"),
+}
+FALLBACK = _("%(actor)s: %(action)s %(object)s")
+
+_ROLE_LABELS = dict(ClusterRoleKind.choices) | dict(CompanyRoleKind.choices)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audit row as the pages show it."""
+
+    entry: AuditLog
+    sentence: str
+    actor: str
+    object: str
+    created_at: datetime
+
+
+def role_label(role: Any) -> str:
+    return str(_ROLE_LABELS.get(str(role), role or ""))
+
+
+def _subject(entry: AuditLog) -> str:
+    """The name of what changed, as recorded when it changed.
+
+    Memberships and roles print as "Company · Cluster" and "Person · Role"; the first part is
+    the name a reader wants, the rest is already said by the page or the sentence."""
+    if entry.object_type in {"members.membership", "accounts.clusterrole", "accounts.companyrole"}:
+        return entry.object_repr.split(" · ")[0]
+    return entry.object_repr
+
+
+def _actor(entry: AuditLog) -> str:
+    if entry.actor is None:
+        return gettext("The system")
+    return entry.actor.full_name or entry.actor.email
+
+
+def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = None) -> Change:
+    data = entry.data if isinstance(entry.data, dict) else {}
+    membership_id = data.get("membership")
+    company = (companies_by_membership or {}).get(membership_id) if isinstance(membership_id, int) else None
+    values: dict[str, Any] = {
+        "actor": _actor(entry),
+        "object": _subject(entry) or "–",
+        "action": entry.action,
+        "company": company or gettext("a member company"),
+        "email": data.get("email") or entry.object_repr,
+        "role": role_label(data.get("role")),
+        "from": role_label(data.get("from")),
+        "to": role_label(data.get("to")),
+        "created": data.get("created", 0),
+        "updated": data.get("updated", 0),
+    }
+    template = SENTENCES.get(entry.action, FALLBACK)
+    if entry.action == "members.membership.ended" and data.get("to") == MembershipStatus.PAUSED:
+        template = SENTENCES["members.membership.paused"]
+    return Change(
+        entry=entry,
+        sentence=str(template) % values,
+        actor=values["actor"],
+        object=values["object"],
+        created_at=entry.created_at,
+    )
+
+
+def describe_all(entries: Iterable[AuditLog]) -> list[Change]:
+    """Sentences for a page of entries; contacts are named with their company in one query."""
+    entries = list(entries)
+    ids = {
+        e.data["membership"]
+        for e in entries
+        if isinstance(e.data, dict) and isinstance(e.data.get("membership"), int)
+    }
+    names = company_names(ids) if ids else {}
+    return [describe(entry, names) for entry in entries]
+
+
+def company_names(membership_ids: set[int]) -> dict[int, str]:
+    """Company names for memberships; the caller is inside the cluster scope, so another
+    cluster's membership id in an audit row resolves to nothing."""
+    rows = Membership.objects.filter(pk__in=membership_ids).values_list("pk", "company__name")
+    return dict(rows)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import cast
+
+import pytest
+from django.utils import translation
+
+from klyngekart.core.audit import audit_log
+from klyngekart.core.models import AuditLog
+from klyngekart.core.tenancy import scope
+from klyngekart.home.audit_text import SENTENCES, describe, describe_all
+from klyngekart.members.models import Contact
+from klyngekart.members.tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def changes_url(world, query: str = "") -> str:  # type: ignore[no-untyped-def]
+    return f"/c/{world.cluster.slug}/changes/{query}"
+
+
+def log(world, action: str, target=None, actor=None, **data) -> AuditLog:  # type: ignore[no-untyped-def]
+    with scope(world.cluster):
+        return audit_log(cluster=world.cluster, actor=actor, action=action, target=target, data=data)
+
+
+@pytest.mark.parametrize("role", ["manager", "staff"])
+def test_the_cluster_team_reads_the_change_log(world, login, role):
+    log(world, "members.membership.created", world.membership, world.users["manager"])
+    response = login(world.users[role]).get(changes_url(world))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"added {world.membership.company.name} as a member" in body
+    assert world.users["manager"].full_name in body
+    assert f'href="/c/{world.cluster.slug}/changes/"' in body  # the side navigation entry
+
+
+@pytest.mark.parametrize("role", ["advisor", "board", "contact", "member"])
+def test_other_roles_may_not_read_the_change_log(world, login, role):
+    assert login(world.users[role]).get(changes_url(world)).status_code == 403
+
+
+def test_the_change_log_nav_entry_is_hidden_from_roles_without_access(world, login):
+    body = login(world.users["advisor"]).get(f"/c/{world.cluster.slug}/").content.decode()
+    assert "/changes/" not in body
+
+
+def test_another_clusters_change_log_is_not_found(world, other_world, login):
+    assert login(world.users["manager"]).get(changes_url(other_world)).status_code == 404
+
+
+def test_the_change_log_only_shows_its_own_clusters_entries(world, other_world, login):
+    log(other_world, "core.cluster.updated", other_world.cluster)
+    response = login(world.users["manager"]).get(changes_url(world))
+    assert list(response.context["page"].object_list) == []
+
+
+def test_the_change_log_filters_by_area(world, login):
+    log(world, "members.membership.created", world.membership)
+    log(world, "accounts.invitation.created", None, email="ny@example.no", role="staff")
+    log(world, "core.cluster.updated", world.cluster)
+    client = login(world.users["manager"])
+    actions = lambda query: [e.action for e in client.get(changes_url(world, query)).context["page"]]  # noqa: E731
+    assert actions("?action=members.") == ["members.membership.created"]
+    assert actions("?action=accounts.") == ["accounts.invitation.created"]
+    assert actions("?action=core.") == ["core.cluster.updated"]
+    # Anything but a known area shows everything rather than a made-up filter.
+    assert len(actions("?action=')--")) == 3
+
+
+def test_the_change_log_is_paginated_and_keeps_the_filter_in_page_links(world, login):
+    with scope(world.cluster):
+        AuditLog.objects.bulk_create(
+            AuditLog(
+                cluster=world.cluster, action="members.membership.updated", object_repr=f"Bedrift {n} · x"
+            )
+            for n in range(60)
+        )
+    client = login(world.users["manager"])
+    first = client.get(changes_url(world, "?action=members."))
+    assert len(first.context["changes"]) == 50
+    assert "?action=members.&amp;page=2" in first.content.decode()
+    second = client.get(changes_url(world, "?action=members.&page=2"))
+    assert len(second.context["changes"]) == 10
+    assert client.get(changes_url(world, "?page=999")).context["page"].number == 2
+
+
+def test_every_known_action_reads_as_a_sentence_without_codes(world):
+    for action in SENTENCES:
+        entry = log(world, action, world.membership, world.users["staff"], email="a@example.no", role="staff")
+        sentence = describe(entry).sentence
+        assert action not in sentence
+        assert "%(" not in sentence
+        assert sentence.startswith(world.users["staff"].full_name)
+
+
+def test_sentences_use_the_readers_language_and_role_labels(world):
+    entry = log(
+        world, "accounts.role.changed", None, world.users["manager"], **{"from": "staff", "to": "manager"}
+    )
+    with translation.override("en"):
+        assert describe(entry).sentence.endswith("from Cluster staff to Cluster manager")
+
+
+def test_contact_changes_name_the_company_in_one_query(world, django_assert_num_queries):
+    contacts = [
+        cast(Contact, ContactFactory(membership=m)) for m in (world.membership, world.other_membership)
+    ]
+    entries = [log(world, "members.contact.created", c, None, membership=c.membership_id) for c in contacts]
+    with scope(world.cluster), django_assert_num_queries(1):
+        sentences = [change.sentence for change in describe_all(entries)]
+    assert (
+        sentences[0] == f"The system added {contacts[0].name} as a contact at {world.membership.company.name}"
+    )
+    assert world.other_membership.company.name in sentences[1]
+
+
+def test_pauses_recorded_as_an_ended_membership_still_read_as_a_pause(world):
+    entry = log(world, "members.membership.ended", world.membership, None, to="paused")
+    assert "paused the membership of" in describe(entry).sentence
+
+
+def test_an_unknown_action_still_shows_who_did_what(world):
+    entry = log(world, "surveys.round.opened", None, world.users["staff"])
+    assert describe(entry).sentence == f"{world.users['staff'].full_name}: surveys.round.opened –"
