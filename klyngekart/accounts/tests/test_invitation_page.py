@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from klyngekart.accounts.models import ClusterRole, Invitation, User
-from klyngekart.accounts.tests.factories import PASSWORD, UserFactory
+from klyngekart.accounts.tests.factories import PASSWORD
+from klyngekart.accounts.tests.helpers import make_user
 from klyngekart.core.tenancy import scopes_disabled
 
 
@@ -65,7 +66,7 @@ def test_weak_or_mismatched_password_is_refused(world, invite, client):
 
 
 def test_existing_account_is_asked_to_log_in_and_come_back(world, invite, client):
-    UserFactory(email="kjent@example.no")
+    make_user(email="kjent@example.no")
     _invitation, secret = invite("kjent@example.no", "board")
     page = client.get(url(secret))
     assert page.status_code == 200
@@ -79,7 +80,7 @@ def test_existing_account_is_asked_to_log_in_and_come_back(world, invite, client
 
 
 def test_logged_in_invitee_confirms_and_gets_the_role(world, invite, login, english):
-    user = UserFactory(email="kjent@example.no")
+    user = make_user(email="kjent@example.no")
     _invitation, secret = invite("kjent@example.no", "advisor")
     client = login(user)
     page = client.get(url(secret))
@@ -95,7 +96,7 @@ def test_logged_in_invitee_confirms_and_gets_the_role(world, invite, login, engl
 
 def test_logged_in_as_someone_else_is_told_and_not_given_the_role(world, invite, login):
     _invitation, secret = invite("riktig@example.no", "staff")
-    other = UserFactory(email="feil@example.no")
+    other = make_user(email="feil@example.no")
     client = login(other)
     page = client.get(url(secret))
     assert page.status_code == 403

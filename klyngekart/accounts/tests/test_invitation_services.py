@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.core import mail
@@ -15,9 +16,11 @@ from klyngekart.accounts.services import (
     invitation_resend,
     invitation_revoke,
 )
-from klyngekart.accounts.tests.factories import ClusterRoleFactory, UserFactory
+from klyngekart.accounts.tests.factories import ClusterRoleFactory
+from klyngekart.accounts.tests.helpers import make_cluster, make_user
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
+from klyngekart.members.models import Company, Membership
 from klyngekart.members.tests.factories import MembershipFactory
 
 
@@ -63,7 +66,7 @@ def test_mail_uses_the_inviters_language_for_a_new_address(world, invite):
 
 
 def test_mail_uses_the_recipients_own_language(world, invite):
-    UserFactory(email="eksisterende@example.no", language="en")
+    make_user(email="eksisterende@example.no", language="en")
     with translation.override("nb"):
         invite("eksisterende@example.no", "board")
     assert "has invited you to" in mail.outbox[0].body
@@ -74,7 +77,7 @@ def test_mail_uses_the_recipients_own_language(world, invite):
     [("contact", False, "company"), ("staff", True, "company"), ("owner", False, "role")],
 )
 def test_role_and_company_must_fit(world, role, with_company, message_field):
-    company = world.membership.company if with_company else None
+    company: Company | None = world.membership.company if with_company else None
     with pytest.raises(ValidationError) as caught:
         invitation_create(
             cluster=world.cluster, email="x@example.no", role=role, invited_by=None, company=company
@@ -98,13 +101,13 @@ def test_company_role_needs_an_active_member_of_this_cluster(world, other_world)
             email="x@example.no",
             role="member",
             invited_by=None,
-            company=paused.company,
+            company=cast(Membership, paused).company,
         )
 
 
 def test_accept_grants_the_cluster_role_once(world, invite):
     invitation, secret = invite("ny@example.no", "advisor")
-    user = UserFactory(email="ny@example.no")
+    user = make_user(email="ny@example.no")
     accepted = invitation_accept(secret=secret, user=user)
     assert accepted.accepted_by == user
     with scopes_disabled():
@@ -127,7 +130,7 @@ def test_accept_replaces_an_existing_cluster_role(world, invite):
 
 def test_accept_company_role(world, invite):
     _invitation, secret = invite("ansatt@example.no", "member", company=world.membership.company)
-    user = UserFactory(email="ansatt@example.no")
+    user = make_user(email="ansatt@example.no")
     invitation_accept(secret=secret, user=user)
     assert CompanyRole.objects.get(user=user).company == world.membership.company
 
@@ -137,7 +140,7 @@ def test_expired_invitation_cannot_be_used(world, invite):
     with scopes_disabled():
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     with pytest.raises(InvitationError) as caught:
-        invitation_accept(secret=secret, user=UserFactory(email="ny@example.no"))
+        invitation_accept(secret=secret, user=make_user(email="ny@example.no"))
     assert caught.value.code == "expired"
     with scopes_disabled():
         assert not ClusterRole.objects.filter(user__email="ny@example.no").exists()
@@ -145,7 +148,7 @@ def test_expired_invitation_cannot_be_used(world, invite):
 
 def test_invitation_for_another_email_cannot_be_accepted(world, invite):
     _invitation, secret = invite("riktig@example.no", "staff")
-    intruder = UserFactory(email="feil@example.no")
+    intruder = make_user(email="feil@example.no")
     with pytest.raises(InvitationError) as caught:
         invitation_accept(secret=secret, user=intruder)
     assert caught.value.code == "wrong_user"
@@ -163,7 +166,7 @@ def test_revoked_invitation_cannot_be_used(world, invite):
     invitation, secret = invite("ny@example.no", "staff")
     invitation_revoke(invitation=invitation, actor=world.users["manager"])
     with pytest.raises(InvitationError) as caught:
-        invitation_accept(secret=secret, user=UserFactory(email="ny@example.no"))
+        invitation_accept(secret=secret, user=make_user(email="ny@example.no"))
     assert caught.value.code == "revoked"
     assert "accounts.invitation.revoked" in audit_actions(world.cluster)
 
@@ -175,7 +178,7 @@ def test_resend_makes_a_new_link_and_kills_the_old(world, invite, django_capture
     assert new_secret != old_secret
     assert len(mail.outbox) == 2
     assert new_secret in mail.outbox[1].body
-    user = UserFactory(email="ny@example.no")
+    user = make_user(email="ny@example.no")
     with pytest.raises(InvitationError):
         invitation_accept(secret=old_secret, user=user)
     invitation_accept(secret=new_secret, user=user)
@@ -184,7 +187,7 @@ def test_resend_makes_a_new_link_and_kills_the_old(world, invite, django_capture
 
 def test_accepted_invitation_cannot_be_revoked_or_resent(world, invite):
     invitation, secret = invite("ny@example.no", "staff")
-    invitation_accept(secret=secret, user=UserFactory(email="ny@example.no"))
+    invitation_accept(secret=secret, user=make_user(email="ny@example.no"))
     invitation.refresh_from_db()
     with pytest.raises(ValidationError):
         invitation_revoke(invitation=invitation, actor=world.users["manager"])
@@ -204,15 +207,13 @@ def test_the_last_manager_cannot_accept_a_lesser_role(world, invite):
 
 
 def test_platform_admin_can_invite_a_new_clusters_first_manager(db, django_capture_on_commit_callbacks):
-    from klyngekart.core.tests.factories import ClusterFactory
-
-    cluster = ClusterFactory(slug="ny-klynge")
-    admin = UserFactory(email="admin@example.no", is_superuser=True)
+    cluster = make_cluster(slug="ny-klynge")
+    admin = make_user(email="admin@example.no", is_superuser=True)
     with django_capture_on_commit_callbacks(execute=True):
         _invitation, secret = invitation_create(
             cluster=cluster, email="leder@example.no", role="manager", invited_by=admin
         )
-    user = UserFactory(email="leder@example.no")
+    user = make_user(email="leder@example.no")
     invitation_accept(secret=secret, user=user)
     with scopes_disabled():
         assert ClusterRole.objects.get(cluster=cluster, user=user).role == "manager"
