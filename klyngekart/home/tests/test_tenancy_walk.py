@@ -1,0 +1,228 @@
+"""Walk every page under /c/<cluster_slug>/ as every role, in its own cluster and in another.
+
+This is the tenancy promise for pages, tested as an outsider would try it:
+- another cluster's pages and objects are 404, exactly like pages that do not exist;
+- an object of another cluster addressed under one's own cluster is 404 too;
+- a company role reaches only its own company's objects (404 for a neighbour's);
+- a page above one's role is 403; a page within it answers;
+- no page of one cluster mentions another cluster's companies, people or name;
+- POSTs that are refused change nothing.
+
+Every cluster URL must be listed in OBJECT_KWARGS, so a new page cannot slip past the walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from klyngekart.accounts.access import PERMISSIONS
+from klyngekart.accounts.models import ClusterRole, CompanyRole, Invitation
+from klyngekart.accounts.services import invitation_create
+from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, World
+from klyngekart.core.models import AuditLog
+from klyngekart.core.tenancy import scopes_disabled
+from klyngekart.members.models import Contact, Membership
+from klyngekart.members.tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = CLUSTER_ROLES + COMPANY_ROLES
+ALLOWED_STATUSES = {200, 302, 405}
+# Pages about "my company": a role without a company has nothing there (404).
+COMPANY_ONLY_URLS = {"members:my_company"}
+
+
+def _prepare(world: World) -> dict[str, Any]:
+    """Objects of every kind that a cluster URL can address, all inside ``world``."""
+    contact = ContactFactory(membership=world.membership, cluster=world.cluster)
+    with scopes_disabled():
+        staff_role = ClusterRole.objects.get(cluster=world.cluster, user=world.users["staff"])
+        invitation, _secret = invitation_create(
+            cluster=world.cluster,
+            email=f"newcomer@{world.cluster.slug}.example.no",
+            role="staff",
+            invited_by=world.users["manager"],
+        )
+    member_role = CompanyRole.objects.get(user=world.users["member"])
+    return {
+        "membership": world.membership,
+        "neighbour": world.other_membership,
+        "contact": contact,
+        "cluster_role": staff_role,
+        "company_role": member_role,
+        "invitation": invitation,
+    }
+
+
+# URL name -> the path arguments (besides cluster_slug) built from a world's objects.
+OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "cluster:home": lambda o: {},
+    "cluster:audit": lambda o: {},
+    "cluster:settings": lambda o: {},
+    "members:list": lambda o: {},
+    "members:create": lambda o: {},
+    "members:my_company": lambda o: {},
+    "members:import": lambda o: {},
+    "members:import_confirm": lambda o: {},
+    "members:import_template": lambda o: {},
+    "members:export": lambda o: {},
+    "members:detail": lambda o: {"pk": o["membership"].pk},
+    "members:edit": lambda o: {"pk": o["membership"].pk},
+    "members:end": lambda o: {"pk": o["membership"].pk},
+    "members:contact_add": lambda o: {"pk": o["membership"].pk},
+    "members:contact_edit": lambda o: {"pk": o["membership"].pk, "contact_pk": o["contact"].pk},
+    "members:contact_delete": lambda o: {"pk": o["membership"].pk, "contact_pk": o["contact"].pk},
+    "people:list": lambda o: {},
+    "people:invite": lambda o: {},
+    "people:role_change": lambda o: {"pk": o["cluster_role"].pk},
+    "people:role_remove": lambda o: {"pk": o["cluster_role"].pk},
+    "people:company_role_remove": lambda o: {"pk": o["company_role"].pk},
+    "people:invitation_revoke": lambda o: {"pk": o["invitation"].pk},
+    "people:invitation_resend": lambda o: {"pk": o["invitation"].pk},
+}
+# URLs that address one member company: a company role may reach its own, never a neighbour's.
+COMPANY_OBJECT_URLS = {
+    name
+    for name, build in OBJECT_KWARGS.items()
+    if "pk"
+    in build(
+        {
+            k: type("O", (), {"pk": 1})()
+            for k in ("membership", "neighbour", "contact", "cluster_role", "company_role", "invitation")
+        }
+    )
+    and name.startswith("members:")
+}
+
+
+def _cluster_patterns() -> Iterator[tuple[str, Any]]:
+    """(namespaced name, view) for every URL whose route has a cluster_slug."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str, Any]]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = (
+                    f"{namespace}:{entry.namespace}"
+                    if namespace and entry.namespace
+                    else (entry.namespace or namespace)
+                )
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                yield prefix + str(entry.pattern), name, entry.callback
+
+    for route, name, view in walk(get_resolver().url_patterns, "", ""):
+        if "<slug:cluster_slug>" in route:
+            yield name, view
+
+
+def _snapshot() -> tuple[int, ...]:
+    with scopes_disabled():
+        return (
+            Membership.objects.count(),
+            Contact.objects.count(),
+            ClusterRole.objects.count(),
+            CompanyRole.objects.count(),
+            Invitation.objects.filter(revoked_at__isnull=True).count(),
+            AuditLog.objects.count(),
+        )
+
+
+def _secrets_of(world: World, objects: dict[str, Any]) -> list[str]:
+    """Strings from ``world`` that must never appear on another cluster's pages."""
+    companies = [objects["membership"].company, objects["neighbour"].company]
+    values = [world.cluster.name, objects["contact"].name, objects["contact"].email]
+    values += [c.name for c in companies] + [c.org_number for c in companies if c.org_number]
+    values += [user.email for user in world.users.values()]
+    return values
+
+
+@pytest.fixture
+def worlds(world: World, other_world: World) -> tuple[tuple[World, dict], tuple[World, dict]]:
+    return (world, _prepare(world)), (other_world, _prepare(other_world))
+
+
+def test_every_cluster_url_is_in_the_walk() -> None:
+    names = {name for name, _view in _cluster_patterns()}
+    assert names, "no cluster URLs found"
+    missing = names - OBJECT_KWARGS.keys()
+    assert not missing, f"add these cluster URLs to OBJECT_KWARGS: {sorted(missing)}"
+    stale = OBJECT_KWARGS.keys() - names
+    assert not stale, f"these URLs no longer exist: {sorted(stale)}"
+
+
+def test_every_cluster_view_declares_its_permission() -> None:
+    for name, view in _cluster_patterns():
+        permission = getattr(view, "cluster_permission", None)
+        assert permission in PERMISSIONS, f"{name} is not behind @cluster_view with a known permission"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_walk_every_page_as_every_role(worlds, client, role: str) -> None:
+    (home, home_objects), (away, away_objects) = worlds
+    user = home.users[role]
+    client.force_login(user)
+    forbidden_strings = _secrets_of(away, away_objects)
+    for name, view in _cluster_patterns():
+        permission = view.cluster_permission
+        allowed = role in PERMISSIONS[permission]
+
+        # 1. Own cluster, own objects: answers within the role, 403 above it.
+        own_url = reverse(
+            name, kwargs={"cluster_slug": home.cluster.slug, **OBJECT_KWARGS[name](home_objects)}
+        )
+        response = client.get(own_url)
+        if allowed and name in COMPANY_ONLY_URLS and role not in COMPANY_ROLES:
+            assert response.status_code == 404, f"{role} GET {own_url}: {response.status_code}"
+        elif allowed:
+            assert response.status_code in ALLOWED_STATUSES, f"{role} GET {own_url}: {response.status_code}"
+            if response.status_code == 200:
+                body = response.content.decode(errors="replace")
+                for secret in forbidden_strings:
+                    assert secret not in body, f"{role} sees {secret!r} of another cluster on {own_url}"
+        else:
+            assert response.status_code in {403, 405}, f"{role} GET {own_url}: {response.status_code}"
+            before = _snapshot()
+            assert client.post(own_url, {}).status_code == 403, f"{role} POST {own_url} not refused"
+            assert _snapshot() == before
+
+        # 2. Another cluster, its own objects: 404, for GET and POST, and nothing changes.
+        away_url = reverse(
+            name, kwargs={"cluster_slug": away.cluster.slug, **OBJECT_KWARGS[name](away_objects)}
+        )
+        # (405 for GET on a POST-only address is said before any lookup, so it reveals nothing.)
+        assert client.get(away_url).status_code in {404, 405}, f"{role} reached {away_url}"
+        before = _snapshot()
+        assert client.post(away_url, {}).status_code == 404, f"{role} POST reached {away_url}"
+        assert _snapshot() == before
+
+        # 3. Own cluster address, another cluster's object: 404 (same as a missing object).
+        kwargs = OBJECT_KWARGS[name](away_objects)
+        if kwargs and allowed:
+            mixed_url = reverse(name, kwargs={"cluster_slug": home.cluster.slug, **kwargs})
+            assert client.get(mixed_url).status_code in {404, 405}, f"{role} reached {mixed_url}"
+            before = _snapshot()
+            assert client.post(mixed_url, {}).status_code == 404, f"{role} POST reached {mixed_url}"
+            assert _snapshot() == before
+
+        # 4. A company role and a neighbouring member company in the same cluster: 404.
+        if role in COMPANY_ROLES and name in COMPANY_OBJECT_URLS and allowed:
+            neighbour = {**home_objects, "membership": home_objects["neighbour"]}
+            neighbour_url = reverse(
+                name, kwargs={"cluster_slug": home.cluster.slug, **OBJECT_KWARGS[name](neighbour)}
+            )
+            assert client.get(neighbour_url).status_code in {403, 404}, f"{role} reached {neighbour_url}"
+
+
+def test_anonymous_visitors_are_sent_to_log_in(worlds, client) -> None:
+    (home, home_objects), _away = worlds
+    for name, _view in _cluster_patterns():
+        url = reverse(name, kwargs={"cluster_slug": home.cluster.slug, **OBJECT_KWARGS[name](home_objects)})
+        response = client.get(url)
+        assert response.status_code in {302, 405}, f"anonymous GET {url}: {response.status_code}"
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"]
