@@ -1,0 +1,108 @@
+"""Walk every API endpoint under /clusters/{slug}/ with every role's token, in its own cluster
+and in another. Same promise as the page walk: a foreign cluster or object is 404 with the same
+body as a missing one, a call above one's role is 403, a company role reaches only its own
+company, and refused writes change nothing. Every path in the OpenAPI schema must be listed
+here, so a new endpoint cannot slip past the walk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from klyngekart.accounts.access import PERMISSIONS
+from klyngekart.accounts.tokens import api_token_create
+from klyngekart.api.api import api
+from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, World
+from klyngekart.core.tenancy import scopes_disabled
+from klyngekart.members.models import Company, Membership
+from klyngekart.members.tests.factories import valid_org_number
+
+pytestmark = pytest.mark.django_db
+
+ROLES = CLUSTER_ROLES + COMPANY_ROLES
+# (method, path) -> permission, exactly as the endpoint checks it.
+ENDPOINTS: dict[tuple[str, str], str] = {
+    ("get", "/api/v1/clusters/{slug}/members"): "members.view",
+    ("post", "/api/v1/clusters/{slug}/members"): "members.change",
+    ("post", "/api/v1/clusters/{slug}/members/import"): "members.import",
+    ("get", "/api/v1/clusters/{slug}/members/{org_number}"): "members.view_own",
+}
+NOT_FOUND = {"detail": "Not found."}
+
+
+def _call(client, method: str, url: str, token: str) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if method == "get":
+        return client.get(url, **headers)
+    if url.endswith("/import"):
+        csv = f"org_number;name\n{valid_org_number(7777)};Ny Bedrift AS\n".encode()
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("members.csv", csv, content_type="text/csv")
+        return client.post(url + "?dry_run=false", {"file": upload}, **headers)
+    body = {"org_number": valid_org_number(8888), "name": "Ny Bedrift AS"}
+    return client.post(url, body, content_type="application/json", **headers)
+
+
+def _url(path: str, world: World, membership: Membership) -> str:
+    return path.replace("{slug}", world.cluster.slug).replace(
+        "{org_number}", membership.company.org_number or ""
+    )
+
+
+def _count() -> tuple[int, int]:
+    with scopes_disabled():
+        return Membership.objects.count(), Company.objects.count()
+
+
+def test_every_api_path_is_in_the_walk() -> None:
+    schema = api.get_openapi_schema()
+    operations = {
+        (method, path) for path, methods in schema["paths"].items() for method in methods if "{slug}" in path
+    }
+    assert operations == set(ENDPOINTS), "update ENDPOINTS to match the API"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_walk_every_endpoint_as_every_role(world, other_world, client, role: str) -> None:
+    _token, secret = api_token_create(user=world.users[role], name="walk")
+    foreign_strings = [other_world.cluster.name, other_world.membership.company.name]
+    for (method, path), permission in ENDPOINTS.items():
+        allowed = role in PERMISSIONS[permission]
+
+        # Another cluster (with its own objects): 404 with the body of a missing object.
+        before = _count()
+        response = _call(client, method, _url(path, other_world, other_world.membership), secret)
+        assert response.status_code == 404, f"{role} {method} {path} on another cluster"
+        assert response.json() == NOT_FOUND
+        assert _count() == before
+
+        # Own cluster, another cluster's company: 404 as well.
+        if "{org_number}" in path and allowed:
+            response = _call(client, method, _url(path, world, other_world.membership), secret)
+            assert response.status_code == 404 and response.json() == NOT_FOUND
+
+        # A company role and a neighbouring member of the same cluster: 404.
+        if "{org_number}" in path and role in COMPANY_ROLES and allowed:
+            response = _call(client, method, _url(path, world, world.other_membership), secret)
+            assert response.status_code == 404 and response.json() == NOT_FOUND
+
+        # Own cluster: within the role it answers (and mentions nothing foreign), above it 403.
+        before = _count()
+        response = _call(client, method, _url(path, world, world.membership), secret)
+        if allowed:
+            assert response.status_code in {200, 201}, f"{role} {method} {path}: {response.status_code}"
+            body = response.content.decode()
+            for foreign in foreign_strings:
+                assert foreign not in body
+        else:
+            assert response.status_code == 403, f"{role} {method} {path}: {response.status_code}"
+            assert _count() == before
+
+
+def test_without_a_token_every_endpoint_is_401(world, client) -> None:
+    for (method, path), _permission in ENDPOINTS.items():
+        url = _url(path, world, world.membership)
+        response = client.get(url) if method == "get" else client.post(url, {})
+        assert response.status_code == 401
