@@ -12,6 +12,7 @@ urlpatterns = [
     path("c/<slug:cluster_slug>/", include("klyngekart.home.urls")),
     path("c/<slug:cluster_slug>/members/", include("klyngekart.members.urls")),
     path("c/<slug:cluster_slug>/people/", include("klyngekart.accounts.cluster_urls")),
+    path("platform/", include("klyngekart.home.platform_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -77,3 +77,22 @@ def audit_entries(*, cluster: Cluster, prefix: str = "") -> QuerySet[AuditLog]:
 def user_companies(*, company_ids: frozenset[int]) -> list[Company]:
     """The companies a company contact or member user acts for in this cluster."""
     return list(Company.objects.filter(pk__in=company_ids).order_by("name"))
+
+
+def clusters_for_platform() -> QuerySet[Cluster]:
+    """Every cluster with its member and manager counts, for the platform admin.
+
+    Counting across clusters needs no scope (Cluster is not tenant-owned and the joins bypass
+    the tenant manager), but only the platform views call this."""
+    return Cluster.objects.annotate(
+        active_members=Count(
+            "members_membership_set",
+            filter=Q(members_membership_set__status=MembershipStatus.ACTIVE),
+            distinct=True,
+        ),
+        managers=Count(
+            "accounts_clusterrole_set",
+            filter=Q(accounts_clusterrole_set__role="manager"),
+            distinct=True,
+        ),
+    ).order_by("name")

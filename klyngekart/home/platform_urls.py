@@ -1,0 +1,9 @@
+from django.urls import path
+
+from klyngekart.home import platform_views
+
+app_name = "platform"
+urlpatterns = [
+    path("clusters/", platform_views.cluster_list, name="clusters"),
+    path("clusters/new/", platform_views.cluster_create, name="cluster_create"),
+]
