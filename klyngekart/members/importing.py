@@ -199,6 +199,13 @@ def _parse_date(value: Any) -> datetime.date:
     raise ValueError
 
 
+def _size_class(value: str) -> str | None:
+    """A size class from its code, a Norwegian or English word, or the label our export writes."""
+    words = value.casefold().split()
+    labels = {str(label).casefold(): code for code, label in SizeClass.choices}
+    return labels.get(value.casefold()) or (_SIZE_CLASS_WORDS.get(words[0]) if words else None)
+
+
 def _tidy_municipality(value: str) -> str:
     # Brønnøysund writes place names in capitals: BERGEN, NORD-AURDAL.
     return value.title() if value.isupper() else value
@@ -254,7 +261,7 @@ class _RowParser:
                 )
 
         if text.get("size_class") and "employees" not in company:
-            size = _SIZE_CLASS_WORDS.get(text["size_class"].casefold())
+            size = _size_class(text["size_class"])
             if size is None:
                 self.error(
                     "size_class",

@@ -13,8 +13,10 @@ ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 def normalise_org_number(value: object) -> str:
     """Strip the spaces, dots and 'NO'/'MVA' that people paste around an org number."""
     text = str(value or "").strip().upper()
-    if text.endswith(".0") and text[:-2].isdigit():  # a number that went through Excel as float
-        text = text[:-2]
+    # A number that went through Excel as a float: "912345602.0". Only nine digits before the
+    # ".0" qualify, so "12345678.0" (a dot typed before a check digit 0) keeps its last digit.
+    if re.fullmatch(r"[0-9]{9}\.0+", text):
+        text = text.split(".", 1)[0]
     text = re.sub(r"^NO|MVA$", "", text)
     return re.sub(r"[\s.\-\u00a0]", "", text)
 
