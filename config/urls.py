@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from klyngekart.api.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("klyngekart.core.urls")),
     path("accounts/", include("klyngekart.accounts.urls")),
     path("accounts/", include("allauth.urls")),
