@@ -40,7 +40,7 @@ def database_config(default_sqlite: Path) -> dict[str, Any]:
     """
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config.setdefault("OPTIONS", {}).update(_sqlite_options())
         return config

@@ -12,7 +12,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {**HUEY, "huey_class": "huey.MemoryHuey", "immediate": True}
 HUEY.pop("filename", None)
 HUEY.pop("url", None)
-ACCOUNT_RATE_LIMITS = False
+ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]  # allauth accepts False to switch them off
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if not env_str("DATABASE_URL"):
     DATABASES = {  # noqa: F405
