@@ -128,3 +128,9 @@ def test_the_create_cluster_command_reports_a_taken_slug(world, admin):
         call_command(
             "create_cluster", "--name", "X", "--slug", world.cluster.slug, "--manager-email", "x@example.no"
         )
+
+
+def test_the_start_page_points_the_platform_admin_to_the_cluster_list(admin, login):
+    body = login(admin).get("/").content.decode()
+    assert 'href="/platform/clusters/"' in body
+    assert "Manage the clusters on this installation" in body
