@@ -199,9 +199,12 @@ def invitation_accept(*, secret: str, user: User) -> Invitation:
         raise InvitationError(_("This invitation was sent to a different email address."), code="wrong_user")
     cluster = invitation.cluster
     with scope(cluster), transaction.atomic():
-        # Lock the row so two clicks on the link grant the role once.
+        # Lock the row so two clicks on the link grant the role once. Only this row: PostgreSQL
+        # cannot lock the nullable side of the outer join to the company.
         invitation = invitation_check(
-            Invitation.objects.select_for_update().select_related("cluster", "company").get(pk=invitation.pk)
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("cluster", "company")
+            .get(pk=invitation.pk)
         )
         previous: str | None = None
         granted: ClusterRole | CompanyRole
