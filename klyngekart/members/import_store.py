@@ -2,53 +2,33 @@
 
 The browser only gets a random token; the file itself never makes a round trip through the
 client, and the confirmation re-validates it, so nothing the client sends is trusted. The token
-is also bound to the user's session and to the cluster, so it cannot be replayed elsewhere."""
+is bound to the user's session, the user and the cluster, so it cannot be replayed elsewhere.
+The file lives in the database (``PendingImport``) so that any app server can confirm it."""
 
 from __future__ import annotations
 
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 
-from config.env import VAR_DIR
+from klyngekart.members.models import PendingImport
 
 SESSION_KEY = "members_pending_import"
-MAX_AGE_SECONDS = 24 * 3600
+MAX_AGE = timedelta(days=1)
 
 
-def _storage() -> FileSystemStorage:
-    location = getattr(settings, "KLYNGEKART_IMPORT_DIR", None) or VAR_DIR / "imports"
-    return FileSystemStorage(location=Path(location))
-
-
-def _path(cluster_id: int, token: str) -> str:
-    return f"{cluster_id}/{token}.upload"
-
-
-def _discard_stale(storage: FileSystemStorage, cluster_id: int) -> None:
-    """Uploads that were never confirmed are removed after a day."""
-    directory = str(cluster_id)
-    if not storage.exists(directory):
-        return
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for name in storage.listdir(directory)[1]:
-        path = f"{directory}/{name}"
-        if storage.get_modified_time(path).timestamp() < cutoff:
-            storage.delete(path)
-
-
-def save_pending(session: Any, *, cluster_id: int, filename: str, content: bytes) -> str:
-    storage = _storage()
+def save_pending(session: Any, *, cluster_id: int, user: Any, filename: str, content: bytes) -> str:
+    """Called inside the cluster's scope."""
     discard_pending(session)
-    _discard_stale(storage, cluster_id)
+    # Uploads that were never confirmed are removed after a day.
+    PendingImport.objects.filter(created_at__lt=timezone.now() - MAX_AGE).delete()
     token = secrets.token_urlsafe(24)
-    storage.save(_path(cluster_id, token), ContentFile(content))
-    session[SESSION_KEY] = {"token": token, "cluster": cluster_id, "filename": filename}
+    PendingImport.objects.create(
+        cluster_id=cluster_id, user=user, token=token, filename=filename[:255], content=content
+    )
+    session[SESSION_KEY] = {"token": token, "cluster": cluster_id}
     return token
 
 
@@ -59,18 +39,15 @@ def load_pending(session: Any, *, cluster_id: int, token: str) -> tuple[str, byt
         return None
     if not secrets.compare_digest(str(pending.get("token", "")), token or ""):
         return None
-    storage = _storage()
-    path = _path(cluster_id, pending["token"])
-    if not storage.exists(path):
+    upload = PendingImport.objects.filter(
+        token=pending["token"], created_at__gte=timezone.now() - MAX_AGE
+    ).first()
+    if upload is None:
         return None
-    with storage.open(path, "rb") as handle:
-        return pending["filename"], handle.read()
+    return upload.filename, bytes(upload.content)
 
 
 def discard_pending(session: Any) -> None:
     pending = session.pop(SESSION_KEY, None)
     if pending:
-        storage = _storage()
-        path = _path(pending["cluster"], pending["token"])
-        if storage.exists(path):
-            storage.delete(path)
+        PendingImport.objects.filter(token=pending["token"]).delete()

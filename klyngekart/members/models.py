@@ -163,3 +163,22 @@ class Contact(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PendingImport(TenantModel):
+    """An uploaded member file between its dry run and the user's confirmation.
+
+    Kept in the database, not on local disk, so any of several stateless app servers can take
+    the confirmation. Bound to the uploader; unconfirmed uploads are removed after a day."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -56,7 +56,11 @@ def member_import(request: HttpRequest) -> HttpResponse:
         context.update(_report_context(report))
         if report.ok:
             token = import_store.save_pending(
-                request.session, cluster_id=access.cluster.pk, filename=upload.name, content=content
+                request.session,
+                cluster_id=access.cluster.pk,
+                user=request.user,
+                filename=upload.name,
+                content=content,
             )
             context["confirm_form"] = ImportConfirmForm(initial={"token": token})
         else:

@@ -32,10 +32,3 @@ def make_contact(membership: Membership, **kwargs: Any) -> Contact:
 def in_scope() -> Callable:
     """``with in_scope(cluster):`` reads as what it is in a test body."""
     return scope
-
-
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Pending uploads go to a temporary folder, never the developer's var/ directory."""
-    settings.KLYNGEKART_IMPORT_DIR = tmp_path / "imports"
-    return settings.KLYNGEKART_IMPORT_DIR

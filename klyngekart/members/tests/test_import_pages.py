@@ -3,8 +3,8 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from klyngekart.core.tenancy import scope
-from klyngekart.members.models import Membership
+from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.members.models import Membership, PendingImport
 from klyngekart.members.tests.conftest import DATA
 
 pytestmark = pytest.mark.django_db
@@ -120,14 +120,26 @@ def test_confirm_revalidates_against_changes_since_the_dry_run(world, login):
     assert count(world) == 3
 
 
-def test_the_pending_file_is_kept_on_the_server_and_removed_after_import(world, login, import_dir):
+def test_the_pending_file_is_kept_in_the_database_and_removed_after_import(world, login):
     client = login(world.users["manager"])
     token = token_in(upload(client, world, "utf8_bom_comma.csv"))
-    assert len(list(import_dir.rglob("*.upload"))) == 1
+    with scopes_disabled():
+        assert list(PendingImport.objects.values_list("token", flat=True)) == [token]
 
     client.post(url(world, "import/confirm/"), {"token": token})
 
-    assert list(import_dir.rglob("*.upload")) == []
+    with scopes_disabled():
+        assert not PendingImport.objects.exists()
+
+
+def test_another_user_cannot_confirm_someone_elses_upload(world, login, client):
+    token = token_in(upload(login(world.users["manager"]), world, "utf8_bom_comma.csv"))
+    client.logout()
+    staff = login(world.users["staff"])
+    staff.post(url(world, "import/confirm/"), {"token": token})
+    with scopes_disabled():
+        assert PendingImport.objects.count() == 1
+        assert not Membership.objects.filter(company__name__icontains="Nordlys").exists()
 
 
 def test_the_template_has_the_norwegian_headers_and_imports_cleanly(world, login):
