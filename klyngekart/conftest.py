@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from klyngekart.accounts.tests.factories import ClusterRoleFactory, CompanyRoleFactory, UserFactory
 from klyngekart.core.models import Cluster
@@ -52,6 +54,15 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def other_world(db) -> World:  # type: ignore[no-untyped-def]
     return build_world("beta")
+
+
+@pytest.fixture
+def english(client):  # type: ignore[no-untyped-def]
+    """Pages and messages in English, for tests that read wording: the language cookie for
+    requests (it also wins over a user's saved language) and an override for direct calls."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield client
 
 
 @pytest.fixture

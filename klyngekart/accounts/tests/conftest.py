@@ -25,12 +25,3 @@ def invite(world, django_capture_on_commit_callbacks) -> Callable[..., tuple[Inv
             )
 
     return _invite
-
-
-@pytest.fixture
-def english(client):  # type: ignore[no-untyped-def]
-    """Pages in English, so assertions on wording hold once the nb catalogue is filled in."""
-    from django.conf import settings
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client

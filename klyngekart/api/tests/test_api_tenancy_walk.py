@@ -32,7 +32,7 @@ NOT_FOUND = {"detail": "Not found."}
 
 
 def _call(client, method: str, url: str, token: str) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "en"}
     if method == "get":
         return client.get(url, **headers)
     if url.endswith("/import"):

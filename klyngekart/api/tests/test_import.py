@@ -24,7 +24,7 @@ def post_import(client, headers, upload, dry_run: str | None = None, slug: str =
     url = f"/api/v1/clusters/{slug}/members/import"
     if dry_run is not None:
         url += f"?dry_run={dry_run}"
-    return client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE="en", **headers)
+    return client.post(url, {"file": upload}, **{"HTTP_ACCEPT_LANGUAGE": "en", **headers})
 
 
 def cluster_members(world) -> set[str | None]:  # type: ignore[no-untyped-def]

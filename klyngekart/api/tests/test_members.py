@@ -321,7 +321,6 @@ def test_create_rejects_bad_data_with_field_errors_and_writes_nothing(
         members_url("alfa"),
         payload,
         content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
         **bearer(world.users["manager"]),
     )
 
@@ -343,7 +342,6 @@ def test_already_member_message_names_the_company(client, world, bearer):
         members_url("alfa"),
         {"org_number": company.org_number, "name": company.name},
         content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
         **bearer(world.users["manager"]),
     )
 

@@ -32,3 +32,9 @@ def make_contact(membership: Membership, **kwargs: Any) -> Contact:
 def in_scope() -> Callable:
     """``with in_scope(cluster):`` reads as what it is in a test body."""
     return scope
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):  # type: ignore[no-untyped-def]
+    """These tests read English messages; Norwegian pages are covered by the journeys."""
+    return english
