@@ -31,9 +31,10 @@ class World:
 
 
 def build_world(slug: str) -> World:
-    cluster = ClusterFactory(slug=slug, name=f"Klynge {slug}")
-    membership = MembershipFactory(cluster=cluster)
-    other = MembershipFactory(cluster=cluster)
+    # factory_boy's call returns the model instance; the annotations say so for mypy.
+    cluster: Cluster = ClusterFactory(slug=slug, name=f"Klynge {slug}")  # type: ignore[assignment]
+    membership: Membership = MembershipFactory(cluster=cluster)  # type: ignore[assignment]
+    other: Membership = MembershipFactory(cluster=cluster)  # type: ignore[assignment]
     users: dict[str, Any] = {}
     for role in CLUSTER_ROLES:
         users[role] = ClusterRoleFactory(

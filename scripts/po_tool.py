@@ -1,9 +1,9 @@
 """Helpers for the translation catalogues (developer tool; `make messages` runs makemessages).
 
-  python scripts/po_tool.py export OUT_DIR [--chunk N]   untranslated nb entries as JSON chunks
-  python scripts/po_tool.py import FILE.json [...]       merge {msgid: msgstr} (or plural lists) into nb
-  python scripts/po_tool.py fill-en                      en: msgstr = msgid (English is the source)
-  python scripts/po_tool.py check                        exit 1 if nb or en has untranslated/fuzzy entries
+python scripts/po_tool.py export OUT_DIR [--chunk N]   untranslated nb entries as JSON chunks
+python scripts/po_tool.py import FILE.json [...]       merge {msgid: msgstr} (or plural lists) into nb
+python scripts/po_tool.py fill-en                      en: msgstr = msgid (English is the source)
+python scripts/po_tool.py check                        exit 1 if nb or en has untranslated/fuzzy entries
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def export(out_dir: str, chunk: int = 150) -> None:
                 items[key] = message.context or ""
     keys = list(items)
     for n in range(0, len(keys), chunk):
-        part = {k: "" for k in keys[n : n + chunk]}
+        part = dict.fromkeys(keys[n : n + chunk], "")
         (out / f"chunk_{n // chunk:02d}.json").write_text(json.dumps(part, ensure_ascii=False, indent=1))
     print(f"{len(keys)} untranslated entries in {((len(keys) - 1) // chunk) + 1 if keys else 0} chunk(s)")
 

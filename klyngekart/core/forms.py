@@ -20,15 +20,8 @@ class DsFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "ds-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "ds-input")
-            elif isinstance(widget, forms.FileInput):
-                widget.attrs.setdefault("class", "ds-input")
-            else:
-                widget.attrs.setdefault("class", "ds-input")
+            # Designsystemet styles inputs, selects, checkboxes and radios by the same class.
+            field.widget.attrs.setdefault("class", "ds-input")
 
 
 class DsForm(DsFormMixin, forms.Form):
