@@ -15,9 +15,7 @@ def test_a_scope_error_is_a_bare_500_that_names_nothing(client, world, bearer, m
 
     monkeypatch.setattr("klyngekart.api.members.membership_list", broken)
 
-    response = client.get(
-        "/api/v1/clusters/alfa/members", **bearer(world.users["manager"])
-    )
+    response = client.get("/api/v1/clusters/alfa/members", **bearer(world.users["manager"]))
 
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error."}
@@ -30,9 +28,7 @@ def test_cluster_requiring_mfa_refuses_a_manager_without_it(client, world, beare
     world.cluster.require_mfa = True
     world.cluster.save()
 
-    manager = client.get(
-        "/api/v1/clusters/alfa/members", **bearer(world.users["manager"])
-    )
+    manager = client.get("/api/v1/clusters/alfa/members", **bearer(world.users["manager"]))
     staff = client.get("/api/v1/clusters/alfa/members", **bearer(world.users["staff"]))
 
     assert manager.status_code == 403

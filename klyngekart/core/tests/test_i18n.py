@@ -20,9 +20,7 @@ def test_every_string_is_translated_and_none_is_fuzzy(lang: str) -> None:
     messages = _messages(lang)
     assert len(messages) > 300
     missing = [
-        m.id
-        for m in messages
-        if m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])
+        m.id for m in messages if m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])
     ]
     assert missing == []
 
