@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "klyngekart.accounts",
     "klyngekart.taxonomy",
     "klyngekart.members",
+    "klyngekart.surveys",
+    "klyngekart.needs",
     "klyngekart.api",
     "klyngekart.home",
 ]

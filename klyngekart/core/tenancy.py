@@ -80,14 +80,13 @@ class TenantManager(models.Manager):
         return queryset.filter(cluster=current)
 
 
-class TenantModel(models.Model):
-    """Abstract base for every cluster-owned model."""
+class ClusterOwnedModel(models.Model):
+    """Abstract base for cluster-owned rows that must carry no timestamps: anonymous answers
+    and what is derived from them (see klyngekart/core/privacy.py)."""
 
     cluster = models.ForeignKey(
         "core.Cluster", on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_set"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantManager()
 
@@ -96,3 +95,13 @@ class TenantModel(models.Model):
         # Django's deletion collector and forward FK access use ``_base_manager``, a plain
         # manager, so cascades and ``obj.cluster`` keep working; reverse related managers are
         # built from TenantManager and so stay scoped.
+
+
+class TenantModel(ClusterOwnedModel):
+    """Abstract base for every cluster-owned model that keeps when it was created and changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(ClusterOwnedModel.Meta):
+        abstract = True

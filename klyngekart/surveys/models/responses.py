@@ -1,0 +1,151 @@
+"""Anonymous answers and the running aggregates kept from them.
+
+Privacy by design (PRODUCT.md): a response has no user, no IP, no user agent, no invitation and
+no time finer than the day. Its primary key is a random UUID, so not even the order of rows
+tells who answered first. These models therefore derive from ClusterOwnedModel, which has no
+created/updated timestamps.
+
+Aggregates: each submission adds, in the same transaction, to the running sums per
+(round, company, segment, area) for the gap matrix and per (round, company, segment, question,
+option) for the other questions. Dashboards read only these rows; raw answers are read by
+exports, free-text listings and the rebuild command that proves the sums right.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from klyngekart.core.tenancy import ClusterOwnedModel
+
+# The segment key of "everyone in the company"; other segments are "<question_key>=<option_key>".
+ALL = ""
+
+
+class Response(ClusterOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="responses")
+    round_company = models.ForeignKey(
+        "surveys.RoundCompany", on_delete=models.CASCADE, related_name="responses"
+    )
+    submitted_on = models.DateField()
+    language = models.CharField(max_length=8, default="nb")
+    # sha256 of the round and the client's idempotency key (or the draft token): a second submit
+    # of the same answers is recognised and stored once. It identifies the submission, not a person.
+    submission_key = models.CharField(max_length=64, unique=True)
+    segments = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class Answer(ClusterOwnedModel):
+    """One answer to one question (all types but the gap matrix). ``value`` as the API takes it."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    question_key = models.CharField(max_length=60)
+    value = models.JSONField()
+    other_text = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "question_key"])]
+
+
+class GapAnswer(ClusterOwnedModel):
+    """One row of the competence gap matrix: importance in 2–3 years and today's level, 1–5."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="gap_answers")
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    question_key = models.CharField(max_length=60)
+    area_code = models.CharField(max_length=40)
+    importance = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "area_code"])]
+
+    @property
+    def gap(self) -> int:
+        return self.importance - self.level
+
+
+class ResponseDraft(ClusterOwnedModel):
+    """Answers saved as the respondent goes, so they can resume from the same link.
+
+    Looked up by the hash of a token only the respondent holds (the personal invitation link, or
+    a random token in a cookie for an open link), and encrypted with a key derived from that
+    token: the server cannot read a draft, nor tie it to an invitation, without the respondent.
+    Deleted when the response is submitted."""
+
+    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="drafts")
+    token_hash = models.CharField(max_length=64, unique=True)
+    payload = models.BinaryField()
+    updated_on = models.DateField()
+
+
+class SegmentCount(ClusterOwnedModel):
+    """Respondents per (round, company, segment): the n that the k-rules are applied to."""
+
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    segment = models.CharField(max_length=130, default=ALL, blank=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round_company", "segment"], name="one_segment_count"),
+        ]
+        indexes = [models.Index(fields=["round", "segment"])]
+
+
+class AreaAggregate(ClusterOwnedModel):
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    segment = models.CharField(max_length=130, default=ALL, blank=True)
+    area_code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField(default=0)
+    sum_importance = models.BigIntegerField(default=0)
+    sum_level = models.BigIntegerField(default=0)
+    sum_gap = models.BigIntegerField(default=0)
+    sumsq_importance = models.BigIntegerField(default=0)
+    sumsq_level = models.BigIntegerField(default=0)
+    sumsq_gap = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_company", "segment", "area_code"], name="one_area_aggregate"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "segment", "area_code"])]
+
+
+class QuestionAggregate(ClusterOwnedModel):
+    """Per question and option: ``n`` answers; ``total``/``total_sq`` of the numeric value (Likert,
+    number, NPS: option ""), or the count of an option (choice), or rank points (ranking: 3/2/1)."""
+
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    segment = models.CharField(max_length=130, default=ALL, blank=True)
+    question_key = models.CharField(max_length=60)
+    option_key = models.CharField(max_length=60, default="", blank=True)
+    n = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    total_sq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_company", "segment", "question_key", "option_key"],
+                name="one_question_aggregate",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "question_key"])]

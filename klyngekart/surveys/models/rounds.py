@@ -1,0 +1,137 @@
+"""Mapping rounds: a survey version sent to an audience in chosen member companies.
+
+Who was invited and who completed lives here (``RespondentInvitation``), apart from the answers
+(``responses.py``), with no key between them: nothing links a response to an invitation, a
+person, an IP or a time finer than the day.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from klyngekart.core.tenancy import TenantModel
+
+
+class Audience(models.TextChoices):
+    EMPLOYEES = "employees", _("Employees of member companies")
+    CONTACTS = "contacts", _("Company contacts")
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+def new_link_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Round(TenantModel):
+    survey_version = models.ForeignKey(
+        "surveys.SurveyVersion", on_delete=models.PROTECT, related_name="rounds"
+    )
+    taxonomy_version = models.ForeignKey(
+        "taxonomy.TaxonomyVersion", on_delete=models.PROTECT, related_name="rounds"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.EMPLOYEES
+    )
+    opens_on = models.DateField(_("opens"))
+    closes_on = models.DateField(_("closes"))
+    reminder_days = models.JSONField(
+        _("reminder days"), default=list, blank=True, help_text=_("Days after opening to remind.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    invitations_purged_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = _("mapping round")
+        verbose_name_plural = _("mapping rounds")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+
+class RoundCompany(TenantModel):
+    """A member company's part in a round: its open link and its progress counters.
+
+    The counters are kept by the services that invite, start and complete; they never say who."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="companies")
+    membership = models.ForeignKey("members.Membership", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("members.Company", on_delete=models.PROTECT, related_name="+")
+    link_token = models.CharField(max_length=40, unique=True, default=new_link_token)
+    open_link_enabled = models.BooleanField(_("open link"), default=True)
+    invited_count = models.PositiveIntegerField(default=0)
+    started_count = models.PositiveIntegerField(default=0)
+    completed_count = models.PositiveIntegerField(default=0)
+    aggregates_ready = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["company__name"]
+        constraints = [models.UniqueConstraint(fields=["round", "company"], name="one_round_company")]
+        verbose_name = _("company in a round")
+        verbose_name_plural = _("companies in a round")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.company}"
+
+    @property
+    def audience_size(self) -> int | None:
+        """Personal invitations when there are any, otherwise the company's head count."""
+        return self.invited_count or self.company.employees
+
+    @property
+    def response_rate(self) -> float | None:
+        size = self.audience_size
+        return min(self.completed_count / size, 1.0) if size else None
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    STARTED = "started", _("Started")
+    COMPLETED = "completed", _("Completed")
+
+
+class RespondentInvitation(TenantModel):
+    """A one-time personal link. Only the hash of its token is kept; the email is erased a set
+    number of days after the round closes. It never points to a response."""
+
+    round_company = models.ForeignKey(RoundCompany, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.INVITED
+    )
+    sent_on = models.DateField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="nb")
+
+    class Meta:
+        verbose_name = _("respondent invitation")
+        verbose_name_plural = _("respondent invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_company", "email"],
+                condition=~models.Q(email=""),
+                name="one_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email or "(erased)"
