@@ -4,13 +4,17 @@ Services record a dotted action name and a small ``data`` dict (see each app's s
 sentences are built here, at display time, so they follow the reader's language rather than the
 language of whoever made the change. Each action has one whole sentence as its msgid: word order
 differs between languages, so the translator must see the actor and object in context.
+
+It lives in core so that every page showing changes (the home page, the change log, a member's
+history) reads them the same way. Core does not depend on the members app: a caller that can show
+contact changes passes ``company_names`` (``members.selectors.company_names``) to name the company.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.functional import Promise
@@ -19,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from klyngekart.accounts.models import ClusterRoleKind, CompanyRoleKind
 from klyngekart.core.models import AuditLog
-from klyngekart.members.models import Membership, MembershipStatus
 
 # The filter on the change log: the app an action belongs to is its first dotted part.
 ACTION_GROUPS: list[tuple[str, Promise]] = [
@@ -62,6 +65,8 @@ class Change:
     actor: str
     object: str
     created_at: datetime
+    # The day a status change took effect, when it differs from the day it was recorded.
+    effective_on: date | None = None
 
 
 def role_label(role: Any) -> str:
@@ -84,6 +89,13 @@ def _actor(entry: AuditLog) -> str:
     return entry.actor.full_name or entry.actor.email
 
 
+def _effective_on(data: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(data["on"]) if isinstance(data.get("on"), str) else None
+    except ValueError:
+        return None
+
+
 def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = None) -> Change:
     data = entry.data if isinstance(entry.data, dict) else {}
     membership_id = data.get("membership")
@@ -101,7 +113,8 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
         "updated": data.get("updated", 0),
     }
     template = SENTENCES.get(entry.action, FALLBACK)
-    if entry.action == "members.membership.ended" and data.get("to") == MembershipStatus.PAUSED:
+    # A pause was once recorded as an ended membership; the status it went to tells them apart.
+    if entry.action == "members.membership.ended" and data.get("to") == "paused":
         template = SENTENCES["members.membership.paused"]
     return Change(
         entry=entry,
@@ -109,23 +122,20 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
         actor=values["actor"],
         object=values["object"],
         created_at=entry.created_at,
+        effective_on=_effective_on(data),
     )
 
 
-def describe_all(entries: Iterable[AuditLog]) -> list[Change]:
-    """Sentences for a page of entries; contacts are named with their company in one query."""
+def describe_all(
+    entries: Iterable[AuditLog], *, company_names: Callable[[set[int]], dict[int, str]] | None = None
+) -> list[Change]:
+    """Sentences for a page of entries; ``company_names`` names the companies of contact changes
+    in one query (without it they read "a member company")."""
     entries = list(entries)
     ids = {
         e.data["membership"]
         for e in entries
         if isinstance(e.data, dict) and isinstance(e.data.get("membership"), int)
     }
-    names = company_names(ids) if ids else {}
+    names = company_names(ids) if ids and company_names is not None else {}
     return [describe(entry, names) for entry in entries]
-
-
-def company_names(membership_ids: set[int]) -> dict[int, str]:
-    """Company names for memberships; the caller is inside the cluster scope, so another
-    cluster's membership id in an audit row resolves to nothing."""
-    rows = Membership.objects.filter(pk__in=membership_ids).values_list("pk", "company__name")
-    return dict(rows)

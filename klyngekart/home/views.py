@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import cluster_view
+from klyngekart.core.audit_text import ACTION_GROUPS, describe_all
 from klyngekart.core.charts import bar_chart
 from klyngekart.home import selectors
-from klyngekart.home.audit_text import ACTION_GROUPS, describe_all
 from klyngekart.members import selectors as member_selectors
 from klyngekart.members.selectors import CountRow
 
@@ -49,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.is_company_role:
         context["companies"] = selectors.user_companies(company_ids=access.company_ids)
     if access.can("cluster.view_audit"):
-        context["recent_changes"] = describe_all(selectors.recent_changes(cluster=cluster, limit=8))
+        context["recent_changes"] = describe_all(
+            selectors.recent_changes(cluster=cluster, limit=8), company_names=member_selectors.company_names
+        )
     return render(request, "home/home.html", context)
 
 
@@ -67,7 +69,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "prefix": prefix,
         "page": page,
-        "changes": describe_all(page.object_list),
+        "changes": describe_all(page.object_list, company_names=member_selectors.company_names),
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "ellipsis": Paginator.ELLIPSIS,
     }

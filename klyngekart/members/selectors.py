@@ -131,6 +131,12 @@ def membership_history(*, membership: Membership, limit: int = 100) -> QuerySet[
     )
 
 
+def company_names(membership_ids: set[int]) -> dict[int, str]:
+    """Company names for memberships, for audit sentences about contacts. Inside the cluster
+    scope, another cluster's membership id in an audit row resolves to nothing."""
+    return dict(Membership.objects.filter(pk__in=membership_ids).values_list("pk", "company__name"))
+
+
 def membership_detail(*, membership: Membership) -> MembershipDetail:
     membership = (
         Membership.objects.select_related("company")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.core.audit_text import describe_all
 from klyngekart.members import selectors, services
 from klyngekart.members.access import access_membership
 from klyngekart.members.forms import (
@@ -89,7 +90,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "membership": detail.membership,
             "company": detail.membership.company,
             "contacts": detail.contacts,
-            "history": detail.history,
+            # Contact changes on this page are all about this membership's company.
+            "history": describe_all(
+                detail.history, company_names=lambda _ids: {membership.pk: detail.membership.company.name}
+            ),
             "can_change": access.can("members.change"),
             "can_change_company": access.can("members.change_own"),
         },

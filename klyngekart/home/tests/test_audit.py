@@ -6,10 +6,11 @@ import pytest
 from django.utils import translation
 
 from klyngekart.core.audit import audit_log
+from klyngekart.core.audit_text import SENTENCES, describe, describe_all
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope
-from klyngekart.home.audit_text import SENTENCES, describe, describe_all
 from klyngekart.members.models import Contact
+from klyngekart.members.selectors import company_names
 from klyngekart.members.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_contact_changes_name_the_company_in_one_query(world, django_assert_num_
     ]
     entries = [log(world, "members.contact.created", c, None, membership=c.membership_id) for c in contacts]
     with scope(world.cluster), django_assert_num_queries(1):
-        sentences = [change.sentence for change in describe_all(entries)]
+        sentences = [change.sentence for change in describe_all(entries, company_names=company_names)]
     assert (
         sentences[0] == f"The system added {contacts[0].name} as a contact at {world.membership.company.name}"
     )

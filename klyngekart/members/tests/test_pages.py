@@ -113,8 +113,20 @@ def test_a_member_page_shows_company_contacts_and_history(world, login):
 
     assert world.membership.company.name in body
     assert "Ingrid Hovland" in body
-    assert "members.membership.paused" in body
-    assert "2025-03-01" in body
+    manager = world.users["manager"].full_name
+    assert f"{manager} paused the membership of {world.membership.company.name}" in body
+    assert "members.membership" not in body  # sentences, not action codes
+    assert "effective 03/01/2025" in body
+
+
+def test_the_member_history_names_contact_changes_like_the_change_log(world, login):
+    client = login(world.users["staff"])
+    client.post(url(world, f"{world.membership.pk}/contacts/add/"), {"name": "Per Olav"})
+
+    body = client.get(url(world, f"{world.membership.pk}/")).content.decode()
+
+    staff = world.users["staff"].full_name
+    assert f"{staff} added Per Olav as a contact at {world.membership.company.name}" in body
 
 
 def test_the_advisor_reads_but_cannot_change(world, login):
