@@ -47,6 +47,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # A company contact sees and edits its own company; checked per object by access_membership.
     "members.view_own": frozenset({MANAGER, STAFF, ADVISOR, CONTACT}),
     "members.change_own": frozenset({MANAGER, STAFF, CONTACT}),
+    # Internal mapping (issue 3). Company roles reach only their own company's objects; the
+    # access_* functions of each app check that per object.
+    "taxonomy.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
+    "taxonomy.change": CLUSTER_TEAM,
+    "surveys.view": frozenset({MANAGER, STAFF, ADVISOR}),
+    "surveys.change": CLUSTER_TEAM,
+    "rounds.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "rounds.change": CLUSTER_TEAM,
+    "rounds.view_own": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
+    "rounds.invite_own": frozenset({MANAGER, STAFF, CONTACT}),
+    "results.cluster": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "results.company": frozenset({MANAGER, STAFF, ADVISOR, CONTACT}),
+    "strategy.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "strategy.view_own": frozenset({MANAGER, STAFF, ADVISOR, CONTACT}),
+    "strategy.edit_own": frozenset({CONTACT}),
+    "strategy.lock": CLUSTER_TEAM,
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, ADVISOR})
 

@@ -7,6 +7,12 @@ from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.errors import install_error_handlers
 from klyngekart.api.me import router as me_router
 from klyngekart.api.members import router as members_router
+from klyngekart.api.public import router as public_router
+from klyngekart.api.results import router as results_router
+from klyngekart.api.rounds import router as rounds_router
+from klyngekart.api.strategy import router as strategy_router
+from klyngekart.api.surveys import router as surveys_router
+from klyngekart.api.taxonomy import router as taxonomy_router
 
 api = NinjaAPI(
     title="Klyngekart API",
@@ -22,3 +28,10 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", me_router)
 api.add_router("", members_router)
+api.add_router("", taxonomy_router)
+api.add_router("", surveys_router)
+api.add_router("", rounds_router)
+api.add_router("", results_router)
+api.add_router("", strategy_router)
+# Public survey endpoints take a survey link token instead of an API token (auth=None there).
+api.add_router("", public_router)

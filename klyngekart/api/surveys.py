@@ -1,0 +1,5 @@
+"""API: surveys. See the module docstring of klyngekart/api/api.py for the conventions."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])
