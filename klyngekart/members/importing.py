@@ -15,7 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
@@ -89,6 +91,29 @@ TEMPLATE_HEADERS = [
 ]
 
 
+# A problem's column on the page when the file has no header for its field (the service found it,
+# or the file lacks the column). The API reports the field names themselves.
+FIELD_LABELS: dict[str, Promise] = {
+    "org_number": gettext_lazy("Organisation number"),
+    "name": gettext_lazy("Name"),
+    "nace_code": gettext_lazy("NACE code"),
+    "employees": gettext_lazy("Employees"),
+    "size_class": gettext_lazy("Size class"),
+    "region": gettext_lazy("County"),
+    "municipality": gettext_lazy("Municipality"),
+    "municipality_number": gettext_lazy("Municipality number"),
+    "website": gettext_lazy("Website"),
+    "joined_on": gettext_lazy("Member since"),
+    "tier": gettext_lazy("Tier"),
+    "annual_fee": gettext_lazy("Annual fee"),
+    "notes": gettext_lazy("Notes"),
+    "contact_name": gettext_lazy("Contact name"),
+    "contact_email": gettext_lazy("Contact email"),
+    "contact_phone": gettext_lazy("Contact phone"),
+    "file": gettext_lazy("File"),
+}
+
+
 @dataclass
 class RowError:
     row: int
@@ -120,6 +145,15 @@ class ImportReport:
     written: bool = False
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
+
+    def column_name(self, field_name: str) -> str:
+        """The header the user wrote for ``field_name`` ("Orgnr"), so they find the column in
+        their own file; otherwise the field's label, or a dash for a problem with the whole row."""
+        for header, name in self.columns.items():
+            if name == field_name:
+                return header
+        label = FIELD_LABELS.get(field_name)
+        return str(label) if label is not None else "–"
 
 
 def _header_key(value: Any) -> str:

@@ -28,9 +28,10 @@ def _access(request: HttpRequest) -> ClusterAccess:
 
 
 def _report_context(report: ImportReport) -> dict:
-    errors_by_row: dict[int, list] = {}
+    errors_by_row: dict[int, list[dict[str, str]]] = {}
     for error in report.errors:
-        errors_by_row.setdefault(error.row, []).append(error)
+        shown = {"column": report.column_name(error.field), "message": error.message}
+        errors_by_row.setdefault(error.row, []).append(shown)
     return {
         "report": report,
         "file_errors": errors_by_row.pop(0, []),

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.members.importing import ImportReport
 from klyngekart.members.models import Membership, PendingImport
 from klyngekart.members.tests.conftest import DATA
 
@@ -72,6 +73,23 @@ def test_a_file_with_problems_shows_every_row_and_offers_no_import(world, login)
     assert "4 rows have problems" in body
     assert 'name="token"' not in body
     assert "99.999" in body
+
+
+def test_problems_name_the_column_as_the_file_heads_it(world, login):
+    content = b"Orgnr;Bedriftsnavn;Hjemmeside\n123;Fjordlaks AS;ikke en adresse\n"
+    response = upload(login(world.users["staff"]), world, "members.csv", content)
+
+    cells = re.findall(r"<td>([^<]*)</td>", response.content.decode())
+    assert "Orgnr" in cells
+    assert "Hjemmeside" in cells
+    assert "org_number" not in cells and "website" not in cells
+
+
+def test_a_problem_in_a_column_the_file_lacks_gets_the_fields_label():
+    report = ImportReport(ok=False, created=0, updated=0, errors=[], rows=[], columns={"Orgnr": "org_number"})
+    assert report.column_name("org_number") == "Orgnr"
+    assert report.column_name("contact_email") == "Contact email"
+    assert report.column_name("__all__") == "–"
 
 
 def test_a_binary_file_gets_a_file_level_message(world, login):
