@@ -1,0 +1,187 @@
+"""What an answer may be, and which questions a respondent sees.
+
+One set of rules for every door: the answering pages, the public API, the builder's preview,
+imports of answers and the demo data all clean answers here. Values are the API's shapes:
+Likert 1–5, NPS 0–10 and number as integers; single choice an option key (or "other", with its
+text under "<key>__other"); multiple choice a list of option keys; ranking an ordered list of up
+to three option keys; text a string; gap matrix {area_code: {"importance": 1–5, "level": 1–5}}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from klyngekart.surveys.models import Question, QuestionType
+
+OTHER = "other"
+OTHER_SUFFIX = "__other"
+MAX_TEXT = 5000
+RANKING_SIZE = 3
+
+
+class AnswerError(ValueError):
+    """A value a question cannot take; the message is for the respondent."""
+
+
+def is_visible(question: Question, answers: dict[str, Any]) -> bool:
+    """Show-if on an earlier answer: {"question": k, "equals": v} or {"question": k, "in": [...]}.
+    A multiple-choice answer matches when it contains the value."""
+    condition = question.show_if or {}
+    source = condition.get("question")
+    if not source:
+        return True
+    value = answers.get(source)
+    wanted: list[Any] = [condition["equals"]] if "equals" in condition else list(condition.get("in", []))
+    if isinstance(value, list):
+        return any(item in wanted for item in value)
+    return value in wanted
+
+
+def gap_areas(question: Question, area_codes: Sequence[str]) -> list[str]:
+    """The areas a gap matrix asks about: its own list (within the round's taxonomy) or all."""
+    if question.areas:
+        allowed = set(area_codes)
+        return [code for code in question.areas if code in allowed]
+    return list(area_codes)
+
+
+def _option_keys(question: Question) -> list[str]:
+    return [str(option["key"]) for option in question.options]
+
+
+def _integer(value: Any, low: int | None, high: int | None) -> int:
+    if isinstance(value, bool):
+        raise AnswerError(_("Give a whole number."))
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.lstrip("-").isdigit():
+            raise AnswerError(_("Give a whole number."))
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        raise AnswerError(_("Give a whole number."))
+    if low is not None and value < low:
+        raise AnswerError(_("The lowest allowed value is %(low)s.") % {"low": low})
+    if high is not None and value > high:
+        raise AnswerError(_("The highest allowed value is %(high)s.") % {"high": high})
+    return value
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def clean_answer(question: Question, value: Any, *, area_codes: Sequence[str] = ()) -> Any:
+    """The cleaned value, or AnswerError. ``value`` must not be empty (see is_empty)."""
+    kind = question.type
+    if kind == QuestionType.LIKERT:
+        return _integer(value, 1, 5)
+    if kind == QuestionType.NPS:
+        return _integer(value, 0, 10)
+    if kind == QuestionType.NUMBER:
+        return _integer(value, question.min_value, question.max_value)
+    if kind == QuestionType.TEXT:
+        if not isinstance(value, str):
+            raise AnswerError(_("Write your answer as text."))
+        text = value.strip()
+        if len(text) > MAX_TEXT:
+            raise AnswerError(_("Keep it under %(max)s characters.") % {"max": MAX_TEXT})
+        return text
+    if kind == QuestionType.SINGLE:
+        keys = _option_keys(question) + ([OTHER] if question.allow_other else [])
+        if not isinstance(value, str) or value not in keys:
+            raise AnswerError(_("Choose one of the options."))
+        return value
+    if kind in (QuestionType.MULTIPLE, QuestionType.RANKING):
+        keys = _option_keys(question) + ([OTHER] if question.allow_other else [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise AnswerError(_("Choose among the options."))
+        if len(set(value)) != len(value) or any(item not in keys for item in value):
+            raise AnswerError(_("Choose among the options, each at most once."))
+        if kind == QuestionType.RANKING and len(value) > RANKING_SIZE:
+            raise AnswerError(_("Rank at most %(n)s options.") % {"n": RANKING_SIZE})
+        return list(value)
+    if kind == QuestionType.GAP_MATRIX:
+        return _clean_gap(question, value, area_codes)
+    raise AnswerError(_("This question cannot be answered."))
+
+
+def _clean_gap(question: Question, value: Any, area_codes: Sequence[str]) -> dict[str, dict[str, int]]:
+    if not isinstance(value, dict):
+        raise AnswerError(_("Rate importance and today's level for each area."))
+    areas = set(gap_areas(question, area_codes))
+    cleaned: dict[str, dict[str, int]] = {}
+    for code, pair in value.items():
+        if code not in areas:
+            raise AnswerError(_("“%(code)s” is not an area in this survey.") % {"code": code})
+        if not isinstance(pair, dict) or set(pair) - {"importance", "level"}:
+            raise AnswerError(_("Rate importance and today's level for each area."))
+        if is_empty(pair.get("importance")) and is_empty(pair.get("level")):
+            continue
+        if is_empty(pair.get("importance")) or is_empty(pair.get("level")):
+            raise AnswerError(_("Rate both importance and today's level for each area you answer."))
+        cleaned[code] = {
+            "importance": _integer(pair["importance"], 1, 5),
+            "level": _integer(pair["level"], 1, 5),
+        }
+    if question.required and len(cleaned) < len(areas):
+        raise AnswerError(_("Rate every area."))
+    return cleaned
+
+
+@dataclass
+class Cleaned:
+    answers: dict[str, Any] = field(default_factory=dict)
+    other_texts: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_answers(
+    questions: Iterable[Question],
+    raw: dict[str, Any],
+    *,
+    area_codes: Sequence[str] = (),
+    partial: bool = False,
+) -> Cleaned:
+    """Clean every visible question's answer, in order (show-if looks at earlier answers).
+
+    Answers to hidden questions are dropped, unknown keys are errors, and a required visible
+    question without an answer is an error unless ``partial`` (a draft, saved as one goes)."""
+    result = Cleaned()
+    ordered = list(questions)
+    known = {q.key for q in ordered}
+    for key in raw:
+        base = key[: -len(OTHER_SUFFIX)] if key.endswith(OTHER_SUFFIX) else key
+        if base not in known:
+            result.errors[key] = _("There is no such question in this survey.")
+    for question in ordered:
+        if not is_visible(question, result.answers):
+            continue
+        value = raw.get(question.key)
+        if is_empty(value):
+            if question.required and not partial:
+                result.errors[question.key] = _("This question needs an answer.")
+            continue
+        try:
+            result.answers[question.key] = clean_answer(question, value, area_codes=area_codes)
+        except AnswerError as error:
+            result.errors[question.key] = str(error)
+            continue
+        chosen = result.answers[question.key]
+        if question.allow_other and (chosen == OTHER or (isinstance(chosen, list) and OTHER in chosen)):
+            text = raw.get(question.key + OTHER_SUFFIX)
+            text = text.strip() if isinstance(text, str) else ""
+            if not text and not partial:
+                result.errors[question.key] = _("Tell us what “other” is.")
+            elif text:
+                result.other_texts[question.key] = text[:MAX_TEXT]
+    return result
