@@ -50,6 +50,13 @@ def test_the_welcome_panel_points_company_roles_to_their_own_company(world, logi
     assert f'href="{url}"' in body
 
 
+def test_a_member_user_gets_no_company_link_their_role_cannot_open(world, login):
+    url = reverse("members:my_company", args=[world.cluster.slug])
+    body = home(world, login, "member").content.decode()
+    assert f'href="{url}"' not in body
+    assert login(world.users["member"]).get(url).status_code == 403
+
+
 def test_key_figures_count_this_years_arrivals_and_departures_and_the_sme_share(world, login):
     today = timezone.localdate()
     start = datetime.date(today.year, 1, 1)
