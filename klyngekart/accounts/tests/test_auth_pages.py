@@ -25,7 +25,7 @@ def test_login_page_uses_our_layout_and_offers_no_sign_up(db, client):
     assert 'class="ds-input"' in body
     assert 'class="ds-button" data-variant="primary"' in body
     assert reverse("account_signup") not in body
-    assert reverse("account_reset_password") in body
+    assert f'<a class="ds-link" href="{reverse("account_reset_password")}">' in body
 
 
 def test_sign_up_is_closed(db, client):
