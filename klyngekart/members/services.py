@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,6 +19,8 @@ from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
 from klyngekart.members.models import Company, Contact, Membership, MembershipStatus
 from klyngekart.members.validators import normalise_org_number
+
+M = TypeVar("M", bound=models.Model)
 
 COMPANY_FIELDS = (
     "org_number",
@@ -51,6 +53,26 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime.date | Decimal):
         return str(value)
     return value
+
+
+def _update_audited(
+    instance: M,
+    *,
+    cluster: Cluster,
+    actor: Any,
+    data: Mapping[str, Any],
+    fields: Iterable[str],
+    action: str,
+) -> M:
+    """Assign, validate, save and audit in one transaction; nothing is written if nothing changed."""
+    with scope(cluster), transaction.atomic():
+        changed = _assign(instance, data, fields)
+        if not changed:
+            return instance
+        instance.full_clean()
+        instance.save()
+        audit_log(cluster=cluster, actor=actor, action=action, target=instance, data={"changed": changed})
+    return instance
 
 
 def _assign(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, list[Any]]:
@@ -147,40 +169,27 @@ def membership_update(*, membership: Membership, actor: Any, data: Mapping[str, 
     """Change what the cluster records about a membership (tier, fee, dates, notes).
 
     Status changes go through ``membership_end`` so each one is dated and audited by name."""
-    cluster = membership.cluster
-    with scope(cluster), transaction.atomic():
-        changed = _assign(membership, data, MEMBERSHIP_FIELDS)
-        if not changed:
-            return membership
-        membership.full_clean()
-        membership.save()
-        audit_log(
-            cluster=cluster,
-            actor=actor,
-            action="members.membership.updated",
-            target=membership,
-            data={"changed": changed},
-        )
-    return membership
+    return _update_audited(
+        membership,
+        cluster=membership.cluster,
+        actor=actor,
+        data=data,
+        fields=MEMBERSHIP_FIELDS,
+        action="members.membership.updated",
+    )
 
 
 def company_update(*, company: Company, actor: Any, cluster: Cluster, data: Mapping[str, Any]) -> Company:
     """Change a company's facts. Every cluster the company is in sees the change; the audit row
     goes to the cluster where it was made."""
-    with scope(cluster), transaction.atomic():
-        changed = _assign(company, data, COMPANY_EDITABLE_FIELDS)
-        if not changed:
-            return company
-        company.full_clean()
-        company.save()
-        audit_log(
-            cluster=cluster,
-            actor=actor,
-            action="members.company.updated",
-            target=company,
-            data={"changed": changed},
-        )
-    return company
+    return _update_audited(
+        company,
+        cluster=cluster,
+        actor=actor,
+        data=data,
+        fields=COMPANY_EDITABLE_FIELDS,
+        action="members.company.updated",
+    )
 
 
 _STATUS_ACTIONS = {
