@@ -99,7 +99,8 @@ def question_view(
         given = value if isinstance(value, dict) else {}
         rows = []
         for code in gap_areas(question, list(by_code)):
-            pair = given.get(code) if isinstance(given.get(code), dict) else {}
+            found = given.get(code)
+            pair: dict[str, Any] = found if isinstance(found, dict) else {}
             rows.append(
                 {
                     "code": code,
