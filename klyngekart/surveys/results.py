@@ -1,0 +1,785 @@
+"""Results of a mapping round, for a company and for the cluster, read from the running aggregates.
+
+Every figure leaves this module as a ``privacy.Cell`` (or inside a result that is marked
+suppressed), decided by the rules in klyngekart/core/privacy.py. The rules, as applied here:
+
+- a company's figures need k respondents, and each area's figures k answers for that area;
+- a company page shows the cluster average beside the company's own figures only when the rest of
+  the cluster (cluster minus the viewer's own companies) is empty or reaches k, so "cluster minus
+  mine" never isolates a small group;
+- for the cluster team, who can open every company's results, companies are pooled with
+  ``pool_small_groups`` first: a company that the pool had to absorb is not shown on its own,
+  so "cluster minus every company shown" is always empty or at least k;
+- segments (answers to a segment question, e.g. role group) are shown only where each segment and
+  the rest of its parent reach k, and what remains after all shown segments of one question is
+  empty or reaches k (``visible_parts``): with three segments, two shown ones could otherwise be
+  subtracted from the whole to reveal the third;
+- a cluster segment is shown only if the part of it that no company view shows, and the rest of
+  that part, are each empty or at least k;
+- free text only through ``shuffled_texts``, from at least k answers.
+
+Dashboards read aggregates only. The one raw read is free text, which has no aggregate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from klyngekart.core.privacy import (
+    Cell,
+    Group,
+    Moments,
+    k_threshold,
+    pool_small_groups,
+    segment_visible,
+    shuffled_texts,
+)
+from klyngekart.surveys.models import (
+    Answer,
+    AreaAggregate,
+    Question,
+    QuestionAggregate,
+    QuestionType,
+    Round,
+    RoundCompany,
+    SegmentCount,
+)
+from klyngekart.surveys.models.responses import ALL
+from klyngekart.taxonomy.models import CompetenceArea
+
+REST = "\x00rest"
+DECIMALS = 2
+# Rank points per place in a ranking question, as the aggregates store them (1st: 3, 2nd: 2, 3rd: 1).
+RANK_POINTS = (3, 2, 1)
+
+
+# --- the arithmetic of the k-rules -------------------------------------------------------------
+
+
+def remainder_ok(n: int, k: int) -> bool:
+    """A group that can be derived by subtraction may be empty or at least k, never in between."""
+    return n == 0 or n >= k
+
+
+def visible_parts(total: int, parts: dict[str, int], k: int) -> set[str]:
+    """Which parts (segments) of a group of ``total`` may be shown.
+
+    Each shown part and the rest of the group reach k (``segment_visible``), and whatever is left
+    once every shown part is taken away is empty or reaches k. The leftover joins the parts as
+    one more group in ``pool_small_groups``, which moves the smallest parts into the hidden pool
+    until that pool reaches k."""
+    if total <= 0:
+        return set()
+    leftover = total - sum(parts.values())
+    groups: list[Group[None]] = [Group(key, n, None) for key, n in parts.items() if n > 0]
+    if leftover > 0:
+        groups.append(Group(REST, leftover, None))
+    pooled = pool_small_groups(groups, k)
+    shown = {group.key for group in pooled.shown if group.key != REST}
+    return {key for key in shown if segment_visible(parts[key], total, k)}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMALS)
+
+
+@dataclass(frozen=True)
+class AreaSums:
+    """The running sums of one area for one group, added up like the aggregates themselves."""
+
+    importance: Moments = Moments()
+    level: Moments = Moments()
+    gap: Moments = Moments()
+
+    @property
+    def n(self) -> int:
+        return self.gap.n
+
+    def __add__(self, other: AreaSums) -> AreaSums:
+        return AreaSums(self.importance + other.importance, self.level + other.level, self.gap + other.gap)
+
+    def __sub__(self, other: AreaSums) -> AreaSums:
+        def minus(a: Moments, b: Moments) -> Moments:
+            return Moments(a.n - b.n, a.total - b.total, a.total_sq - b.total_sq)
+
+        return AreaSums(
+            minus(self.importance, other.importance),
+            minus(self.level, other.level),
+            minus(self.gap, other.gap),
+        )
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    importance_mean: float | None
+    importance_sd: float | None
+    level_mean: float | None
+    level_sd: float | None
+    gap_mean: float | None
+    gap_sd: float | None
+
+    @classmethod
+    def of(cls, sums: AreaSums) -> AreaFigures:
+        return cls(
+            _round(sums.importance.mean),
+            _round(sums.importance.sd),
+            _round(sums.level.mean),
+            _round(sums.level.sd),
+            _round(sums.gap.mean),
+            _round(sums.gap.sd),
+        )
+
+
+def figures_cell(sums: AreaSums, k: int, *, allowed: bool = True) -> Cell[AreaFigures]:
+    if not allowed or sums.n < k:
+        return Cell.hidden()
+    return Cell(suppressed=False, value=AreaFigures.of(sums), n=sums.n)
+
+
+def count_cell(n: int, k: int, *, allowed: bool = True) -> Cell[int]:
+    if not allowed or n < k:
+        return Cell.hidden()
+    return Cell(suppressed=False, value=n, n=n)
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    figures: Cell[AreaFigures]
+    cluster: Cell[AreaFigures] = field(default_factory=Cell.hidden)
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    key: str  # "<question_key>=<option_key>"
+    label: str
+    n: Cell[int]
+    areas: list[AreaRow]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.n.suppressed
+
+
+@dataclass(frozen=True)
+class CompanyResults:
+    round: Round
+    round_company: RoundCompany
+    k: int
+    n: Cell[int]
+    areas: list[AreaRow]
+    segments: list[SegmentResult]
+    segment_question: Question | None
+    cluster_shown: bool
+    # Shown to the cluster team only with the cross-company pooling; see company_results.
+    pooled: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.n.suppressed
+
+    @property
+    def ranked_areas(self) -> list[AreaRow]:
+        """Areas by mean gap, largest first; hidden areas last, in taxonomy order."""
+        shown = [row for row in self.areas if not row.figures.suppressed]
+        hidden = [row for row in self.areas if row.figures.suppressed]
+        shown.sort(key=lambda row: -(row.figures.value.gap_mean or 0))  # type: ignore[union-attr]
+        return shown + hidden
+
+
+@dataclass(frozen=True)
+class CompanyListRow:
+    round_company: RoundCompany
+    n: Cell[int]
+    response_rate: Cell[float]
+
+
+@dataclass(frozen=True)
+class ClusterResults:
+    round: Round
+    k: int
+    n: Cell[int]
+    areas: list[AreaRow]
+    segments: list[SegmentResult]
+    segment_question: Question | None
+    companies: list[CompanyListRow]
+    pool_companies: int  # how many companies are in the pool (a count of companies, not answers)
+    pool_n: Cell[int]
+    response_rate: Cell[float]
+    company_count: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.n.suppressed
+
+    @property
+    def ranked_areas(self) -> list[AreaRow]:
+        shown = [row for row in self.areas if not row.figures.suppressed]
+        hidden = [row for row in self.areas if row.figures.suppressed]
+        shown.sort(key=lambda row: -(row.figures.value.gap_mean or 0))  # type: ignore[union-attr]
+        return shown + hidden
+
+
+# --- loading the aggregates of a round ----------------------------------------------------------
+
+
+def round_areas(round_: Round) -> list[CompetenceArea]:
+    return list(CompetenceArea.objects.filter(version_id=round_.taxonomy_version_id, hidden=False))
+
+
+def segment_questions(round_: Round) -> list[Question]:
+    return list(
+        Question.objects.filter(
+            version_id=round_.survey_version_id, is_segment=True, type=QuestionType.SINGLE
+        )
+    )
+
+
+def _segment_question(round_: Round, key: str | None) -> Question | None:
+    if not key:
+        return None
+    return Question.objects.filter(
+        version_id=round_.survey_version_id, key=key, is_segment=True, type=QuestionType.SINGLE
+    ).first()
+
+
+def _segment_filter(question: Question | None) -> Q:
+    wanted = Q(segment=ALL)
+    if question is not None:
+        wanted |= Q(segment__startswith=f"{question.key}=")
+    return wanted
+
+
+@dataclass
+class _RoundData:
+    """The aggregates of one round that a view needs, read in two queries."""
+
+    counts: dict[tuple[int, str], int]
+    areas: dict[tuple[int, str, str], AreaSums]
+    company_ids: list[int]
+
+    def n(self, rc_id: int, segment: str = ALL) -> int:
+        return self.counts.get((rc_id, segment), 0)
+
+    def area(self, rc_id: int, segment: str, code: str) -> AreaSums:
+        return self.areas.get((rc_id, segment, code), AreaSums())
+
+    def total(self, segment: str = ALL) -> int:
+        return sum(self.n(rc_id, segment) for rc_id in self.company_ids)
+
+    def area_total(self, segment: str, code: str) -> AreaSums:
+        total = AreaSums()
+        for rc_id in self.company_ids:
+            total = total + self.area(rc_id, segment, code)
+        return total
+
+
+def _load(round_: Round, question: Question | None) -> _RoundData:
+    wanted = _segment_filter(question)
+    company_ids = list(RoundCompany.objects.filter(round=round_).values_list("id", flat=True))
+    counts = {
+        (rc_id, segment): n
+        for rc_id, segment, n in SegmentCount.objects.filter(wanted, round=round_).values_list(
+            "round_company_id", "segment", "n"
+        )
+    }
+    areas: dict[tuple[int, str, str], AreaSums] = {}
+    rows = AreaAggregate.objects.filter(wanted, round=round_).values_list(
+        "round_company_id",
+        "segment",
+        "area_code",
+        "n",
+        "sum_importance",
+        "sumsq_importance",
+        "sum_level",
+        "sumsq_level",
+        "sum_gap",
+        "sumsq_gap",
+    )
+    for rc_id, segment, code, n, s_imp, q_imp, s_lvl, q_lvl, s_gap, q_gap in rows:
+        areas[(rc_id, segment, code)] = AreaSums(
+            Moments(n, float(s_imp), float(q_imp)),
+            Moments(n, float(s_lvl), float(q_lvl)),
+            Moments(n, float(s_gap), float(q_gap)),
+        )
+    return _RoundData(counts=counts, areas=areas, company_ids=company_ids)
+
+
+# --- who may be shown in a cross-company view -------------------------------------------------
+
+
+def _pooling(data: _RoundData, k: int) -> tuple[set[int], list[int], list[int]]:
+    """(shown companies, pooled companies, suppressed companies) by respondents."""
+    groups = [Group(str(rc_id), data.n(rc_id), rc_id) for rc_id in data.company_ids if data.n(rc_id) > 0]
+    pooled = pool_small_groups(groups, k)
+    return (
+        {group.data for group in pooled.shown},
+        [group.data for group in pooled.pooled],
+        [group.data for group in pooled.suppressed],
+    )
+
+
+def _area_shown_companies(data: _RoundData, code: str, candidates: set[int], k: int) -> set[int]:
+    """Companies whose figures for one area a cross-company viewer may see: the same pooling,
+    by the area's answers, among the companies shown by respondents."""
+    groups = [
+        Group(str(rc_id), data.area(rc_id, ALL, code).n, rc_id)
+        for rc_id in data.company_ids
+        if data.area(rc_id, ALL, code).n > 0
+    ]
+    pooled = pool_small_groups(groups, k)
+    return {group.data for group in pooled.shown} & candidates
+
+
+def _company_segment_parts(data: _RoundData, rc_id: int, keys: Sequence[str], k: int) -> set[str]:
+    return visible_parts(data.n(rc_id), {key: data.n(rc_id, key) for key in keys}, k)
+
+
+def _company_area_segment_parts(
+    data: _RoundData, rc_id: int, code: str, shown_keys: Iterable[str], k: int
+) -> set[str]:
+    total = data.area(rc_id, ALL, code).n
+    return visible_parts(total, {key: data.area(rc_id, key, code).n for key in shown_keys}, k)
+
+
+def _option_keys(question: Question | None) -> list[tuple[str, str]]:
+    if question is None:
+        return []
+    return [
+        (f"{question.key}={option['key']}", question.option_label(option["key"]))
+        for option in question.options
+    ]
+
+
+# --- company results ----------------------------------------------------------------------------
+
+
+def company_results(
+    *,
+    round: Round,  # noqa: A002 - the brief's keyword
+    round_company: RoundCompany,
+    segment_question: str | None = None,
+    viewer_company_ids: Iterable[int] | None = None,
+) -> CompanyResults:
+    """One company's results in a round.
+
+    ``viewer_company_ids``: the companies of a company contact (who sees only its own). ``None``
+    means a cluster-team viewer, who can open every company's results: the company is then shown
+    only if the cross-company pooling shows it."""
+    k = k_threshold(round.cluster)
+    question = _segment_question(round, segment_question)
+    data = _load(round, question)
+    areas = round_areas(round)
+    rc_id = round_company.pk
+    n = data.n(rc_id)
+    cross_company = viewer_company_ids is None
+    pooled = False
+    if cross_company:
+        shown_ids, _pool, _hidden = _pooling(data, k)
+        allowed = rc_id in shown_ids
+        pooled = n >= k and not allowed
+        own_ids = {rc_id}
+    else:
+        allowed = True
+        company_ids = set(viewer_company_ids or ())
+        own_ids = {
+            other.pk
+            for other in RoundCompany.objects.filter(round=round, company_id__in=company_ids).only("id")
+        } | {rc_id}
+    n_cell = count_cell(n, k, allowed=allowed)
+    if n_cell.suppressed:
+        return CompanyResults(
+            round=round,
+            round_company=round_company,
+            k=k,
+            n=n_cell,
+            areas=[AreaRow(area.code, area.name, Cell.hidden()) for area in areas],
+            segments=[],
+            segment_question=question,
+            cluster_shown=False,
+            pooled=pooled,
+        )
+    # The cluster beside the company: "cluster minus the viewer's companies" must not isolate anyone.
+    cluster_rest = data.total() - sum(data.n(other) for other in own_ids)
+    cluster_shown = data.total() >= k and remainder_ok(cluster_rest, k)
+    rows = []
+    for area in areas:
+        mine = data.area(rc_id, ALL, area.code)
+        area_allowed = rc_id in _area_shown_companies(data, area.code, {rc_id}, k) if cross_company else True
+        cluster_sums = data.area_total(ALL, area.code)
+        rest = cluster_sums.n - sum(data.area(other, ALL, area.code).n for other in own_ids)
+        rows.append(
+            AreaRow(
+                area.code,
+                area.name,
+                figures_cell(mine, k, allowed=area_allowed),
+                figures_cell(cluster_sums, k, allowed=cluster_shown and remainder_ok(rest, k)),
+            )
+        )
+    segments = []
+    options = _option_keys(question)
+    shown_keys = _company_segment_parts(data, rc_id, [key for key, _label in options], k)
+    for key, label in options:
+        if key not in shown_keys:
+            segments.append(SegmentResult(key, label, Cell.hidden(), []))
+            continue
+        seg_rows = []
+        for area in areas:
+            area_keys = _company_area_segment_parts(data, rc_id, area.code, shown_keys, k)
+            seg_rows.append(
+                AreaRow(
+                    area.code,
+                    area.name,
+                    figures_cell(data.area(rc_id, key, area.code), k, allowed=key in area_keys),
+                )
+            )
+        segments.append(SegmentResult(key, label, count_cell(data.n(rc_id, key), k), seg_rows))
+    return CompanyResults(
+        round=round,
+        round_company=round_company,
+        k=k,
+        n=n_cell,
+        areas=rows,
+        segments=segments,
+        segment_question=question,
+        cluster_shown=cluster_shown,
+        pooled=pooled,
+    )
+
+
+# --- cluster results ----------------------------------------------------------------------------
+
+
+def _response_rate(companies: Iterable[RoundCompany]) -> float | None:
+    completed = 0
+    audience = 0
+    for company in companies:
+        size = company.audience_size
+        if size:
+            completed += company.completed_count
+            audience += size
+    return min(completed / audience, 1.0) if audience else None
+
+
+def _rate_cell(companies: Sequence[RoundCompany], n: int, k: int) -> Cell[float]:
+    rate = _response_rate(companies)
+    if rate is None or n < k:
+        return Cell.hidden()
+    return Cell(suppressed=False, value=round(rate, 3), n=n)
+
+
+def _cluster_segment_ok(
+    data: _RoundData,
+    key: str,
+    shown_ids: set[int],
+    company_parts: dict[int, set[str]],
+    k: int,
+    code: str | None = None,
+) -> bool:
+    """The part of a cluster segment that no company view shows, and its complement among the
+    same companies, must each be empty or reach k: otherwise "cluster segment minus the company
+    segments shown" isolates a few people."""
+
+    def n(rc_id: int, segment: str) -> int:
+        return data.n(rc_id, segment) if code is None else data.area(rc_id, segment, code).n
+
+    segment_total = sum(n(rc_id, key) for rc_id in data.company_ids)
+    everyone = sum(n(rc_id, ALL) for rc_id in data.company_ids)
+    shown = [rc_id for rc_id in shown_ids if key in company_parts.get(rc_id, set())]
+    hidden_in_segment = segment_total - sum(n(rc_id, key) for rc_id in shown)
+    hidden_rest = (everyone - segment_total) - sum(n(rc_id, ALL) - n(rc_id, key) for rc_id in shown)
+    return remainder_ok(hidden_in_segment, k) and remainder_ok(hidden_rest, k)
+
+
+def cluster_results(*, round: Round, segment_question: str | None = None) -> ClusterResults:  # noqa: A002
+    k = k_threshold(round.cluster)
+    question = _segment_question(round, segment_question)
+    data = _load(round, question)
+    areas = round_areas(round)
+    companies = list(RoundCompany.objects.filter(round=round).select_related("company"))
+    total = data.total()
+    n_cell = count_cell(total, k)
+    shown_ids, pooled_ids, _suppressed = _pooling(data, k)
+    pool_n = sum(data.n(rc_id) for rc_id in pooled_ids)
+    listing = []
+    for company in companies:
+        if company.pk in shown_ids:
+            n = data.n(company.pk)
+            listing.append(CompanyListRow(company, count_cell(n, k), _rate_cell([company], n, k)))
+        else:
+            listing.append(CompanyListRow(company, Cell.hidden(), Cell.hidden()))
+    rows = [
+        AreaRow(
+            area.code,
+            area.name,
+            figures_cell(data.area_total(ALL, area.code), k, allowed=not n_cell.suppressed),
+        )
+        for area in areas
+    ]
+    segments: list[SegmentResult] = []
+    options = _option_keys(question)
+    if options and not n_cell.suppressed:
+        keys = [key for key, _label in options]
+        cluster_keys = visible_parts(total, {key: data.total(key) for key in keys}, k)
+        company_parts = {rc_id: _company_segment_parts(data, rc_id, keys, k) for rc_id in shown_ids}
+        cluster_keys = {
+            key for key in cluster_keys if _cluster_segment_ok(data, key, shown_ids, company_parts, k)
+        }
+        for key, label in options:
+            if key not in cluster_keys:
+                segments.append(SegmentResult(key, label, Cell.hidden(), []))
+                continue
+            seg_rows = []
+            for area in areas:
+                area_total = data.area_total(ALL, area.code).n
+                area_keys = visible_parts(
+                    area_total, {other: data.area_total(other, area.code).n for other in cluster_keys}, k
+                )
+                area_shown_ids = _area_shown_companies(data, area.code, shown_ids, k)
+                area_parts = {
+                    rc_id: _company_area_segment_parts(data, rc_id, area.code, company_parts[rc_id], k)
+                    for rc_id in area_shown_ids
+                }
+                allowed = key in area_keys and _cluster_segment_ok(
+                    data, key, area_shown_ids, area_parts, k, code=area.code
+                )
+                seg_rows.append(
+                    AreaRow(
+                        area.code,
+                        area.name,
+                        figures_cell(data.area_total(key, area.code), k, allowed=allowed),
+                    )
+                )
+            segments.append(SegmentResult(key, label, count_cell(data.total(key), k), seg_rows))
+    return ClusterResults(
+        round=round,
+        k=k,
+        n=n_cell,
+        areas=rows,
+        segments=segments,
+        segment_question=question,
+        companies=listing,
+        pool_companies=len(pooled_ids) if pool_n >= k else 0,
+        pool_n=count_cell(pool_n, k),
+        response_rate=_rate_cell(companies, total, k),
+        company_count=len(companies),
+    )
+
+
+# --- other questions: priorities, Likert and NPS, free text ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Priority:
+    key: str
+    label: str
+    points: int
+    chosen_by: int
+
+
+@dataclass(frozen=True)
+class PriorityResult:
+    question: Question
+    options: Cell[list[Priority]]
+
+
+@dataclass(frozen=True)
+class ScaleSummary:
+    mean: float | None
+    sd: float | None
+    distribution: list[tuple[str, int]]  # (value, answers), every value of the scale
+    nps: int | None  # promoters minus detractors, in percent (NPS questions only)
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    question: Question
+    summary: Cell[ScaleSummary]
+
+
+def _question_rows(round_company: RoundCompany, questions: Sequence[Question]) -> dict[str, dict[str, tuple]]:
+    by_question: dict[str, dict[str, tuple]] = defaultdict(dict)
+    rows = QuestionAggregate.objects.filter(
+        round_company=round_company, segment=ALL, question_key__in=[q.key for q in questions]
+    ).values_list("question_key", "option_key", "n", "total", "total_sq")
+    for key, option, n, total, total_sq in rows:
+        by_question[key][option] = (n, total, total_sq)
+    return by_question
+
+
+def _company_visible(results: CompanyResults) -> bool:
+    return not results.suppressed
+
+
+def company_top_priorities(*, results: CompanyResults) -> list[PriorityResult]:
+    """Ranking questions: points per option (3 for first place, 2, 1), most points first.
+
+    The aggregates keep, per option, how many ranked it and its points, not how many answered the
+    question; the largest per-option count is a floor for that, and it must reach k."""
+    questions = list(
+        Question.objects.filter(version_id=results.round.survey_version_id, type=QuestionType.RANKING)
+    )
+    if not questions:
+        return []
+    rows = _question_rows(results.round_company, questions) if _company_visible(results) else {}
+    output = []
+    for question in questions:
+        options = rows.get(question.key, {})
+        floor = max((n for n, _t, _q in options.values()), default=0)
+        if not _company_visible(results) or floor < results.k:
+            output.append(PriorityResult(question, Cell.hidden()))
+            continue
+        items = [
+            Priority(key, question.option_label(key), int(total), int(n))
+            for key, (n, total, _sq) in options.items()
+            if key
+        ]
+        items.sort(key=lambda item: (-item.points, item.label))
+        output.append(PriorityResult(question, Cell(suppressed=False, value=items, n=floor)))
+    return output
+
+
+SCALE_VALUES = {QuestionType.LIKERT: range(1, 6), QuestionType.NPS: range(0, 11)}
+
+
+def company_scale_summaries(*, results: CompanyResults) -> list[ScaleResult]:
+    """Likert and NPS questions: mean, spread and distribution, each from at least k answers."""
+    questions = list(
+        Question.objects.filter(
+            version_id=results.round.survey_version_id, type__in=[QuestionType.LIKERT, QuestionType.NPS]
+        )
+    )
+    if not questions:
+        return []
+    rows = _question_rows(results.round_company, questions) if _company_visible(results) else {}
+    output = []
+    for question in questions:
+        options = rows.get(question.key, {})
+        n, total, total_sq = options.get("", (0, 0, 0))
+        if not _company_visible(results) or n < results.k:
+            output.append(ScaleResult(question, Cell.hidden()))
+            continue
+        moments = Moments(n, float(total), float(total_sq))
+        values = SCALE_VALUES[QuestionType(question.type)]
+        distribution = [(str(value), int(options.get(str(value), (0, 0, 0))[0])) for value in values]
+        nps = None
+        if question.type == QuestionType.NPS:
+            promoters = sum(count for value, count in distribution if int(value) >= 9)
+            detractors = sum(count for value, count in distribution if int(value) <= 6)
+            nps = round(100 * (promoters - detractors) / n)
+        summary = ScaleSummary(_round(moments.mean), _round(moments.sd), distribution, nps)
+        output.append(ScaleResult(question, Cell(suppressed=False, value=summary, n=n)))
+    return output
+
+
+def free_text_questions(round_: Round) -> list[Question]:
+    return list(Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT))
+
+
+def free_texts(*, round: Round, round_company: RoundCompany, question_key: str) -> Cell[list[str]]:  # noqa: A002
+    """A company's answers to a free-text question, shuffled, only from k answers or more.
+
+    The only raw read of answers in the results: text has no aggregate."""
+    k = k_threshold(round.cluster)
+    texts = Answer.objects.filter(
+        round=round, response__round_company=round_company, question_key=question_key
+    ).values_list("value", flat=True)
+    items = shuffled_texts((value for value in texts if isinstance(value, str)), k)
+    if not items:
+        return Cell.hidden()
+    return Cell(suppressed=False, value=items, n=None)
+
+
+# --- trend between rounds -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round: Round
+    gap: Cell[float]
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    code: str
+    name: str
+    points: list[TrendPoint]
+
+
+def company_trend(
+    *,
+    membership: Any,
+    area_codes: Sequence[str],
+    viewer_company_ids: Iterable[int] | None = None,
+) -> list[TrendLine]:
+    """The company's mean gap per area in every round it took part in, oldest first; each point
+    under the same rules as company_results for that round."""
+    takes = list(
+        RoundCompany.objects.filter(membership=membership)
+        .select_related("round", "round__cluster")
+        .order_by("round__opens_on", "round_id")
+    )
+    if not takes:
+        return []
+    k = k_threshold(takes[0].round.cluster)
+    round_ids = [take.round_id for take in takes]
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for round_id, rc_id, n in SegmentCount.objects.filter(round_id__in=round_ids, segment=ALL).values_list(
+        "round_id", "round_company_id", "n"
+    ):
+        counts[round_id][rc_id] = n
+    sums: dict[tuple[int, str], AreaSums] = {}
+    area_n: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    rows = AreaAggregate.objects.filter(
+        round_id__in=round_ids, segment=ALL, area_code__in=list(area_codes)
+    ).values_list("round_id", "round_company_id", "area_code", "n", "sum_gap", "sumsq_gap")
+    own = {take.pk for take in takes}
+    for round_id, rc_id, code, n, s_gap, q_gap in rows:
+        area_n[(round_id, code)][rc_id] = n
+        if rc_id in own:
+            sums[(rc_id, code)] = AreaSums(gap=Moments(n, float(s_gap), float(q_gap)))
+    names = {
+        area.code: area.name
+        for area in CompetenceArea.objects.filter(
+            version_id__in=[take.round.taxonomy_version_id for take in takes], code__in=list(area_codes)
+        )
+    }
+    lines = []
+    for code in area_codes:
+        points = []
+        for take in takes:
+            n = counts[take.round_id].get(take.pk, 0)
+            allowed = n >= k
+            if allowed and viewer_company_ids is None:
+                groups = [
+                    Group(str(rc), value, rc) for rc, value in counts[take.round_id].items() if value > 0
+                ]
+                by_people = {g.data for g in pool_small_groups(groups, k).shown}
+                area_groups = [
+                    Group(str(rc), value, rc) for rc, value in area_n[(take.round_id, code)].items()
+                ]
+                by_area = {g.data for g in pool_small_groups(area_groups, k).shown}
+                allowed = take.pk in by_people and take.pk in by_area
+            moments = sums.get((take.pk, code), AreaSums()).gap
+            if allowed and moments.n >= k:
+                points.append(
+                    TrendPoint(take.round, Cell(suppressed=False, value=_round(moments.mean), n=moments.n))
+                )
+            else:
+                points.append(TrendPoint(take.round, Cell.hidden()))
+        lines.append(TrendLine(code, names.get(code, code), points))
+    return lines
+
+
+def hidden_reason(k: int) -> str:
+    return _("Fewer than %(k)s answers: hidden to protect anonymity.") % {"k": k}
