@@ -1,0 +1,262 @@
+"""The running aggregates: what one response adds, applying it, and proving the sums right.
+
+``tally()`` turns one response's cleaned answers into increments; ``apply()`` adds them to the
+stored rows inside the submit transaction (the caller holds the RoundCompany row lock, so creating
+a missing row cannot race); ``rebuild()`` recomputes every row of a round from the raw answers with
+the same ``tally()`` and reports (and with ``fix`` repairs) any difference.
+
+Rows per (round company, segment) where segment "" is everyone and "<question>=<option>" a group:
+- SegmentCount: n respondents;
+- AreaAggregate per gap-matrix area: n and the sums and sums of squares of importance, level, gap;
+- QuestionAggregate per (question, option): Likert/number/NPS option "" has n, total, total_sq of
+  the value, and Likert/NPS also one row per value ("1".."5", "0".."10") counting it; single and
+  multiple choice one row per chosen option (n); ranking one row per ranked option with n and
+  total/total_sq of its points (3 for first place, 2, 1).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+
+from klyngekart.surveys.logic import OTHER, RANKING_SIZE
+from klyngekart.surveys.models import (
+    AreaAggregate,
+    Question,
+    QuestionAggregate,
+    QuestionType,
+    Response,
+    Round,
+    RoundCompany,
+    SegmentCount,
+)
+from klyngekart.surveys.models.responses import ALL
+
+SEGMENT_FIELDS = ("n",)
+AREA_FIELDS = ("n", "sum_importance", "sum_level", "sum_gap", "sumsq_importance", "sumsq_level", "sumsq_gap")
+QUESTION_FIELDS = ("n", "total", "total_sq")
+
+# (model, the fields that name a row besides round_company, the summed fields)
+TABLES: dict[str, tuple[type[models.Model], tuple[str, ...], tuple[str, ...]]] = {
+    "segment": (SegmentCount, ("segment",), SEGMENT_FIELDS),
+    "area": (AreaAggregate, ("segment", "area_code"), AREA_FIELDS),
+    "question": (QuestionAggregate, ("segment", "question_key", "option_key"), QUESTION_FIELDS),
+}
+
+Key = tuple[str, ...]
+
+
+def _add(target: dict[Key, list[int]], key: Key, values: Sequence[int]) -> None:
+    row = target.setdefault(key, [0] * len(values))
+    for index, value in enumerate(values):
+        row[index] += value
+
+
+@dataclass
+class Tally:
+    """Increments per table and row key (see TABLES for what a key holds)."""
+
+    rows: dict[str, dict[Key, list[int]]] = field(default_factory=lambda: {name: {} for name in TABLES})
+
+    def merge(self, other: Tally) -> None:
+        for name, increments in other.rows.items():
+            for key, values in increments.items():
+                _add(self.rows[name], key, values)
+
+
+def response_segments(questions: Iterable[Question], answers: dict[str, Any]) -> list[str]:
+    """The segments a response belongs to: one per answered segment question. "Other" is no
+    segment: its free text could name a group of one."""
+    return [
+        f"{question.key}={answers[question.key]}"
+        for question in questions
+        if question.is_segment
+        and question.type == QuestionType.SINGLE
+        and isinstance(answers.get(question.key), str)
+        and answers[question.key] != OTHER
+    ]
+
+
+def tally(questions: Iterable[Question], answers: dict[str, Any], segments: Sequence[str]) -> Tally:
+    """What one response (cleaned answers, as surveys.logic gives them) adds to its company's rows."""
+    result = Tally()
+    areas, per_question = result.rows["area"], result.rows["question"]
+    groups = [ALL, *segments]
+    for group in groups:
+        _add(result.rows["segment"], (group,), (1,))
+    for question in questions:
+        value = answers.get(question.key)
+        if value is None:
+            continue
+        kind = question.type
+        for group in groups:
+            if kind == QuestionType.GAP_MATRIX:
+                for code, pair in value.items():
+                    importance, level = int(pair["importance"]), int(pair["level"])
+                    gap = importance - level
+                    _add(
+                        areas,
+                        (group, code),
+                        (1, importance, level, gap, importance**2, level**2, gap**2),
+                    )
+            elif kind in (QuestionType.LIKERT, QuestionType.NPS, QuestionType.NUMBER):
+                number = int(value)
+                _add(per_question, (group, question.key, ""), (1, number, number**2))
+                if kind != QuestionType.NUMBER:
+                    _add(per_question, (group, question.key, str(number)), (1, 0, 0))
+            elif kind == QuestionType.SINGLE:
+                _add(per_question, (group, question.key, str(value)), (1, 0, 0))
+            elif kind == QuestionType.MULTIPLE:
+                for option in value:
+                    _add(per_question, (group, question.key, str(option)), (1, 0, 0))
+            elif kind == QuestionType.RANKING:
+                for place, option in enumerate(value):
+                    points = RANKING_SIZE - place
+                    _add(per_question, (group, question.key, str(option)), (1, points, points**2))
+    return result
+
+
+def apply(*, round_company: RoundCompany, increments: Tally) -> None:
+    """Add ``increments`` to the company's stored rows. Call inside the submit transaction with the
+    RoundCompany row locked: missing rows are created with the increments as their values, and
+    existing rows get one UPDATE per distinct increment (the segments of a response usually share
+    them), with F() so the database adds to what is there."""
+    for name, (model, key_fields, sum_fields) in TABLES.items():
+        wanted = increments.rows[name]
+        if not wanted:
+            continue
+        segments = {key[0] for key in wanted}
+        existing: dict[Key, int] = {}
+        for row in model.objects.filter(round_company=round_company, segment__in=segments).values(  # type: ignore[attr-defined]
+            "pk", *key_fields
+        ):
+            existing[tuple(row[f] for f in key_fields)] = row["pk"]
+        missing = [
+            model(
+                cluster_id=round_company.cluster_id,
+                round_id=round_company.round_id,
+                round_company=round_company,
+                **dict(zip(key_fields, key, strict=True)),
+                **dict(zip(sum_fields, values, strict=True)),
+            )
+            for key, values in wanted.items()
+            if key not in existing
+        ]
+        if missing:
+            model.objects.bulk_create(missing)  # type: ignore[attr-defined]
+        same_increment: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        for key, values in wanted.items():
+            if key in existing:
+                same_increment[tuple(values)].append(existing[key])
+        for increment, pks in same_increment.items():
+            model.objects.filter(pk__in=pks).update(  # type: ignore[attr-defined]
+                **{f: F(f) + v for f, v in zip(sum_fields, increment, strict=True) if v}
+            )
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A stored aggregate row that is not what the raw answers give (None: no such row)."""
+
+    table: str
+    round_company_id: int
+    key: Key
+    stored: tuple[int, ...] | None
+    expected: tuple[int, ...] | None
+
+    def __str__(self) -> str:
+        key = " ".join(part or '""' for part in self.key)
+        where = f"{self.table} company={self.round_company_id} {key}"
+        return f"{where}: stored {self.stored}, expected {self.expected}"
+
+
+def _answers_of(response: Response, types: dict[str, str]) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        answer.question_key: answer.value for answer in response.answers.all() if answer.question_key in types
+    }
+    for gap in response.gap_answers.all():
+        answers.setdefault(gap.question_key, {})[gap.area_code] = {
+            "importance": gap.importance,
+            "level": gap.level,
+        }
+    return answers
+
+
+def recompute(*, round: Round) -> dict[int, Tally]:  # noqa: A002
+    """Every aggregate of a round, per RoundCompany id, from the raw answers."""
+    questions = list(round.survey_version.questions.all())
+    types = {question.key: question.type for question in questions}
+    expected: dict[int, Tally] = defaultdict(Tally)
+    responses = Response.objects.filter(round=round).prefetch_related("answers", "gap_answers")
+    for response in responses:
+        answers = _answers_of(response, types)
+        segments = response_segments(questions, answers)
+        expected[response.round_company_id].merge(tally(questions, answers, segments))
+    return expected
+
+
+def rebuild(*, round: Round, fix: bool) -> list[Difference]:  # noqa: A002
+    """Compare the stored aggregates of ``round`` with a recomputation; with ``fix`` make them equal.
+
+    Runs in one transaction with the round's companies locked, so no submission lands between the
+    recomputation and the repair. All-zero rows count as absent (a row may exist before it counts)."""
+    differences: list[Difference] = []
+    with transaction.atomic():
+        company_ids = list(
+            RoundCompany.objects.select_for_update()
+            .filter(round=round)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        expected = recompute(round=round)
+        for name, (model, key_fields, sum_fields) in TABLES.items():
+            stored: dict[tuple[int, Key], tuple[int, tuple[int, ...]]] = {}
+            for row in model.objects.filter(round_company_id__in=company_ids).values(  # type: ignore[attr-defined]
+                "pk", "round_company_id", *key_fields, *sum_fields
+            ):
+                key = tuple(row[f] for f in key_fields)
+                stored[(row["round_company_id"], key)] = (row["pk"], tuple(row[f] for f in sum_fields))
+            wanted = {
+                (company_id, key): tuple(values)
+                for company_id, company_tally in expected.items()
+                for key, values in company_tally.rows[name].items()
+            }
+            for place in sorted(set(stored) | set(wanted)):
+                have = stored[place][1] if place in stored else None
+                want = wanted.get(place)
+                if have == want or (want is None and have is not None and not any(have)):
+                    continue
+                differences.append(Difference(name, place[0], place[1], have, want))
+                if fix:
+                    _repair(model, key_fields, sum_fields, place, stored.get(place), want, round)
+    return differences
+
+
+def _repair(
+    model: type[models.Model],
+    key_fields: tuple[str, ...],
+    sum_fields: tuple[str, ...],
+    place: tuple[int, Key],
+    stored: tuple[int, tuple[int, ...]] | None,
+    want: tuple[int, ...] | None,
+    round_: Round,
+) -> None:
+    manager = model.objects  # type: ignore[attr-defined]
+    if want is None:
+        if stored is not None:
+            manager.filter(pk=stored[0]).delete()
+    elif stored is not None:
+        manager.filter(pk=stored[0]).update(**dict(zip(sum_fields, want, strict=True)))
+    else:
+        manager.create(
+            cluster_id=round_.cluster_id,
+            round=round_,
+            round_company_id=place[0],
+            **dict(zip(key_fields, place[1], strict=True)),
+            **dict(zip(sum_fields, want, strict=True)),
+        )

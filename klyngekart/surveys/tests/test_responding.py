@@ -1,0 +1,227 @@
+"""The submit service: validation, idempotency, anonymity of what is stored, invitations, drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import models
+from django.utils import timezone
+
+from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.surveys.drafts import draft_load, draft_save, drafts_purge
+from klyngekart.surveys.models import (
+    Answer,
+    AreaAggregate,
+    GapAnswer,
+    QuestionAggregate,
+    Response,
+    ResponseDraft,
+    RoundCompany,
+    SegmentCount,
+)
+from klyngekart.surveys.models.rounds import RespondentInvitation
+from klyngekart.surveys.responding import (
+    AlreadyAnswered,
+    AnswersInvalid,
+    RoundClosed,
+    respondent_for_token,
+    response_submit,
+)
+from klyngekart.surveys.tests.answering import build_mapping, full_answers, invite
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mapping(world):  # type: ignore[no-untyped-def]
+    made = build_mapping(world.membership)
+    with scope(world.cluster):
+        yield made
+
+
+def submit(mapping, answers, key="key-1", **extra):  # type: ignore[no-untyped-def]
+    return response_submit(
+        round_company=mapping.company, raw_answers=answers, submission_key=key, language="nb", **extra
+    )
+
+
+def refreshed(company: RoundCompany) -> RoundCompany:
+    return RoundCompany.objects.get(pk=company.pk)
+
+
+def test_a_submission_stores_answers_gap_rows_and_counts(mapping) -> None:  # type: ignore[no-untyped-def]
+    result = submit(mapping, full_answers(forms=["mentoring", "other"], forms__other="Podkast"))
+    assert result.created
+    response = Response.objects.get()
+    assert response.pk == result.response_id
+    assert response.segments == ["role=production"]
+    assert response.submitted_on == timezone.localdate()
+    assert {a.question_key: a.value for a in Answer.objects.all()} == {
+        "role": "production",
+        "culture": 4,
+        "forms": ["mentoring", "other"],
+    }
+    assert Answer.objects.get(question_key="forms").other_text == "Podkast"
+    assert GapAnswer.objects.count() == 3
+    assert refreshed(mapping.company).completed_count == 1
+    assert SegmentCount.objects.get(segment="").n == 1
+    assert SegmentCount.objects.get(segment="role=production").n == 1
+    area = AreaAggregate.objects.get(segment="", area_code="lean")
+    assert (area.n, area.sum_importance, area.sum_level, area.sum_gap, area.sumsq_gap) == (1, 5, 2, 3, 9)
+    assert QuestionAggregate.objects.get(segment="", question_key="culture", option_key="").total == 4
+    assert QuestionAggregate.objects.get(segment="", question_key="culture", option_key="4").n == 1
+    assert QuestionAggregate.objects.get(segment="", question_key="forms", option_key="other").n == 1
+
+
+def test_the_same_key_twice_stores_once_and_returns_the_first_result(mapping) -> None:  # type: ignore[no-untyped-def]
+    first = submit(mapping, full_answers())
+    # A retry with other answers (a client bug, a re-POST of an edited page) changes nothing.
+    second = submit(mapping, full_answers(role="office", culture=1))
+    assert (first.created, second.created) == (True, False)
+    assert second.response_id == first.response_id and second.receipt == first.receipt
+    assert Response.objects.count() == 1
+    assert SegmentCount.objects.get(segment="").n == 1
+    assert not SegmentCount.objects.filter(segment="role=office").exists()
+    assert refreshed(mapping.company).completed_count == 1
+    assert submit(mapping, full_answers(), key="key-2").created
+    assert SegmentCount.objects.get(segment="").n == 2
+
+
+def test_a_race_lost_on_the_unique_key_returns_the_winner(mapping, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two requests with one key both pass the early check; the second finds the first's row on
+    insert (the unique constraint) and answers as a duplicate without adding to the aggregates."""
+    from klyngekart.surveys import responding
+
+    first = submit(mapping, full_answers())
+    calls = {"n": 0}
+    real = responding._existing
+
+    def blind_twice(round_, key, digest):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return None if calls["n"] <= 2 else real(round_, key, digest)
+
+    monkeypatch.setattr(responding, "_existing", blind_twice)
+    second = submit(mapping, full_answers())
+    assert not second.created and second.response_id == first.response_id
+    assert Response.objects.count() == 1 and SegmentCount.objects.get(segment="").n == 1
+
+
+def test_invalid_answers_raise_errors_per_question_and_store_nothing(mapping) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(AnswersInvalid) as caught:
+        submit(mapping, {"role": "boss", "culture": 9, "nope": 1})
+    assert set(caught.value.errors) == {"role", "culture", "nope", "gaps"}
+    assert not Response.objects.exists() and not SegmentCount.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["draft", "closed"])
+def test_a_round_that_is_not_open_refuses(mapping, status) -> None:  # type: ignore[no-untyped-def]
+    mapping.round.status = status
+    mapping.round.save()
+    with pytest.raises(RoundClosed):
+        submit(mapping, full_answers())
+    assert not Response.objects.exists()
+
+
+def test_a_round_past_its_close_date_refuses(mapping) -> None:  # type: ignore[no-untyped-def]
+    mapping.round.closes_on = mapping.round.opens_on - dt.timedelta(days=1)
+    mapping.round.save()
+    with pytest.raises(RoundClosed):
+        submit(mapping, full_answers())
+
+
+def test_an_invitation_completes_once_and_never_meets_its_response(mapping) -> None:  # type: ignore[no-untyped-def]
+    token = invite(mapping.company)
+    invitation = RespondentInvitation.objects.get()
+    touched = invitation.updated_at
+    submit(mapping, full_answers(), key=token, invitation_token=token)
+    invitation.refresh_from_db()
+    assert invitation.status == "completed"
+    # Completion is not timed: the row's own timestamp stays as it was.
+    assert invitation.updated_at == touched
+    with pytest.raises(AlreadyAnswered):
+        submit(mapping, full_answers(), key="another-key", invitation_token=token)
+    assert Response.objects.count() == 1
+    response = Response.objects.get()
+    stored = {str(getattr(response, f.attname)) for f in Response._meta.concrete_fields}
+    assert invitation.token_hash not in stored
+    assert not any(
+        f.related_model is RespondentInvitation
+        for model in (Response, Answer, GapAnswer)
+        for f in model._meta.get_fields()
+    )
+
+
+def test_an_invitation_of_another_company_cannot_be_used(world, mapping) -> None:  # type: ignore[no-untyped-def]
+    from klyngekart.surveys.tests.factories import RoundCompanyFactory
+
+    other: RoundCompany = RoundCompanyFactory(  # type: ignore[assignment]
+        round=mapping.round, cluster=world.cluster, membership=world.other_membership
+    )
+    token = invite(other)
+    with pytest.raises(AlreadyAnswered):
+        submit(mapping, full_answers(), key=token, invitation_token=token)
+
+
+def test_no_answer_model_has_a_time_finer_than_the_day() -> None:
+    for model in (Response, Answer, GapAnswer, SegmentCount, AreaAggregate, QuestionAggregate, ResponseDraft):
+        for f in model._meta.concrete_fields:
+            assert not isinstance(f, (models.DateTimeField, models.TimeField)), (model, f.name)
+    assert {f.name for f in Response._meta.concrete_fields} == {
+        "id",
+        "cluster",
+        "round",
+        "round_company",
+        "submitted_on",
+        "language",
+        "submission_key",
+        "segments",
+    }
+
+
+def test_the_response_id_is_random(mapping) -> None:  # type: ignore[no-untyped-def]
+    first = submit(mapping, full_answers(), key="a").response_id
+    second = submit(mapping, full_answers(), key="b").response_id
+    assert first.version == 4 and second.version == 4
+
+
+def test_a_draft_is_encrypted_resumes_and_counts_started_once(mapping) -> None:  # type: ignore[no-untyped-def]
+    answers = {"role": "office", "challenges": "Hemmelig utfordring med robotene"}
+    assert draft_save(round_company=mapping.company, token="resume-token", answers=answers, section=1)
+    assert not draft_save(round_company=mapping.company, token="resume-token", answers=answers, section=2)
+    stored = bytes(ResponseDraft.objects.get().payload)
+    assert b"Hemmelig" not in stored and b"office" not in stored and b"role" not in stored
+    assert "resume-token" not in ResponseDraft.objects.get().token_hash
+    assert draft_load(round_company=mapping.company, token="resume-token") == (answers, 2)
+    assert draft_load(round_company=mapping.company, token="someone-else") is None
+    assert refreshed(mapping.company).started_count == 1
+
+
+def test_a_personal_link_starts_its_invitation_and_the_draft_goes_on_submit(mapping) -> None:  # type: ignore[no-untyped-def]
+    token = invite(mapping.company)
+    draft_save(round_company=mapping.company, token=token, answers={"role": "office"}, section=1)
+    invitation = RespondentInvitation.objects.get()
+    assert invitation.status == "started"
+    assert ResponseDraft.objects.get().token_hash != invitation.token_hash
+    submit(mapping, full_answers(), key=token, invitation_token=token)
+    assert not ResponseDraft.objects.exists()
+
+
+def test_closing_purges_the_drafts(mapping) -> None:  # type: ignore[no-untyped-def]
+    draft_save(round_company=mapping.company, token="t", answers={}, section=0)
+    assert drafts_purge(round=mapping.round) == 1
+    assert not ResponseDraft.objects.exists()
+
+
+def test_tokens_find_their_company_part_across_clusters(world, other_world, mapping) -> None:  # type: ignore[no-untyped-def]
+    theirs = build_mapping(other_world.membership)
+    token = invite(mapping.company)
+    with scopes_disabled():
+        assert respondent_for_token(mapping.token).round_company.pk == mapping.company.pk  # type: ignore[union-attr]
+        assert respondent_for_token(theirs.token).round_company.cluster == other_world.cluster  # type: ignore[union-attr]
+        found = respondent_for_token(token)
+        assert found is not None and found.invitation is not None
+        assert respondent_for_token("nope") is None
+    mapping.company.open_link_enabled = False
+    mapping.company.save()
+    assert respondent_for_token(mapping.token) is None
