@@ -4,6 +4,7 @@ the rebuild command finds a corrupted row and repairs it."""
 from __future__ import annotations
 
 from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
