@@ -63,6 +63,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "strategy.view_own": frozenset({MANAGER, STAFF, ADVISOR, CONTACT}),
     "strategy.edit_own": frozenset({CONTACT}),
     "strategy.lock": CLUSTER_TEAM,
+    # The strategy start page: the cluster's overview for strategy.view, a contact's own company.
+    "strategy.home": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, ADVISOR})
 

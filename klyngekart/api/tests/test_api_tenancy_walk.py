@@ -17,6 +17,7 @@ from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, World
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Company, Membership
 from klyngekart.members.tests.factories import valid_org_number
+from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/members"): "members.change",
     ("post", "/api/v1/clusters/{slug}/members/import"): "members.import",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}"): "members.view_own",
+    ("get", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.view_own",
+    ("put", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.edit_own",
 }
 NOT_FOUND = {"detail": "Not found."}
 
@@ -35,6 +38,9 @@ def _call(client, method: str, url: str, token: str) -> Any:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "en"}
     if method == "get":
         return client.get(url, **headers)
+    if method == "put" and "/strategy/" in url:
+        body = {"goal_categories": ["network"], "expectations": "Møteplasser."}
+        return client.put(url, body, content_type="application/json", **headers)
     if url.endswith("/import"):
         csv = f"org_number;name\n{valid_org_number(7777)};Ny Bedrift AS\n".encode()
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -46,8 +52,10 @@ def _call(client, method: str, url: str, token: str) -> Any:
 
 
 def _url(path: str, world: World, membership: Membership) -> str:
-    return path.replace("{slug}", world.cluster.slug).replace(
-        "{org_number}", membership.company.org_number or ""
+    return (
+        path.replace("{slug}", world.cluster.slug)
+        .replace("{org_number}", membership.company.org_number or "")
+        .replace("{year}", str(THIS_YEAR))
     )
 
 
@@ -67,6 +75,8 @@ def test_every_api_path_is_in_the_walk() -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_walk_every_endpoint_as_every_role(world, other_world, client, role: str) -> None:
     _token, secret = api_token_create(user=world.users[role], name="walk")
+    for each in (world, other_world):
+        MembershipStrategyFactory(membership=each.membership, year=THIS_YEAR)
     foreign_strings = [other_world.cluster.name, other_world.membership.company.name]
     for (method, path), permission in ENDPOINTS.items():
         allowed = role in PERMISSIONS[permission]
@@ -104,5 +114,5 @@ def test_walk_every_endpoint_as_every_role(world, other_world, client, role: str
 def test_without_a_token_every_endpoint_is_401(world, client) -> None:
     for (method, path), _permission in ENDPOINTS.items():
         url = _url(path, world, world.membership)
-        response = client.get(url) if method == "get" else client.post(url, {})
+        response = client.get(url) if method == "get" else getattr(client, method)(url, {})
         assert response.status_code == 401

@@ -27,6 +27,7 @@ from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
+from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ def _prepare(world: World) -> dict[str, Any]:
             invited_by=world.users["manager"],
         )
     member_role = CompanyRole.objects.get(user=world.users["member"])
+    MembershipStrategyFactory(membership=world.membership, year=THIS_YEAR)
     return {
         "membership": world.membership,
         "neighbour": world.other_membership,
@@ -83,6 +85,12 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "people:company_role_remove": lambda o: {"pk": o["company_role"].pk},
     "people:invitation_revoke": lambda o: {"pk": o["invitation"].pk},
     "people:invitation_resend": lambda o: {"pk": o["invitation"].pk},
+    "strategy:index": lambda o: {},
+    "strategy:company": lambda o: {"pk": o["membership"].pk},
+    "strategy:detail": lambda o: {"pk": o["membership"].pk, "year": THIS_YEAR},
+    "strategy:edit": lambda o: {"pk": o["membership"].pk, "year": THIS_YEAR},
+    "strategy:lock": lambda o: {},
+    "strategy:unlock": lambda o: {},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -95,7 +103,7 @@ COMPANY_OBJECT_URLS = {
             for k in ("membership", "neighbour", "contact", "cluster_role", "company_role", "invitation")
         }
     )
-    and name.startswith("members:")
+    and name.startswith(("members:", "strategy:"))
 }
 
 

@@ -1,0 +1,173 @@
+"""Reads over membership strategies: a company's strategies, the cluster's overview for a year,
+and the priority areas suggested from a company's own mapping.
+
+Suggestions read only the running aggregates of a round (AreaAggregate, SegmentCount), never the
+raw answers, and only when the company's respondents reach the cluster's k.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from klyngekart.core.models import Cluster
+from klyngekart.core.privacy import group_visible, k_threshold
+from klyngekart.members.models import Membership
+from klyngekart.needs.models import GoalCategory, MembershipStrategy, StrategyStatus, StrategyYearLock
+from klyngekart.surveys.models import AreaAggregate, RoundCompany, SegmentCount
+from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.models.rounds import Round, RoundStatus
+from klyngekart.taxonomy.models import CompetenceArea, TaxonomyVersion
+
+# How many areas to suggest: enough to choose from, few enough to stay a priority list.
+SUGGESTED_COUNT = 5
+
+
+def current_areas(cluster: Cluster) -> list[CompetenceArea]:
+    """The visible areas of the cluster's current (latest) taxonomy version, in its order."""
+    version = TaxonomyVersion.objects.filter(cluster=cluster).order_by("-number").first()
+    if version is None:
+        return []
+    return list(CompetenceArea.objects.filter(version=version, hidden=False).order_by("position", "code"))
+
+
+def area_names(cluster: Cluster) -> dict[str, str]:
+    """Area code -> name in the reader's language, from the newest version that has the code."""
+    names: dict[str, str] = {}
+    areas = CompetenceArea.objects.filter(cluster=cluster).order_by("-version__number")
+    for area in areas.only("code", "name_nb", "name_en"):
+        names.setdefault(area.code, area.name)
+    return names
+
+
+def company_strategies(*, membership: Membership) -> list[MembershipStrategy]:
+    return list(MembershipStrategy.objects.filter(membership=membership).order_by("-year"))
+
+
+def strategy_for(*, membership: Membership, year: int) -> MembershipStrategy | None:
+    return MembershipStrategy.objects.filter(membership=membership, year=year).first()
+
+
+def locked_years(cluster: Cluster) -> set[int]:
+    return set(StrategyYearLock.objects.filter(cluster=cluster).values_list("year", flat=True))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Priority areas suggested from the company's latest mapping round.
+
+    ``round`` is None when the company has no mapping with competence gaps yet; ``too_few`` says
+    that it has one but with fewer respondents than k, so nothing may be derived from it."""
+
+    round: Round | None = None
+    codes: list[str] = field(default_factory=list)
+    too_few: bool = False
+
+
+def suggested_areas(*, membership: Membership, area_codes: list[str] | None = None) -> Suggestion:
+    """The areas with the largest mean gap (importance - level) in the company's latest open or
+    closed round that has gap-matrix answers, if the company's respondents there reach k."""
+    cluster = membership.cluster
+    has_gaps = AreaAggregate.objects.filter(round_company=OuterRef("pk"), segment=ALL)
+    round_company = (
+        RoundCompany.objects.filter(
+            membership=membership, round__status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
+        )
+        .filter(Exists(has_gaps))
+        .select_related("round")
+        .order_by("-round__opens_on", "-round__id")
+        .first()
+    )
+    if round_company is None:
+        return Suggestion()
+    k = k_threshold(cluster)
+    n = (
+        SegmentCount.objects.filter(round_company=round_company, segment=ALL)
+        .values_list("n", flat=True)
+        .first()
+    ) or 0
+    if not group_visible(n, k):
+        return Suggestion(round=round_company.round, too_few=True)
+    # Each area's own count must reach k too: an area few people rated says something about them.
+    rows = AreaAggregate.objects.filter(round_company=round_company, segment=ALL, n__gte=k)
+    if area_codes is not None:
+        rows = rows.filter(area_code__in=area_codes)
+    gaps = [
+        (Fraction(row.sum_gap, row.n), row.area_code)
+        for row in rows.only("area_code", "n", "sum_gap")
+        if row.n and row.sum_gap > 0
+    ]
+    gaps.sort(key=lambda item: (-item[0], item[1]))
+    return Suggestion(round=round_company.round, codes=[code for _gap, code in gaps[:SUGGESTED_COUNT]])
+
+
+@dataclass
+class OverviewRow:
+    membership: Membership
+    strategy: MembershipStrategy | None
+    goals: list[str]
+    areas: list[str]
+
+
+@dataclass
+class Overview:
+    year: int
+    locked: bool
+    rows: list[OverviewRow]
+    submitted: int
+    drafts: int
+    missing: int
+    goal_counts: list[dict[str, Any]]
+    area_counts: list[dict[str, Any]]
+
+
+def strategy_overview(*, cluster: Cluster, year: int) -> Overview:
+    """Every active member (and any other with a strategy for ``year``), its strategy and status;
+    how many submitted strategies name each goal and each priority area."""
+    memberships = (
+        Membership.objects.filter(cluster=cluster)
+        .filter(Q(status="active") | Q(strategies__year=year))
+        .distinct()
+        .select_related("company")
+        .order_by("company__name", "pk")
+    )
+    strategies = {s.membership_id: s for s in MembershipStrategy.objects.filter(cluster=cluster, year=year)}
+    goal_labels = dict(GoalCategory.choices)
+    names = area_names(cluster)
+    rows: list[OverviewRow] = []
+    goals: Counter[str] = Counter()
+    areas: Counter[str] = Counter()
+    for membership in memberships:
+        strategy = strategies.get(membership.pk)
+        rows.append(
+            OverviewRow(
+                membership=membership,
+                strategy=strategy,
+                goals=[str(goal_labels.get(g, g)) for g in (strategy.goal_categories if strategy else [])],
+                areas=[names.get(code, code) for code in (strategy.priority_areas if strategy else [])],
+            )
+        )
+        if strategy and strategy.status == StrategyStatus.SUBMITTED:
+            goals.update(strategy.goal_categories)
+            areas.update(strategy.priority_areas)
+    submitted = sum(1 for s in strategies.values() if s.status == StrategyStatus.SUBMITTED)
+    return Overview(
+        year=year,
+        locked=year in locked_years(cluster),
+        rows=rows,
+        submitted=submitted,
+        drafts=len(strategies) - submitted,
+        missing=sum(1 for row in rows if row.strategy is None),
+        goal_counts=[
+            {"code": code, "label": str(label), "count": goals.get(code, 0)}
+            for code, label in goal_labels.items()
+        ],
+        area_counts=[
+            {"code": code, "label": names.get(code, code), "count": count}
+            for code, count in sorted(areas.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
+        ],
+    )
