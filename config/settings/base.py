@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, VAR_DIR, database_config, email_config, env_bool, env_list, env_str
+from config.env import BASE_DIR, VAR_DIR, database_config, email_config, env_bool, env_int, env_list, env_str
 
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -175,6 +175,8 @@ KLYNGEKART_STRICT_SCOPES = True
 KLYNGEKART_BASE_URL = env_str("KLYNGEKART_BASE_URL", "http://localhost:8000")
 # The anonymity threshold's floor: no cluster can set k below this.
 KLYNGEKART_MIN_ANONYMITY_THRESHOLD = 3
+# Days after a round closes before its invitation list (the email addresses) is erased.
+KLYNGEKART_INVITATION_RETENTION_DAYS = env_int("KLYNGEKART_INVITATION_RETENTION_DAYS", 30)
 
 LOGGING = {
     "version": 1,

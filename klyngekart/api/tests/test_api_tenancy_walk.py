@@ -28,6 +28,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/members"): "members.change",
     ("post", "/api/v1/clusters/{slug}/members/import"): "members.import",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}"): "members.view_own",
+    ("get", "/api/v1/clusters/{slug}/taxonomy"): "taxonomy.view",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.view_own",
     ("put", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.edit_own",
 }

@@ -27,6 +27,7 @@ from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
+from klyngekart.taxonomy.services import taxonomy_current
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,8 @@ def _prepare(world: World) -> dict[str, Any]:
             invited_by=world.users["manager"],
         )
     member_role = CompanyRole.objects.get(user=world.users["member"])
+    with scopes_disabled():
+        area = taxonomy_current(cluster=world.cluster).areas.order_by("position").first()
     MembershipStrategyFactory(membership=world.membership, year=THIS_YEAR)
     return {
         "membership": world.membership,
@@ -57,6 +60,7 @@ def _prepare(world: World) -> dict[str, Any]:
         "cluster_role": staff_role,
         "company_role": member_role,
         "invitation": invitation,
+        "area": area,
     }
 
 
@@ -85,6 +89,12 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "people:company_role_remove": lambda o: {"pk": o["company_role"].pk},
     "people:invitation_revoke": lambda o: {"pk": o["invitation"].pk},
     "people:invitation_resend": lambda o: {"pk": o["invitation"].pk},
+    "taxonomy:index": lambda o: {},
+    "taxonomy:area_add": lambda o: {},
+    "taxonomy:area_edit": lambda o: {"pk": o["area"].pk},
+    "taxonomy:area_hide": lambda o: {"pk": o["area"].pk},
+    "taxonomy:area_show": lambda o: {"pk": o["area"].pk},
+    "taxonomy:area_move": lambda o: {"pk": o["area"].pk},
     "strategy:index": lambda o: {},
     "strategy:company": lambda o: {"pk": o["membership"].pk},
     "strategy:detail": lambda o: {"pk": o["membership"].pk, "year": THIS_YEAR},
@@ -100,7 +110,15 @@ COMPANY_OBJECT_URLS = {
     in build(
         {
             k: type("O", (), {"pk": 1})()
-            for k in ("membership", "neighbour", "contact", "cluster_role", "company_role", "invitation")
+            for k in (
+                "membership",
+                "neighbour",
+                "contact",
+                "cluster_role",
+                "company_role",
+                "invitation",
+                "area",
+            )
         }
     )
     and name.startswith(("members:", "strategy:"))

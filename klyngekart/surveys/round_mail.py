@@ -1,0 +1,40 @@
+"""The invitation and reminder mails of a mapping round, in the invitation's language.
+
+Plain text and HTML from the same context. The mail names the cluster and the company (so the
+recipient knows why they got it), the close date, and says that answers are anonymous."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from klyngekart.surveys.models import RespondentInvitation
+
+
+def render_round_mail(
+    *, invitation: RespondentInvitation, url: str | None, kind: str
+) -> tuple[str, str, str]:
+    """(subject, text, html). ``url`` is None for a reminder to someone who has started: they
+    continue with the link from their invitation."""
+    part = invitation.round_company
+    with translation.override(invitation.language):
+        context = {
+            "cluster": part.cluster,
+            "company": part.company,
+            "round": part.round,
+            "url": url,
+            "reminder": kind == "reminder",
+            "invited_on": invitation.sent_on,
+        }
+        subject = render_to_string("surveys/rounds/email/subject.txt", context).strip()
+        text = render_to_string("surveys/rounds/email/message.txt", context)
+        html = render_to_string("surveys/rounds/email/message.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def send_round_mail(*, invitation: RespondentInvitation, url: str | None, kind: str) -> None:
+    subject, text, html = render_round_mail(invitation=invitation, url=url, kind=kind)
+    message = EmailMultiAlternatives(subject, text, None, [invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()

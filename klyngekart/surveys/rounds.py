@@ -1,0 +1,600 @@
+"""Mapping rounds: create, open, close, invite, remind, purge; and what the pages read of them.
+
+Privacy (PRODUCT.md, "Privacy: what may be shown"):
+- A personal invitation link is a random token that exists only in the mail we send: we store its
+  sha256, and the token is made in the task that sends the mail, so it never passes through the
+  task queue or the database. The answering pages find the invitation by the hash.
+- Because no one (not even the server) can rebuild a link, a reminder to someone who has not
+  started gets a new link that replaces the old one; someone who has started keeps theirs (their
+  saved answers are keyed by it) and is reminded to use the link in their invitation.
+- Progress is counters per company; nothing here tells who answered. Email addresses are erased a
+  set number of days after the round closes (``invitations_purge``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final, Literal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klyngekart.accounts.access import ClusterAccess
+from klyngekart.core.audit import audit_log
+from klyngekart.core.models import Cluster
+from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.members.models import Membership, MembershipStatus
+from klyngekart.surveys.models import (
+    RespondentInvitation,
+    Round,
+    RoundCompany,
+    RoundStatus,
+    SurveyVersion,
+)
+from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.taxonomy.models import TaxonomyVersion
+
+INVITATION: Final = "invitation"
+REMINDER: Final = "reminder"
+MailKind = Literal["invitation", "reminder"]
+NOT_COMPLETED = (InvitationStatus.INVITED, InvitationStatus.STARTED)
+RATE_PLACES = Decimal("0.0001")
+
+
+def token_hash(token: str) -> str:
+    """As the answering pages look invitations up (surveys.drafts.invitation_token_hash)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_invitation_token() -> tuple[str, str]:
+    """A fresh personal link token and the hash we keep of it."""
+    token = secrets.token_urlsafe(24)
+    return token, token_hash(token)
+
+
+def respond_url(token: str) -> str:
+    """The absolute answering address for a link token (a company's open link or a personal one)."""
+    return f"{settings.KLYNGEKART_BASE_URL.rstrip('/')}/s/{token}/"
+
+
+def open_link_url(round_company: RoundCompany) -> str:
+    return respond_url(round_company.link_token)
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def access_round(access: ClusterAccess, pk: int, permission: str) -> Round:
+    """The round ``pk`` in the access's cluster. A company role reaches only rounds its own company
+    takes part in; any other round is the same 404 as a missing one."""
+    round_ = (
+        Round.objects.filter(cluster=access.cluster, pk=pk)
+        .select_related("survey_version__survey", "taxonomy_version")
+        .first()
+    )
+    if round_ is None:
+        raise Http404("No such round")
+    if access.is_company_role and not round_.companies.filter(company_id__in=access.company_ids).exists():
+        raise Http404("No such round")
+    if not access.can(permission):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    return round_
+
+
+def access_round_company(access: ClusterAccess, round_: Round, pk: int, permission: str) -> RoundCompany:
+    """A company's part in ``round_``; a company role reaches only its own company's part."""
+    part = round_.companies.filter(pk=pk).select_related("company", "membership").first()
+    if part is None or (access.is_company_role and part.company_id not in access.company_ids):
+        raise Http404("No such company in this round")
+    if not access.can(permission):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    return part
+
+
+# --- rounds ---------------------------------------------------------------------------------------
+
+
+def _current_taxonomy(cluster: Cluster) -> TaxonomyVersion:
+    version = TaxonomyVersion.objects.filter(cluster=cluster).order_by("-number").first()
+    if version is None:
+        raise ValidationError(
+            {"survey_version": _("The cluster has no competence taxonomy yet. Set one up first.")},
+            code="no_taxonomy",
+        )
+    return version
+
+
+def _clean_reminder_days(days: list[int], *, opens_on: Any, closes_on: Any) -> list[int]:
+    clean = sorted({int(day) for day in days})
+    span = (closes_on - opens_on).days
+    if any(day < 1 or day > span for day in clean):
+        raise ValidationError(
+            {
+                "reminder_days": _(
+                    "Reminder days count from the opening date and must lie between 1 and %(span)s "
+                    "(the close date)."
+                )
+                % {"span": span}
+                if span >= 1
+                else _("A round that opens and closes on the same day has no days for reminders.")
+            },
+            code="reminder_days",
+        )
+    return clean
+
+
+def _memberships_for(cluster: Cluster, companies: list[Membership] | str) -> list[Membership]:
+    active = Membership.objects.filter(cluster=cluster, status=MembershipStatus.ACTIVE)
+    if companies == "all":
+        chosen = list(active.select_related("company"))
+    else:
+        wanted = {membership.pk for membership in companies}  # type: ignore[union-attr]
+        chosen = list(active.filter(pk__in=wanted).select_related("company"))
+        if len(chosen) != len(wanted):
+            raise ValidationError(
+                {"companies": _("Only active members of this cluster can take part in a round.")},
+                code="not_member",
+            )
+    if not chosen:
+        raise ValidationError({"companies": _("Choose at least one member company.")}, code="no_companies")
+    return chosen
+
+
+def _add_parts(round_: Round, memberships: list[Membership]) -> int:
+    present = set(round_.companies.values_list("company_id", flat=True))
+    parts = [
+        RoundCompany(cluster=round_.cluster, round=round_, membership=membership, company=membership.company)
+        for membership in memberships
+        if membership.company_id not in present
+    ]
+    RoundCompany.objects.bulk_create(parts)
+    return len(parts)
+
+
+def round_create(
+    *,
+    cluster: Cluster,
+    actor: Any,
+    survey_version: SurveyVersion,
+    title: str,
+    opens_on: Any,
+    closes_on: Any,
+    audience: str,
+    companies: list[Membership] | str,
+    reminder_days: list[int],
+) -> Round:
+    """A draft round of a published survey version for ``companies`` (or "all" active members).
+
+    The round pins the cluster's current taxonomy version, so its results stay comparable."""
+    errors: dict[str, list[str]] = {}
+    if survey_version.cluster_id != cluster.pk:
+        raise ValidationError({"survey_version": _("Unknown survey version.")}, code="unknown")
+    if not survey_version.is_published:
+        errors.setdefault("survey_version", []).append(_("Publish the survey version before using it."))
+    if closes_on < opens_on:
+        errors.setdefault("closes_on", []).append(_("The round must close on or after the day it opens."))
+    elif closes_on < timezone.localdate():
+        errors.setdefault("closes_on", []).append(_("The close date has already passed."))
+    if errors:
+        raise ValidationError(errors)
+    days = _clean_reminder_days(reminder_days, opens_on=opens_on, closes_on=closes_on)
+    with scope(cluster), transaction.atomic():
+        memberships = _memberships_for(cluster, companies)
+        round_ = Round(
+            cluster=cluster,
+            survey_version=survey_version,
+            taxonomy_version=_current_taxonomy(cluster),
+            title=title.strip(),
+            audience=audience,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            reminder_days=days,
+            status=RoundStatus.DRAFT,
+        )
+        round_.full_clean()
+        round_.save()
+        added = _add_parts(round_, memberships)
+        audit_log(
+            cluster=cluster,
+            actor=actor,
+            action="surveys.round.created",
+            target=round_,
+            data={"survey_version_id": survey_version.pk, "companies": added, "audience": audience},
+        )
+    return round_
+
+
+def round_add_companies(*, round_: Round, actor: Any, companies: list[Membership] | str) -> int:
+    """Add member companies to a draft or open round; those already in it are left as they are."""
+    if round_.status == RoundStatus.CLOSED:
+        raise ValidationError(_("The round is closed."), code="closed")
+    with scope(round_.cluster), transaction.atomic():
+        added = _add_parts(round_, _memberships_for(round_.cluster, companies))
+        if added:
+            audit_log(
+                cluster=round_.cluster,
+                actor=actor,
+                action="surveys.round.companies_added",
+                target=round_,
+                data={"companies": added},
+            )
+    return added
+
+
+def _schedule_mails(cluster: Cluster, invitation_ids: list[int], kind: MailKind) -> None:
+    if not invitation_ids:
+        return
+    from klyngekart.surveys.tasks import send_round_mails
+
+    transaction.on_commit(lambda: send_round_mails(cluster.pk, invitation_ids, kind))
+
+
+def round_open(*, round_: Round, actor: Any) -> Round:
+    """draft -> open. Invitations added while the round was a draft are mailed now.
+    Opening an open round again changes nothing, so a retried request is harmless."""
+    if round_.status == RoundStatus.OPEN:
+        return round_
+    if round_.status == RoundStatus.CLOSED:
+        raise ValidationError(_("A closed round cannot be opened again."), code="closed")
+    if round_.closes_on < timezone.localdate():
+        raise ValidationError(_("The close date has passed. Change it before opening."), code="past")
+    with scope(round_.cluster), transaction.atomic():
+        # Conditional, so two managers pressing "open" at once mail the invitations once.
+        now = timezone.now()
+        changed = Round.objects.filter(pk=round_.pk, status=RoundStatus.DRAFT).update(
+            status=RoundStatus.OPEN, opened_at=now
+        )
+        round_.refresh_from_db()
+        if not changed:
+            return round_
+        pending = list(
+            RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True)
+            .exclude(email="")
+            .values_list("pk", flat=True)
+        )
+        audit_log(
+            cluster=round_.cluster,
+            actor=actor,
+            action="surveys.round.opened",
+            target=round_,
+            data={"invitations": len(pending)},
+        )
+        _schedule_mails(round_.cluster, pending, INVITATION)
+    return round_
+
+
+def round_close(*, round_: Round, actor: Any, automatic: bool = False) -> Round:
+    """open -> closed. Answers are no longer taken; closing a closed round changes nothing."""
+    if round_.status == RoundStatus.CLOSED:
+        return round_
+    if round_.status == RoundStatus.DRAFT:
+        raise ValidationError(_("A round that was never opened cannot be closed."), code="draft")
+    with scope(round_.cluster), transaction.atomic():
+        changed = Round.objects.filter(pk=round_.pk, status=RoundStatus.OPEN).update(
+            status=RoundStatus.CLOSED, closed_at=timezone.now()
+        )
+        round_.refresh_from_db()
+        if changed:
+            audit_log(
+                cluster=round_.cluster,
+                actor=actor,
+                action="surveys.round.closed",
+                target=round_,
+                data={"automatic": automatic},
+            )
+    return round_
+
+
+# --- invitations ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BadLine:
+    line: int
+    text: str
+    message: str
+
+
+@dataclass
+class InvitationReport:
+    added: int = 0
+    duplicates: int = 0
+    bad_lines: list[BadLine] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad_lines
+
+
+def invitations_add(
+    *, round_company: RoundCompany, actor: Any, emails: list[str], language: str
+) -> InvitationReport:
+    """Personal invitations for a list of addresses, one per entry (``line`` numbers count from 1).
+
+    Every address is checked first and the list is saved whole or not at all; repeats, within the
+    list or of earlier invitations, are skipped. In an open round the mails go out at once, in a
+    draft when it opens."""
+    round_ = round_company.round
+    if round_.status == RoundStatus.CLOSED:
+        raise ValidationError(_("The round is closed; no more invitations can be sent."), code="closed")
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")}, code="language")
+    report = InvitationReport()
+    seen: set[str] = set()
+    fresh: list[str] = []
+    for number, raw in enumerate(emails, start=1):
+        address = (raw or "").strip().strip("<>;,").strip().lower()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            report.bad_lines.append(BadLine(number, raw.strip()[:200], _("This is not an email address.")))
+            continue
+        if address in seen:
+            report.duplicates += 1
+            continue
+        seen.add(address)
+        fresh.append(address)
+    if not report.ok:
+        return report
+    with scope(round_company.cluster), transaction.atomic():
+        existing = set(round_company.invitations.filter(email__in=fresh).values_list("email", flat=True))
+        new = [address for address in fresh if address not in existing]
+        report.duplicates += len(fresh) - len(new)
+        # Until its mail is sent an invitation holds the hash of a token no one has, so it opens nothing.
+        RespondentInvitation.objects.bulk_create(
+            RespondentInvitation(
+                cluster=round_company.cluster,
+                round_company=round_company,
+                email=address,
+                token_hash=new_invitation_token()[1],
+                language=language,
+            )
+            for address in new
+        )
+        report.added = len(new)
+        if new:
+            RoundCompany.objects.filter(pk=round_company.pk).update(
+                invited_count=F("invited_count") + len(new)
+            )
+            round_company.refresh_from_db(fields=["invited_count"])
+            # The audit log is read by the cluster team, who see counts only: no addresses here.
+            audit_log(
+                cluster=round_company.cluster,
+                actor=actor,
+                action="surveys.invitations.added",
+                target=round_company,
+                data={"count": len(new), "company_id": round_company.company_id},
+            )
+            if round_.status == RoundStatus.OPEN:
+                ids = list(
+                    round_company.invitations.filter(email__in=new, sent_on__isnull=True).values_list(
+                        "pk", flat=True
+                    )
+                )
+                _schedule_mails(round_company.cluster, ids, INVITATION)
+    return report
+
+
+def invited_addresses(round_company: RoundCompany) -> list[str]:
+    """The addresses invited for a company, sorted, without any status: which of them answered
+    must not show, so the list is the same whether anyone answered or not."""
+    return sorted(round_company.invitations.exclude(email="").values_list("email", flat=True))
+
+
+def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: MailKind) -> int:
+    """Mail invitations or reminders (the task's body). Returns how many mails went out.
+
+    Checks again at send time, as the queue may run later: the round must be open, the address
+    not erased, an invitation not already sent, a reminder only for those not completed."""
+    from klyngekart.surveys.round_mail import send_round_mail
+
+    sent = 0
+    cluster = Cluster.objects.get(pk=cluster_id)
+    with scope(cluster):
+        invitations = (
+            RespondentInvitation.objects.filter(
+                pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN
+            )
+            .exclude(email="")
+            .select_related("round_company__round", "round_company__company")
+        )
+        for invitation in invitations:
+            if kind == INVITATION and invitation.sent_on is not None:
+                continue
+            if kind == REMINDER and invitation.status == InvitationStatus.COMPLETED:
+                continue
+            token: str | None = None
+            changes: dict[str, Any] = {}
+            # A new link for anyone who has not started; a started respondent's saved answers
+            # belong to their link, so they keep it (see the module docstring).
+            if kind == INVITATION or invitation.status == InvitationStatus.INVITED:
+                token, changes["token_hash"] = new_invitation_token()
+            if kind == INVITATION:
+                changes["sent_on"] = invitation.sent_on = timezone.localdate()
+            with transaction.atomic():
+                # update(), not save(): an invitation's updated_at must not tell when anything happened.
+                RespondentInvitation.objects.filter(pk=invitation.pk).update(**changes)
+                send_round_mail(invitation=invitation, url=respond_url(token) if token else None, kind=kind)
+            sent += 1
+    return sent
+
+
+# --- reminders, closing and purging: the daily duties --------------------------------------------
+
+
+def reminders_due(*, today: Any) -> list[Round]:
+    """Open rounds, in every cluster, with a reminder day today."""
+    with scopes_disabled():
+        rounds = Round.objects.filter(status=RoundStatus.OPEN, opens_on__lt=today, closes_on__gte=today)
+        return [
+            round_
+            for round_ in rounds.select_related("cluster")
+            if (today - round_.opens_on).days in round_.reminder_days
+        ]
+
+
+def reminders_send(*, round_: Round, today: Any) -> int:
+    """Remind everyone invited to ``round_`` who has not completed, once a day at most.
+
+    Marked here, in the transaction, so that a second run on the same day reminds no one twice."""
+    with scope(round_.cluster), transaction.atomic():
+        due = (
+            RespondentInvitation.objects.filter(
+                round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today
+            )
+            .exclude(email="")
+            .exclude(last_reminded_on=today)
+        )
+        ids = list(due.values_list("pk", flat=True))
+        RespondentInvitation.objects.filter(pk__in=ids).update(
+            reminders_sent=F("reminders_sent") + 1, last_reminded_on=today
+        )
+        if ids:
+            audit_log(
+                cluster=round_.cluster,
+                actor=None,
+                action="surveys.round.reminded",
+                target=round_,
+                data={"reminders": len(ids)},
+            )
+        _schedule_mails(round_.cluster, ids, REMINDER)
+    return len(ids)
+
+
+def invitations_purge(*, today: Any) -> int:
+    """Erase the addresses of rounds closed at least KLYNGEKART_INVITATION_RETENTION_DAYS ago.
+
+    The rows stay (their statuses feed the counters), but nothing in them names a person."""
+    keep = settings.KLYNGEKART_INVITATION_RETENTION_DAYS
+    erased = 0
+    with scopes_disabled():
+        closed = list(
+            Round.objects.filter(
+                status=RoundStatus.CLOSED, invitations_purged_on__isnull=True
+            ).select_related("cluster")
+        )
+    for round_ in closed:
+        closed_on = timezone.localdate(round_.closed_at) if round_.closed_at else round_.closes_on
+        if (today - closed_on).days < keep:
+            continue
+        with scope(round_.cluster), transaction.atomic():
+            count = (
+                RespondentInvitation.objects.filter(round_company__round=round_)
+                .exclude(email="")
+                .update(email="")
+            )
+            Round.objects.filter(pk=round_.pk).update(invitations_purged_on=today)
+            audit_log(
+                cluster=round_.cluster,
+                actor=None,
+                action="surveys.round.invitations_purged",
+                target=round_,
+                data={"erased": count},
+            )
+        erased += count
+    return erased
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    closed: int
+    reminded: int
+    erased: int
+
+
+def round_duties_daily(*, today: Any) -> DailyReport:
+    """What the daily task and ``manage.py send_reminders`` do: close rounds past their close
+    date, send the day's reminders, and erase expired invitation lists."""
+    with scopes_disabled():
+        overdue = list(
+            Round.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today).select_related("cluster")
+        )
+    for round_ in overdue:
+        round_close(round_=round_, actor=None, automatic=True)
+    reminded = sum(reminders_send(round_=round_, today=today) for round_ in reminders_due(today=today))
+    return DailyReport(closed=len(overdue), reminded=reminded, erased=invitations_purge(today=today))
+
+
+# --- selectors ------------------------------------------------------------------------------------
+
+
+def rate(completed: int, size: int | None) -> Decimal | None:
+    """Completed over the audience, exact to four places and never above 1."""
+    if not size:
+        return None
+    return min(Decimal(completed) / Decimal(size), Decimal(1)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def round_list(*, access: ClusterAccess) -> QuerySet[Round]:
+    """Rounds the user may see with their progress totals; a company role sees only the rounds
+    its companies take part in, with only its own companies' counts."""
+    parts = Q()
+    rounds = Round.objects.filter(cluster=access.cluster)
+    if access.is_company_role:
+        parts = Q(companies__company_id__in=access.company_ids)
+        rounds = rounds.filter(companies__company_id__in=access.company_ids).distinct()
+    return rounds.select_related("survey_version__survey").annotate(
+        company_count=Count("companies", filter=parts, distinct=True),
+        invited_total=Sum("companies__invited_count", filter=parts),
+        completed_total=Sum("companies__completed_count", filter=parts),
+    )
+
+
+@dataclass
+class ProgressRow:
+    part: RoundCompany
+    invited: int
+    started: int
+    completed: int
+    response_rate: Decimal | None
+
+    @property
+    def company(self) -> Any:
+        return self.part.company
+
+
+@dataclass
+class Progress:
+    rows: list[ProgressRow]
+    invited: int
+    started: int
+    completed: int
+    response_rate: Decimal | None
+
+
+def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
+    """Counts per company (never who) and their totals; a company role gets its own rows only."""
+    parts = round_.companies.select_related("company").order_by("company__name")
+    if access.is_company_role:
+        parts = parts.filter(company_id__in=access.company_ids)
+    rows = [
+        ProgressRow(
+            part=part,
+            invited=part.invited_count,
+            started=part.started_count,
+            completed=part.completed_count,
+            response_rate=rate(part.completed_count, part.audience_size),
+        )
+        for part in parts
+    ]
+    sized = [row for row in rows if row.part.audience_size]
+    return Progress(
+        rows=rows,
+        invited=sum(row.invited for row in rows),
+        started=sum(row.started for row in rows),
+        completed=sum(row.completed for row in rows),
+        response_rate=rate(
+            sum(row.completed for row in sized), sum(row.part.audience_size or 0 for row in sized)
+        ),
+    )

@@ -1,0 +1,24 @@
+"""Tasks of the surveys app (huey). Mails go through a task so a request never waits for the
+mail server; the daily task closes, reminds and purges. In tests huey runs tasks at once.
+
+Task arguments are ids only: a personal link's token is made inside the task that mails it and
+never enters the queue (see klyngekart/surveys/rounds.py)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from klyngekart.surveys import rounds
+
+
+@db_task()
+def send_round_mails(cluster_id: int, invitation_ids: list[int], kind: str) -> int:
+    mail_kind: rounds.MailKind = rounds.REMINDER if kind == rounds.REMINDER else rounds.INVITATION
+    return rounds.invitation_mails_send(cluster_id=cluster_id, invitation_ids=invitation_ids, kind=mail_kind)
+
+
+@db_periodic_task(crontab(hour=8, minute=0))
+def round_duties() -> None:
+    rounds.round_duties_daily(today=timezone.localdate())
