@@ -27,8 +27,8 @@ from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
-from klyngekart.taxonomy.services import taxonomy_current
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
+from klyngekart.taxonomy.services import taxonomy_current
 
 pytestmark = pytest.mark.django_db
 
