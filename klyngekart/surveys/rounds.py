@@ -41,7 +41,7 @@ from klyngekart.surveys.models import (
     SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus
-from klyngekart.taxonomy.models import TaxonomyVersion
+from klyngekart.taxonomy.services import taxonomy_current
 
 INVITATION: Final = "invitation"
 REMINDER: Final = "reminder"
@@ -101,16 +101,6 @@ def access_round_company(access: ClusterAccess, round_: Round, pk: int, permissi
 
 
 # --- rounds ---------------------------------------------------------------------------------------
-
-
-def _current_taxonomy(cluster: Cluster) -> TaxonomyVersion:
-    version = TaxonomyVersion.objects.filter(cluster=cluster).order_by("-number").first()
-    if version is None:
-        raise ValidationError(
-            {"survey_version": _("The cluster has no competence taxonomy yet. Set one up first.")},
-            code="no_taxonomy",
-        )
-    return version
 
 
 def _clean_reminder_days(days: list[int], *, opens_on: Any, closes_on: Any) -> list[int]:
@@ -192,7 +182,7 @@ def round_create(
         round_ = Round(
             cluster=cluster,
             survey_version=survey_version,
-            taxonomy_version=_current_taxonomy(cluster),
+            taxonomy_version=taxonomy_current(cluster=cluster),
             title=title.strip(),
             audience=audience,
             opens_on=opens_on,

@@ -79,6 +79,13 @@ def test_create_pins_the_taxonomy_and_takes_every_active_member(world) -> None:
     assert len(_audit(world, "surveys.round.created")) == 1
 
 
+def test_a_cluster_without_a_taxonomy_gets_the_default_one_pinned(world) -> None:
+    round_ = draft_round(world, taxonomy=None)
+    with scope(world.cluster):
+        assert round_.taxonomy_version.number == 1
+        assert round_.taxonomy_version.areas.count() >= 30
+
+
 def test_create_for_chosen_members_only(world) -> None:
     round_ = draft_round(world, companies=[world.other_membership])
     with scope(world.cluster):
