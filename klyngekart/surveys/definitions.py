@@ -54,6 +54,8 @@ CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionTy
 # Show-if may look at answers that are one of a known set of values.
 CONDITION_TYPES = frozenset({*CHOICE_TYPES, QuestionType.LIKERT, QuestionType.NPS})
 KEY_RE = re.compile(r"^[a-z][a-z0-9_-]{0,59}$")
+# Option keys may be numbers ("1".."5" is common in XLSForm choice lists).
+OPTION_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 
 
 # --- selectors -------------------------------------------------------------------------------
@@ -146,11 +148,11 @@ def question_problems(data: Mapping[str, Any]) -> list[str]:
             seen: set[str] = set()
             for option in options:
                 okey = str(option.get("key") or "") if isinstance(option, dict) else ""
-                if not KEY_RE.match(okey) or "__" in okey or okey == OTHER:
+                if not OPTION_KEY_RE.match(okey) or "__" in okey or okey == OTHER:
                     problems.append(
                         _(
-                            "The option key “%(key)s” must start with a letter and use only a–z, "
-                            "digits, - and _."
+                            "The option key “%(key)s” must use only a–z, digits, - and single _ "
+                            "(at most 60 characters)."
                         )
                         % {"key": okey}
                     )
