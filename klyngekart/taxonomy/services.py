@@ -24,6 +24,8 @@ from klyngekart.taxonomy.models import CompetenceArea, CompetenceGroup, Taxonomy
 # The fields a cluster may change on an area; code, position and hidden have their own services.
 EDITABLE_FIELDS = ("name_nb", "name_en", "description_nb", "description_en", "group", "esco")
 _COPIED_FIELDS = (*EDITABLE_FIELDS, "code", "position", "hidden", "is_custom")
+# slugify drops letters it cannot spell in ASCII; "Havvind O&M" must not become "havvind-m".
+_NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 CODE_MAX_LENGTH = CompetenceArea._meta.get_field("code").max_length or 40
 
 
@@ -221,10 +223,8 @@ def area_move(*, area: CompetenceArea, actor: Any, position: int) -> CompetenceA
 def _new_code(cluster: Cluster, name_en: str) -> str:
     """A code from the English name, unique across every version of the cluster's taxonomy: a
     code keeps its meaning for ever, so one hidden or left behind in an old version is not reused."""
-    base = slugify(name_en)[:CODE_MAX_LENGTH].strip("-") or "area"
-    taken = set(
-        CompetenceArea.objects.filter(cluster=cluster, code__startswith=base).values_list("code", flat=True)
-    )
+    base = slugify(name_en.translate(_NORWEGIAN_LETTERS))[:CODE_MAX_LENGTH].strip("-") or "area"
+    taken = set(CompetenceArea.objects.filter(cluster=cluster).values_list("code", flat=True))
     code, counter = base, 2
     while code in taken:
         suffix = f"-{counter}"

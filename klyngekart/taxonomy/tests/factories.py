@@ -25,3 +25,15 @@ class CompetenceAreaFactory(TenantFactory):
     name_nb = factory.Sequence(lambda n: f"Område {n}")
     name_en = factory.Sequence(lambda n: f"Area {n}")
     position = factory.Sequence(lambda n: n)
+
+
+def pin_with_round(version: TaxonomyVersion, **kwargs: object) -> object:
+    """A mapping round that uses ``version``, as a round pins the taxonomy it was run with."""
+    # Imported here: the survey factories import this module.
+    from klyngekart.surveys.tests.factories import RoundFactory, SurveyFactory, SurveyVersionFactory
+
+    survey = SurveyFactory(cluster=version.cluster)
+    survey_version = SurveyVersionFactory(survey=survey, cluster=version.cluster)
+    return RoundFactory(
+        cluster=version.cluster, survey_version=survey_version, taxonomy_version=version, **kwargs
+    )
