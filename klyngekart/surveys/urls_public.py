@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+"""The answering pages under /s/<token>/ (the token comes from config/urls.py)."""
+
+from django.urls import path
+
+from klyngekart.surveys import views_public
 
 app_name = "respond"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.start, name="start"),
+    path("part/<int:number>/", views_public.part, name="part"),
+    path("thanks/", views_public.thanks, name="thanks"),
+    path("again/", views_public.again, name="again"),
+]

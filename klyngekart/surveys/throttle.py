@@ -1,0 +1,46 @@
+"""A rate limit for the public answering URLs that stores no IP address.
+
+The counter lives in the cache under an HMAC of the client's address and the current time window;
+the key changes every window, expires with it, and cannot be turned back into an address. Nothing
+is written to the database or the logs."""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+DEFAULT_RATE = (120, 600)  # POSTs per window of seconds, per client address
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind N trusted proxies (KLYNGEKART_TRUSTED_PROXY_COUNT)
+    the address the outermost of them saw, which a client cannot forge."""
+    proxies = int(getattr(settings, "KLYNGEKART_TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def allow_post(request: HttpRequest) -> bool:
+    """Count one POST from this client; False when it is over the limit for this window."""
+    limit, window = getattr(settings, "KLYNGEKART_RESPOND_RATE", DEFAULT_RATE)
+    if not limit:
+        return True
+    bucket = int(time.time() // window)
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"respond:{bucket}:{client_address(request)}".encode(), "sha256"
+    ).hexdigest()[:32]
+    key = f"klyngekart:respond-rate:{digest}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= int(limit)

@@ -1,0 +1,402 @@
+"""The answering pages, /s/<token>/: one section per page, no JavaScript needed.
+
+The token is a company's open link or a personal invitation. Answers so far are kept as an
+encrypted draft under a key only the respondent holds: the personal token itself, or for an open
+link a random resume token in a cookie limited to this link's path. That key is also the
+submission key, so a double click or a re-POST of the last page stores one response.
+
+Nothing here records who answers: no user, IP address or user agent is read into anything stored;
+the rate limit keeps only an expiring keyed hash of the address (surveys/throttle.py).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from klyngekart.core.privacy import k_threshold
+from klyngekart.core.tenancy import scope
+from klyngekart.surveys.drafts import draft_load, draft_save
+from klyngekart.surveys.forms_answers import post_to_raw
+from klyngekart.surveys.logic import OTHER_SUFFIX, is_visible, validate_answers
+from klyngekart.surveys.models import Question, RoundStatus, Section
+from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.surveys.responding import (
+    AlreadyAnswered,
+    AnswersInvalid,
+    Respondent,
+    RoundClosed,
+    receipt_for,
+    respondent_for_token,
+    response_submit,
+    round_accepts_answers,
+    round_areas,
+    round_questions,
+    submitted,
+)
+from klyngekart.surveys.throttle import allow_post
+from klyngekart.taxonomy.models import CompetenceArea
+
+LANGUAGES = ("nb", "en")
+RESUME_COOKIE = "kk_resume"
+RESUME_DAYS = 30
+_RESUME_FORMAT = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def pick_language(request: HttpRequest, respondent: Respondent, requested: str | None = None) -> str:
+    """?lang= when given; else the invitation's language; else the browser's; else nb."""
+    if requested in LANGUAGES:
+        return str(requested)
+    if respondent.invitation is not None and respondent.invitation.language[:2] in LANGUAGES:
+        return respondent.invitation.language[:2]
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        short = code.lower()[:2]
+        if short in ("nb", "no", "nn"):
+            return "nb"
+        if short == "en":
+            return "en"
+    return "nb"
+
+
+@dataclass
+class Visit:
+    """One request to a survey link, resolved: who holds it, in which language, with which key."""
+
+    request: HttpRequest
+    token: str
+    respondent: Respondent
+    language: str
+    key: str
+    new_key: bool = False
+    _questions: list[Question] | None = field(default=None, repr=False)
+    _sections: list[Section] | None = field(default=None, repr=False)
+    _areas: list[CompetenceArea] | None = field(default=None, repr=False)
+
+    @property
+    def company(self) -> Any:
+        return self.respondent.round_company
+
+    @property
+    def round(self) -> Any:
+        return self.respondent.round
+
+    @property
+    def is_personal(self) -> bool:
+        return self.respondent.invitation is not None
+
+    @property
+    def questions(self) -> list[Question]:
+        if self._questions is None:
+            self._questions = round_questions(self.round)
+        return self._questions
+
+    @property
+    def sections(self) -> list[Section]:
+        if self._sections is None:
+            self._sections = list(self.round.survey_version.sections.order_by("position", "id"))
+        return self._sections
+
+    @property
+    def areas(self) -> list[CompetenceArea]:
+        if self._areas is None:
+            self._areas = round_areas(self.round)
+        return self._areas
+
+    def url(self, name: str, *args: Any, language: str | None = None) -> str:
+        path = reverse(f"respond:{name}", args=[self.token, *args])
+        return f"{path}?{urlencode({'lang': language or self.language})}"
+
+    def section_questions(self, index: int) -> list[Question]:
+        section_id = self.sections[index].pk
+        return [question for question in self.questions if question.section_id == section_id]
+
+    def visible_in(self, index: int, answers: dict[str, Any]) -> list[Question]:
+        return [question for question in self.section_questions(index) if is_visible(question, answers)]
+
+    def render(self, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+        cluster = self.company.cluster
+        other = "en" if self.language == "nb" else "nb"
+        base = {
+            "visit": self,
+            "language": self.language,
+            "cluster_name": cluster.name,
+            "company_name": self.company.company.name,
+            "survey_title": self.round.survey_version.survey.title,
+            "closes_on": self.round.closes_on,
+            "k": k_threshold(cluster),
+            "switch_url": f"{self.request.path}?{urlencode({'lang': other})}",
+            "switch_language": other,
+        }
+        return render(self.request, template, {**base, **context}, status=status)
+
+
+def _resume_key(request: HttpRequest) -> str | None:
+    value = request.COOKIES.get(RESUME_COOKIE, "")
+    return value if _RESUME_FORMAT.match(value) else None
+
+
+def _set_resume_cookie(response: HttpResponse, visit: Visit, value: str) -> None:
+    response.set_cookie(
+        RESUME_COOKIE,
+        value,
+        max_age=RESUME_DAYS * 24 * 3600,
+        path=reverse("respond:start", args=[visit.token]),
+        secure=visit.request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Resolve the token (404 when unknown), enter its cluster's scope and language, and keep the
+    open link's resume cookie. Everything, rendering included, runs inside the scope."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        respondent = respondent_for_token(token)
+        if respondent is None:
+            raise Http404
+        language = pick_language(request, respondent, request.GET.get("lang"))
+        if respondent.invitation is not None:
+            key, new_key = token, False
+        else:
+            existing = _resume_key(request)
+            key, new_key = (existing, False) if existing else (secrets.token_urlsafe(24), True)
+        visit = Visit(
+            request=request, token=token, respondent=respondent, language=language, key=key, new_key=new_key
+        )
+        with scope(respondent.round_company.cluster), translation.override(language):
+            if request.method == "POST" and not allow_post(request):
+                response = visit.render("surveys/respond/busy.html", {}, status=429)
+            else:
+                response = view(visit, *args, **kwargs)
+        if visit.new_key:
+            _set_resume_cookie(response, visit, visit.key)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+def _closed(visit: Visit) -> HttpResponse:
+    not_yet = visit.round.status == RoundStatus.DRAFT
+    return visit.render("surveys/respond/closed.html", {"not_yet": not_yet}, status=410)
+
+
+def _used_invitation(visit: Visit) -> bool:
+    invitation = visit.respondent.invitation
+    return invitation is not None and invitation.status == InvitationStatus.COMPLETED
+
+
+def _finished(visit: Visit) -> bool:
+    return _used_invitation(visit) or submitted(round_company=visit.company, submission_key=visit.key)
+
+
+@require_GET
+@respondent_view
+def start(visit: Visit) -> HttpResponse:
+    if _finished(visit):
+        return HttpResponseRedirect(visit.url("thanks"))
+    if not round_accepts_answers(visit.round):
+        return _closed(visit)
+    draft = None if visit.new_key else draft_load(round_company=visit.company, token=visit.key)
+    resume_at = min(draft[1], len(visit.sections) - 1) if draft else 0
+    return visit.render(
+        "surveys/respond/start.html",
+        {
+            "intro": visit.round.survey_version.intro(visit.language),
+            "has_draft": draft is not None,
+            "first_url": visit.url("part", resume_at + 1),
+            "sections_count": len(visit.sections),
+        },
+    )
+
+
+def _next_index(visit: Visit, index: int, answers: dict[str, Any], step: int) -> int | None:
+    """The next section in ``step`` direction with a question to show, or None."""
+    index += step
+    while 0 <= index < len(visit.sections):
+        if visit.visible_in(index, answers):
+            return index
+        index += step
+    return None
+
+
+def _draft_answers(visit: Visit) -> tuple[dict[str, Any], int]:
+    draft = None if visit.new_key else draft_load(round_company=visit.company, token=visit.key)
+    return draft if draft is not None else ({}, 0)
+
+
+def _cleaned_for_draft(visit: Visit, raw: dict[str, Any]) -> dict[str, Any]:
+    cleaned = validate_answers(
+        visit.questions, raw, area_codes=[area.code for area in visit.areas], partial=True
+    )
+    kept = dict(cleaned.answers)
+    kept.update({key + OTHER_SUFFIX: text for key, text in cleaned.other_texts.items()})
+    return kept
+
+
+def _render_part(
+    visit: Visit,
+    index: int,
+    answers: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    shown: list[Question] | None = None,
+    more_appeared: bool = False,
+) -> HttpResponse:
+    errors = errors or {}
+    questions = shown if shown is not None else visit.visible_in(index, answers)
+    items = [
+        {
+            "question": question,
+            "value": answers.get(question.key),
+            "other_text": answers.get(question.key + OTHER_SUFFIX, ""),
+            "error": errors.get(question.key, ""),
+        }
+        for question in questions
+    ]
+    section = visit.sections[index]
+    total = len(visit.sections)
+    return visit.render(
+        "surveys/respond/part.html",
+        {
+            "section_title": section.title(visit.language),
+            "section_intro": section.intro(visit.language),
+            "number": index + 1,
+            "total": total,
+            "percent": round(100 * index / total) if total else 0,
+            "items": items,
+            "summary": [
+                {
+                    "key": item["question"].key,
+                    "text": item["question"].text(visit.language),
+                    "error": item["error"],
+                }
+                for item in items
+                if item["error"]
+            ],
+            "shown": ",".join(question.key for question in questions),
+            "is_last": _next_index(visit, index, answers, 1) is None,
+            "has_previous": index > 0,
+            "more_appeared": more_appeared,
+            "action": visit.url("part", index + 1),
+            "areas": visit.areas,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_view
+def part(visit: Visit, number: int) -> HttpResponse:
+    index = number - 1
+    if not 0 <= index < len(visit.sections):
+        raise Http404
+    if _finished(visit):
+        return HttpResponseRedirect(visit.url("thanks"))
+    if not round_accepts_answers(visit.round):
+        return _closed(visit)
+    answers, _section = _draft_answers(visit)
+    if visit.request.method == "GET":
+        return _render_part(visit, index, answers)
+    return _post_part(visit, index, answers)
+
+
+def _post_part(visit: Visit, index: int, saved: dict[str, Any]) -> HttpResponse:
+    post = visit.request.POST
+    own = visit.section_questions(index)
+    own_keys = {question.key for question in own}
+    raw = {
+        key: value
+        for key, value in saved.items()
+        if key not in own_keys and key.removesuffix(OTHER_SUFFIX) not in own_keys
+    }
+    raw.update(post_to_raw(own, post))
+    kept = _cleaned_for_draft(visit, raw)
+    if post.get("action") == "back":
+        draft_save(round_company=visit.company, token=visit.key, answers=kept, section=index)
+        previous = _next_index(visit, index, kept, -1)
+        return HttpResponseRedirect(visit.url("part", (previous if previous is not None else index) + 1))
+
+    shown_keys = set(filter(None, post.get("shown", "").split(",")))
+    full = validate_answers(visit.questions, raw, area_codes=[area.code for area in visit.areas])
+    visible = visit.visible_in(index, kept)
+    errors = {key: message for key, message in full.errors.items() if key in shown_keys and key in own_keys}
+    appeared = [question for question in visible if question.key not in shown_keys]
+    if errors or appeared:
+        # Keep what was typed: the raw POST values go back into the fields, not the cleaned ones.
+        draft_save(round_company=visit.company, token=visit.key, answers=kept, section=index)
+        return _render_part(visit, index, raw, errors=errors, shown=visible, more_appeared=bool(appeared))
+
+    following = _next_index(visit, index, kept, 1)
+    draft_save(
+        round_company=visit.company,
+        token=visit.key,
+        answers=kept,
+        section=following if following is not None else index,
+    )
+    if following is not None:
+        return HttpResponseRedirect(visit.url("part", following + 1))
+    return _submit(visit, raw)
+
+
+def _submit(visit: Visit, raw: dict[str, Any]) -> HttpResponse:
+    try:
+        response_submit(
+            round_company=visit.company,
+            raw_answers=raw,
+            submission_key=visit.key,
+            language=visit.language,
+            invitation_token=visit.token if visit.is_personal else None,
+        )
+    except RoundClosed:
+        return _closed(visit)
+    except AlreadyAnswered:
+        return HttpResponseRedirect(visit.url("thanks"))
+    except AnswersInvalid as error:
+        # Only when an earlier part holds an error (say, a question that became required): show it.
+        for index in range(len(visit.sections)):
+            keys = {question.key for question in visit.section_questions(index)}
+            if keys & set(error.errors):
+                return _render_part(visit, index, raw, errors=error.errors)
+        raise
+    return HttpResponseRedirect(visit.url("thanks"))
+
+
+@require_GET
+@respondent_view
+def thanks(visit: Visit) -> HttpResponse:
+    done = submitted(round_company=visit.company, submission_key=visit.key)
+    if not done and not _used_invitation(visit):
+        return HttpResponseRedirect(visit.url("start"))
+    return visit.render(
+        "surveys/respond/thanks.html",
+        {
+            "receipt": receipt_for(visit.round, visit.key) if done else "",
+            "can_start_again": not visit.is_personal and round_accepts_answers(visit.round),
+            "again_url": visit.url("again"),
+        },
+    )
+
+
+@require_POST
+@respondent_view
+def again(visit: Visit) -> HttpResponse:
+    """A new response from the same device (a shared computer at work): a fresh resume token."""
+    if visit.is_personal:
+        return HttpResponseRedirect(visit.url("thanks"))
+    visit.key, visit.new_key = secrets.token_urlsafe(24), True
+    return HttpResponseRedirect(visit.url("start"))
