@@ -54,3 +54,96 @@ def bar_chart(
         "encoding": encoding,
         "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
     }
+
+
+def grouped_bar_chart(
+    rows: list[dict[str, Any]],
+    *,
+    category: str,
+    value: str,
+    series: str,
+    value_title: str,
+    series_title: str,
+    domain: tuple[float, float] | None = None,
+    order: list[str] | None = None,
+) -> dict[str, Any]:
+    """Horizontal bars, one row per category and one bar per series within it (e.g. importance
+    and level per competence area, or the company's gap beside the cluster's). ``order`` keeps
+    the categories in the caller's order (ranked by gap), which vega-lite would otherwise sort.
+    Means, not counts: one decimal on the axis, and a fixed domain so two charts compare."""
+    scale: dict[str, Any] = {"zero": True}
+    if domain is not None:
+        scale = {"domain": list(domain), "nice": False}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": "container",
+        "data": {"values": rows},
+        "mark": {"type": "bar", "cornerRadiusEnd": 2, "tooltip": True},
+        "encoding": {
+            "y": {
+                "field": category,
+                "type": "nominal",
+                "title": None,
+                "sort": order,
+                "axis": {"labelLimit": 260},
+            },
+            "yOffset": {"field": series, "type": "nominal", "sort": None},
+            "x": {
+                "field": value,
+                "type": "quantitative",
+                "title": value_title,
+                "scale": scale,
+                "axis": {"format": ".1f", "tickCount": 5, "labelFlush": False, "labelOverlap": "greedy"},
+            },
+            "color": {
+                "field": series,
+                "type": "nominal",
+                "title": series_title,
+                "sort": None,
+                "scale": {"range": [PALETTE[0], PALETTE[4], PALETTE[2], PALETTE[5]]},
+                "legend": {"orient": "top"},
+            },
+        },
+        "height": {"step": 14},
+        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
+    }
+
+
+def line_chart(
+    rows: list[dict[str, Any]],
+    *,
+    x: str,
+    y: str,
+    series: str,
+    x_title: str,
+    y_title: str,
+    series_title: str,
+    x_order: list[str] | None = None,
+) -> dict[str, Any]:
+    """Lines with points, one per series, over ordered categories (rounds). A missing point
+    (hidden below k) leaves a gap in its line rather than an invented value."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": "container",
+        "height": 220,
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True, "tooltip": True},
+        "encoding": {
+            "x": {
+                "field": x,
+                "type": "ordinal",
+                "title": x_title,
+                "sort": x_order,
+                "axis": {"labelAngle": 0},
+            },
+            "y": {"field": y, "type": "quantitative", "title": y_title, "axis": {"format": ".1f"}},
+            "color": {
+                "field": series,
+                "type": "nominal",
+                "title": series_title,
+                "scale": {"range": PALETTE},
+                "legend": {"orient": "top"},
+            },
+        },
+        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
+    }

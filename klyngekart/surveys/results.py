@@ -16,21 +16,23 @@ suppressed), decided by the rules in klyngekart/core/privacy.py. The rules, as a
   subtracted from the whole to reveal the third;
 - a cluster segment is shown only if the part of it that no company view shows, and the rest of
   that part, are each empty or at least k;
-- free text only through ``shuffled_texts``, from at least k answers.
+- free text only through ``shuffled_texts``, from at least k answers (results_questions.py).
 
 Dashboards read aggregates only. The one raw read is free text, which has no aggregate.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from klyngekart.accounts.access import ClusterAccess
 from klyngekart.core.privacy import (
     Cell,
     Group,
@@ -38,25 +40,23 @@ from klyngekart.core.privacy import (
     k_threshold,
     pool_small_groups,
     segment_visible,
-    shuffled_texts,
 )
+from klyngekart.members.validators import normalise_org_number
 from klyngekart.surveys.models import (
-    Answer,
     AreaAggregate,
     Question,
-    QuestionAggregate,
     QuestionType,
     Round,
     RoundCompany,
+    RoundStatus,
     SegmentCount,
 )
 from klyngekart.surveys.models.responses import ALL
 from klyngekart.taxonomy.models import CompetenceArea
 
 REST = "\x00rest"
+RATE_PLACES = Decimal("0.0001")
 DECIMALS = 2
-# Rank points per place in a ranking question, as the aggregates store them (1st: 3, 2nd: 2, 3rd: 1).
-RANK_POINTS = (3, 2, 1)
 
 
 # --- the arithmetic of the k-rules -------------------------------------------------------------
@@ -85,7 +85,7 @@ def visible_parts(total: int, parts: dict[str, int], k: int) -> set[str]:
     return {key for key in shown if segment_visible(parts[key], total, k)}
 
 
-def _round(value: float | None) -> float | None:
+def round_value(value: float | None) -> float | None:
     return None if value is None else round(value, DECIMALS)
 
 
@@ -127,12 +127,12 @@ class AreaFigures:
     @classmethod
     def of(cls, sums: AreaSums) -> AreaFigures:
         return cls(
-            _round(sums.importance.mean),
-            _round(sums.importance.sd),
-            _round(sums.level.mean),
-            _round(sums.level.sd),
-            _round(sums.gap.mean),
-            _round(sums.gap.sd),
+            round_value(sums.importance.mean),
+            round_value(sums.importance.sd),
+            round_value(sums.level.mean),
+            round_value(sums.level.sd),
+            round_value(sums.gap.mean),
+            round_value(sums.gap.sd),
         )
 
 
@@ -183,6 +183,7 @@ class CompanyResults:
     cluster_shown: bool
     # Shown to the cluster team only with the cross-company pooling; see company_results.
     pooled: bool = False
+    response_rate: Cell[Decimal] = field(default_factory=Cell.hidden)
 
     @property
     def suppressed(self) -> bool:
@@ -201,7 +202,7 @@ class CompanyResults:
 class CompanyListRow:
     round_company: RoundCompany
     n: Cell[int]
-    response_rate: Cell[float]
+    response_rate: Cell[Decimal]
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class ClusterResults:
     companies: list[CompanyListRow]
     pool_companies: int  # how many companies are in the pool (a count of companies, not answers)
     pool_n: Cell[int]
-    response_rate: Cell[float]
+    response_rate: Cell[Decimal]
     company_count: int
 
     @property
@@ -228,6 +229,65 @@ class ClusterResults:
         hidden = [row for row in self.areas if row.figures.suppressed]
         shown.sort(key=lambda row: -(row.figures.value.gap_mean or 0))  # type: ignore[union-attr]
         return shown + hidden
+
+
+# --- the doors ---------------------------------------------------------------------------------
+
+
+def results_rounds(*, access: ClusterAccess) -> QuerySet[Round]:
+    """Rounds with results to look at: opened at some point, newest first; a company role sees
+    only rounds its companies take part in."""
+    rounds = Round.objects.filter(cluster=access.cluster).exclude(status=RoundStatus.DRAFT)
+    if access.is_company_role:
+        rounds = rounds.filter(companies__company_id__in=access.company_ids).distinct()
+    return rounds.select_related("cluster").order_by("-opens_on", "-id")
+
+
+def access_results_round(access: ClusterAccess, pk: int) -> Round:
+    """A round of the access's cluster with results (not a draft); the same 404 for missing,
+    foreign and, for a company role, a round its companies are not in."""
+    round_ = results_rounds(access=access).filter(pk=pk).first()
+    if round_ is None:
+        raise Http404("No such round")
+    return round_
+
+
+def access_results_company(access: ClusterAccess, round_id: int, pk: int) -> RoundCompany:
+    """A company's part in a round, for "results.company": a company role reaches only its own
+    companies; missing, foreign and not-yours are the same 404."""
+    round_ = access_results_round(access, round_id)
+    part = (
+        RoundCompany.objects.filter(round=round_, pk=pk)
+        .select_related("company", "membership", "round__cluster")
+        .first()
+    )
+    if part is None or (access.is_company_role and part.company_id not in access.company_ids):
+        raise Http404("No such company in this round")
+    if not access.can("results.company"):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    return part
+
+
+def access_results_company_by_org_number(
+    access: ClusterAccess, round_: Round, org_number: str
+) -> RoundCompany:
+    digits = normalise_org_number(org_number)
+    part = (
+        RoundCompany.objects.filter(round=round_, company__org_number=digits)
+        .select_related("company", "membership", "round__cluster")
+        .first()
+        if digits
+        else None
+    )
+    if part is None or (access.is_company_role and part.company_id not in access.company_ids):
+        raise Http404("No such company in this round")
+    return part
+
+
+def viewer_companies(access: ClusterAccess) -> set[int] | None:
+    """What company_results needs to know of the viewer: a company role's companies, or None for
+    the cluster team (who may open every company and so get the cross-company pooling)."""
+    return set(access.company_ids) if access.is_company_role else None
 
 
 # --- loading the aggregates of a round ----------------------------------------------------------
@@ -454,13 +514,15 @@ def company_results(
         segment_question=question,
         cluster_shown=cluster_shown,
         pooled=pooled,
+        response_rate=_rate_cell([round_company], n, k),
     )
 
 
 # --- cluster results ----------------------------------------------------------------------------
 
 
-def _response_rate(companies: Iterable[RoundCompany]) -> float | None:
+def _response_rate(companies: Iterable[RoundCompany]) -> Decimal | None:
+    """Completed over the audience (invitations, else head count), exact to four places, at most 1."""
     completed = 0
     audience = 0
     for company in companies:
@@ -468,14 +530,18 @@ def _response_rate(companies: Iterable[RoundCompany]) -> float | None:
         if size:
             completed += company.completed_count
             audience += size
-    return min(completed / audience, 1.0) if audience else None
+    if not audience:
+        return None
+    return min(Decimal(completed) / Decimal(audience), Decimal(1)).quantize(
+        RATE_PLACES, rounding=ROUND_HALF_UP
+    )
 
 
-def _rate_cell(companies: Sequence[RoundCompany], n: int, k: int) -> Cell[float]:
+def _rate_cell(companies: Sequence[RoundCompany], n: int, k: int) -> Cell[Decimal]:
     rate = _response_rate(companies)
     if rate is None or n < k:
         return Cell.hidden()
-    return Cell(suppressed=False, value=round(rate, 3), n=n)
+    return Cell(suppressed=False, value=rate, n=n)
 
 
 def _cluster_segment_ok(
@@ -574,211 +640,6 @@ def cluster_results(*, round: Round, segment_question: str | None = None) -> Clu
         response_rate=_rate_cell(companies, total, k),
         company_count=len(companies),
     )
-
-
-# --- other questions: priorities, Likert and NPS, free text ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Priority:
-    key: str
-    label: str
-    points: int
-    chosen_by: int
-
-
-@dataclass(frozen=True)
-class PriorityResult:
-    question: Question
-    options: Cell[list[Priority]]
-
-
-@dataclass(frozen=True)
-class ScaleSummary:
-    mean: float | None
-    sd: float | None
-    distribution: list[tuple[str, int]]  # (value, answers), every value of the scale
-    nps: int | None  # promoters minus detractors, in percent (NPS questions only)
-
-
-@dataclass(frozen=True)
-class ScaleResult:
-    question: Question
-    summary: Cell[ScaleSummary]
-
-
-def _question_rows(round_company: RoundCompany, questions: Sequence[Question]) -> dict[str, dict[str, tuple]]:
-    by_question: dict[str, dict[str, tuple]] = defaultdict(dict)
-    rows = QuestionAggregate.objects.filter(
-        round_company=round_company, segment=ALL, question_key__in=[q.key for q in questions]
-    ).values_list("question_key", "option_key", "n", "total", "total_sq")
-    for key, option, n, total, total_sq in rows:
-        by_question[key][option] = (n, total, total_sq)
-    return by_question
-
-
-def _company_visible(results: CompanyResults) -> bool:
-    return not results.suppressed
-
-
-def company_top_priorities(*, results: CompanyResults) -> list[PriorityResult]:
-    """Ranking questions: points per option (3 for first place, 2, 1), most points first.
-
-    The aggregates keep, per option, how many ranked it and its points, not how many answered the
-    question; the largest per-option count is a floor for that, and it must reach k."""
-    questions = list(
-        Question.objects.filter(version_id=results.round.survey_version_id, type=QuestionType.RANKING)
-    )
-    if not questions:
-        return []
-    rows = _question_rows(results.round_company, questions) if _company_visible(results) else {}
-    output = []
-    for question in questions:
-        options = rows.get(question.key, {})
-        floor = max((n for n, _t, _q in options.values()), default=0)
-        if not _company_visible(results) or floor < results.k:
-            output.append(PriorityResult(question, Cell.hidden()))
-            continue
-        items = [
-            Priority(key, question.option_label(key), int(total), int(n))
-            for key, (n, total, _sq) in options.items()
-            if key
-        ]
-        items.sort(key=lambda item: (-item.points, item.label))
-        output.append(PriorityResult(question, Cell(suppressed=False, value=items, n=floor)))
-    return output
-
-
-SCALE_VALUES = {QuestionType.LIKERT: range(1, 6), QuestionType.NPS: range(0, 11)}
-
-
-def company_scale_summaries(*, results: CompanyResults) -> list[ScaleResult]:
-    """Likert and NPS questions: mean, spread and distribution, each from at least k answers."""
-    questions = list(
-        Question.objects.filter(
-            version_id=results.round.survey_version_id, type__in=[QuestionType.LIKERT, QuestionType.NPS]
-        )
-    )
-    if not questions:
-        return []
-    rows = _question_rows(results.round_company, questions) if _company_visible(results) else {}
-    output = []
-    for question in questions:
-        options = rows.get(question.key, {})
-        n, total, total_sq = options.get("", (0, 0, 0))
-        if not _company_visible(results) or n < results.k:
-            output.append(ScaleResult(question, Cell.hidden()))
-            continue
-        moments = Moments(n, float(total), float(total_sq))
-        values = SCALE_VALUES[QuestionType(question.type)]
-        distribution = [(str(value), int(options.get(str(value), (0, 0, 0))[0])) for value in values]
-        nps = None
-        if question.type == QuestionType.NPS:
-            promoters = sum(count for value, count in distribution if int(value) >= 9)
-            detractors = sum(count for value, count in distribution if int(value) <= 6)
-            nps = round(100 * (promoters - detractors) / n)
-        summary = ScaleSummary(_round(moments.mean), _round(moments.sd), distribution, nps)
-        output.append(ScaleResult(question, Cell(suppressed=False, value=summary, n=n)))
-    return output
-
-
-def free_text_questions(round_: Round) -> list[Question]:
-    return list(Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT))
-
-
-def free_texts(*, round: Round, round_company: RoundCompany, question_key: str) -> Cell[list[str]]:  # noqa: A002
-    """A company's answers to a free-text question, shuffled, only from k answers or more.
-
-    The only raw read of answers in the results: text has no aggregate."""
-    k = k_threshold(round.cluster)
-    texts = Answer.objects.filter(
-        round=round, response__round_company=round_company, question_key=question_key
-    ).values_list("value", flat=True)
-    items = shuffled_texts((value for value in texts if isinstance(value, str)), k)
-    if not items:
-        return Cell.hidden()
-    return Cell(suppressed=False, value=items, n=None)
-
-
-# --- trend between rounds -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    round: Round
-    gap: Cell[float]
-
-
-@dataclass(frozen=True)
-class TrendLine:
-    code: str
-    name: str
-    points: list[TrendPoint]
-
-
-def company_trend(
-    *,
-    membership: Any,
-    area_codes: Sequence[str],
-    viewer_company_ids: Iterable[int] | None = None,
-) -> list[TrendLine]:
-    """The company's mean gap per area in every round it took part in, oldest first; each point
-    under the same rules as company_results for that round."""
-    takes = list(
-        RoundCompany.objects.filter(membership=membership)
-        .select_related("round", "round__cluster")
-        .order_by("round__opens_on", "round_id")
-    )
-    if not takes:
-        return []
-    k = k_threshold(takes[0].round.cluster)
-    round_ids = [take.round_id for take in takes]
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for round_id, rc_id, n in SegmentCount.objects.filter(round_id__in=round_ids, segment=ALL).values_list(
-        "round_id", "round_company_id", "n"
-    ):
-        counts[round_id][rc_id] = n
-    sums: dict[tuple[int, str], AreaSums] = {}
-    area_n: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-    rows = AreaAggregate.objects.filter(
-        round_id__in=round_ids, segment=ALL, area_code__in=list(area_codes)
-    ).values_list("round_id", "round_company_id", "area_code", "n", "sum_gap", "sumsq_gap")
-    own = {take.pk for take in takes}
-    for round_id, rc_id, code, n, s_gap, q_gap in rows:
-        area_n[(round_id, code)][rc_id] = n
-        if rc_id in own:
-            sums[(rc_id, code)] = AreaSums(gap=Moments(n, float(s_gap), float(q_gap)))
-    names = {
-        area.code: area.name
-        for area in CompetenceArea.objects.filter(
-            version_id__in=[take.round.taxonomy_version_id for take in takes], code__in=list(area_codes)
-        )
-    }
-    lines = []
-    for code in area_codes:
-        points = []
-        for take in takes:
-            n = counts[take.round_id].get(take.pk, 0)
-            allowed = n >= k
-            if allowed and viewer_company_ids is None:
-                groups = [
-                    Group(str(rc), value, rc) for rc, value in counts[take.round_id].items() if value > 0
-                ]
-                by_people = {g.data for g in pool_small_groups(groups, k).shown}
-                area_groups = [
-                    Group(str(rc), value, rc) for rc, value in area_n[(take.round_id, code)].items()
-                ]
-                by_area = {g.data for g in pool_small_groups(area_groups, k).shown}
-                allowed = take.pk in by_people and take.pk in by_area
-            moments = sums.get((take.pk, code), AreaSums()).gap
-            if allowed and moments.n >= k:
-                points.append(
-                    TrendPoint(take.round, Cell(suppressed=False, value=_round(moments.mean), n=moments.n))
-                )
-            else:
-                points.append(TrendPoint(take.round, Cell.hidden()))
-        lines.append(TrendLine(code, names.get(code, code), points))
-    return lines
 
 
 def hidden_reason(k: int) -> str:

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from klyngekart.surveys import views_results
 
 app_name = "results"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_results.cluster_results, name="cluster"),
+    path("mine/", views_results.my_results, name="mine"),
+    path("rounds/<int:round_id>/companies/<int:rc_id>/", views_results.company_results, name="company"),
+    path(
+        "rounds/<int:round_id>/companies/<int:rc_id>/pdf/",
+        views_results.company_results_pdf,
+        name="company_pdf",
+    ),
+]

@@ -1,0 +1,208 @@
+"""A company's results of a mapping round as a PDF it can take to its management.
+
+typst lays the report out from a JSON file of ready-made strings; the charts are the page's own
+Vega-Lite specs turned into SVG by vl-convert. Nothing here decides what may be shown: it prints
+what the results selectors returned (privacy.Cell values), so a suppressed figure never reaches
+the JSON, let alone the PDF. The fonts are vendored (fonts/), and system fonts are ignored, so the
+output is the same on every server.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typst
+import vl_convert
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from klyngekart.core.privacy import Cell
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE / "templates" / "reports" / "company_results.typ"
+FONTS = HERE / "fonts"
+CHART_WIDTH = 480
+CHART_FONT = "Inter"
+
+
+def _number(value: float | Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "–"
+    return formats.number_format(value, decimal_pos=places)
+
+
+def _percent(cell: Cell[Decimal]) -> str:
+    if cell.suppressed or cell.value is None:
+        return "–"
+    return f"{_number(cell.value * 100, 0)} %"
+
+
+def chart_svg(spec: dict[str, Any]) -> str:
+    """The page's chart as SVG: a fixed width instead of the container's, and the report's font."""
+    if not spec.get("data", {}).get("values"):
+        return ""
+    printable = {**spec, "width": CHART_WIDTH}
+    printable["config"] = {**spec.get("config", {}), "font": CHART_FONT}
+    return vl_convert.vegalite_to_svg(printable)
+
+
+def _gap_rows(ranked: list[Any], hidden: str) -> list[list[str]]:
+    rows = []
+    for row in ranked:
+        figures = row.figures.value
+        cluster = row.cluster.value
+        cluster_text = hidden if row.cluster.suppressed else _number(cluster.gap_mean)
+        if figures is None:
+            rows.append([row.name, hidden, "", "", cluster_text])
+        else:
+            rows.append(
+                [
+                    row.name,
+                    _number(figures.importance_mean, 1),
+                    _number(figures.level_mean, 1),
+                    _number(figures.gap_mean),
+                    cluster_text,
+                ]
+            )
+    return rows
+
+
+def _segments(result: Any, hidden: str) -> list[dict[str, Any]]:
+    if not result.segments:
+        return []
+    header = [_("Competence area")] + [seg.label for seg in result.segments]
+    rows = []
+    for area in result.areas:
+        row = [area.name]
+        for seg in result.segments:
+            cells = {cell.code: cell for cell in seg.areas}
+            cell = cells.get(area.code)
+            row.append(
+                hidden if cell is None or cell.figures.suppressed else _number(cell.figures.value.gap_mean)
+            )
+        rows.append(row)
+    question = result.segment_question.text() if result.segment_question else ""
+    return [
+        {"title": _("Gaps by group: %(question)s") % {"question": question}, "header": header, "rows": rows}
+    ]
+
+
+def report_data(context: dict[str, Any], *, cluster: Any) -> dict[str, Any]:
+    """Everything the typst template prints, as strings, in the active language."""
+    result = context["result"]
+    hidden_short = _("Hidden (under %(k)s)") % {"k": result.k}
+    data: dict[str, Any] = {
+        "lang": (translation.get_language() or "nb")[:2],
+        "title": _("Competence mapping: results"),
+        "cluster": cluster.name,
+        "company": context["company"].name,
+        "round": context["round"].title,
+        "date": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
+        "k": result.k,
+        "suppressed": result.suppressed,
+        "hidden_reason": context["hidden_reason"],
+        "respondents": _("hidden") if result.n.suppressed else str(result.n.value),
+        "response_rate": _percent(result.response_rate),
+        "cluster_note": ""
+        if result.cluster_shown or result.suppressed
+        else _("The cluster average is hidden: the rest of the cluster has fewer than %(k)s answers.")
+        % {"k": result.k},
+        "chart": "",
+        "gap_header": [_("Competence area"), _("Importance"), _("Level"), _("Gap"), _("Cluster gap")],
+        "gap_rows": [],
+        "segments": [],
+        "priorities": [],
+        "scale_header": [_("Question"), _("Mean"), _("Answers")],
+        "scales": [],
+        "texts": [],
+        "trend_header": [_("Competence area")] + [r.title for r in context["trend_rounds"]],
+        "trend_rows": [],
+        "trend_chart": "",
+        "text": {
+            "respondents": _("Respondents"),
+            "response_rate": _("Response rate"),
+            "threshold": _("Anonymity threshold (k)"),
+            "printed": _("Printed"),
+            "gaps_heading": _("Competence gaps by area, against the cluster average"),
+            "gap_explained": _(
+                "Gap = how important the area will be in 2–3 years minus today's level, both on a scale "
+                "of 1 to 5. A large gap is a need. Areas with the largest gap first."
+            ),
+            "priorities_heading": _("The employees' top priorities"),
+            "points_explained": _("First place gives 3 points, second 2, third 1."),
+            "scales_heading": _("Scale questions"),
+            "random_order": _("In random order."),
+            "trend_heading": _("Trend between rounds"),
+            "method_heading": _("Method and anonymity"),
+            "method": [
+                _(
+                    "The employees answered anonymously through a link from the cluster. Answers carry no "
+                    "name, no e-mail address, no IP address and no time finer than the day, and the list "
+                    "of who was invited is kept apart from the answers with no key between them."
+                ),
+                _(
+                    "A figure is shown only when at least %(k)s people stand behind it. A group (such as a "
+                    "role) is shown only when both the group and the rest of the company reach %(k)s, and "
+                    "the cluster average only when the rest of the cluster does, so that no one can be "
+                    "singled out by comparing figures. Free-text answers are shown only from %(k)s "
+                    "answers, in random order."
+                )
+                % {"k": result.k},
+            ],
+        },
+    }
+    if result.suppressed:
+        return data
+    data["chart"] = chart_svg(context["chart"])
+    data["gap_rows"] = _gap_rows(context["ranked"], hidden_short)
+    data["segments"] = _segments(result, hidden_short)
+    for item in context["priorities"]:
+        entry: dict[str, Any] = {"question": item.question.text(), "hidden": item.options.suppressed}
+        if not item.options.suppressed:
+            entry["header"] = [_("Option"), _("Points"), _("Ranked by")]
+            entry["rows"] = [[o.label, str(o.points), str(o.chosen_by)] for o in item.options.value]
+        data["priorities"].append(entry)
+    for item in context["scales"]:
+        if item.summary.suppressed:
+            data["scales"].append([item.question.text(), hidden_short, ""])
+        else:
+            mean = _number(item.summary.value.mean, 1)
+            if item.summary.value.nps is not None:
+                mean = f"{mean} (NPS {item.summary.value.nps})"
+            data["scales"].append([item.question.text(), mean, str(item.summary.n)])
+    for question, cell in context["texts"]:
+        data["texts"].append(
+            {
+                "question": question.text(),
+                "hidden": cell.suppressed,
+                "items": [] if cell.suppressed else cell.value,
+            }
+        )
+    for line in context["trend"]:
+        data["trend_rows"].append(
+            [line.name] + [hidden_short if p.gap.suppressed else _number(p.gap.value) for p in line.points]
+        )
+    if len(context["trend_rounds"]) > 1:
+        data["trend_chart"] = chart_svg(context["trend_chart"])
+    return data
+
+
+def render_pdf(data: dict[str, Any]) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="kk-report-") as folder:
+        root = Path(folder)
+        (root / "main.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        result = typst.compile(
+            str(root / "main.typ"), root=str(root), font_paths=[str(FONTS)], ignore_system_fonts=True
+        )
+    return bytes(result)
+
+
+def company_results_pdf(context: dict[str, Any], *, cluster: Any, language: str) -> bytes:
+    """The PDF of the company results page's ``context`` (views_results._company_context)."""
+    with translation.override(language):
+        return render_pdf(report_data(context, cluster=cluster))

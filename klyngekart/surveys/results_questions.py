@@ -1,0 +1,232 @@
+"""Results of a mapping round beyond the gap matrix: ranked priorities, Likert and NPS
+summaries, free text, and a company's trend between rounds. The same rules as results.py: every
+figure is a ``privacy.Cell``, shown only for a company that company_results shows, from at least
+k answers; free text only through ``shuffled_texts``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from klyngekart.core.privacy import Cell, Group, Moments, k_threshold, pool_small_groups, shuffled_texts
+from klyngekart.surveys.models import (
+    Answer,
+    AreaAggregate,
+    Question,
+    QuestionAggregate,
+    QuestionType,
+    Round,
+    RoundCompany,
+    SegmentCount,
+)
+from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.results import AreaSums, CompanyResults, round_value
+from klyngekart.taxonomy.models import CompetenceArea
+
+# --- other questions: priorities, Likert and NPS, free text ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Priority:
+    key: str
+    label: str
+    points: int
+    chosen_by: int
+
+
+@dataclass(frozen=True)
+class PriorityResult:
+    question: Question
+    options: Cell[list[Priority]]
+
+
+@dataclass(frozen=True)
+class ScaleSummary:
+    mean: float | None
+    sd: float | None
+    distribution: list[tuple[str, int]]  # (value, answers), every value of the scale
+    nps: int | None  # promoters minus detractors, in percent (NPS questions only)
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    question: Question
+    summary: Cell[ScaleSummary]
+
+
+def _question_rows(round_company: RoundCompany, questions: Sequence[Question]) -> dict[str, dict[str, tuple]]:
+    by_question: dict[str, dict[str, tuple]] = defaultdict(dict)
+    rows = QuestionAggregate.objects.filter(
+        round_company=round_company, segment=ALL, question_key__in=[q.key for q in questions]
+    ).values_list("question_key", "option_key", "n", "total", "total_sq")
+    for key, option, n, total, total_sq in rows:
+        by_question[key][option] = (n, total, total_sq)
+    return by_question
+
+
+def _company_visible(results: CompanyResults) -> bool:
+    return not results.suppressed
+
+
+def company_top_priorities(*, results: CompanyResults) -> list[PriorityResult]:
+    """Ranking questions: points per option (3 for first place, 2, 1), most points first.
+
+    The aggregates keep, per option, how many ranked it and its points, not how many answered the
+    question; the largest per-option count is a floor for that, and it must reach k."""
+    questions = list(
+        Question.objects.filter(version_id=results.round.survey_version_id, type=QuestionType.RANKING)
+    )
+    if not questions:
+        return []
+    rows = _question_rows(results.round_company, questions) if _company_visible(results) else {}
+    output = []
+    for question in questions:
+        options = rows.get(question.key, {})
+        floor = max((n for n, _t, _q in options.values()), default=0)
+        if not _company_visible(results) or floor < results.k:
+            output.append(PriorityResult(question, Cell.hidden()))
+            continue
+        items = [
+            Priority(key, question.option_label(key), int(total), int(n))
+            for key, (n, total, _sq) in options.items()
+            if key
+        ]
+        items.sort(key=lambda item: (-item.points, item.label))
+        output.append(PriorityResult(question, Cell(suppressed=False, value=items, n=floor)))
+    return output
+
+
+SCALE_VALUES = {QuestionType.LIKERT: range(1, 6), QuestionType.NPS: range(0, 11)}
+
+
+def company_scale_summaries(*, results: CompanyResults) -> list[ScaleResult]:
+    """Likert and NPS questions: mean, spread and distribution, each from at least k answers."""
+    questions = list(
+        Question.objects.filter(
+            version_id=results.round.survey_version_id, type__in=[QuestionType.LIKERT, QuestionType.NPS]
+        )
+    )
+    if not questions:
+        return []
+    rows = _question_rows(results.round_company, questions) if _company_visible(results) else {}
+    output = []
+    for question in questions:
+        options = rows.get(question.key, {})
+        n, total, total_sq = options.get("", (0, 0, 0))
+        if not _company_visible(results) or n < results.k:
+            output.append(ScaleResult(question, Cell.hidden()))
+            continue
+        moments = Moments(n, float(total), float(total_sq))
+        values = SCALE_VALUES[QuestionType(question.type)]
+        distribution = [(str(value), int(options.get(str(value), (0, 0, 0))[0])) for value in values]
+        nps = None
+        if question.type == QuestionType.NPS:
+            promoters = sum(count for value, count in distribution if int(value) >= 9)
+            detractors = sum(count for value, count in distribution if int(value) <= 6)
+            nps = round(100 * (promoters - detractors) / n)
+        summary = ScaleSummary(round_value(moments.mean), round_value(moments.sd), distribution, nps)
+        output.append(ScaleResult(question, Cell(suppressed=False, value=summary, n=n)))
+    return output
+
+
+def free_text_questions(round_: Round) -> list[Question]:
+    return list(Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT))
+
+
+def free_texts(*, round: Round, round_company: RoundCompany, question_key: str) -> Cell[list[str]]:  # noqa: A002
+    """A company's answers to a free-text question, shuffled, only from k answers or more.
+
+    The only raw read of answers in the results: text has no aggregate."""
+    k = k_threshold(round.cluster)
+    texts = Answer.objects.filter(
+        round=round, response__round_company=round_company, question_key=question_key
+    ).values_list("value", flat=True)
+    items = shuffled_texts((value for value in texts if isinstance(value, str)), k)
+    if not items:
+        return Cell.hidden()
+    return Cell(suppressed=False, value=items, n=None)
+
+
+# --- trend between rounds -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round: Round
+    gap: Cell[float]
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    code: str
+    name: str
+    points: list[TrendPoint]
+
+
+def company_trend(
+    *,
+    membership: Any,
+    area_codes: Sequence[str],
+    viewer_company_ids: Iterable[int] | None = None,
+) -> list[TrendLine]:
+    """The company's mean gap per area in every round it took part in, oldest first; each point
+    under the same rules as company_results for that round."""
+    takes = list(
+        RoundCompany.objects.filter(membership=membership)
+        .select_related("round", "round__cluster")
+        .order_by("round__opens_on", "round_id")
+    )
+    if not takes:
+        return []
+    k = k_threshold(takes[0].round.cluster)
+    round_ids = [take.round_id for take in takes]
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for round_id, rc_id, n in SegmentCount.objects.filter(round_id__in=round_ids, segment=ALL).values_list(
+        "round_id", "round_company_id", "n"
+    ):
+        counts[round_id][rc_id] = n
+    sums: dict[tuple[int, str], AreaSums] = {}
+    area_n: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    rows = AreaAggregate.objects.filter(
+        round_id__in=round_ids, segment=ALL, area_code__in=list(area_codes)
+    ).values_list("round_id", "round_company_id", "area_code", "n", "sum_gap", "sumsq_gap")
+    own = {take.pk for take in takes}
+    for round_id, rc_id, code, n, s_gap, q_gap in rows:
+        area_n[(round_id, code)][rc_id] = n
+        if rc_id in own:
+            sums[(rc_id, code)] = AreaSums(gap=Moments(n, float(s_gap), float(q_gap)))
+    names = {
+        area.code: area.name
+        for area in CompetenceArea.objects.filter(
+            version_id__in=[take.round.taxonomy_version_id for take in takes], code__in=list(area_codes)
+        )
+    }
+    lines = []
+    for code in area_codes:
+        points = []
+        for take in takes:
+            n = counts[take.round_id].get(take.pk, 0)
+            allowed = n >= k
+            if allowed and viewer_company_ids is None:
+                groups = [
+                    Group(str(rc), value, rc) for rc, value in counts[take.round_id].items() if value > 0
+                ]
+                by_people = {g.data for g in pool_small_groups(groups, k).shown}
+                area_groups = [
+                    Group(str(rc), value, rc) for rc, value in area_n[(take.round_id, code)].items()
+                ]
+                by_area = {g.data for g in pool_small_groups(area_groups, k).shown}
+                allowed = take.pk in by_people and take.pk in by_area
+            moments = sums.get((take.pk, code), AreaSums()).gap
+            if allowed and moments.n >= k:
+                points.append(
+                    TrendPoint(
+                        take.round, Cell(suppressed=False, value=round_value(moments.mean), n=moments.n)
+                    )
+                )
+            else:
+                points.append(TrendPoint(take.round, Cell.hidden()))
+        lines.append(TrendLine(code, names.get(code, code), points))
+    return lines
