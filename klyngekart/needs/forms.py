@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,13 +46,13 @@ class StrategyForm(DsForm):
     )
     review_goals_reached = forms.ChoiceField(
         label=_("Did you reach the goals?"),
-        choices=[("", _("Not assessed yet"))] + list(GoalsReached.choices),
+        choices=[("", _("Not assessed yet")), *GoalsReached.choices],
         widget=forms.RadioSelect,
         required=False,
     )
     review_value = forms.ChoiceField(
         label=_("Value of the membership (1 = low, 5 = high)"),
-        choices=[("", _("Not assessed yet"))] + VALUE_CHOICES,
+        choices=[("", _("Not assessed yet")), *VALUE_CHOICES],
         widget=forms.RadioSelect,
         required=False,
     )
@@ -82,7 +82,7 @@ class StrategyForm(DsForm):
         for code in strategy.priority_areas if strategy else []:
             if code not in codes:
                 choices.append((code, code))
-        self.fields["priority_areas"].choices = choices
+        cast(forms.ChoiceField, self.fields["priority_areas"]).choices = choices
         self.suggested = [code for code in suggested if code in codes]
 
     def data_for_service(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from klyngekart.core.tenancy import scopes_disabled
-from klyngekart.surveys.models import AreaAggregate, SegmentCount
+from klyngekart.surveys.models import AreaAggregate, Round, RoundCompany, SegmentCount
 from klyngekart.surveys.tests.factories import (
     RoundCompanyFactory,
     RoundFactory,
@@ -43,14 +43,16 @@ def mapping(
     with scopes_disabled():
         taxonomy = TaxonomyVersion.objects.filter(cluster=cluster).order_by("-number").first()
     version = SurveyVersionFactory(survey=SurveyFactory(cluster=cluster), cluster=cluster)
-    round_ = RoundFactory(
+    round_: Round = RoundFactory(  # type: ignore[assignment]
         cluster=cluster,
         survey_version=version,
         taxonomy_version=taxonomy or TaxonomyVersionFactory(cluster=cluster),
         status=status,
         opens_on=opens_on or timezone.localdate() - dt.timedelta(days=10),
     )
-    round_company = RoundCompanyFactory(round=round_, cluster=world.cluster, membership=world.membership)
+    round_company: RoundCompany = RoundCompanyFactory(  # type: ignore[assignment]
+        round=round_, cluster=world.cluster, membership=world.membership
+    )
     with scopes_disabled():
         SegmentCount.objects.create(cluster=world.cluster, round=round_, round_company=round_company, n=n)
         for code, (count, sum_gap) in gaps.items():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 import factory
 from django.utils import timezone
 
@@ -20,3 +22,7 @@ class MembershipStrategyFactory(TenantFactory):
     year = THIS_YEAR
     goal_categories = factory.LazyFunction(lambda: ["competence", "network"])
     goals_text = "Bygge kompetanse på automatisering."
+
+
+def make_strategy(**kwargs: Any) -> MembershipStrategy:
+    return cast(MembershipStrategy, MembershipStrategyFactory(**kwargs))

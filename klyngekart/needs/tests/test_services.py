@@ -7,7 +7,7 @@ from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.needs import services
 from klyngekart.needs.models import MembershipStrategy, StrategyYearLock
-from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
+from klyngekart.needs.tests.factories import THIS_YEAR, make_strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_update_keeps_what_was_typed_and_audits_field_names_only(world):
 
 
 def test_an_update_that_changes_nothing_writes_no_audit_row(world):
-    strategy = MembershipStrategyFactory(membership=world.membership)
+    strategy = make_strategy(membership=world.membership)
     services.strategy_update(
         strategy=strategy, actor=None, data={"goals_text": strategy.goals_text}, area_codes=CODES
     )
@@ -95,7 +95,7 @@ def test_an_update_that_changes_nothing_writes_no_audit_row(world):
     ],
 )
 def test_update_refuses_values_outside_the_choices(world, data, field):
-    strategy = MembershipStrategyFactory(membership=world.membership)
+    strategy = make_strategy(membership=world.membership)
     with pytest.raises(ValidationError) as error:
         services.strategy_update(strategy=strategy, actor=None, data=data, area_codes=CODES)
     assert field in error.value.message_dict
@@ -103,7 +103,7 @@ def test_update_refuses_values_outside_the_choices(world, data, field):
 
 
 def test_an_area_the_cluster_has_hidden_since_stays_chosen(world):
-    strategy = MembershipStrategyFactory(membership=world.membership, priority_areas=["old-area"])
+    strategy = make_strategy(membership=world.membership, priority_areas=["old-area"])
     services.strategy_update(
         strategy=strategy, actor=None, data={"priority_areas": ["old-area", "lean"]}, area_codes=CODES
     )
@@ -112,7 +112,7 @@ def test_an_area_the_cluster_has_hidden_since_stays_chosen(world):
 
 def test_submit_needs_a_goal_then_marks_it_submitted_and_audits(world):
     contact = world.users["contact"]
-    strategy = MembershipStrategyFactory(membership=world.membership, goal_categories=[])
+    strategy = make_strategy(membership=world.membership, goal_categories=[])
     with pytest.raises(ValidationError) as error:
         services.strategy_submit(strategy=strategy, actor=contact)
     assert "goal_categories" in error.value.message_dict
@@ -131,7 +131,7 @@ def test_submit_needs_a_goal_then_marks_it_submitted_and_audits(world):
 
 def test_a_submitted_strategy_stays_editable_until_the_year_is_locked(world):
     manager = world.users["manager"]
-    strategy = MembershipStrategyFactory(membership=world.membership, status="submitted")
+    strategy = make_strategy(membership=world.membership, status="submitted")
     services.strategy_update(strategy=strategy, actor=None, data={"involved": "Daglig leder"}, area_codes=[])
     assert strategy.status == "submitted" and strategy.involved == "Daglig leder"
 
@@ -167,7 +167,7 @@ def test_lock_and_unlock_are_audited_once(world):
 
 def test_a_lock_belongs_to_one_cluster(world, other_world):
     services.strategy_year_lock(cluster=other_world.cluster, year=THIS_YEAR, actor=None)
-    strategy = MembershipStrategyFactory(membership=world.membership)
+    strategy = make_strategy(membership=world.membership)
 
     services.strategy_update(strategy=strategy, actor=None, data={"involved": "HR"}, area_codes=[])
 
