@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, LOGGING
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
@@ -29,3 +29,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The anonymous answering URLs stay out of every log (klyngekart/surveys/log_privacy.py): a log line
+# there could tie a person's address and a time to a personal link. gunicorn's access log is
+# filtered the same way in config/gunicorn.conf.py.
+LOGGING = {
+    **LOGGING,
+    "filters": {"answering": {"()": "klyngekart.surveys.log_privacy.DropAnsweringRequests"}},
+    "handlers": {"console": {**LOGGING["handlers"]["console"], "filters": ["answering"]}},  # type: ignore[index]
+}
+# The public survey rate limit counts per client address; behind the load balancer that is the
+# address it adds to X-Forwarded-For (one trusted proxy by default).
+KLYNGEKART_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)

@@ -289,3 +289,22 @@ def test_the_log_filter_drops_answering_requests_only() -> None:
     )
     assert keep.filter(record("Not Found: /c/alfa/members/"))
     assert keep.filter(record("%(h)s %(r)s", {"h": "10.0.0.1", "r": "GET /c/a/ HTTP/1.1", "U": "/c/a/"}))
+
+
+def test_gunicorns_access_log_leaves_out_the_answering_urls(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import runpy
+    from pathlib import Path
+
+    from django.conf import settings
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    conf = runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py"))
+    logged: list[str] = []
+    monkeypatch.setattr(
+        Logger, "access", lambda self, resp, req, environ, t: logged.append(environ["PATH_INFO"])
+    )
+    logger = conf["logger_class"](Config())
+    for path in ("/s/secret-token/part/1/", "/api/v1/public/surveys/t/responses", "/c/alfa/"):
+        logger.access(None, None, {"PATH_INFO": path}, 0)
+    assert logged == ["/c/alfa/"] and conf["accesslog"] == "-"
