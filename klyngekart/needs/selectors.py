@@ -21,18 +21,18 @@ from klyngekart.needs.models import GoalCategory, MembershipStrategy, StrategySt
 from klyngekart.surveys.models import AreaAggregate, RoundCompany, SegmentCount
 from klyngekart.surveys.models.responses import ALL
 from klyngekart.surveys.models.rounds import Round, RoundStatus
-from klyngekart.taxonomy.models import CompetenceArea, TaxonomyVersion
+from klyngekart.taxonomy.models import CompetenceArea
+from klyngekart.taxonomy.selectors import visible_areas
+from klyngekart.taxonomy.services import taxonomy_current
 
 # How many areas to suggest: enough to choose from, few enough to stay a priority list.
 SUGGESTED_COUNT = 5
 
 
 def current_areas(cluster: Cluster) -> list[CompetenceArea]:
-    """The visible areas of the cluster's current (latest) taxonomy version, in its order."""
-    version = TaxonomyVersion.objects.filter(cluster=cluster).order_by("-number").first()
-    if version is None:
-        return []
-    return list(CompetenceArea.objects.filter(version=version, hidden=False).order_by("position", "code"))
+    """The visible areas of the cluster's current taxonomy version, in its order (the default set
+    is loaded on first use, as everywhere else)."""
+    return list(visible_areas(version=taxonomy_current(cluster=cluster)))
 
 
 def area_names(cluster: Cluster) -> dict[str, str]:

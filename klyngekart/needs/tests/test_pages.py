@@ -222,3 +222,8 @@ def test_the_nav_has_the_entry_for_the_roles_that_may_open_it(world, english, lo
     home = reverse("cluster:home", kwargs={"cluster_slug": world.cluster.slug})
     assert url(world, "index") in login(world.users["contact"]).get(home).content.decode()
     assert url(world, "index") not in login(world.users["member"]).get(home).content.decode()
+
+
+def test_a_cluster_that_has_not_touched_its_areas_gets_the_default_set(world, english, login):
+    body = login(world.users["contact"]).get(edit_url(world)).content.decode()
+    assert 'value="digital-data-analytics"' in body
