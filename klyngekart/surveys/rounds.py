@@ -541,6 +541,10 @@ def round_list(*, access: ClusterAccess) -> QuerySet[Round]:
     )
 
 
+def percent(value: Decimal | None) -> Decimal | None:
+    return None if value is None else (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 @dataclass
 class ProgressRow:
     part: RoundCompany
@@ -553,6 +557,10 @@ class ProgressRow:
     def company(self) -> Any:
         return self.part.company
 
+    @property
+    def response_percent(self) -> Decimal | None:
+        return percent(self.response_rate)
+
 
 @dataclass
 class Progress:
@@ -562,22 +570,27 @@ class Progress:
     completed: int
     response_rate: Decimal | None
 
+    @property
+    def response_percent(self) -> Decimal | None:
+        return percent(self.response_rate)
+
+
+def progress_row(part: RoundCompany) -> ProgressRow:
+    return ProgressRow(
+        part=part,
+        invited=part.invited_count,
+        started=part.started_count,
+        completed=part.completed_count,
+        response_rate=rate(part.completed_count, part.audience_size),
+    )
+
 
 def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
     """Counts per company (never who) and their totals; a company role gets its own rows only."""
     parts = round_.companies.select_related("company").order_by("company__name")
     if access.is_company_role:
         parts = parts.filter(company_id__in=access.company_ids)
-    rows = [
-        ProgressRow(
-            part=part,
-            invited=part.invited_count,
-            started=part.started_count,
-            completed=part.completed_count,
-            response_rate=rate(part.completed_count, part.audience_size),
-        )
-        for part in parts
-    ]
+    rows = [progress_row(part) for part in parts]
     sized = [row for row in rows if row.part.audience_size]
     return Progress(
         rows=rows,
@@ -587,4 +600,13 @@ def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
         response_rate=rate(
             sum(row.completed for row in sized), sum(row.part.audience_size or 0 for row in sized)
         ),
+    )
+
+
+def pending_invitations(round_: Round) -> int:
+    """Invitations not mailed yet (added while the round was a draft): opening sends them."""
+    return (
+        RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True)
+        .exclude(email="")
+        .count()
     )

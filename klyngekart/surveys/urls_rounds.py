@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from klyngekart.surveys import views_rounds as views
 
 app_name = "rounds"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.round_list, name="list"),
+    path("new/", views.round_create, name="create"),
+    path("<int:pk>/", views.round_detail, name="detail"),
+    path("<int:pk>/open/", views.round_open, name="open"),
+    path("<int:pk>/close/", views.round_close, name="close"),
+    path("<int:pk>/companies/<int:part_pk>/", views.round_company, name="company"),
+    path("<int:pk>/companies/<int:part_pk>/invite/", views.round_invite, name="invite"),
+    path("<int:pk>/companies/<int:part_pk>/qr.png", views.round_qr, {"fmt": "png"}, name="qr_png"),
+    path("<int:pk>/companies/<int:part_pk>/qr.svg", views.round_qr, {"fmt": "svg"}, name="qr_svg"),
+]

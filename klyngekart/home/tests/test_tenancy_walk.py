@@ -28,6 +28,7 @@ from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
+from klyngekart.surveys.tests.factories import RoundCompanyFactory, RoundFactory
 from klyngekart.taxonomy.services import taxonomy_current
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,10 @@ def _prepare(world: World) -> dict[str, Any]:
     with scopes_disabled():
         area = taxonomy_current(cluster=world.cluster).areas.order_by("position").first()
     MembershipStrategyFactory(membership=world.membership, year=THIS_YEAR)
+    round_ = RoundFactory(cluster=world.cluster, status="draft", taxonomy_version=area.version)
+    round_part = RoundCompanyFactory(
+        round=round_, cluster=world.cluster, membership=world.membership, company=world.membership.company
+    )
     return {
         "membership": world.membership,
         "neighbour": world.other_membership,
@@ -61,6 +66,8 @@ def _prepare(world: World) -> dict[str, Any]:
         "company_role": member_role,
         "invitation": invitation,
         "area": area,
+        "round": round_,
+        "round_part": round_part,
     }
 
 
@@ -101,6 +108,19 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "strategy:edit": lambda o: {"pk": o["membership"].pk, "year": THIS_YEAR},
     "strategy:lock": lambda o: {},
     "strategy:unlock": lambda o: {},
+    "rounds:list": lambda o: {},
+    "rounds:create": lambda o: {},
+    "rounds:detail": lambda o: {"pk": o["round"].pk},
+    "rounds:open": lambda o: {"pk": o["round"].pk},
+    "rounds:close": lambda o: {"pk": o["round"].pk},
+    "rounds:company": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
+    "rounds:invite": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
+    "rounds:qr_png": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
+    "rounds:qr_svg": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
+    "results:cluster": lambda o: {},
+    "results:mine": lambda o: {},
+    "results:company": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
+    "results:company_pdf": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -118,6 +138,8 @@ COMPANY_OBJECT_URLS = {
                 "company_role",
                 "invitation",
                 "area",
+                "round",
+                "round_part",
             )
         }
     )

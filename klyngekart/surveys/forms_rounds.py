@@ -1,0 +1,163 @@
+"""Forms of the round pages. The services check everything again: the API has no form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from klyngekart.core.forms import DsForm
+from klyngekart.members.filereader import FileProblem, read_rows
+from klyngekart.members.forms import DateInput
+from klyngekart.members.models import Membership, MembershipStatus
+from klyngekart.surveys.models import Audience, SurveyVersion, VersionStatus
+
+ALL = "all"
+CHOSEN = "chosen"
+MAX_INVITATIONS = 5000
+# A first line with one of these (and no address) is a column heading, not a bad address.
+HEADINGS = frozenset({"email", "e-mail", "epost", "e-post", "e-postadresse", "mail", "address", "adresse"})
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    """ "3, 7" (or "3 7", "3;7") as [3, 7]."""
+    parts = [part for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
+    try:
+        return [int(part) for part in parts]
+    except ValueError as error:
+        raise ValidationError(_("Write whole numbers of days separated by commas, e.g. 3, 7.")) from error
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.survey.title} (v{obj.number})"
+
+
+class MembershipChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.company.name)
+
+
+class RoundForm(DsForm):
+    survey_version = VersionChoiceField(
+        label=_("Survey"),
+        queryset=None,
+        help_text=_("Only published survey versions can be sent."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("E.g. “Competence mapping 2026”."))
+    opens_on = forms.DateField(label=_("Opens"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes"), widget=DateInput())
+    audience = forms.ChoiceField(
+        label=_("Who answers"), choices=Audience.choices, initial=Audience.EMPLOYEES, widget=forms.RadioSelect
+    )
+    which = forms.ChoiceField(
+        label=_("Member companies"),
+        choices=[(ALL, _("All active members")), (CHOSEN, _("Only the members I choose below"))],
+        initial=ALL,
+        widget=forms.RadioSelect,
+    )
+    companies = MembershipChoiceField(
+        label=_("Chosen members"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reminder_days = forms.CharField(
+        label=_("Reminder days"),
+        required=False,
+        initial="3, 7",
+        help_text=_("Days after opening when those who have not answered get a reminder, e.g. 3, 7."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Querysets are built here, inside the cluster scope of the view that made the form.
+        self.fields["survey_version"].queryset = SurveyVersion.objects.filter(  # type: ignore[attr-defined]
+            status=VersionStatus.PUBLISHED
+        ).select_related("survey")
+        self.fields["companies"].queryset = (  # type: ignore[attr-defined]
+            Membership.objects.filter(status=MembershipStatus.ACTIVE)
+            .select_related("company")
+            .order_by("company__name")
+        )
+        self.fields["opens_on"].initial = timezone.localdate()
+
+    def clean_reminder_days(self) -> list[int]:
+        return parse_reminder_days(self.cleaned_data.get("reminder_days") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("which") == CHOSEN and not data.get("companies"):
+            self.add_error("companies", _("Choose at least one member company."))
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "survey_version": data["survey_version"],
+            "title": data["title"],
+            "opens_on": data["opens_on"],
+            "closes_on": data["closes_on"],
+            "audience": data["audience"],
+            "companies": ALL if data["which"] == ALL else list(data["companies"]),
+            "reminder_days": data["reminder_days"],
+        }
+
+
+def _row_text(cells: list[Any]) -> str:
+    values = [str(cell).strip() for cell in cells if cell is not None and str(cell).strip()]
+    return next((value for value in values if "@" in value), values[0] if values else "")
+
+
+def _is_heading(cells: list[Any]) -> bool:
+    values = [str(cell).strip().lower() for cell in cells if cell is not None]
+    return not any("@" in value for value in values) and any(value in HEADINGS for value in values)
+
+
+class InvitationListForm(DsForm):
+    file = forms.FileField(
+        label=_("File with email addresses"),
+        required=False,
+        help_text=_("CSV, Excel (.xlsx) or a text file with one address per line."),
+    )
+    addresses = forms.CharField(
+        label=_("Or paste the addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One address per line."),
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        self.fields["language"].initial = current if current in dict(settings.LANGUAGES) else "nb"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload:
+            content = upload.read(settings.KLYNGEKART_IMPORT_MAX_BYTES + 1)
+            if len(content) > settings.KLYNGEKART_IMPORT_MAX_BYTES:
+                self.add_error("file", _("The file is too large."))
+                return data
+            try:
+                rows = read_rows(filename=upload.name or "", content=content, max_rows=MAX_INVITATIONS)
+            except FileProblem as problem:
+                self.add_error("file", str(problem))
+                return data
+        else:
+            rows = [[line] for line in (data.get("addresses") or "").splitlines()]
+        lines = [_row_text(row) for row in rows]
+        if rows and _is_heading(rows[0]):
+            lines[0] = ""  # kept blank, so line numbers in the report match the file's
+        if len(lines) > MAX_INVITATIONS:
+            self.add_error(None, _("At most %(max)s addresses at a time.") % {"max": MAX_INVITATIONS})
+        elif not any(line.strip() for line in lines):
+            self.add_error(None, _("Upload a file or paste at least one address."))
+        data["lines"] = lines
+        return data

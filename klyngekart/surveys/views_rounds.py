@@ -1,0 +1,179 @@
+"""Round pages: the list, creating a round, its progress, opening and closing, and each company's
+part (open link, QR code, invitation list). Thin: the services and selectors in rounds.py work.
+
+A company contact reaches only rounds its company takes part in, and only its own company's row,
+link and QR code. Nobody sees who answered: progress is counts, and the invited addresses are
+shown only to the company's own contact, without any status."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.members.forms import add_service_errors
+from klyngekart.surveys import rounds
+from klyngekart.surveys.forms_rounds import InvitationListForm, RoundForm
+from klyngekart.surveys.models import RoundStatus
+
+
+def _access(request: HttpRequest) -> ClusterAccess:
+    return request.access  # type: ignore[attr-defined,no-any-return]
+
+
+@cluster_view("rounds.view_own")
+def round_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/rounds/list.html", {"rounds": rounds.round_list(access=_access(request))})
+
+
+@cluster_view("rounds.change")
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = rounds.round_create(cluster=access.cluster, actor=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The round is created as a draft. Open it when you are ready."))
+            return redirect("rounds:detail", access.cluster.slug, round_.pk)
+    return render(request, "surveys/rounds/create.html", {"form": form})
+
+
+@cluster_view("rounds.view_own")
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.view_own")
+    progress = rounds.round_progress(round_=round_, access=access)
+    can_invite = access.can("rounds.invite_own")
+    rows = [(row, rounds.open_link_url(row.part) if can_invite else "") for row in progress.rows]
+    return render(
+        request,
+        "surveys/rounds/detail.html",
+        {"round": round_, "progress": progress, "rows": rows, "can_invite": can_invite},
+    )
+
+
+def _transition(request: HttpRequest, pk: int, *, opening: bool) -> HttpResponse:
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.change")
+    error = None
+    if request.method == "POST":
+        try:
+            if opening:
+                rounds.round_open(round_=round_, actor=request.user)
+                messages.success(request, _("The round is open. Invitations are on their way."))
+            else:
+                rounds.round_close(round_=round_, actor=request.user)
+                messages.success(request, _("The round is closed. No more answers are taken."))
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect("rounds:detail", access.cluster.slug, round_.pk)
+    return render(
+        request,
+        "surveys/rounds/confirm.html",
+        {"round": round_, "opening": opening, "error": error, "pending": rounds.pending_invitations(round_)},
+    )
+
+
+@cluster_view("rounds.change")
+@require_http_methods(["GET", "POST"])
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, opening=True)
+
+
+@cluster_view("rounds.change")
+@require_http_methods(["GET", "POST"])
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, opening=False)
+
+
+@cluster_view("rounds.view_own")
+def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.view_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.view_own")
+    can_invite = access.can("rounds.invite_own")
+    return render(
+        request,
+        "surveys/rounds/company.html",
+        {
+            "round": round_,
+            "part": part,
+            "row": rounds.progress_row(part),
+            "can_invite": can_invite,
+            "link": rounds.open_link_url(part) if can_invite else "",
+            # Only the company's own people see whom they invited; the cluster sees counts.
+            "addresses": rounds.invited_addresses(part) if access.is_company_role else None,
+        },
+    )
+
+
+@cluster_view("rounds.invite_own")
+@require_http_methods(["GET", "POST"])
+def round_invite(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.invite_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    form = InvitationListForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = rounds.invitations_add(
+                round_company=part,
+                actor=request.user,
+                emails=form.cleaned_data["lines"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    _("%(added)s invited; %(duplicates)s already on the list were skipped.")
+                    % {"added": report.added, "duplicates": report.duplicates},
+                )
+                return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+    return render(
+        request,
+        "surveys/rounds/invite.html",
+        {
+            "round": round_,
+            "part": part,
+            "form": form,
+            "report": report,
+            "closed": round_.status == RoundStatus.CLOSED,
+        },
+    )
+
+
+@cluster_view("rounds.invite_own")
+def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpResponse:
+    """The company's open link as a QR code, for a poster or the intranet."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.invite_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    code = segno.make(rounds.open_link_url(part), error="m")
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        code.save(buffer, kind="svg", scale=8, border=4, title=round_.title)
+        content_type = "image/svg+xml"
+    else:
+        code.save(buffer, kind="png", scale=12, border=4)
+        content_type = "image/png"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    name = slugify(f"{round_.title} {part.company.name}") or "qr"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
