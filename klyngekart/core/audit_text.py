@@ -29,6 +29,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("members.", _("Members")),
     ("accounts.", _("People and roles")),
     ("core.", _("Cluster settings")),
+    ("needs.", _("Membership strategies")),
 ]
 
 SENTENCES: dict[str, Promise] = {
@@ -50,6 +51,10 @@ SENTENCES: dict[str, Promise] = {
     "accounts.role.granted": _("%(actor)s gave %(object)s the role %(role)s"),
     "accounts.role.changed": _("%(actor)s changed the role of %(object)s from %(from)s to %(to)s"),
     "accounts.role.removed": _("%(actor)s removed the role %(role)s from %(object)s"),
+    "needs.strategy.updated": _("%(actor)s updated the membership strategy for %(year)s of %(company)s"),
+    "needs.strategy.submitted": _("%(actor)s submitted the membership strategy for %(year)s of %(company)s"),
+    "needs.year.locked": _("%(actor)s locked the membership strategies for %(year)s"),
+    "needs.year.unlocked": _("%(actor)s opened the membership strategies for %(year)s for changes again"),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 
@@ -111,6 +116,7 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
         "to": role_label(data.get("to")),
         "created": data.get("created", 0),
         "updated": data.get("updated", 0),
+        "year": data.get("year", ""),
     }
     template = SENTENCES.get(entry.action, FALLBACK)
     # A pause was once recorded as an ended membership; the status it went to tells them apart.

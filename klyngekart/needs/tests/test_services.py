@@ -201,3 +201,27 @@ def test_save_writes_nothing_when_a_value_is_refused(world):
         )
     with scopes_disabled():
         assert not MembershipStrategy.objects.exists()
+
+
+def test_the_change_log_reads_strategy_changes_as_sentences(world):
+    from django.utils import translation
+
+    from klyngekart.core.audit_text import describe_all
+    from klyngekart.members.selectors import company_names
+
+    strategy = make_strategy(membership=world.membership, goal_categories=[])
+    contact = world.users["contact"]
+    services.strategy_update(
+        strategy=strategy, actor=contact, data={"goal_categories": ["network"]}, area_codes=[]
+    )
+    services.strategy_year_lock(cluster=world.cluster, year=THIS_YEAR, actor=world.users["manager"])
+
+    with scope(world.cluster), translation.override("en"):
+        entries = AuditLog.objects.filter(cluster=world.cluster).order_by("id")
+        sentences = [change.sentence for change in describe_all(entries, company_names=company_names)]
+
+    company = world.membership.company.name
+    assert sentences == [
+        f"{contact.full_name} updated the membership strategy for {THIS_YEAR} of {company}",
+        f"{world.users['manager'].full_name} locked the membership strategies for {THIS_YEAR}",
+    ]
