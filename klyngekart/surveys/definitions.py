@@ -31,7 +31,9 @@ from klyngekart.surveys.models import (
     SurveyVersion,
     VersionStatus,
 )
-from klyngekart.taxonomy.models import CompetenceArea, TaxonomyVersion
+from klyngekart.taxonomy.models import CompetenceArea
+from klyngekart.taxonomy.selectors import visible_areas
+from klyngekart.taxonomy.services import taxonomy_current
 
 SECTION_FIELDS = ("title_nb", "title_en", "intro_nb", "intro_en")
 QUESTION_FIELDS = (
@@ -91,20 +93,11 @@ def ordered_questions(version: SurveyVersion) -> list[Question]:
     )
 
 
-def current_taxonomy(cluster: Cluster) -> TaxonomyVersion | None:
-    with scope(cluster):
-        return TaxonomyVersion.objects.order_by("-number").first()
-
-
 def current_areas(cluster: Cluster) -> list[CompetenceArea]:
-    """The visible areas of the cluster's newest taxonomy version, in order."""
-    taxonomy = current_taxonomy(cluster)
-    if taxonomy is None:
-        return []
+    """The visible areas of the cluster's current taxonomy version, in order (the default
+    taxonomy is loaded on first use)."""
     with scope(cluster):
-        return list(
-            CompetenceArea.objects.filter(version=taxonomy, hidden=False).order_by("position", "code")
-        )
+        return list(visible_areas(version=taxonomy_current(cluster=cluster)))
 
 
 # --- checks ----------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/members/import"): "members.import",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}"): "members.view_own",
     ("get", "/api/v1/clusters/{slug}/taxonomy"): "taxonomy.view",
+    ("get", "/api/v1/clusters/{slug}/surveys"): "surveys.view",
+    ("post", "/api/v1/clusters/{slug}/surveys/import-xlsform"): "surveys.change",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.view_own",
     ("put", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.edit_own",
 }
@@ -42,6 +44,13 @@ def _call(client, method: str, url: str, token: str) -> Any:
     if method == "put" and "/strategy/" in url:
         body = {"goal_categories": ["network"], "expectations": "Møteplasser."}
         return client.put(url, body, content_type="application/json", **headers)
+    if url.endswith("/import-xlsform"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from klyngekart.surveys.tests.test_api_surveys import small_xlsform
+
+        upload = SimpleUploadedFile("survey.xlsx", small_xlsform())
+        return client.post(url, {"file": upload}, **headers)
     if url.endswith("/import"):
         csv = f"org_number;name\n{valid_org_number(7777)};Ny Bedrift AS\n".encode()
         from django.core.files.uploadedfile import SimpleUploadedFile
