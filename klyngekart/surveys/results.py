@@ -244,9 +244,15 @@ def results_rounds(*, access: ClusterAccess) -> QuerySet[Round]:
 
 
 def access_results_round(access: ClusterAccess, pk: int) -> Round:
-    """A round of the access's cluster with results (not a draft); the same 404 for missing,
-    foreign and, for a company role, a round its companies are not in."""
-    round_ = results_rounds(access=access).filter(pk=pk).first()
+    """A round of the access's cluster; the same 404 for missing, foreign and, for a company
+    role, a round its companies are not in. (A draft has no answers, so all of it is hidden.)"""
+    round_ = Round.objects.filter(cluster=access.cluster, pk=pk).select_related("cluster").first()
+    if (
+        round_ is not None
+        and access.is_company_role
+        and not round_.companies.filter(company_id__in=access.company_ids).exists()
+    ):
+        round_ = None
     if round_ is None:
         raise Http404("No such round")
     return round_

@@ -33,6 +33,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/surveys/import-xlsform"): "surveys.change",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.view_own",
     ("put", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.edit_own",
+    ("get", "/api/v1/clusters/{slug}/rounds/{id}/results"): "results.cluster",
 }
 NOT_FOUND = {"detail": "Not found."}
 
@@ -61,11 +62,25 @@ def _call(client, method: str, url: str, token: str) -> Any:
     return client.post(url, body, content_type="application/json", **headers)
 
 
+def _round_id(world: World) -> int:
+    """A mapping round of ``world`` with its member company in it (made on first use)."""
+    from klyngekart.surveys.models import RoundCompany
+    from klyngekart.surveys.tests.factories import RoundCompanyFactory, gap_survey
+
+    with scopes_disabled():
+        part = RoundCompany.objects.filter(membership=world.membership).first()
+    if part is None:
+        round_ = gap_survey(world.cluster)["round"]
+        part = RoundCompanyFactory(round=round_, cluster=world.cluster, membership=world.membership)
+    return part.round_id
+
+
 def _url(path: str, world: World, membership: Membership) -> str:
     return (
         path.replace("{slug}", world.cluster.slug)
         .replace("{org_number}", membership.company.org_number or "")
         .replace("{year}", str(THIS_YEAR))
+        .replace("{id}", str(_round_id(world)) if "{id}" in path else "{id}")
     )
 
 
