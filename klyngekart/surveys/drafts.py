@@ -89,8 +89,12 @@ def draft_load(*, round_company: RoundCompany, token: str) -> tuple[dict[str, An
     return dict(data.get("answers") or {}), int(data.get("section") or 0)
 
 
-def draft_delete(*, round_company: RoundCompany, token: str) -> None:
-    ResponseDraft.objects.filter(round_company=round_company, token_hash=draft_token_hash(token)).delete()
+def draft_delete(*, round_company: RoundCompany, token: str) -> int:
+    """Delete the draft of ``token``; returns how many there were (0 or 1)."""
+    deleted, _by_model = ResponseDraft.objects.filter(
+        round_company=round_company, token_hash=draft_token_hash(token)
+    ).delete()
+    return deleted
 
 
 def drafts_purge(*, round: Round) -> int:  # noqa: A002  (the services' keyword is the model's name)

@@ -234,10 +234,15 @@ def response_submit(
         aggregates.apply(
             round_company=locked, increments=aggregates.tally(questions, cleaned.answers, segments)
         )
-        RoundCompany.objects.filter(pk=locked.pk).update(completed_count=F("completed_count") + 1)
+        had_draft = draft_delete(round_company=locked, token=key)
+        if invitation_token is not None and invitation_token != key:
+            had_draft += draft_delete(round_company=locked, token=invitation_token)
+        # Whoever completes has started: a response sent in one go (the API, a one-page survey)
+        # counts as started here, one saved as a draft first was counted when it was saved.
+        RoundCompany.objects.filter(pk=locked.pk).update(
+            completed_count=F("completed_count") + 1,
+            started_count=F("started_count") + (0 if had_draft else 1),
+        )
         if invitation_pk is not None:
             RespondentInvitation.objects.filter(pk=invitation_pk).update(status=InvitationStatus.COMPLETED)
-        draft_delete(round_company=locked, token=key)
-        if invitation_token is not None and invitation_token != key:
-            draft_delete(round_company=locked, token=invitation_token)
     return SubmitResult(True, response.pk, receipt_for(round_, key))

@@ -64,7 +64,9 @@ def test_a_submission_stores_answers_gap_rows_and_counts(mapping) -> None:  # ty
     }
     assert Answer.objects.get(question_key="forms").other_text == "Podkast"
     assert GapAnswer.objects.count() == 3
-    assert refreshed(mapping.company).completed_count == 1
+    company = refreshed(mapping.company)
+    # Sent in one go, with no draft before: started and completed both count it.
+    assert (company.started_count, company.completed_count) == (1, 1)
     assert SegmentCount.objects.get(segment="").n == 1
     assert SegmentCount.objects.get(segment="role=production").n == 1
     area = AreaAggregate.objects.get(segment="", area_code="lean")
@@ -205,6 +207,8 @@ def test_a_personal_link_starts_its_invitation_and_the_draft_goes_on_submit(mapp
     assert ResponseDraft.objects.get().token_hash != invitation.token_hash
     submit(mapping, full_answers(), key=token, invitation_token=token)
     assert not ResponseDraft.objects.exists()
+    company = refreshed(mapping.company)
+    assert (company.started_count, company.completed_count) == (1, 1)
 
 
 def test_closing_purges_the_drafts(mapping) -> None:  # type: ignore[no-untyped-def]
