@@ -91,7 +91,10 @@ class StrategyForm(DsForm):
     def bound_options(self, name: str) -> list[dict[str, Any]]:
         """The options of a checkbox field with whether each is checked, for the template."""
         bound = self[name]
-        chosen = {str(value) for value in (bound.value() or [])}
+        value = bound.value()
+        values = value if isinstance(value, list | tuple) else [] if value in (None, "") else [value]
+        # A radio group with nothing chosen shows its blank choice ("not assessed yet") as chosen.
+        chosen = {str(v) for v in values} or {""}
         return [
             {
                 "value": value,
@@ -110,6 +113,14 @@ class StrategyForm(DsForm):
     @property
     def area_options(self) -> list[dict[str, Any]]:
         return self.bound_options("priority_areas")
+
+    @property
+    def goals_reached_options(self) -> list[dict[str, Any]]:
+        return self.bound_options("review_goals_reached")
+
+    @property
+    def value_options(self) -> list[dict[str, Any]]:
+        return self.bound_options("review_value")
 
 
 class YearForm(DsForm):

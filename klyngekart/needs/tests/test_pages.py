@@ -227,3 +227,11 @@ def test_the_nav_has_the_entry_for_the_roles_that_may_open_it(world, english, lo
 def test_a_cluster_that_has_not_touched_its_areas_gets_the_default_set(world, english, login):
     body = login(world.users["contact"]).get(edit_url(world)).content.decode()
     assert 'value="digital-data-analytics"' in body
+
+
+def test_the_form_shows_the_saved_review(world, english, login):
+    MembershipStrategyFactory(membership=world.membership, review_goals_reached="partly", review_value=4)
+    body = login(world.users["contact"]).get(edit_url(world)).content.decode()
+    assert 'value="partly" id="id_review_goals_reached_2" checked' in body
+    assert 'value="4" id="id_review_value_4" checked' in body
+    assert 'value="" id="id_review_value_0" checked' not in body
