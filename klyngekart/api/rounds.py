@@ -1,5 +1,220 @@
-"""API: rounds. See the module docstring of klyngekart/api/api.py for the conventions."""
+"""API: mapping rounds. Create, open and close (the cluster team); the companies' open links and
+progress (a company contact sees only its own companies). The same services, access functions
+and selectors as the pages, so the same rules: progress is counts, never who answered."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from klyngekart.api.clusters import cluster_scope
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.members.models import Membership
+from klyngekart.members.validators import normalise_org_number
+from klyngekart.surveys import rounds
+from klyngekart.surveys.models import Audience, Round, SurveyVersion
 
 router = Router(tags=["rounds"])
+
+
+class RoundIn(Schema):
+    survey: int = Field(description="The id of a published survey version.")
+    title: str = Field(min_length=1, max_length=200)
+    opens_on: datetime.date
+    closes_on: datetime.date
+    audience: Audience = Audience.EMPLOYEES
+    companies: list[str] | Literal["all"] = Field(
+        "all", description='Org numbers of active members, or "all" for every active member.'
+    )
+    reminder_days: list[int] = Field(default_factory=list, description="Days after opening, e.g. [3, 7].")
+
+
+class RoundOut(Schema):
+    id: int
+    title: str
+    survey: int
+    status: str
+    audience: str
+    opens_on: datetime.date
+    closes_on: datetime.date
+    reminder_days: list[int]
+    taxonomy_version: int
+    companies: list[str]
+
+
+class LinkOut(Schema):
+    org_number: str
+    token: str
+    url: str
+
+
+class ProgressOut(Schema):
+    org_number: str
+    name: str
+    invited: int
+    started: int
+    completed: int
+    response_rate: float | None = Field(
+        description="Completed over invited (or over employees when nobody was invited personally), 0-1."
+    )
+
+
+def _round_out(round_: Round) -> dict[str, Any]:
+    return {
+        "id": round_.pk,
+        "title": round_.title,
+        "survey": round_.survey_version_id,
+        "status": round_.status,
+        "audience": round_.audience,
+        "opens_on": round_.opens_on,
+        "closes_on": round_.closes_on,
+        "reminder_days": round_.reminder_days,
+        "taxonomy_version": round_.taxonomy_version.number,
+        "companies": [
+            part.company.identifier
+            for part in round_.companies.select_related("company").order_by("company__name")
+        ],
+    }
+
+
+def _payload_loc(key: str) -> list[str | int]:
+    renamed = {"survey_version": "survey"}
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", renamed.get(key, key)]
+
+
+def _memberships(org_numbers: list[str]) -> list[Membership]:
+    """The memberships for the org numbers; an unknown one is a 422 that points at it."""
+    found = []
+    for index, org_number in enumerate(org_numbers):
+        digits = normalise_org_number(org_number)
+        membership = Membership.objects.filter(company__org_number=digits).first() if digits else None
+        if membership is None:
+            error = ValidationError(
+                f"No member with org number {org_number!r} in this cluster.", code="unknown"
+            )
+            raise ApiValidationError(error, lambda _key, i=index: ["body", "payload", "companies", i])  # type: ignore[misc]
+        found.append(membership)
+    return found
+
+
+@router.post(
+    "/clusters/{slug}/rounds",
+    response={201: RoundOut, **ERROR_RESPONSES},
+    summary="Create a mapping round (as a draft)",
+    description=(
+        "The round pins the cluster's current taxonomy version. It takes no answers until it is "
+        "opened with `POST .../rounds/{id}/open`."
+    ),
+)
+def round_create(request: HttpRequest, slug: str, payload: RoundIn) -> Status[dict[str, Any]]:
+    with cluster_scope(request, slug, "rounds.change") as access:
+        version = SurveyVersion.objects.filter(pk=payload.survey).first()
+        if version is None:
+            raise ApiValidationError(
+                ValidationError("Unknown survey version.", code="unknown"),
+                lambda _key: ["body", "payload", "survey"],
+            )
+        companies: list[Membership] | str = (
+            "all" if payload.companies == "all" else _memberships(list(payload.companies))
+        )
+        try:
+            round_ = rounds.round_create(
+                cluster=access.cluster,
+                actor=request.auth,  # type: ignore[attr-defined]
+                survey_version=version,
+                title=payload.title,
+                opens_on=payload.opens_on,
+                closes_on=payload.closes_on,
+                audience=payload.audience.value,
+                companies=companies,
+                reminder_days=payload.reminder_days,
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error, _payload_loc) from error
+        return Status(201, _round_out(round_))
+
+
+def _transition(request: HttpRequest, slug: str, id: int, *, opening: bool) -> dict[str, Any]:
+    with cluster_scope(request, slug, "rounds.change") as access:
+        round_ = rounds.access_round(access, id, "rounds.change")
+        actor = request.auth  # type: ignore[attr-defined]
+        try:
+            if opening:
+                rounds.round_open(round_=round_, actor=actor)
+            else:
+                rounds.round_close(round_=round_, actor=actor)
+        except ValidationError as error:
+            raise ApiValidationError(error, lambda _key: ["path", "id"]) from error
+        return _round_out(round_)
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/open",
+    response={200: RoundOut, **ERROR_RESPONSES},
+    summary="Open a round",
+    description=(
+        "Invitations added while it was a draft are mailed now. Opening an open round changes nothing."
+    ),
+)
+def round_open(request: HttpRequest, slug: str, id: int) -> dict[str, Any]:
+    return _transition(request, slug, id, opening=True)
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/close",
+    response={200: RoundOut, **ERROR_RESPONSES},
+    summary="Close a round",
+    description=(
+        "No more answers are taken. Closing a closed round changes nothing; a draft cannot be closed."
+    ),
+)
+def round_close(request: HttpRequest, slug: str, id: int) -> dict[str, Any]:
+    return _transition(request, slug, id, opening=False)
+
+
+@router.get(
+    "/clusters/{slug}/rounds/{id}/links",
+    response={200: list[LinkOut], **ERROR_RESPONSES},
+    summary="The open answering link of each company",
+    description="A company contact gets only its own companies' links.",
+)
+def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]]:
+    with cluster_scope(request, slug, "rounds.invite_own") as access:
+        round_ = rounds.access_round(access, id, "rounds.invite_own")
+        progress = rounds.round_progress(round_=round_, access=access)
+        return [
+            {
+                "org_number": row.company.identifier,
+                "token": row.part.link_token,
+                "url": rounds.open_link_url(row.part),
+            }
+            for row in progress.rows
+        ]
+
+
+@router.get(
+    "/clusters/{slug}/rounds/{id}/progress",
+    response={200: list[ProgressOut], **ERROR_RESPONSES},
+    summary="Progress per company: counts, never who",
+    description="A company contact gets only its own companies.",
+)
+def round_progress(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]]:
+    with cluster_scope(request, slug, "rounds.view_own") as access:
+        round_ = rounds.access_round(access, id, "rounds.view_own")
+        progress = rounds.round_progress(round_=round_, access=access)
+        return [
+            {
+                "org_number": row.company.identifier,
+                "name": row.company.name,
+                "invited": row.invited,
+                "started": row.started,
+                "completed": row.completed,
+                "response_rate": float(row.response_rate) if row.response_rate is not None else None,
+            }
+            for row in progress.rows
+        ]

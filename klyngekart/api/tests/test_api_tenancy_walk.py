@@ -6,9 +6,11 @@ here, so a new endpoint cannot slip past the walk."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from klyngekart.accounts.access import PERMISSIONS
 from klyngekart.accounts.tokens import api_token_create
@@ -34,6 +36,12 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.view_own",
     ("put", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.edit_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/results"): "results.cluster",
+    ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
+    # Open before close: a closed round cannot be opened again.
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",
+    ("get", "/api/v1/clusters/{slug}/rounds/{id}/links"): "rounds.invite_own",
+    ("get", "/api/v1/clusters/{slug}/rounds/{id}/progress"): "rounds.view_own",
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/close"): "rounds.change",
 }
 NOT_FOUND = {"detail": "Not found."}
 
@@ -52,6 +60,16 @@ def _call(client, method: str, url: str, token: str) -> Any:
 
         upload = SimpleUploadedFile("survey.xlsx", small_xlsform())
         return client.post(url, {"file": upload}, **headers)
+    if url.endswith("/rounds"):
+        today = timezone.localdate()
+        body = {
+            "survey": _published_survey(url),
+            "title": "Ny runde",
+            "opens_on": today.isoformat(),
+            "closes_on": (today + dt.timedelta(days=14)).isoformat(),
+            "companies": "all",
+        }
+        return client.post(url, body, content_type="application/json", **headers)
     if url.endswith("/import"):
         csv = f"org_number;name\n{valid_org_number(7777)};Ny Bedrift AS\n".encode()
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -62,13 +80,27 @@ def _call(client, method: str, url: str, token: str) -> Any:
     return client.post(url, body, content_type="application/json", **headers)
 
 
+def _published_survey(url: str) -> int:
+    """A published survey version of the cluster in ``url`` (made on first use)."""
+    from klyngekart.core.models import Cluster
+    from klyngekart.surveys.models import SurveyVersion
+    from klyngekart.surveys.tests.factories import gap_survey
+
+    slug = url.split("/clusters/")[1].split("/")[0]
+    with scopes_disabled():
+        version = SurveyVersion.objects.filter(cluster__slug=slug, status="published").order_by("pk").first()
+    if version is None:
+        version = gap_survey(Cluster.objects.get(slug=slug))["version"]
+    return version.pk
+
+
 def _round_id(world: World) -> int:
     """A mapping round of ``world`` with its member company in it (made on first use)."""
     from klyngekart.surveys.models import RoundCompany
     from klyngekart.surveys.tests.factories import RoundCompanyFactory, gap_survey
 
     with scopes_disabled():
-        part = RoundCompany.objects.filter(membership=world.membership).first()
+        part = RoundCompany.objects.filter(membership=world.membership).order_by("round_id").first()
     if part is None:
         round_ = gap_survey(world.cluster)["round"]
         part = RoundCompanyFactory(round=round_, cluster=world.cluster, membership=world.membership)

@@ -16,6 +16,11 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/taxonomy", "get"),
     ("/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}", "get"),
     ("/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}", "put"),
+    ("/api/v1/clusters/{slug}/rounds", "post"),
+    ("/api/v1/clusters/{slug}/rounds/{id}/open", "post"),
+    ("/api/v1/clusters/{slug}/rounds/{id}/close", "post"),
+    ("/api/v1/clusters/{slug}/rounds/{id}/links", "get"),
+    ("/api/v1/clusters/{slug}/rounds/{id}/progress", "get"),
 }
 
 
