@@ -39,7 +39,7 @@ def task_queue(request, tmp_path) -> Iterator[huey.Huey]:
     else:
         # Without REDIS_URL the app queues in SQLite, and the tests run tasks at once in memory.
         assert base_settings.HUEY["huey_class"] == "huey.SqliteHuey"
-        assert base_settings.HUEY["filename"].endswith(".sqlite3")
+        assert str(base_settings.HUEY["filename"]).endswith(".sqlite3")
         assert isinstance(djhuey.HUEY, huey.MemoryHuey) and djhuey.HUEY.immediate
         queue = huey.SqliteHuey(name=name, filename=str(tmp_path / "tasks.sqlite3"), immediate=False)
     yield queue
