@@ -33,6 +33,7 @@ from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Membership, MembershipStatus
+from klyngekart.surveys.drafts import drafts_purge
 from klyngekart.surveys.models import (
     RespondentInvitation,
     Round,
@@ -281,6 +282,8 @@ def round_close(*, round_: Round, actor: Any, automatic: bool = False) -> Round:
                 target=round_,
                 data={"automatic": automatic},
             )
+            # Unfinished drafts can no longer be submitted: they go with the round's closing.
+            drafts_purge(round=round_)
     return round_
 
 

@@ -211,9 +211,13 @@ def test_a_personal_link_starts_its_invitation_and_the_draft_goes_on_submit(mapp
     assert (company.started_count, company.completed_count) == (1, 1)
 
 
-def test_closing_purges_the_drafts(mapping) -> None:  # type: ignore[no-untyped-def]
+def test_closing_purges_the_drafts(world, mapping) -> None:  # type: ignore[no-untyped-def]
+    from klyngekart.surveys.rounds import round_close
+
     draft_save(round_company=mapping.company, token="t", answers={}, section=0)
     assert drafts_purge(round=mapping.round) == 1
+    draft_save(round_company=mapping.company, token="u", answers={}, section=0)
+    round_close(round_=mapping.round, actor=world.users["manager"])
     assert not ResponseDraft.objects.exists()
 
 
