@@ -28,7 +28,14 @@ from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
-from klyngekart.surveys.tests.factories import RoundCompanyFactory, RoundFactory
+from klyngekart.surveys.tests.factories import (
+    QuestionFactory,
+    RoundCompanyFactory,
+    RoundFactory,
+    SectionFactory,
+    SurveyFactory,
+    SurveyVersionFactory,
+)
 from klyngekart.taxonomy.services import taxonomy_current
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +65,15 @@ def _prepare(world: World) -> dict[str, Any]:
     round_part = RoundCompanyFactory(
         round=round_, cluster=world.cluster, membership=world.membership, company=world.membership.company
     )
+    survey = SurveyFactory(cluster=world.cluster)
+    draft = SurveyVersionFactory(survey=survey, cluster=world.cluster, status="draft")
+    draft_section = SectionFactory(version=draft, cluster=world.cluster)
+    draft_question = QuestionFactory(section=draft_section, cluster=world.cluster)
     return {
+        "survey": survey,
+        "draft": draft,
+        "draft_section": draft_section,
+        "draft_question": draft_question,
         "membership": world.membership,
         "neighbour": world.other_membership,
         "contact": contact,
@@ -108,6 +123,24 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "strategy:edit": lambda o: {"pk": o["membership"].pk, "year": THIS_YEAR},
     "strategy:lock": lambda o: {},
     "strategy:unlock": lambda o: {},
+    "surveys:list": lambda o: {},
+    "surveys:create": lambda o: {},
+    "surveys:create_from_template": lambda o: {},
+    "surveys:import": lambda o: {},
+    "surveys:detail": lambda o: {"pk": o["survey"].pk},
+    "surveys:new_version": lambda o: {"pk": o["survey"].pk},
+    "surveys:edit": lambda o: {"pk": o["draft"].pk},
+    "surveys:publish": lambda o: {"pk": o["draft"].pk},
+    "surveys:preview": lambda o: {"pk": o["draft"].pk},
+    "surveys:export": lambda o: {"pk": o["draft"].pk},
+    "surveys:section_add": lambda o: {"pk": o["draft"].pk},
+    "surveys:section_edit": lambda o: {"pk": o["draft_section"].pk},
+    "surveys:section_move": lambda o: {"pk": o["draft_section"].pk},
+    "surveys:section_delete": lambda o: {"pk": o["draft_section"].pk},
+    "surveys:question_add": lambda o: {"pk": o["draft_section"].pk},
+    "surveys:question_edit": lambda o: {"pk": o["draft_question"].pk},
+    "surveys:question_move": lambda o: {"pk": o["draft_question"].pk},
+    "surveys:question_delete": lambda o: {"pk": o["draft_question"].pk},
     "rounds:list": lambda o: {},
     "rounds:create": lambda o: {},
     "rounds:detail": lambda o: {"pk": o["round"].pk},
@@ -140,6 +173,10 @@ COMPANY_OBJECT_URLS = {
                 "area",
                 "round",
                 "round_part",
+                "survey",
+                "draft",
+                "draft_section",
+                "draft_question",
             )
         }
     )
