@@ -173,12 +173,14 @@ class QuestionForm(DsForm):
             kwargs["initial"]["options"] = options_to_text(instance.options)
             kwargs["initial"]["show_if"] = json.dumps(instance.show_if) if instance.show_if else ""
         super().__init__(*args, **kwargs)
-        self.fields["show_if"].choices = condition_choices(earlier, instance.show_if if instance else {})
+        show_if_field: forms.ChoiceField = self.fields["show_if"]  # type: ignore[assignment]
+        show_if_field.choices = condition_choices(earlier, instance.show_if if instance else {})
         known = [(area.code, area.name) for area in areas]
         chosen = list(instance.areas) if instance else []
         # Codes outside the current taxonomy stay listed, so saving does not silently drop them.
         known += [(code, code) for code in chosen if code not in {c for c, _n in known}]
-        self.fields["areas"].choices = known
+        areas_field: forms.MultipleChoiceField = self.fields["areas"]  # type: ignore[assignment]
+        areas_field.choices = known
         self.fields["areas"].widget.attrs.pop("class", None)
 
     def data_for_service(self) -> dict[str, Any]:
