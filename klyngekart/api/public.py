@@ -150,7 +150,7 @@ def _question(question: Question, language: str, areas: dict[str, CompetenceArea
 @router.get(
     "/public/surveys/{token}",
     auth=None,
-    response={200: SurveyOut, **PUBLIC_ERRORS},
+    response={200: SurveyOut, 404: ErrorOut, 410: ErrorOut},
     summary="A survey as its respondents see it",
     description=(
         "The token is the survey link's last part (an open link or a personal invitation). `lang` picks "

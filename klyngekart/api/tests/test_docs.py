@@ -21,6 +21,8 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/rounds/{id}/close", "post"),
     ("/api/v1/clusters/{slug}/rounds/{id}/links", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/progress", "get"),
+    ("/api/v1/public/surveys/{token}", "get"),
+    ("/api/v1/public/surveys/{token}/responses", "post"),
 }
 
 
@@ -37,6 +39,10 @@ def test_openapi_lists_every_endpoint_behind_bearer_auth(client):
     assert set(operations) == EXPECTED_OPERATIONS
     assert schema["components"]["securitySchemes"]["ApiTokenAuth"] == {"type": "http", "scheme": "bearer"}
     for (path, _method), operation in operations.items():
+        if path.startswith("/api/v1/public/"):
+            # Respondents hold a survey link, not an API token.
+            assert "security" not in operation and "404" in operation["responses"]
+            continue
         assert operation["security"] == [{"ApiTokenAuth": []}]
         assert "401" in operation["responses"]
         if path.startswith("/api/v1/clusters/"):
