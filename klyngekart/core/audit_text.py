@@ -30,6 +30,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("accounts.", _("People and roles")),
     ("core.", _("Cluster settings")),
     ("needs.", _("Membership strategies")),
+    ("surveys.", _("Surveys")),
 ]
 
 SENTENCES: dict[str, Promise] = {
@@ -55,6 +56,20 @@ SENTENCES: dict[str, Promise] = {
     "needs.strategy.submitted": _("%(actor)s submitted the membership strategy for %(year)s of %(company)s"),
     "needs.year.locked": _("%(actor)s locked the membership strategies for %(year)s"),
     "needs.year.unlocked": _("%(actor)s opened the membership strategies for %(year)s for changes again"),
+    "surveys.survey.created": _("%(actor)s created the survey %(object)s"),
+    "surveys.survey.imported": _("%(actor)s imported the survey %(object)s from XLSForm"),
+    "surveys.survey.updated": _("%(actor)s renamed the survey %(object)s"),
+    "surveys.version.created": _("%(actor)s made a new draft version of %(object)s"),
+    "surveys.version.updated": _("%(actor)s changed the introduction of %(object)s"),
+    "surveys.version.published": _("%(actor)s published %(object)s"),
+    "surveys.section.created": _("%(actor)s added the section %(object)s to a survey draft"),
+    "surveys.section.updated": _("%(actor)s changed the section %(object)s in a survey draft"),
+    "surveys.section.deleted": _("%(actor)s removed the section %(object)s from a survey draft"),
+    "surveys.section.moved": _("%(actor)s moved the section %(object)s in a survey draft"),
+    "surveys.question.created": _("%(actor)s added the question %(object)s to a survey draft"),
+    "surveys.question.updated": _("%(actor)s changed the question %(object)s in a survey draft"),
+    "surveys.question.deleted": _("%(actor)s removed the question %(object)s from a survey draft"),
+    "surveys.question.moved": _("%(actor)s moved the question %(object)s in a survey draft"),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 
