@@ -62,14 +62,14 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url, {"file": upload}, **headers)
     if url.endswith("/rounds"):
         today = timezone.localdate()
-        body = {
+        round_body: dict[str, Any] = {
             "survey": _published_survey(url),
             "title": "Ny runde",
             "opens_on": today.isoformat(),
             "closes_on": (today + dt.timedelta(days=14)).isoformat(),
             "companies": "all",
         }
-        return client.post(url, body, content_type="application/json", **headers)
+        return client.post(url, round_body, content_type="application/json", **headers)
     if url.endswith("/import"):
         csv = f"org_number;name\n{valid_org_number(7777)};Ny Bedrift AS\n".encode()
         from django.core.files.uploadedfile import SimpleUploadedFile

@@ -61,7 +61,7 @@ def _prepare(world: World) -> dict[str, Any]:
     with scopes_disabled():
         area = taxonomy_current(cluster=world.cluster).areas.order_by("position").first()
     MembershipStrategyFactory(membership=world.membership, year=THIS_YEAR)
-    round_ = RoundFactory(cluster=world.cluster, status="draft", taxonomy_version=area.version)
+    round_ = RoundFactory(cluster=world.cluster, status="draft", taxonomy_version=area.version)  # type: ignore[union-attr]
     round_part = RoundCompanyFactory(
         round=round_, cluster=world.cluster, membership=world.membership, company=world.membership.company
     )
