@@ -19,7 +19,8 @@ from klyngekart.surveys import definitions as svc
 from klyngekart.surveys.forms_builder import ImportForm, QuestionForm, SectionForm, SurveyForm, VersionForm
 from klyngekart.surveys.models import Question, Section, Survey, SurveyVersion
 from klyngekart.surveys.survey_templates import survey_create_from_template, survey_templates
-from klyngekart.surveys.xlsform import MAX_FILE_BYTES, export_xlsform, survey_import_xlsform
+from klyngekart.surveys.xlsform import MAX_FILE_BYTES, survey_import_xlsform
+from klyngekart.surveys.xlsform_export import export_xlsform
 
 
 def _access(request: HttpRequest) -> ClusterAccess:

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.definitions import ordered_questions, question_create, survey_publish
 from klyngekart.surveys.survey_templates import survey_create_from_template
-from klyngekart.surveys.xlsform import export_xlsform, parse_xlsform, survey_import_xlsform
+from klyngekart.surveys.xlsform import parse_xlsform, survey_import_xlsform
+from klyngekart.surveys.xlsform_export import export_xlsform
 
 pytestmark = pytest.mark.django_db
 
