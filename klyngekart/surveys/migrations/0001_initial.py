@@ -190,7 +190,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='GapAnswer',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('question_key', models.CharField(max_length=60)),
                 ('area_code', models.CharField(max_length=40)),
                 ('importance', models.PositiveSmallIntegerField()),
@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Answer',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('question_key', models.CharField(max_length=60)),
                 ('value', models.JSONField()),
                 ('other_text', models.TextField(blank=True)),

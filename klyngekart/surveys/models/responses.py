@@ -46,8 +46,10 @@ class Response(ClusterOwnedModel):
 
 
 class Answer(ClusterOwnedModel):
-    """One answer to one question (all types but the gap matrix). ``value`` as the API takes it."""
+    """One answer to one question (all types but the gap matrix). ``value`` as the API takes it.
+    Random keys here too: sequential ones would give away the order in which responses came in."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
     question_key = models.CharField(max_length=60)
@@ -61,6 +63,7 @@ class Answer(ClusterOwnedModel):
 class GapAnswer(ClusterOwnedModel):
     """One row of the competence gap matrix: importance in 2–3 years and today's level, 1–5."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="gap_answers")
     round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
     round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
