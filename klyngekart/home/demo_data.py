@@ -178,3 +178,82 @@ def ascii_words(text: str, joiner: str = "-") -> str:
 
 def slugify_company(name: str) -> str:
     return ascii_words(name.removesuffix(" AS"))
+
+
+# --- internal mapping: the demo's competence rounds and membership strategies --------------------
+
+# The cluster's own area, added to the default set: in an aquaculture cluster fish health is a
+# competence of its own, and the demo shows that a cluster can add areas.
+FISH_HEALTH_AREA = {
+    "name_nb": "Fiskehelse og fiskevelferd",
+    "name_en": "Fish health and welfare",
+    "description_nb": (
+        "Forebygging og behandling av sykdom og lus, velferdsindikatorer, biosikkerhet og "
+        "regelverket for dyrevelferd i oppdrett."
+    ),
+    "description_en": (
+        "Preventing and treating disease and sea lice, welfare indicators, biosecurity and the "
+        "animal welfare rules for fish farming."
+    ),
+    "group": "other",
+}
+
+# Short, ordinary challenges with nothing in them that points at a person or a company.
+CHALLENGES_NB = [
+    "Vanskelig å finne tid til opplæring i travle perioder.",
+    "Vi mangler folk som kan bruke dataene fra sensorene på anleggene.",
+    "Nye krav til klima- og miljørapportering kommer fortere enn vi rekker å lære dem.",
+    "Det er krevende å rekruttere fagfolk hit til distriktet.",
+    "Mye av kunnskapen sitter hos noen få erfarne medarbeidere.",
+    "Elektrifisering av båter og flåter krever kompetanse vi ikke har i dag.",
+    "Vi trenger bedre opplæring i de digitale verktøyene vi allerede har kjøpt.",
+    "Kursene ligger ofte langt unna og tar mye reisetid.",
+    "Fiskevelferd blir stadig viktigere, men få av oss har fagbakgrunn i det.",
+    "Automatisering endrer arbeidsoppgavene raskere enn opplæringen henger med.",
+    "Vi er for små til å ha noen som følger opp kompetanse på fulltid.",
+    "Internasjonalt salg er en flaskehals når vi skal vokse.",
+    "Informasjonssikkerhet er lite kjent blant dem som jobber i produksjonen.",
+    "Det mangler en plan for hvem som skal lære hva.",
+    "Vanskelig å prioritere kompetanseutvikling når marginene er små.",
+    "Vi trenger flere med fagbrev i akvakultur.",
+    "Skiftordningen gjør det vanskelig å delta på felles opplæring.",
+    "Nye regler for HMS og beredskap krever jevnlig oppfriskning.",
+    "Unge ansatte slutter fordi de ikke ser en vei videre i bedriften.",
+    "Vi har lite erfaring med å søke støtte til forskning og utvikling.",
+]
+CHALLENGES_EN = [
+    "Hard to find time for training in busy periods.",
+    "Electrification projects need skills we do not have yet.",
+    "Too much knowledge sits with a few experienced colleagues.",
+]
+
+GOAL_TEXTS = {
+    "competence": "Styrke kompetansen i driften, særlig på digitale verktøy og dataanalyse.",
+    "network": "Bli bedre kjent med andre bedrifter i verdikjeden og dele erfaringer.",
+    "rd_innovation": "Komme i gang med et innovasjonsprosjekt sammen med andre medlemmer og FoU-miljøer.",
+    "market_access": "Finne nye kunder og samarbeidspartnere i Norge.",
+    "international": "Forberede eksport og møte internasjonale kunder på messer.",
+    "recruitment": "Bli mer synlige for studenter og fagarbeidere vi trenger å rekruttere.",
+    "visibility": "Vise frem det vi gjør for bærekraftig havbruk og grønnere maritim drift.",
+}
+EXPECTATIONS = [
+    "Kurs og samlinger i regionen, gjerne korte og praktiske.",
+    "Hjelp til å finne partnere og søke prosjektmidler.",
+    "Faglige nettverksmøter for driftsledere et par ganger i året.",
+    "Felles opplæring i HMS og beredskap for mindre bedrifter.",
+    "En oversikt over kompetansetilbud hos universiteter og fagskoler.",
+    "Møteplasser med kunder og leverandører i resten av verdikjeden.",
+    "Informasjon om nye krav til rapportering på klima og miljø.",
+]
+INVOLVED = [
+    "Daglig leder og driftsleder.",
+    "Ledergruppen, med innspill fra tillitsvalgte.",
+    "HR-leder og daglig leder.",
+    "Daglig leder.",
+    "Teknisk sjef og kvalitetsleder.",
+]
+REVIEWS = [
+    "Samlingene om elektrifisering ga oss kontakter vi bruker i dag.",
+    "Vi fikk mindre tid til klyngen enn planlagt, men kursene var nyttige.",
+    "Nettverket har vært verdifullt, særlig møtene med andre oppdrettere.",
+]

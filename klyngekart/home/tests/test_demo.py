@@ -1,29 +1,21 @@
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
 
 from klyngekart.accounts.models import ClusterRole, CompanyRole, User
 from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.core.tests.factories import ClusterFactory
 from klyngekart.home import demo_data
+from klyngekart.home.tests.demo_once import BuiltDemo, built_demo, run_demo
 from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.validators import is_valid_org_number
 from klyngekart.taxonomy.nace import lookup_nace
 
 pytestmark = pytest.mark.django_db
+__all__ = ["built_demo"]  # the module fixture, imported to be used here
 
 CLUSTER_LOGINS = ["manager", "staff", "advisor", "board", "contact", "member"]
-
-
-def run_demo(*args: str) -> str:
-    out = StringIO()
-    call_command("demo", *args, stdout=out)
-    return out.getvalue()
 
 
 def row_counts() -> dict[str, int]:
@@ -43,8 +35,7 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo() -> Cluster:
-    run_demo()
+def demo(built_demo: BuiltDemo) -> Cluster:
     return Cluster.objects.get(slug="demo")
 
 
@@ -119,18 +110,3 @@ def test_a_second_run_creates_nothing_new(demo):
     output = run_demo()
     assert row_counts() == before
     assert "0 memberships" in output and "0 users" in output
-
-
-def test_if_empty_leaves_an_installation_with_clusters_alone():
-    ClusterFactory(slug="real-cluster")
-    output = run_demo("--if-empty")
-    assert not Cluster.objects.filter(slug="demo").exists()
-    assert "not created" in output
-
-
-def test_if_empty_builds_the_demo_on_an_empty_installation_and_prints_the_logins():
-    output = run_demo("--if-empty")
-    assert Cluster.objects.filter(slug="demo").exists()
-    assert "klyngekart-demo" in output
-    for role in [*CLUSTER_LOGINS, "admin"]:
-        assert f"{role}@demo.klyngekart.no" in output
