@@ -103,7 +103,8 @@ def _round_id(world: World) -> int:
         part = RoundCompany.objects.filter(membership=world.membership).order_by("round_id").first()
     if part is None:
         round_ = gap_survey(world.cluster)["round"]
-        part = RoundCompanyFactory(round=round_, cluster=world.cluster, membership=world.membership)
+        part = RoundCompanyFactory(round=round_, cluster=world.cluster, membership=world.membership)  # type: ignore[assignment]
+    assert part is not None
     return part.round_id
 
 
