@@ -73,7 +73,7 @@ def test_or_other_allows_other_and_unsupported_filters_are_warned() -> None:
     assert _questions(specify)["sex"]["allow_other"] is True
 
 
-def test_unsupported_types_are_warned_with_their_row() -> None:
+def test_unsupported_types_are_warned_with_their_row(english) -> None:  # type: ignore[no-untyped-def]
     parsed = parse_xlsform((TESTDATA / "xlsform_spec_test.xlsx").read_bytes(), "spec.xlsx")
     messages = {w.row: w.message for w in parsed.warnings}
     assert "geopoint" in messages[34] and "calculate" in messages[40]
