@@ -479,16 +479,18 @@ def company_results(
     cluster_rest = data.total() - sum(data.n(other) for other in own_ids)
     cluster_shown = data.total() >= k and remainder_ok(cluster_rest, k)
     rows = []
+    area_allowed: dict[str, bool] = {}
     for area in areas:
         mine = data.area(rc_id, ALL, area.code)
-        area_allowed = rc_id in _area_shown_companies(data, area.code, {rc_id}, k) if cross_company else True
+        allowed_here = rc_id in _area_shown_companies(data, area.code, {rc_id}, k) if cross_company else True
+        area_allowed[area.code] = allowed_here
         cluster_sums = data.area_total(ALL, area.code)
         rest = cluster_sums.n - sum(data.area(other, ALL, area.code).n for other in own_ids)
         rows.append(
             AreaRow(
                 area.code,
                 area.name,
-                figures_cell(mine, k, allowed=area_allowed),
+                figures_cell(mine, k, allowed=allowed_here),
                 figures_cell(cluster_sums, k, allowed=cluster_shown and remainder_ok(rest, k)),
             )
         )
@@ -501,12 +503,13 @@ def company_results(
             continue
         seg_rows = []
         for area in areas:
+            # The company's own figure for the area must be shown too: segments that add up to
+            # it would otherwise reveal it.
             area_keys = _company_area_segment_parts(data, rc_id, area.code, shown_keys, k)
+            allowed = area_allowed[area.code] and key in area_keys
             seg_rows.append(
                 AreaRow(
-                    area.code,
-                    area.name,
-                    figures_cell(data.area(rc_id, key, area.code), k, allowed=key in area_keys),
+                    area.code, area.name, figures_cell(data.area(rc_id, key, area.code), k, allowed=allowed)
                 )
             )
         segments.append(SegmentResult(key, label, count_cell(data.n(rc_id, key), k), seg_rows))
@@ -553,24 +556,38 @@ def _rate_cell(companies: Sequence[RoundCompany], n: int, k: int) -> Cell[Decima
 def _cluster_segment_ok(
     data: _RoundData,
     key: str,
-    shown_ids: set[int],
+    shown_groups: list[tuple[int, ...]],
     company_parts: dict[int, set[str]],
     k: int,
     code: str | None = None,
 ) -> bool:
-    """The part of a cluster segment that no company view shows, and its complement among the
-    same companies, must each be empty or reach k: otherwise "cluster segment minus the company
-    segments shown" isolates a few people."""
+    """Whether a cluster segment may be shown beside the company figures the same viewer sees.
 
-    def n(rc_id: int, segment: str) -> int:
-        return data.n(rc_id, segment) if code is None else data.area(rc_id, segment, code).n
+    ``shown_groups``: companies (one id) and the pool (several) whose totals are shown. What they
+    tell about the segment: a company's own segment figure when it is shown, and its whole total
+    when everyone in it is in the segment (or nobody is). The part of the cluster segment that
+    this does not cover, and the same for the rest of the cluster, must each be empty or reach k:
+    otherwise "cluster segment minus what the companies show" isolates a few people."""
 
-    segment_total = sum(n(rc_id, key) for rc_id in data.company_ids)
-    everyone = sum(n(rc_id, ALL) for rc_id in data.company_ids)
-    shown = [rc_id for rc_id in shown_ids if key in company_parts.get(rc_id, set())]
-    hidden_in_segment = segment_total - sum(n(rc_id, key) for rc_id in shown)
-    hidden_rest = (everyone - segment_total) - sum(n(rc_id, ALL) - n(rc_id, key) for rc_id in shown)
-    return remainder_ok(hidden_in_segment, k) and remainder_ok(hidden_rest, k)
+    def n(ids: tuple[int, ...], segment: str) -> int:
+        if code is None:
+            return sum(data.n(rc_id, segment) for rc_id in ids)
+        return sum(data.area(rc_id, segment, code).n for rc_id in ids)
+
+    everyone_ids = tuple(data.company_ids)
+    segment_total = n(everyone_ids, key)
+    rest_total = n(everyone_ids, ALL) - segment_total
+    known_in = known_out = 0
+    for ids in shown_groups:
+        inside, total = n(ids, key), n(ids, ALL)
+        if len(ids) == 1 and key in company_parts.get(ids[0], set()):
+            known_in += inside
+            known_out += total - inside
+        elif inside == total:
+            known_in += total
+        elif inside == 0:
+            known_out += total
+    return remainder_ok(segment_total - known_in, k) and remainder_ok(rest_total - known_out, k)
 
 
 def cluster_results(*, round: Round, segment_question: str | None = None) -> ClusterResults:  # noqa: A002
@@ -604,8 +621,9 @@ def cluster_results(*, round: Round, segment_question: str | None = None) -> Clu
         keys = [key for key, _label in options]
         cluster_keys = visible_parts(total, {key: data.total(key) for key in keys}, k)
         company_parts = {rc_id: _company_segment_parts(data, rc_id, keys, k) for rc_id in shown_ids}
+        groups = [(rc_id,) for rc_id in shown_ids] + ([tuple(pooled_ids)] if pool_n >= k else [])
         cluster_keys = {
-            key for key in cluster_keys if _cluster_segment_ok(data, key, shown_ids, company_parts, k)
+            key for key in cluster_keys if _cluster_segment_ok(data, key, groups, company_parts, k)
         }
         for key, label in options:
             if key not in cluster_keys:
@@ -623,7 +641,7 @@ def cluster_results(*, round: Round, segment_question: str | None = None) -> Clu
                     for rc_id in area_shown_ids
                 }
                 allowed = key in area_keys and _cluster_segment_ok(
-                    data, key, area_shown_ids, area_parts, k, code=area.code
+                    data, key, [(rc_id,) for rc_id in area_shown_ids], area_parts, k, code=area.code
                 )
                 seg_rows.append(
                     AreaRow(

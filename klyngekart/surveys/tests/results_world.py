@@ -1,0 +1,103 @@
+"""Shared setup for the results tests: a mapping round over a few member companies, filled with
+responses through the real submit service (or, for the property tests, through the aggregates'
+own tally/apply, which is what the submit service runs, without the raw rows)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.members.tests.factories import MembershipFactory
+from klyngekart.surveys import aggregates
+from klyngekart.surveys.models import Question, Round, RoundCompany
+from klyngekart.surveys.responding import response_submit
+from klyngekart.surveys.tests.factories import (
+    QuestionFactory,
+    RoundCompanyFactory,
+    SectionFactory,
+    gap_survey,
+)
+
+AREA_CODES = ("digital-ai", "green-energy", "lean")
+PRIORITIES = [
+    {"key": "courses", "nb": "Kurs", "en": "Courses"},
+    {"key": "mentoring", "nb": "Mentorordning", "en": "Mentoring"},
+    {"key": "trips", "nb": "Studieturer", "en": "Study trips"},
+    {"key": "elearning", "nb": "E-læring", "en": "E-learning"},
+]
+ROLES = ("production", "office")
+_keys = itertools.count()
+
+
+@dataclass
+class ResultsRound:
+    round: Round
+    questions: dict[str, Question]
+    companies: list[RoundCompany] = field(default_factory=list)
+
+    def add_company(self, membership: Any = None) -> RoundCompany:
+        cluster = self.round.cluster
+        membership = membership or MembershipFactory(cluster=cluster)
+        made = RoundCompanyFactory(round=self.round, cluster=cluster, membership=membership)
+        with scopes_disabled():
+            company = RoundCompany.objects.select_related("round", "company", "cluster").get(pk=made.pk)
+        self.companies.append(company)
+        return company
+
+
+def build_round(cluster: Any, *, area_codes: tuple[str, ...] = AREA_CODES) -> ResultsRound:
+    made = gap_survey(cluster, area_codes=area_codes)
+    version = made["version"]
+    extra = SectionFactory(version=version, cluster=cluster, position=5)
+    questions = dict(made["questions"])
+    questions.update(
+        culture=QuestionFactory(section=extra, key="culture", type="likert"),
+        recommend=QuestionFactory(section=extra, key="recommend", type="nps"),
+        top=QuestionFactory(section=extra, key="top", type="ranking", options=PRIORITIES),
+    )
+    with scopes_disabled():
+        round_ = Round.objects.select_related("cluster").get(pk=made["round"].pk)
+    return ResultsRound(round=round_, questions=questions)
+
+
+def answers(
+    rng: random.Random, *, role: str = "production", area_codes: tuple[str, ...] = AREA_CODES, text: str = ""
+) -> dict[str, Any]:
+    gaps = {code: {"importance": rng.randint(2, 5), "level": rng.randint(1, 4)} for code in area_codes}
+    result: dict[str, Any] = {
+        "role": role,
+        "gaps": gaps,
+        "culture": rng.randint(1, 5),
+        "recommend": rng.randint(0, 10),
+        "top": rng.sample([option["key"] for option in PRIORITIES], 3),
+    }
+    if text:
+        result["challenges"] = text
+    return result
+
+
+def submit(company: RoundCompany, raw: dict[str, Any]) -> None:
+    """One response through the real submit service."""
+    with scope(company.cluster):
+        response_submit(
+            round_company=company, raw_answers=raw, submission_key=f"results-{next(_keys)}", language="nb"
+        )
+
+
+def fill(
+    company: RoundCompany, count: int, *, seed: int = 1, roles: tuple[str, ...] = ROLES, text: str = ""
+) -> None:
+    rng = random.Random(seed)  # noqa: S311 - test data
+    for index in range(count):
+        submit(company, answers(rng, role=roles[index % len(roles)], text=f"{text} {index}" if text else ""))
+
+
+def tally_only(company: RoundCompany, questions: list[Question], raw: dict[str, Any]) -> None:
+    """Add one (already clean) response to the aggregates exactly as the submit service does,
+    without storing the raw rows: fast enough for property tests over many response sets."""
+    segments = aggregates.response_segments(questions, raw)
+    with scope(company.cluster):
+        aggregates.apply(round_company=company, increments=aggregates.tally(questions, raw, segments))
