@@ -37,11 +37,14 @@ class ResultsRound:
     round: Round
     questions: dict[str, Question]
     companies: list[RoundCompany] = field(default_factory=list)
+    questions_list: list[Question] = field(default_factory=list)
 
     def add_company(self, membership: Any = None) -> RoundCompany:
         cluster = self.round.cluster
         membership = membership or MembershipFactory(cluster=cluster)
-        made = RoundCompanyFactory(round=self.round, cluster=cluster, membership=membership)
+        made: RoundCompany = RoundCompanyFactory(  # type: ignore[assignment]
+            round=self.round, cluster=cluster, membership=membership
+        )
         with scopes_disabled():
             company = RoundCompany.objects.select_related("round", "company", "cluster").get(pk=made.pk)
         self.companies.append(company)

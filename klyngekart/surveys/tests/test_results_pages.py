@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -14,23 +15,39 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from klyngekart.accounts.tokens import api_token_create
-from klyngekart.surveys.tests.results_world import build_round, fill
+from klyngekart.surveys.models import Round, RoundCompany
+from klyngekart.surveys.tests.results_world import ResultsRound, build_round, fill
 
 pytestmark = pytest.mark.django_db
 
 
+@dataclass
+class Mapped:
+    made: ResultsRound
+    big: RoundCompany
+    neighbour: RoundCompany
+    small: RoundCompany
+
+    @property
+    def round(self) -> Round:
+        return self.made.round
+
+    def add_company(self) -> RoundCompany:
+        return self.made.add_company()
+
+
 @pytest.fixture
-def mapped(world):  # type: ignore[no-untyped-def]
+def mapped(world) -> Mapped:  # type: ignore[no-untyped-def]
     """The contact's company with 12 answers, the neighbour with 6 and a small company with 2:
     the small one is pooled with the neighbour (the pool must reach k=5)."""
     made = build_round(world.cluster)
-    made.big = made.add_company(world.membership)
-    made.neighbour = made.add_company(world.other_membership)
-    made.small = made.add_company()
-    fill(made.big, 12, text="Too little time for courses")
-    fill(made.neighbour, 6, seed=2)
-    fill(made.small, 2, seed=3)
-    return made
+    result = Mapped(
+        made, made.add_company(world.membership), made.add_company(world.other_membership), made.add_company()
+    )
+    fill(result.big, 12, text="Too little time for courses")
+    fill(result.neighbour, 6, seed=2)
+    fill(result.small, 2, seed=3)
+    return result
 
 
 def _company_url(world, made, part, name="results:company") -> str:  # type: ignore[no-untyped-def]
