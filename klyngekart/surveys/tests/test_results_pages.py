@@ -200,3 +200,19 @@ def test_more_companies_do_not_mean_more_queries(world, mapped, login) -> None:
         client.get(url)
         client.get(company_url)
     assert len(after) == len(before)
+
+
+def test_the_trend_follows_the_company_across_rounds(world, mapped, login, english) -> None:
+    """A second round with 3 answers (below k): its point in the trend is hidden, the first shown."""
+    from klyngekart.core.tenancy import scope
+    from klyngekart.surveys import results_questions
+
+    later = build_round(world.cluster)
+    part = later.add_company(world.membership)
+    fill(part, 3, seed=7)
+    with scope(world.cluster):
+        lines = results_questions.company_trend(membership=world.membership, area_codes=["lean"])
+    assert [point.gap.suppressed for point in lines[0].points] == [False, True]
+    client = login(world.users["contact"])
+    body = client.get(_company_url(world, mapped, mapped.big)).content.decode()
+    assert "Trend between rounds" in body and later.round.title in body
