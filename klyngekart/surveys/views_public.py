@@ -185,7 +185,9 @@ def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         if visit.new_key:
             _set_resume_cookie(response, visit, visit.key)
         response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Not "no-referrer": with it, browsers send "Origin: null" on the form's POST and Django's
+        # CSRF check refuses every answer. "strict-origin" still keeps the token out of any Referer.
+        response.headers["Referrer-Policy"] = "strict-origin"
         return response
 
     return wrapper
