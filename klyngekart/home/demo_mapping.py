@@ -180,9 +180,16 @@ class CompanyProfile:
 
 
 def one_answer(
-    rng: random.Random, profile: CompanyProfile, areas: list[CompetenceArea], language: str
+    rng: random.Random,
+    profile: CompanyProfile,
+    areas: list[CompetenceArea],
+    language: str,
+    challenges: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One employee's answers to the employee mapping template, in the API's shapes."""
+    """One employee's answers to the employee mapping template, in the API's shapes.
+
+    ``challenges``: the free texts still unused in this company (colleagues do not write the
+    same sentence); one is taken from it when this employee writes one."""
     role = _weighted(rng, ROLES, profile.roles)
     gaps: dict[str, dict[str, int]] = {}
     for area in areas:
@@ -211,7 +218,10 @@ def one_answer(
     answers["culture_share"] = _clamp(rng.gauss(3.1 - bigger / 2, 1.0))
     answers["culture_leader"] = _clamp(rng.gauss(3.5 + profile.skill, 0.9))
     if rng.random() < 0.35:
-        answers["challenges"] = rng.choice(data.CHALLENGES_EN if language == "en" else data.CHALLENGES_NB)
+        if language == "en":
+            answers["challenges"] = rng.choice(data.CHALLENGES_EN)
+        elif challenges:
+            answers["challenges"] = challenges.pop()
     return answers
 
 
@@ -290,11 +300,12 @@ def _submit_many(
     areas: list[CompetenceArea],
 ) -> list[Any]:
     ids = []
+    challenges = rng.sample(data.CHALLENGES_NB, len(data.CHALLENGES_NB))
     for _index in range(count):
         language = "en" if rng.random() < 0.05 else "nb"
         result = response_submit(
             round_company=part,
-            raw_answers=one_answer(rng, profile, areas, language),
+            raw_answers=one_answer(rng, profile, areas, language, challenges),
             submission_key=f"demo-{rng.getrandbits(96):024x}",
             language=language,
         )
