@@ -191,4 +191,4 @@ def test_the_contact_sees_the_company_results_and_downloads_the_pdf(
     manager.screenshot("results-cluster.png")
     manager.page.goto(manager.cluster_url("taxonomy/"))
     expect(manager.page.get_by_role("heading", level=1)).to_be_visible()
-    manager.screenshot("taxonomy.png")
+    manager.screenshot("taxonomy.png", full_page=False)
