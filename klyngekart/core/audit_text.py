@@ -31,6 +31,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("core.", _("Cluster settings")),
     ("needs.", _("Membership strategies")),
     ("surveys.", _("Surveys")),
+    ("taxonomy.", _("Competence areas")),
 ]
 
 SENTENCES: dict[str, Promise] = {
@@ -70,6 +71,21 @@ SENTENCES: dict[str, Promise] = {
     "surveys.question.updated": _("%(actor)s changed the question %(object)s in a survey draft"),
     "surveys.question.deleted": _("%(actor)s removed the question %(object)s from a survey draft"),
     "surveys.question.moved": _("%(actor)s moved the question %(object)s in a survey draft"),
+    "surveys.round.created": _("%(actor)s created the mapping round %(object)s"),
+    "surveys.round.companies_added": _("%(actor)s added %(count)s companies to the mapping round %(object)s"),
+    "surveys.round.opened": _("%(actor)s opened the mapping round %(object)s"),
+    "surveys.round.closed": _("%(actor)s closed the mapping round %(object)s"),
+    "surveys.round.reminded": _("%(actor)s sent reminders for the mapping round %(object)s"),
+    "surveys.round.invitations_purged": _(
+        "%(actor)s erased the invitation lists of the mapping round %(object)s"
+    ),
+    "surveys.invitations.added": _("%(actor)s added %(count)s personal invitations for %(object)s"),
+    "taxonomy.version.created": _("%(actor)s started a new version of the competence areas"),
+    "taxonomy.area.added": _("%(actor)s added the competence area %(object)s"),
+    "taxonomy.area.updated": _("%(actor)s changed the competence area %(object)s"),
+    "taxonomy.area.hidden": _("%(actor)s hid the competence area %(object)s"),
+    "taxonomy.area.shown": _("%(actor)s showed the competence area %(object)s again"),
+    "taxonomy.area.moved": _("%(actor)s moved the competence area %(object)s"),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 
@@ -116,6 +132,17 @@ def _effective_on(data: dict[str, Any]) -> date | None:
         return None
 
 
+def _count(data: dict[str, Any]) -> int:
+    """How many things an action touched: a number, or the length of a list of them."""
+    for key in ("count", "companies", "reminders"):
+        value = data.get(key)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, list):
+            return len(value)
+    return 0
+
+
 def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = None) -> Change:
     data = entry.data if isinstance(entry.data, dict) else {}
     membership_id = data.get("membership")
@@ -132,6 +159,7 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
         "created": data.get("created", 0),
         "updated": data.get("updated", 0),
         "year": data.get("year", ""),
+        "count": _count(data),
     }
     template = SENTENCES.get(entry.action, FALLBACK)
     # A pause was once recorded as an ended membership; the status it went to tells them apart.

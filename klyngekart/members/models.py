@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from klyngekart.core.models import TimeStampedModel
 from klyngekart.core.tenancy import TenantModel
@@ -153,7 +154,7 @@ class Contact(TenantModel):
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=100, blank=True)
     is_primary = models.BooleanField(_("main contact"), default=False)
 
     class Meta:
