@@ -191,11 +191,15 @@ class CompanyResults:
 
     @property
     def ranked_areas(self) -> list[AreaRow]:
-        """Areas by mean gap, largest first; hidden areas last, in taxonomy order."""
-        shown = [row for row in self.areas if not row.figures.suppressed]
-        hidden = [row for row in self.areas if row.figures.suppressed]
-        shown.sort(key=lambda row: -(row.figures.value.gap_mean or 0))  # type: ignore[union-attr]
-        return shown + hidden
+        return rank_areas(self.areas)
+
+
+def rank_areas(areas: list[AreaRow]) -> list[AreaRow]:
+    """Areas by mean gap, largest first; hidden areas last, in taxonomy order."""
+    shown = [row for row in areas if not row.figures.suppressed]
+    hidden = [row for row in areas if row.figures.suppressed]
+    shown.sort(key=lambda row: -(row.figures.value.gap_mean or 0))  # type: ignore[union-attr]
+    return shown + hidden
 
 
 @dataclass(frozen=True)
@@ -225,10 +229,7 @@ class ClusterResults:
 
     @property
     def ranked_areas(self) -> list[AreaRow]:
-        shown = [row for row in self.areas if not row.figures.suppressed]
-        hidden = [row for row in self.areas if row.figures.suppressed]
-        shown.sort(key=lambda row: -(row.figures.value.gap_mean or 0))  # type: ignore[union-attr]
-        return shown + hidden
+        return rank_areas(self.areas)
 
 
 # --- the doors ---------------------------------------------------------------------------------
