@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "klyngekart.members",
     "klyngekart.surveys",
     "klyngekart.needs",
+    "klyngekart.measures",
     "klyngekart.reports",
     "klyngekart.api",
     "klyngekart.home",

@@ -65,6 +65,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "strategy.lock": CLUSTER_TEAM,
     # The strategy start page: the cluster's overview for strategy.view, a contact's own company.
     "strategy.home": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
+    # Joint measures (issue 4): a contact sees proposed measures and signs up its own company.
+    "measures.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
+    "measures.change": CLUSTER_TEAM,
+    "measures.interest_own": frozenset({CONTACT}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, ADVISOR})
 

@@ -32,6 +32,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("needs.", _("Membership strategies")),
     ("surveys.", _("Surveys")),
     ("taxonomy.", _("Competence areas")),
+    ("measures.", _("Joint measures")),
 ]
 
 SENTENCES: dict[str, Promise] = {
@@ -86,6 +87,12 @@ SENTENCES: dict[str, Promise] = {
     "taxonomy.area.hidden": _("%(actor)s hid the competence area %(object)s"),
     "taxonomy.area.shown": _("%(actor)s showed the competence area %(object)s again"),
     "taxonomy.area.moved": _("%(actor)s moved the competence area %(object)s"),
+    "measures.measure.created": _("%(actor)s created the joint measure %(object)s"),
+    "measures.measure.updated": _("%(actor)s changed the joint measure %(object)s"),
+    "measures.measure.status_changed": _("%(actor)s changed the status of the joint measure %(object)s"),
+    "measures.measure.invited": _("%(actor)s invited %(count)s companies to the joint measure %(object)s"),
+    "measures.interest.registered": _("%(actor)s registered the interest of %(company)s in %(object)s"),
+    "measures.interest.withdrawn": _("%(actor)s withdrew the interest of %(company)s in %(object)s"),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 

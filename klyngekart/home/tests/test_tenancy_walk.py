@@ -26,6 +26,7 @@ from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Contact, Membership
+from klyngekart.measures.tests.factories import MeasureFactory
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 from klyngekart.surveys.tests.factories import (
@@ -83,6 +84,7 @@ def _prepare(world: World) -> dict[str, Any]:
         "area": area,
         "round": round_,
         "round_part": round_part,
+        "measure": MeasureFactory(cluster=world.cluster),
     }
 
 
@@ -154,6 +156,14 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "results:mine": lambda o: {},
     "results:company": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
     "results:company_pdf": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
+    "measures:list": lambda o: {},
+    "measures:create": lambda o: {},
+    "measures:detail": lambda o: {"pk": o["measure"].pk},
+    "measures:edit": lambda o: {"pk": o["measure"].pk},
+    "measures:status": lambda o: {"pk": o["measure"].pk},
+    "measures:invite": lambda o: {"pk": o["measure"].pk},
+    "measures:interest": lambda o: {"pk": o["measure"].pk},
+    "measures:withdraw": lambda o: {"pk": o["measure"].pk},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -177,6 +187,7 @@ COMPANY_OBJECT_URLS = {
                 "draft",
                 "draft_section",
                 "draft_question",
+                "measure",
             )
         }
     )

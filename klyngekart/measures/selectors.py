@@ -1,0 +1,141 @@
+"""Reads for joint measures: the companies with a need (from the aggregates only), the measures a
+company contact sees, and a measure's cost table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from klyngekart.core.models import Cluster
+from klyngekart.core.privacy import k_threshold
+from klyngekart.measures.costs import CostTable, Participant, cost_table, with_one_more
+from klyngekart.measures.models import OPEN_FOR_INTEREST, Measure, MeasureInterest, MeasureStatus
+from klyngekart.members.models import Membership
+from klyngekart.surveys.models import AreaAggregate, Round
+from klyngekart.surveys.models.responses import ALL
+
+# A company "has the need" when its employees' mean gap (importance - level) reaches this.
+NEED_THRESHOLD = Decimal("1.0")
+
+
+def companies_with_need(*, round_: Round, areas: Iterable[str]) -> list[Membership]:
+    """Member companies whose mean gap in any of ``areas`` is at least NEED_THRESHOLD in ``round_``,
+    counting only areas that at least k of the company's respondents rated (the k rule)."""
+    k = k_threshold(round_.cluster)
+    rows = AreaAggregate.objects.filter(
+        round=round_, segment=ALL, area_code__in=list(areas), n__gte=k
+    ).values_list("round_company__membership_id", "n", "sum_gap")
+    ids = {
+        membership_id for membership_id, n, sum_gap in rows if n and Decimal(sum_gap) / n >= NEED_THRESHOLD
+    }
+    return list(
+        Membership.objects.filter(pk__in=ids, status="active")
+        .select_related("company")
+        .order_by("company__name")
+    )
+
+
+def company_need_areas(*, membership: Membership) -> set[str] | None:
+    """The areas where the company has a need in its latest round with answers, or None if no
+    round of the company has enough answers to say (then every proposed measure is relevant)."""
+    k = k_threshold(membership.cluster)
+    rows = list(
+        AreaAggregate.objects.filter(round_company__membership=membership, segment=ALL, n__gte=k)
+        .order_by("-round__opens_on", "-round_id")
+        .values_list("round_id", "area_code", "n", "sum_gap")
+    )
+    if not rows:
+        return None
+    latest = rows[0][0]
+    return {
+        code for round_id, code, n, gap in rows if round_id == latest and Decimal(gap) / n >= NEED_THRESHOLD
+    }
+
+
+def measures_for_company(*, membership: Membership) -> list[Measure]:
+    """Proposed and planned measures relevant to the company's own needs (all of them if its
+    needs are not known), plus every measure it has already signed up for."""
+    measures = list(Measure.objects.filter(status__in=OPEN_FOR_INTEREST).order_by("starts_on", "title"))
+    needs = company_need_areas(membership=membership)
+    joined = set(MeasureInterest.objects.filter(membership=membership).values_list("measure_id", flat=True))
+    if needs is not None:
+        measures = [m for m in measures if m.pk in joined or needs.intersection(m.areas)]
+    known = {m.pk for m in measures}
+    measures += list(Measure.objects.filter(pk__in=joined - known))
+    return measures
+
+
+def measure_list(*, status: str = "") -> QuerySet[Measure]:
+    measures = Measure.objects.all()
+    if status in MeasureStatus.values:
+        measures = measures.filter(status=status)
+    return measures
+
+
+def interests(measure: Measure) -> list[MeasureInterest]:
+    return list(measure.interests.select_related("membership__company").order_by("membership__company__name"))
+
+
+def reserved_places(measure: Measure, *, excluding: Membership | None = None) -> int:
+    rows = measure.interests.all()
+    if excluding is not None:
+        rows = rows.exclude(membership=excluding)
+    return sum(rows.values_list("participants", flat=True))
+
+
+@dataclass(frozen=True)
+class MeasureCosts:
+    table: CostTable
+    interests: list[MeasureInterest]
+    one_more: CostTable | None
+    one_more_participants: int
+
+
+def measure_costs(measure: Measure) -> MeasureCosts:
+    rows = interests(measure)
+    companies = [
+        Participant(
+            key=str(i.membership_id), participants=i.participants, size_class=i.membership.company.size_class
+        )
+        for i in rows
+    ]
+    money = {
+        "fixed_cost": measure.fixed_cost,
+        "per_participant": measure.cost_per_participant,
+        "funding_share": measure.funding_share,
+    }
+    # "One more company" with as many participants as the typical company that has signed up.
+    extra = round(sum(c.participants for c in companies) / len(companies)) if companies else 1
+    return MeasureCosts(
+        table=cost_table(companies=companies, **money),
+        interests=rows,
+        one_more=with_one_more(companies=companies, participants=max(extra, 1), **money)
+        if companies
+        else None,
+        one_more_participants=max(extra, 1),
+    )
+
+
+def contact_addresses(membership: Membership) -> list[str]:
+    """Where to mail a company: its contacts with an address (the main contact first), then the
+    users with a contact role for the company, without repeats."""
+    from klyngekart.accounts.models import CompanyRole, CompanyRoleKind
+    from klyngekart.members.models import Contact
+
+    seen: dict[str, None] = {}
+    for email in (
+        Contact.objects.filter(membership=membership).exclude(email="").values_list("email", flat=True)
+    ):
+        seen.setdefault(email.lower(), None)
+    roles = CompanyRole.objects.filter(company=membership.company, role=CompanyRoleKind.CONTACT)
+    for email in roles.values_list("user__email", flat=True):
+        if email:
+            seen.setdefault(email.lower(), None)
+    return list(seen)
+
+
+def cluster_rounds(cluster: Cluster) -> QuerySet[Round]:
+    return Round.objects.filter(cluster=cluster).order_by("-opens_on", "-id")

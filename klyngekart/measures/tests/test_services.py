@@ -1,0 +1,140 @@
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from klyngekart.core.models import AuditLog
+from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.measures import selectors, services
+from klyngekart.measures.models import Measure, MeasureInterest
+from klyngekart.measures.tests.factories import MeasureInterestFactory, make_measure
+from klyngekart.members.tests.factories import ContactFactory
+from klyngekart.surveys.models import AreaAggregate, Round
+from klyngekart.surveys.tests.factories import RoundCompanyFactory, RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "title": "Lean for SMEs",
+    "areas": ["lean"],
+    "format": "course",
+    "fixed_cost": Decimal("100000"),
+    "cost_per_participant": Decimal("2000"),
+    "funding_share": Decimal("0.4"),
+    "capacity": 10,
+    "status": "proposed",
+}
+
+
+def _gap(round_, membership, area: str, n: int, mean_gap: int) -> None:
+    part: Any = RoundCompanyFactory(
+        round=round_, cluster=round_.cluster, membership=membership, company=membership.company
+    )
+    with scopes_disabled():
+        AreaAggregate.objects.create(
+            cluster=round_.cluster,
+            round=round_,
+            round_company=part,
+            segment="",
+            area_code=area,
+            n=n,
+            sum_gap=n * mean_gap,
+        )
+
+
+def test_create_audits_and_refuses_bad_money(world) -> None:
+    with scope(world.cluster):
+        measure = services.measure_create(cluster=world.cluster, actor=world.users["manager"], data=VALID)
+        assert AuditLog.objects.filter(action="measures.measure.created").count() == 1
+        for bad in (
+            {"fixed_cost": Decimal("-1")},
+            {"fixed_cost": Decimal("1000000000")},
+            {"funding_share": Decimal("1.5")},
+            {"cost_per_participant": Decimal("-5")},
+        ):
+            with pytest.raises(ValidationError):
+                services.measure_create(cluster=world.cluster, actor=None, data={**VALID, **bad})
+        assert Measure.objects.count() == 1
+        with pytest.raises(ValidationError):
+            services.measure_create(
+                cluster=world.cluster, actor=None, data={**VALID, "areas": ["nope"]}, area_codes=["lean"]
+            )
+        services.measure_update(measure=measure, actor=None, data={"status": "planned", "title": "Lean 2"})
+        assert set(AuditLog.objects.values_list("action", flat=True)) == {
+            "measures.measure.created",
+            "measures.measure.updated",
+            "measures.measure.status_changed",
+        }
+
+
+def test_interest_capacity_closed_and_withdraw(world) -> None:
+    measure = make_measure(cluster=world.cluster, capacity=5)
+    with scope(world.cluster):
+        services.interest_register(measure=measure, membership=world.membership, participants=3, actor=None)
+        # Changing one's own number does not count one's old places against oneself.
+        services.interest_register(measure=measure, membership=world.membership, participants=4, actor=None)
+        with pytest.raises(ValidationError, match="Only 1 places"):
+            services.interest_register(
+                measure=measure, membership=world.other_membership, participants=2, actor=None
+            )
+        with pytest.raises(ValidationError):
+            services.interest_register(
+                measure=measure, membership=world.other_membership, participants=0, actor=None
+            )
+        assert MeasureInterest.objects.count() == 1
+        services.measure_set_status(measure=measure, actor=None, status="completed")
+        with pytest.raises(ValidationError, match="no longer takes"):
+            services.interest_register(
+                measure=measure, membership=world.other_membership, participants=1, actor=None
+            )
+        with pytest.raises(ValidationError):
+            services.interest_withdraw(measure=measure, membership=world.membership, actor=None)
+        services.measure_set_status(measure=measure, actor=None, status="planned")
+        assert services.interest_withdraw(measure=measure, membership=world.membership, actor=None)
+        assert MeasureInterest.objects.count() == 0
+
+
+def test_capacity_cannot_drop_below_taken_places(world) -> None:
+    measure = make_measure(cluster=world.cluster, capacity=5)
+    MeasureInterestFactory(measure=measure, membership=world.membership, participants=4)
+    with scope(world.cluster), pytest.raises(ValidationError):
+        services.measure_update(measure=measure, actor=None, data={"capacity": 3})
+
+
+def test_companies_with_need_follow_the_k_rule(world) -> None:
+    round_: Round = RoundFactory(cluster=world.cluster, status="closed")  # type: ignore[assignment]
+    _gap(round_, world.membership, "lean", n=6, mean_gap=2)
+    _gap(round_, world.other_membership, "lean", n=2, mean_gap=3)  # below k: not used
+    with scope(world.cluster):
+        assert selectors.companies_with_need(round_=round_, areas=["lean"]) == [world.membership]
+        assert selectors.companies_with_need(round_=round_, areas=["digital-ai"]) == []
+
+
+def test_invite_mails_the_companies_with_the_need(world, django_capture_on_commit_callbacks) -> None:
+    round_: Round = RoundFactory(cluster=world.cluster, status="closed")  # type: ignore[assignment]
+    _gap(round_, world.membership, "lean", n=6, mean_gap=2)
+    ContactFactory(
+        membership=world.membership, cluster=world.cluster, email="boss@example.no", is_primary=True
+    )
+    measure = make_measure(cluster=world.cluster, areas=["lean"], source_round=round_)
+    with scope(world.cluster), django_capture_on_commit_callbacks(execute=True):
+        assert services.measure_invite_companies(measure=measure, actor=world.users["manager"]) == 1
+    assert len(mail.outbox) == 1
+    assert "boss@example.no" in mail.outbox[0].to
+    assert f"/measures/{measure.pk}/" in mail.outbox[0].body
+
+
+def test_costs_of_a_measure(world) -> None:
+    measure = make_measure(cluster=world.cluster)
+    MeasureInterestFactory(measure=measure, membership=world.membership, participants=3)
+    MeasureInterestFactory(measure=measure, membership=world.other_membership, participants=1)
+    with scope(world.cluster):
+        costs = selectors.measure_costs(measure)
+    assert costs.table.shared == Decimal("68000")
+    assert costs.one_more is not None and costs.one_more_participants == 2
+    assert all(
+        new.shared_exact <= old.shared_exact
+        for old, new in zip(costs.table.rows, costs.one_more.rows, strict=False)
+    )
