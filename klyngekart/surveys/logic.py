@@ -72,6 +72,12 @@ def _integer(value: Any, low: int | None, high: int | None) -> int:
     return value
 
 
+def _plain_text(value: str) -> str:
+    """Text as stored: NUL characters removed (PostgreSQL cannot store them in text or JSON, and
+    no person types one), surrounding space trimmed."""
+    return value.replace("\x00", "").strip()
+
+
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -88,7 +94,7 @@ def clean_answer(question: Question, value: Any, *, area_codes: Sequence[str] = 
     if kind == QuestionType.TEXT:
         if not isinstance(value, str):
             raise AnswerError(_("Write your answer as text."))
-        text = value.strip()
+        text = _plain_text(value)
         if len(text) > MAX_TEXT:
             raise AnswerError(_("Keep it under %(max)s characters.") % {"max": MAX_TEXT})
         return text
@@ -179,7 +185,7 @@ def validate_answers(
         chosen = result.answers[question.key]
         if question.allow_other and (chosen == OTHER or (isinstance(chosen, list) and OTHER in chosen)):
             text = raw.get(question.key + OTHER_SUFFIX)
-            text = text.strip() if isinstance(text, str) else ""
+            text = _plain_text(text) if isinstance(text, str) else ""
             if not text and not partial:
                 result.errors[question.key] = _("Tell us what “other” is.")
             elif text:

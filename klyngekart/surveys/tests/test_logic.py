@@ -62,3 +62,11 @@ def test_unknown_questions_and_missing_other_text_are_errors() -> None:
 
 def test_a_draft_may_leave_required_questions_open() -> None:
     assert validate_answers([q("must", "likert", required=True)], {}, partial=True).ok
+
+
+def test_nul_characters_are_removed_from_text_so_every_database_can_store_it() -> None:
+    assert clean_answer(q("t", "text"), "før\x00 etter ") == "før etter"
+    choice = q("tool", "single", allow_other=True)
+    assert validate_answers([choice], {"tool": "other", "tool__other": "\x00Excel"}).other_texts == {
+        "tool": "Excel"
+    }
