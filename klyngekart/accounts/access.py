@@ -60,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "results.cluster": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     "results.company": frozenset({MANAGER, STAFF, ADVISOR, CONTACT}),
     "strategy.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "needs.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     "strategy.view_own": frozenset({MANAGER, STAFF, ADVISOR, CONTACT}),
     "strategy.edit_own": frozenset({CONTACT}),
     "strategy.lock": CLUSTER_TEAM,

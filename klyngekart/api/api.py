@@ -7,6 +7,7 @@ from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.errors import install_error_handlers
 from klyngekart.api.me import router as me_router
 from klyngekart.api.members import router as members_router
+from klyngekart.api.needs import router as needs_router
 from klyngekart.api.public import router as public_router
 from klyngekart.api.results import router as results_router
 from klyngekart.api.rounds import router as rounds_router
@@ -33,5 +34,6 @@ api.add_router("", surveys_router)
 api.add_router("", rounds_router)
 api.add_router("", results_router)
 api.add_router("", strategy_router)
+api.add_router("", needs_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

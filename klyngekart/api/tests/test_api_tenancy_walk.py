@@ -36,6 +36,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.view_own",
     ("put", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.edit_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/results"): "results.cluster",
+    ("get", "/api/v1/clusters/{slug}/needs"): "needs.view",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
     # Open before close: a closed round cannot be opened again.
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",
@@ -109,12 +110,14 @@ def _round_id(world: World) -> int:
 
 
 def _url(path: str, world: World, membership: Membership) -> str:
-    return (
+    url = (
         path.replace("{slug}", world.cluster.slug)
         .replace("{org_number}", membership.company.org_number or "")
         .replace("{year}", str(THIS_YEAR))
         .replace("{id}", str(_round_id(world)) if "{id}" in path else "{id}")
     )
+    # The needs ranking takes its round as a query parameter.
+    return f"{url}?round={_round_id(world)}" if path.endswith("/needs") else url
 
 
 def _count() -> tuple[int, int]:

@@ -22,6 +22,7 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/rounds/{id}/links", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/progress", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/results", "get"),
+    ("/api/v1/clusters/{slug}/needs", "get"),
     ("/api/v1/clusters/{slug}/surveys", "get"),
     ("/api/v1/clusters/{slug}/surveys/import-xlsform", "post"),
     ("/api/v1/public/surveys/{token}", "get"),

@@ -156,6 +156,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "results:mine": lambda o: {},
     "results:company": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
     "results:company_pdf": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
+    "needs:index": lambda o: {},
     "measures:list": lambda o: {},
     "measures:create": lambda o: {},
     "measures:detail": lambda o: {"pk": o["measure"].pk},

@@ -1,0 +1,78 @@
+"""API: the cluster's needs ranking for a mapping round, under the k rules of the needs page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from klyngekart.api.clusters import cluster_scope
+from klyngekart.api.errors import ERROR_RESPONSES
+from klyngekart.needs import analysis as sel
+from klyngekart.surveys import results as res
+
+router = Router(tags=["needs"])
+
+
+class NeedOut(Schema):
+    area: str
+    breadth: int
+    breadth_share: Decimal | None
+    depth: Decimal | None
+    priority: Decimal | None
+    respondents: int | None
+    strategy_priority_count: int
+
+
+@router.get(
+    "/clusters/{slug}/needs",
+    response={200: list[NeedOut], **ERROR_RESPONSES},
+    summary="The cluster's competence needs for a round, by priority",
+    description=(
+        "Role with `needs.view`. `breadth`: companies (among those with at least `k` answers in the "
+        "area) whose mean gap reaches `threshold` (default 1.0); `depth`: mean gap over all respondents; "
+        "`priority` = `breadth_share` × `depth` (a negative depth counts as zero). `segment` "
+        "(`size`, `nace` or `region`) with `value` (e.g. `small`, `C`, `46`) limits the ranking to the "
+        "companies of that segment. Figures from fewer than `k` answers are null."
+    ),
+)
+def needs_ranking(
+    request: HttpRequest,
+    slug: str,
+    round: int,  # noqa: A002 - the published query parameter
+    segment: str = "",
+    value: str = "",
+    threshold: Decimal = sel.DEFAULT_THRESHOLD,
+) -> list[dict[str, Any]]:
+    if segment and segment not in sel.SEGMENT_KINDS:
+        raise HttpError(422, "segment must be one of size, nace, region.")
+    if segment and not value:
+        raise HttpError(422, "Give the segment's value too, e.g. segment=size&value=small.")
+    if threshold < 0 or threshold > 4:
+        raise HttpError(422, "threshold must be between 0 and 4.")
+    with cluster_scope(request, slug, "needs.view") as access:
+        round_ = res.access_results_round(access, round)
+        areas = sel.round_area_pairs(round_)
+        rn = sel.load_round(round_, [code for code, _name in areas])
+        rows = sel.ranking(
+            rn,
+            areas,
+            threshold=threshold,
+            segment=(segment, value) if segment else None,
+            strategy_counts=sel.strategy_counts(round_),
+        )
+        return [
+            {
+                "area": row.code,
+                "breadth": row.breadth,
+                "breadth_share": row.breadth_share,
+                "depth": row.depth,
+                "priority": row.priority,
+                "respondents": row.respondents,
+                "strategy_priority_count": row.strategy_priority_count,
+            }
+            for row in rows
+        ]

@@ -1,0 +1,489 @@
+"""The cluster's needs analysis: which competence needs are broad (many companies) and deep (large
+mean gap), read from the running aggregates of a mapping round.
+
+The k rules come from klyngekart/core/privacy.py and the helpers G5 wrote for the results pages
+(klyngekart/surveys/results.py), so a company cell here is shown exactly when the cluster team's
+results page may show it:
+
+- a company has its own column only when its respondents reach k (``_pooling``), and a cell only
+  when the company's answers for the area reach k after the per-area pooling
+  (``_area_shown_companies``); everything else in the round is one "pooled" cell, shown only when
+  it reaches k. If what is left is above zero but below k, the smallest shown companies join it,
+  so "cluster minus the shown cells" never isolates a small group;
+- a segment of companies (size class, NACE section, region) is shown per area only when it and the
+  rest of the cluster reach k, when what several shown segments leave over is empty or reaches k
+  (``visible_parts``), and when the company cells do not narrow it down to a small group;
+- free text only through ``shuffled_texts``; this is the one raw read, since text has no aggregate.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from klyngekart.core.privacy import Cell, k_threshold, shuffled_texts
+from klyngekart.members.models import Company, SizeClass
+from klyngekart.needs.models import MembershipStrategy, StrategyStatus
+from klyngekart.surveys import results as res
+from klyngekart.surveys.models import Answer, Question, QuestionType, Round, RoundCompany
+from klyngekart.surveys.models.responses import ALL
+from klyngekart.taxonomy.nace import section_choices
+from klyngekart.taxonomy.regions import REGION_CHOICES
+
+DEFAULT_THRESHOLD = Decimal("1.0")
+PLACES = Decimal("0.01")
+SHARE_PLACES = Decimal("0.0001")
+# "Disagree": top of one list and not even near the top of the other.
+TOP = 5
+NEAR_TOP = 10
+SEGMENT_KINDS = ("size", "nace", "region")
+POOL = "pool"
+
+
+def _q(value: Decimal, places: Decimal = PLACES) -> Decimal:
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def mean_gap(sum_gap: float, n: int) -> Decimal:
+    return Decimal(int(sum_gap)) / Decimal(n)
+
+
+def priority_score(breadth_share: Decimal, depth: Decimal) -> Decimal:
+    """The share of companies with the need times how deep it is on average. A negative mean gap
+    (the level above what is needed) counts as no need at all."""
+    return breadth_share * max(depth, Decimal(0))
+
+
+# --- segments of companies ----------------------------------------------------------------------
+
+
+def segment_labels(kind: str) -> dict[str, str]:
+    if kind == "size":
+        return {str(value): str(label) for value, label in SizeClass.choices}
+    if kind == "nace":
+        return dict(section_choices())
+    if kind == "region":
+        return {str(value): str(label) for value, label in REGION_CHOICES}
+    return {}
+
+
+def segment_value(company: Company, kind: str) -> str:
+    return {"size": company.size_class, "nace": company.nace_section, "region": company.region}.get(kind, "")
+
+
+def segment_label(kind: str, value: str) -> str:
+    return segment_labels(kind).get(value) or _("Not recorded")
+
+
+def parse_segment_filter(raw: str) -> tuple[str, str] | None:
+    """ "size:small" -> ("size", "small"); anything else is no filter."""
+    kind, _sep, value = (raw or "").partition(":")
+    if kind in SEGMENT_KINDS and value:
+        return kind, value
+    return None
+
+
+# --- the round's data ---------------------------------------------------------------------------
+
+
+@dataclass
+class RoundNeeds:
+    """The aggregates of one round, the k and which company cells the views may show."""
+
+    round: Round
+    k: int
+    data: res._RoundData
+    companies: dict[int, RoundCompany]
+    shown_companies: set[int]  # own column (respondents >= k)
+    area_cells: dict[str, set[int]]  # per area code: companies whose cell is shown
+
+    def area_n(self, code: str, ids: set[int] | list[int] | None = None) -> int:
+        ids = self.data.company_ids if ids is None else ids
+        return sum(self.data.area(rc_id, ALL, code).n for rc_id in ids)
+
+    def area_sum(self, code: str, ids: set[int] | list[int]) -> tuple[int, float]:
+        n = total = 0.0
+        for rc_id in ids:
+            sums = self.data.area(rc_id, ALL, code)
+            n += sums.n
+            total += sums.gap.total
+        return int(n), total
+
+    def company_gap(self, rc_id: int, code: str) -> Cell[Decimal]:
+        if rc_id not in self.area_cells.get(code, set()):
+            return Cell.hidden()
+        sums = self.data.area(rc_id, ALL, code)
+        return Cell(suppressed=False, value=_q(mean_gap(sums.gap.total, sums.n)), n=sums.n)
+
+    def pool_ids(self, code: str) -> set[int]:
+        return set(self.data.company_ids) - self.area_cells.get(code, set())
+
+
+def _cells_for_area(data: res._RoundData, code: str, shown_ids: set[int], k: int) -> set[int]:
+    cells = res._area_shown_companies(data, code, shown_ids, k)
+    total = sum(data.area(rc_id, ALL, code).n for rc_id in data.company_ids)
+    if total < k:
+        return set()
+    # What is left over (pooled) must be empty or reach k; give it the smallest shown companies.
+    ordered = sorted(cells, key=lambda rc_id: (data.area(rc_id, ALL, code).n, rc_id))
+    rest = total - sum(data.area(rc_id, ALL, code).n for rc_id in cells)
+    while ordered and 0 < rest < k:
+        rest += data.area(ordered.pop(0), ALL, code).n
+    return set(ordered)
+
+
+def load_round(round_: Round, area_codes: list[str]) -> RoundNeeds:
+    k = k_threshold(round_.cluster)
+    data = res._load(round_, None)
+    companies = {
+        rc.pk: rc for rc in RoundCompany.objects.filter(round=round_).select_related("company", "membership")
+    }
+    return build_needs(round_, k, data, companies, area_codes)
+
+
+def build_needs(
+    round_: Round, k: int, data: res._RoundData, companies: dict[int, RoundCompany], area_codes: list[str]
+) -> RoundNeeds:
+    """Decide which companies and cells may be shown, from aggregates already read."""
+    shown_ids, _pooled, _hidden = res._pooling(data, k)
+    cells = {code: _cells_for_area(data, code, shown_ids, k) for code in area_codes}
+    return RoundNeeds(round_, k, data, companies, shown_ids, cells)
+
+
+# --- heatmap ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeatColumn:
+    key: str
+    label: str
+    pooled: bool = False
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    code: str
+    name: str
+    cells: list[Cell[Decimal]]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    kind: str  # "companies" or a segment kind
+    columns: list[HeatColumn]
+    rows: list[HeatRow]
+
+
+def _segment_groups(rn: RoundNeeds, kind: str) -> dict[str, set[int]]:
+    groups: dict[str, set[int]] = {}
+    for rc_id in rn.data.company_ids:
+        company = rn.companies[rc_id].company
+        groups.setdefault(segment_value(company, kind), set()).add(rc_id)
+    return groups
+
+
+def _segment_known(rn: RoundNeeds, code: str, members: set[int]) -> tuple[int, int]:
+    """What the company view already tells about a segment in an area: the answers of shown company
+    cells (and of the pooled cell when it lies wholly inside or outside) in and out of it."""
+    known_in = known_out = 0
+    shown = rn.area_cells.get(code, set())
+    for rc_id in shown:
+        n = rn.data.area(rc_id, ALL, code).n
+        if rc_id in members:
+            known_in += n
+        else:
+            known_out += n
+    pool = rn.pool_ids(code)
+    pool_n = rn.area_n(code, pool)
+    if pool_n >= rn.k:
+        if pool <= members:
+            known_in += pool_n
+        elif not pool & members:
+            known_out += pool_n
+    return known_in, known_out
+
+
+def segment_cells(rn: RoundNeeds, kind: str, code: str) -> dict[str, Cell[Decimal]]:
+    """Per segment value, the mean gap in an area, or hidden."""
+    groups = _segment_groups(rn, kind)
+    total = rn.area_n(code)
+    parts = {value: rn.area_n(code, ids) for value, ids in groups.items()}
+    visible = res.visible_parts(total, parts, rn.k) if total >= rn.k else set()
+    out: dict[str, Cell[Decimal]] = {}
+    for value, ids in groups.items():
+        n, gap_total = rn.area_sum(code, ids)
+        ok = value in visible
+        if ok:
+            known_in, known_out = _segment_known(rn, code, ids)
+            ok = res.remainder_ok(n - known_in, rn.k) and res.remainder_ok(total - n - known_out, rn.k)
+        out[value] = Cell(suppressed=False, value=_q(mean_gap(gap_total, n)), n=n) if ok else Cell.hidden()
+    return out
+
+
+def heatmap(rn: RoundNeeds, areas: list[tuple[str, str]], kind: str = "companies") -> Heatmap:
+    if kind in SEGMENT_KINDS:
+        order = {value: index for index, value in enumerate(segment_labels(kind))}
+        values = sorted(_segment_groups(rn, kind), key=lambda v: (v not in order, order.get(v, 0), v))
+        columns = [HeatColumn(value, segment_label(kind, value)) for value in values]
+        rows = []
+        for code, name in areas:
+            by_value = segment_cells(rn, kind, code)
+            rows.append(HeatRow(code, name, [by_value[value] for value in values]))
+        return Heatmap(kind, columns, rows)
+    shown = sorted(rn.shown_companies, key=lambda rc_id: (rn.companies[rc_id].company.name, rc_id))
+    columns = [HeatColumn(str(rc_id), rn.companies[rc_id].company.name) for rc_id in shown]
+    columns.append(HeatColumn(POOL, _("Other companies (pooled)"), pooled=True))
+    rows = []
+    for code, name in areas:
+        cells = [rn.company_gap(rc_id, code) for rc_id in shown]
+        n, gap_total = rn.area_sum(code, rn.pool_ids(code))
+        pool_cell: Cell[Decimal] = (
+            Cell(suppressed=False, value=_q(mean_gap(gap_total, n)), n=n) if n >= rn.k else Cell.hidden()
+        )
+        rows.append(HeatRow(code, name, [*cells, pool_cell]))
+    return Heatmap("companies", columns, rows)
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    code: str
+    name: str
+    breadth: int  # companies (with a shown cell) whose mean gap reaches the threshold
+    companies: int  # companies with a shown cell: the denominator of the share
+    breadth_share: Decimal | None
+    depth: Decimal | None
+    priority: Decimal | None
+    respondents: int | None
+    need_company_ids: list[int] = field(default_factory=list)
+    strategy_priority_count: int = 0
+
+
+def ranking(
+    rn: RoundNeeds,
+    areas: list[tuple[str, str]],
+    *,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    segment: tuple[str, str] | None = None,
+    strategy_counts: Counter[str] | None = None,
+) -> list[NeedRow]:
+    """Needs by priority, largest first; areas whose depth is hidden last, in taxonomy order."""
+    members: set[int] | None = None
+    if segment is not None:
+        members = _segment_groups(rn, segment[0]).get(segment[1], set())
+    rows = []
+    for code, name in areas:
+        eligible = rn.area_cells.get(code, set())
+        if members is not None:
+            eligible = eligible & members
+        with_need = [
+            rc_id
+            for rc_id in sorted(eligible)
+            if (cell := rn.company_gap(rc_id, code)).value is not None and cell.value >= threshold
+        ]
+        if members is None:
+            n, gap_total = rn.area_sum(code, rn.data.company_ids)
+            depth_cell: Cell[Decimal] = (
+                Cell(suppressed=False, value=mean_gap(gap_total, n), n=n) if n >= rn.k else Cell.hidden()
+            )
+        else:
+            seg_cell = segment_cells(rn, segment[0], code).get(segment[1], Cell.hidden())  # type: ignore[index]
+            n, gap_total = rn.area_sum(code, members)
+            depth_cell = (
+                Cell(suppressed=False, value=mean_gap(gap_total, n), n=n)
+                if not seg_cell.suppressed
+                else Cell.hidden()
+            )
+        share = Decimal(len(with_need)) / Decimal(len(eligible)) if eligible else None
+        depth = depth_cell.value
+        priority = priority_score(share, depth) if share is not None and depth is not None else None
+        rows.append(
+            NeedRow(
+                code=code,
+                name=name,
+                breadth=len(with_need),
+                companies=len(eligible),
+                breadth_share=_q(share, SHARE_PLACES) if share is not None else None,
+                depth=_q(depth) if depth is not None else None,
+                priority=_q(priority) if priority is not None else None,
+                respondents=depth_cell.n,
+                need_company_ids=[rn.companies[rc_id].company_id for rc_id in with_need],
+                strategy_priority_count=(strategy_counts or Counter()).get(code, 0),
+            )
+        )
+    return sort_rows(rows, "priority")
+
+
+SORT_KEYS: dict[str, Callable[[NeedRow], tuple]] = {
+    "priority": lambda row: (row.priority is None, -(row.priority or 0), row.name),
+    "breadth": lambda row: (row.breadth_share is None, -row.breadth, -(row.breadth_share or 0), row.name),
+    "depth": lambda row: (row.depth is None, -(row.depth or 0), row.name),
+    "respondents": lambda row: (row.respondents is None, -(row.respondents or 0), row.name),
+    "strategies": lambda row: (-row.strategy_priority_count, row.name),
+    "name": lambda row: (row.name,),
+}
+
+
+def sort_rows(rows: list[NeedRow], key: str) -> list[NeedRow]:
+    return sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["priority"]))
+
+
+# --- strategies against the employees -----------------------------------------------------------
+
+
+def strategy_counts(round_: Round) -> Counter[str]:
+    """How many submitted membership strategies of the round's year name each area a priority."""
+    counts: Counter[str] = Counter()
+    rows = MembershipStrategy.objects.filter(
+        cluster=round_.cluster, year=round_.opens_on.year, status=StrategyStatus.SUBMITTED
+    ).values_list("priority_areas", flat=True)
+    for areas in rows:
+        counts.update(set(areas or []))
+    return counts
+
+
+@dataclass(frozen=True)
+class StrategyComparison:
+    code: str
+    name: str
+    strategy_count: int
+    strategy_rank: int | None
+    employee_rank: int | None
+    disagree: bool
+
+
+def compare_strategies(rows: list[NeedRow]) -> list[StrategyComparison]:
+    by_priority = [row.code for row in sort_rows(rows, "priority") if row.priority is not None]
+    by_strategy = [row.code for row in sort_rows(rows, "strategies") if row.strategy_priority_count > 0]
+    employee_rank = {code: i + 1 for i, code in enumerate(by_priority)}
+    strategy_rank = {code: i + 1 for i, code in enumerate(by_strategy)}
+    out = []
+    for row in sort_rows(rows, "strategies"):
+        e_rank, s_rank = employee_rank.get(row.code), strategy_rank.get(row.code)
+        disagree = (s_rank is not None and s_rank <= TOP and (e_rank is None or e_rank > NEAR_TOP)) or (
+            e_rank is not None and e_rank <= TOP and (s_rank is None or s_rank > NEAR_TOP)
+        )
+        out.append(
+            StrategyComparison(row.code, row.name, row.strategy_priority_count, s_rank, e_rank, disagree)
+        )
+    return out
+
+
+# --- free text ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextGroup:
+    question: Question
+    items: Cell[list[str]]
+
+
+def free_texts(round_: Round) -> list[TextGroup]:
+    """Free-text answers across the round's companies, per question, shuffled, from k answers."""
+    k = k_threshold(round_.cluster)
+    groups = []
+    for question in Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT):
+        values = Answer.objects.filter(round=round_, question_key=question.key).values_list(
+            "value", flat=True
+        )
+        items = shuffled_texts((value for value in values if isinstance(value, str)), k)
+        groups.append(TextGroup(question, Cell(suppressed=False, value=items) if items else Cell.hidden()))
+    return groups
+
+
+# --- change between rounds ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    code: str
+    name: str
+    depth_then: Decimal | None
+    depth_now: Decimal | None
+    breadth_then: int | None
+    breadth_now: int | None
+
+    @property
+    def depth_change(self) -> Decimal | None:
+        if self.depth_then is None or self.depth_now is None:
+            return None
+        return self.depth_now - self.depth_then
+
+
+def trend(now: list[NeedRow], then: list[NeedRow]) -> list[TrendRow]:
+    """Per area of the current round (area codes are stable across taxonomy versions)."""
+    before = {row.code: row for row in then}
+    out = []
+    for row in sorted(now, key=lambda r: r.name):
+        old = before.get(row.code)
+        out.append(
+            TrendRow(
+                row.code,
+                row.name,
+                old.depth if old else None,
+                row.depth,
+                old.breadth if old and old.breadth_share is not None else None,
+                row.breadth if row.breadth_share is not None else None,
+            )
+        )
+    return out
+
+
+# --- the whole analysis -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeedsAnalysis:
+    round: Round
+    k: int
+    threshold: Decimal
+    ranking: list[NeedRow]
+    heatmap: Heatmap
+    strategies: list[StrategyComparison]
+    texts: list[TextGroup]
+    compare: Round | None
+    trend: list[TrendRow]
+    respondents: Cell[int]
+
+
+def round_area_pairs(round_: Round) -> list[tuple[str, str]]:
+    return [(area.code, area.name) for area in res.round_areas(round_)]
+
+
+def needs_analysis(
+    *,
+    round: Round,  # noqa: A002 - named like the other selectors
+    compare: Round | None = None,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    segment: tuple[str, str] | None = None,
+    heat: str = "companies",
+    sort: str = "priority",
+) -> NeedsAnalysis:
+    areas = round_area_pairs(round)
+    rn = load_round(round, [code for code, _name in areas])
+    counts = strategy_counts(round)
+    rows = ranking(rn, areas, threshold=threshold, segment=segment, strategy_counts=counts)
+    trend_rows: list[TrendRow] = []
+    if compare is not None:
+        then_areas = round_area_pairs(compare)
+        then_rn = load_round(compare, [code for code, _name in then_areas])
+        trend_rows = trend(rows, ranking(then_rn, then_areas, threshold=threshold, segment=segment))
+    total = rn.data.total()
+    return NeedsAnalysis(
+        round=round,
+        k=rn.k,
+        threshold=threshold,
+        ranking=sort_rows(rows, sort),
+        heatmap=heatmap(rn, areas, heat),
+        strategies=compare_strategies(rows),
+        texts=free_texts(round),
+        compare=compare,
+        trend=trend_rows,
+        respondents=res.count_cell(total, rn.k),
+    )

@@ -1,0 +1,100 @@
+"""The needs analysis page. Thin: klyngekart/needs/analysis.py decides what may be shown."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from klyngekart.accounts.access import cluster_view
+from klyngekart.needs import analysis as sel
+from klyngekart.surveys import results as res
+from klyngekart.surveys.models import Round
+
+# The fixed colour scale of the heatmap: five steps of mean gap, light to dark.
+PALETTE = [
+    (Decimal("0.5"), "#f1f7fd", "#1a1a1a"),
+    (Decimal("1.0"), "#c7dff5", "#1a1a1a"),
+    (Decimal("1.5"), "#8cbbe8", "#1a1a1a"),
+    (Decimal("2.0"), "#3f84cc", "#ffffff"),
+    (None, "#14467d", "#ffffff"),
+]
+HEAT_KINDS = ("companies", *sel.SEGMENT_KINDS)
+MAX_THRESHOLD = Decimal(4)
+
+
+def colour(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    for limit, background, text in PALETTE:
+        if limit is None or value < limit:
+            return f"background:{background};color:{text}"
+    return ""
+
+
+def _threshold(raw: str) -> Decimal:
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return sel.DEFAULT_THRESHOLD
+    if not value.is_finite() or value < 0 or value > MAX_THRESHOLD:
+        return sel.DEFAULT_THRESHOLD
+    return value
+
+
+def _round(access: Any, raw: str, default: Round | None) -> Round | None:
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise Http404("No such round")
+    return res.access_results_round(access, int(raw))
+
+
+@cluster_view("needs.view")
+def index(request: HttpRequest) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    rounds = list(res.results_rounds(access=access))
+    context: dict[str, Any] = {"rounds": rounds, "round": None, "heat_kinds": HEAT_KINDS}
+    if rounds:
+        round_ = _round(access, request.GET.get("round", ""), rounds[0])
+        compare = _round(access, request.GET.get("compare", ""), None)
+        if compare is not None and compare.pk == round_.pk:  # type: ignore[union-attr]
+            compare = None
+        threshold = _threshold(request.GET.get("threshold", ""))
+        segment = sel.parse_segment_filter(request.GET.get("filter", ""))
+        heat = request.GET.get("heat", "companies")
+        heat = heat if heat in HEAT_KINDS else "companies"
+        sort = request.GET.get("sort", "priority")
+        sort = sort if sort in sel.SORT_KEYS else "priority"
+        result = sel.needs_analysis(
+            round=round_,  # type: ignore[arg-type]
+            compare=compare,
+            threshold=threshold,
+            segment=segment,
+            heat=heat,
+            sort=sort,
+        )
+        heat_rows = [(row, [(cell, colour(cell.value)) for cell in row.cells]) for row in result.heatmap.rows]
+        filters = [
+            (f"{kind}:{value}", label)
+            for kind in sel.SEGMENT_KINDS
+            for value, label in sel.segment_labels(kind).items()
+        ]
+        query = request.GET.copy()
+        query.pop("sort", None)
+        context.update(
+            round=round_,
+            compare=compare,
+            result=result,
+            threshold=threshold,
+            segment_filter=request.GET.get("filter", "") if segment else "",
+            filters=filters,
+            heat=heat,
+            heat_rows=heat_rows,
+            sort=sort,
+            sort_query=query.urlencode(),
+            palette=[(limit, background, text) for limit, background, text in PALETTE],
+        )
+    return render(request, "needs/analysis/index.html", context)
