@@ -245,3 +245,12 @@ def test_jobs_older_than_a_week_are_deleted(world, other_world):
     assert services.report_jobs_purge() == 1
     with scopes_disabled():
         assert list(ReportJob.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_the_needs_page_links_to_the_report_for_its_round(world, report_round: ReportRound, client):
+    client.force_login(world.users["board"])
+    page = client.get(reverse("needs:index", args=[world.cluster.slug]), {"round": report_round.round.pk})
+    link = f"{reverse('reports:index', args=[world.cluster.slug])}?round={report_round.round.pk}"
+    assert link in page.content.decode()
+    form = client.get(link).context["form"]
+    assert form.initial["round"] == report_round.round.pk
