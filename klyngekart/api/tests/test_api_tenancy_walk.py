@@ -37,6 +37,11 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("put", "/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}"): "strategy.edit_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/results"): "results.cluster",
     ("get", "/api/v1/clusters/{slug}/needs"): "needs.view",
+    ("post", "/api/v1/clusters/{slug}/measures"): "measures.change",
+    ("get", "/api/v1/clusters/{slug}/measures/{measure_id}"): "measures.view",
+    ("patch", "/api/v1/clusters/{slug}/measures/{measure_id}"): "measures.change",
+    ("post", "/api/v1/clusters/{slug}/measures/{measure_id}/interest"): "measures.interest_own",
+    ("get", "/api/v1/clusters/{slug}/measures/{measure_id}/costs"): "measures.view",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
     # Open before close: a closed round cannot be opened again.
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",
@@ -61,6 +66,8 @@ def _call(client, method: str, url: str, token: str) -> Any:
 
         upload = SimpleUploadedFile("survey.xlsx", small_xlsform())
         return client.post(url, {"file": upload}, **headers)
+    if "/measures" in url:
+        return _call_measures(client, method, url, headers)
     if url.endswith("/rounds"):
         today = timezone.localdate()
         round_body: dict[str, Any] = {
@@ -79,6 +86,28 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url + "?dry_run=false", {"file": upload}, **headers)
     body = {"org_number": valid_org_number(8888), "name": "Ny Bedrift AS"}
     return client.post(url, body, content_type="application/json", **headers)
+
+
+def _call_measures(client, method: str, url: str, headers: dict[str, str]) -> Any:
+    if url.endswith("/interest"):
+        # The contact's own company: the first member of the cluster in the url (world.membership).
+        slug = url.split("/clusters/")[1].split("/")[0]
+        with scopes_disabled():
+            company = Membership.objects.filter(cluster__slug=slug).order_by("pk").first().company  # type: ignore[union-attr]
+        body: dict[str, Any] = {"org_number": company.org_number, "participants": 2}
+        return client.post(url, body, content_type="application/json", **headers)
+    body = {"title": "Felles kurs", "fixed_cost": "100000", "funding_share": "0.4"}
+    return getattr(client, method)(url, body, content_type="application/json", **headers)
+
+
+def _measure_id(world: World) -> int:
+    """A proposed joint measure of ``world`` (made on first use)."""
+    from klyngekart.measures.models import Measure
+    from klyngekart.measures.tests.factories import make_measure
+
+    with scopes_disabled():
+        measure = Measure.objects.filter(cluster=world.cluster).order_by("pk").first()
+    return (measure or make_measure(cluster=world.cluster)).pk
 
 
 def _published_survey(url: str) -> int:
@@ -115,6 +144,7 @@ def _url(path: str, world: World, membership: Membership) -> str:
         .replace("{org_number}", membership.company.org_number or "")
         .replace("{year}", str(THIS_YEAR))
         .replace("{id}", str(_round_id(world)) if "{id}" in path else "{id}")
+        .replace("{measure_id}", str(_measure_id(world)) if "{measure_id}" in path else "")
     )
     # The needs ranking takes its round as a query parameter.
     return f"{url}?round={_round_id(world)}" if path.endswith("/needs") else url

@@ -1,0 +1,266 @@
+"""API: joint competence measures, companies' interest and the cost sharing. The same access
+function, services and rules as the pages: the cluster team creates and changes measures, a
+company contact registers its own company's interest and sees only its own row of the costs.
+Decimal is sent and returned as decimal strings in NOK (exact, never rounded here)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from klyngekart.accounts.access import ClusterAccess
+from klyngekart.api.clusters import cluster_scope
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.measures import selectors, services
+from klyngekart.measures.access import access_measure
+from klyngekart.measures.models import MAX_CAPACITY, MAX_COST, Measure
+from klyngekart.members.access import access_membership_by_org_number
+from klyngekart.needs.selectors import current_areas
+
+router = Router(tags=["measures"])
+
+Format = Literal["course", "programme", "workshop", "study_trip", "e_learning"]
+Status_ = Literal["idea", "proposed", "planned", "running", "completed", "dropped"]
+BASE = "/clusters/{slug}/measures"
+ONE = BASE + "/{measure_id}"
+
+
+class MeasureOut(Schema):
+    id: int
+    title: str
+    description: str
+    areas: list[str] = Field(description="Competence area codes, see GET .../taxonomy.")
+    format: Format
+    provider: str
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    capacity: int | None = Field(description="Places in all; null for no upper limit.")
+    status: Status_
+    fixed_cost: Decimal = Field(description="NOK, as a decimal string.")
+    cost_per_participant: Decimal = Field(description="NOK, as a decimal string.")
+    funding_share: Decimal = Field(description="The share of the fixed cost paid by public funding, 0 to 1.")
+    source_round: int | None
+    participants: int = Field(description="Participants registered by all interested companies.")
+
+
+class MeasureIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    areas: list[str] = Field(default_factory=list)
+    format: Format = "course"
+    provider: str = ""
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    capacity: int | None = Field(None, ge=1, le=MAX_CAPACITY)
+    status: Status_ = "idea"
+    fixed_cost: Decimal = Field(Decimal("0"), ge=0, le=MAX_COST, decimal_places=2)
+    cost_per_participant: Decimal = Field(Decimal("0"), ge=0, le=MAX_COST, decimal_places=2)
+    funding_share: Decimal = Field(Decimal("0"), ge=0, le=1, decimal_places=4)
+    source_round: int | None = None
+
+
+class MeasurePatch(Schema):
+    """Fields left out stay as they are."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    areas: list[str] | None = None
+    format: Format | None = None
+    provider: str | None = None
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    capacity: int | None = Field(None, ge=1, le=MAX_CAPACITY)
+    status: Status_ | None = None
+    fixed_cost: Decimal | None = Field(None, ge=0, le=MAX_COST, decimal_places=2)
+    cost_per_participant: Decimal | None = Field(None, ge=0, le=MAX_COST, decimal_places=2)
+    funding_share: Decimal | None = Field(None, ge=0, le=1, decimal_places=4)
+
+
+class InterestIn(Schema):
+    org_number: str
+    participants: int = Field(ge=1, le=MAX_CAPACITY)
+
+
+class InterestOut(Schema):
+    org_number: str
+    participants: int
+
+
+class CostRowOut(Schema):
+    org_number: str
+    participants: int
+    cost_shared: Decimal
+    cost_alone: Decimal
+    saving: Decimal
+
+
+class CostTotalsOut(Schema):
+    companies: int
+    participants: int
+    cost_shared: Decimal
+    cost_alone: Decimal
+    saving: Decimal
+    sme_companies: int
+    sme_saving: Decimal = Field(description="What the small and medium-sized companies save together.")
+
+
+class CostsOut(Schema):
+    rows: list[CostRowOut] = Field(description="Every company for the cluster team; a contact's own only.")
+    totals: CostTotalsOut
+
+
+def _loc(key: str) -> list[str | int]:
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
+
+
+def _out(measure: Measure) -> dict[str, Any]:
+    return {
+        "id": measure.pk,
+        "title": measure.title,
+        "description": measure.description,
+        "areas": list(measure.areas),
+        "format": measure.format,
+        "provider": measure.provider,
+        "starts_on": measure.starts_on,
+        "ends_on": measure.ends_on,
+        "capacity": measure.capacity,
+        "status": measure.status,
+        "fixed_cost": measure.fixed_cost,
+        "cost_per_participant": measure.cost_per_participant,
+        "funding_share": measure.funding_share,
+        "source_round": measure.source_round_id,
+        "participants": selectors.reserved_places(measure),
+    }
+
+
+def _data(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
+    if "source_round" in data:
+        round_id = data["source_round"]
+        round_ = selectors.cluster_rounds(access.cluster).filter(pk=round_id).first() if round_id else None
+        if round_id and round_ is None:
+            raise ApiValidationError(ValidationError({"source_round": "No such mapping round."}), _loc)
+        data["source_round"] = round_
+    return data
+
+
+@router.post(
+    BASE,
+    response={201: MeasureOut, **ERROR_RESPONSES},
+    summary="Create a joint measure",
+    description="For the cluster team. Costs in NOK (decimal strings or numbers), funding share 0 to 1.",
+)
+def measure_create(request: HttpRequest, slug: str, payload: MeasureIn) -> Status[dict[str, Any]]:
+    with cluster_scope(request, slug, "measures.change") as access:
+        codes = [area.code for area in current_areas(access.cluster)]
+        try:
+            measure = services.measure_create(
+                cluster=access.cluster,
+                actor=request.auth,  # type: ignore[attr-defined]
+                data=_data(access, payload.model_dump()),
+                area_codes=codes,
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error, _loc) from error
+        return Status(201, _out(measure))
+
+
+@router.get(ONE, response={200: MeasureOut, **ERROR_RESPONSES}, summary="A joint measure")
+def measure_get(request: HttpRequest, slug: str, measure_id: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "measures.view") as access:
+        return _out(access_measure(access, measure_id))
+
+
+@router.patch(
+    ONE,
+    response={200: MeasureOut, **ERROR_RESPONSES},
+    summary="Change a joint measure",
+    description="For the cluster team. Only the fields sent change; a status change is logged as such.",
+)
+def measure_patch(request: HttpRequest, slug: str, measure_id: int, payload: MeasurePatch) -> dict[str, Any]:
+    with cluster_scope(request, slug, "measures.change") as access:
+        measure = access_measure(access, measure_id)
+        codes = [area.code for area in current_areas(access.cluster)] + list(measure.areas)
+        try:
+            services.measure_update(
+                measure=measure,
+                actor=request.auth,  # type: ignore[attr-defined]
+                data=_data(access, payload.model_dump(exclude_unset=True)),
+                area_codes=codes,
+            )
+        except ValidationError as error:
+            # The measure object may hold the refused values; the stored row does not.
+            raise ApiValidationError(error, _loc) from error
+        return _out(measure)
+
+
+@router.post(
+    ONE + "/interest",
+    response={200: InterestOut, **ERROR_RESPONSES},
+    summary="Register a company's interest in a joint measure",
+    description=(
+        "For a company contact, for its own company only. Registering again changes the number of "
+        "participants. Refused (422) when the measure is completed or dropped, or the places run out."
+    ),
+)
+def interest_register(
+    request: HttpRequest, slug: str, measure_id: int, payload: InterestIn
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "measures.interest_own") as access:
+        measure = access_measure(access, measure_id)
+        membership = access_membership_by_org_number(access, payload.org_number, "measures.interest_own")
+        try:
+            interest = services.interest_register(
+                measure=measure,
+                membership=membership,
+                participants=payload.participants,
+                actor=request.auth,  # type: ignore[attr-defined]
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error, _loc) from error
+        return {"org_number": membership.company.org_number or "", "participants": interest.participants}
+
+
+@router.get(
+    ONE + "/costs",
+    response={200: CostsOut, **ERROR_RESPONSES},
+    summary="The cost sharing of a joint measure",
+    description=(
+        "Per interested company: shared cost = F·(1−s)·p/P + v·p, alone = F + v·p, saving = alone − "
+        "shared, exact (long decimals where a share does not divide evenly). A company contact gets "
+        "the totals and only its own company's row."
+    ),
+)
+def measure_costs(request: HttpRequest, slug: str, measure_id: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "measures.view") as access:
+        measure = access_measure(access, measure_id)
+        costs = selectors.measure_costs(measure)
+        rows = [
+            {
+                "org_number": interest.membership.company.org_number or "",
+                "participants": row.participants,
+                "cost_shared": row.shared,
+                "cost_alone": row.alone,
+                "saving": row.saving,
+            }
+            for interest, row in zip(costs.interests, costs.table.rows, strict=True)
+            if not access.is_company_role or interest.membership.company_id in access.company_ids
+        ]
+        table = costs.table
+        return {
+            "rows": rows,
+            "totals": {
+                "companies": len(table.rows),
+                "participants": table.participants,
+                "cost_shared": table.shared,
+                "cost_alone": table.alone,
+                "saving": table.saving,
+                "sme_companies": table.sme_companies,
+                "sme_saving": table.sme_saving,
+            },
+        }
