@@ -66,6 +66,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "strategy.lock": CLUSTER_TEAM,
     # The strategy start page: the cluster's overview for strategy.view, a contact's own company.
     "strategy.home": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
+    # The cluster's reports (the needs report): ordered and downloaded by the cluster's own roles.
+    "reports.create": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     # Joint measures (issue 4): a contact sees proposed measures and signs up its own company.
     "measures.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
     "measures.change": CLUSTER_TEAM,

@@ -32,6 +32,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("needs.", _("Membership strategies")),
     ("surveys.", _("Surveys")),
     ("taxonomy.", _("Competence areas")),
+    ("reports.", _("Reports")),
     ("measures.", _("Joint measures")),
 ]
 
@@ -87,6 +88,7 @@ SENTENCES: dict[str, Promise] = {
     "taxonomy.area.hidden": _("%(actor)s hid the competence area %(object)s"),
     "taxonomy.area.shown": _("%(actor)s showed the competence area %(object)s again"),
     "taxonomy.area.moved": _("%(actor)s moved the competence area %(object)s"),
+    "reports.needs.requested": _("%(actor)s ordered the needs report of the round %(object)s"),
     "measures.measure.created": _("%(actor)s created the joint measure %(object)s"),
     "measures.measure.updated": _("%(actor)s changed the joint measure %(object)s"),
     "measures.measure.status_changed": _("%(actor)s changed the status of the joint measure %(object)s"),

@@ -25,10 +25,11 @@ from klyngekart.accounts.services import invitation_create
 from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
-from klyngekart.members.models import Contact, Membership
 from klyngekart.measures.tests.factories import MeasureFactory
+from klyngekart.members.models import Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
+from klyngekart.reports.tests.factories import ReportJobFactory
 from klyngekart.surveys.tests.factories import (
     QuestionFactory,
     RoundCompanyFactory,
@@ -84,6 +85,7 @@ def _prepare(world: World) -> dict[str, Any]:
         "area": area,
         "round": round_,
         "round_part": round_part,
+        "report_job": ReportJobFactory(cluster=world.cluster),
         "measure": MeasureFactory(cluster=world.cluster),
     }
 
@@ -156,7 +158,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "results:mine": lambda o: {},
     "results:company": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
     "results:company_pdf": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
-    "needs:index": lambda o: {},
+    "reports:index": lambda o: {},
+    "reports:job": lambda o: {"pk": o["report_job"].pk},
+    "reports:download": lambda o: {"pk": o["report_job"].pk},
     "measures:list": lambda o: {},
     "measures:create": lambda o: {},
     "measures:detail": lambda o: {"pk": o["measure"].pk},
@@ -165,6 +169,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "measures:invite": lambda o: {"pk": o["measure"].pk},
     "measures:interest": lambda o: {"pk": o["measure"].pk},
     "measures:withdraw": lambda o: {"pk": o["measure"].pk},
+    "needs:index": lambda o: {},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -188,6 +193,7 @@ COMPANY_OBJECT_URLS = {
                 "draft",
                 "draft_section",
                 "draft_question",
+                "report_job",
                 "measure",
             )
         }

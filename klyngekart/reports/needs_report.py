@@ -1,0 +1,388 @@
+"""The cluster's needs report of a round, as a PDF (typst) and as an XLSX workbook.
+
+Both read a ``NeedsReportData`` (needs_data.py), in which every figure the k rules hide is
+already ``None``: the builders write "hidden" for it and cannot print a number from a group below
+k. The PDF shares the company report's fonts, page style and chart conversion (company_results.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typst
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from klyngekart.core.charts import bar_chart
+from klyngekart.reports.company_results import FONTS, HERE, chart_svg
+from klyngekart.reports.needs_data import Heatmap, HeatmapRow, NeedsReportData
+
+TEMPLATE = HERE / "templates" / "reports" / "needs_report.typ"
+TOP_NEEDS = 8
+HEAT_COLUMNS = 6
+SHADE_LIMITS = (Decimal("0.5"), Decimal("1.0"), Decimal("1.5"), Decimal("2.0"))
+
+
+def _number(value: Decimal | int | None, places: int = 2, hidden: str = "") -> str:
+    if value is None:
+        return hidden
+    return formats.number_format(value, decimal_pos=places)
+
+
+def _kroner(value: Decimal) -> str:
+    # Whole kroner only for display; the sums were made exactly.
+    whole = value.quantize(Decimal("1"))
+    return f"{formats.number_format(whole, decimal_pos=0, use_l10n=True, force_grouping=True)} kr"
+
+
+def _percent(value: Decimal | None, hidden: str = "–") -> str:
+    if value is None:
+        return hidden
+    return f"{formats.number_format(value * 100, decimal_pos=0)} %"
+
+
+def _shade(value: Decimal | None) -> int:
+    """The heatmap's colour step (0 = hidden, 1..5 light to dark), the page's scale."""
+    if value is None:
+        return 0
+    for step, limit in enumerate(SHADE_LIMITS, start=1):
+        if value < limit:
+            return step
+    return len(SHADE_LIMITS) + 1
+
+
+def _narrow(heatmaps: list[Heatmap]) -> list[Heatmap]:
+    """A wide heatmap split into parts that fit the page's width, each with the area column."""
+    parts = []
+    for heatmap in heatmaps:
+        for start in range(0, max(len(heatmap.columns), 1), HEAT_COLUMNS):
+            end = start + HEAT_COLUMNS
+            title = heatmap.title if start == 0 else f"{heatmap.title} ({_('continued')})"
+            parts.append(
+                Heatmap(
+                    title=title,
+                    columns=heatmap.columns[start:end],
+                    rows=[HeatmapRow(label=row.label, cells=row.cells[start:end]) for row in heatmap.rows],
+                )
+            )
+    return parts
+
+
+def _top_charts(data: NeedsReportData) -> list[dict[str, str]]:
+    top = [row for row in data.ranking if row.priority is not None][:TOP_NEEDS]
+    if not top:
+        return []
+    breadth = bar_chart(
+        [{"area": row.name, "companies": row.breadth} for row in top],
+        category="area",
+        value="companies",
+        category_title=_("Competence area"),
+        value_title=_("Companies with the need"),
+        hide_category_title=True,
+    )
+    depth = bar_chart(
+        [{"area": row.name, "gap": float(row.depth)} for row in top if row.depth is not None],
+        category="area",
+        value="gap",
+        category_title=_("Competence area"),
+        value_title=_("Mean gap"),
+        hide_category_title=True,
+    )
+    # A mean gap is not a count: one decimal on the axis instead of whole numbers.
+    depth["encoding"]["x"]["axis"] = {"format": ".1f", "tickCount": 5}
+    return [
+        {"title": _("How many companies have the need"), "svg": chart_svg(breadth)},
+        {"title": _("How deep the need is"), "svg": chart_svg(depth)},
+    ]
+
+
+def _method(data: NeedsReportData) -> list[str]:
+    values = {"k": data.k, "threshold": _number(data.threshold, 1)}
+    return [
+        _(
+            "The employees of the member companies answered the mapping anonymously. For each competence "
+            "area they gave how important the area will be for their work in two to three years and "
+            "their level today, both on a scale from 1 to 5. The gap is importance minus level: a large "
+            "gap is a need."
+        ),
+        _(
+            "Breadth is the number of companies whose employees on average have a gap of at least "
+            "%(threshold)s in the area. Depth is the mean gap over all who answered. The priority score "
+            "multiplies the depth by the share of companies with the need, so that a need counts most "
+            "when it is both deep and shared by many."
+        )
+        % values,
+        _(
+            "No figure in this report rests on fewer than %(k)s people. Companies with fewer answers "
+            "are pooled into one group, and a group by size, industry or region is shown only when both "
+            "the group and the rest of the cluster reach %(k)s. Cells that would break this rule are "
+            "marked as hidden. Free-text answers are shown only from %(k)s answers, in random order."
+        )
+        % values,
+    ]
+
+
+def pdf_data(data: NeedsReportData) -> dict[str, Any]:
+    """Everything the typst template prints, as strings, in the active language."""
+    hidden = _("hidden")
+    return {
+        "lang": (translation.get_language() or "nb")[:2],
+        "title": _("Competence needs in the cluster"),
+        "cluster": data.cluster,
+        "round": data.round_title,
+        "date": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
+        "facts": [
+            [_("Companies invited"), str(data.companies_invited)],
+            [_("Companies that answered"), str(data.companies_answered)],
+            [_("Respondents"), str(data.respondents)],
+            [_("Response rate"), _percent(data.response_rate)],
+            [_("Anonymity threshold (k)"), str(data.k)],
+            [_("Printed"), formats.date_format(timezone.localdate(), "DATE_FORMAT")],
+        ],
+        "method": _method(data),
+        "ranking_header": [
+            _("Competence area"),
+            _("Companies"),
+            _("Share"),
+            _("Depth"),
+            _("Priority"),
+            _("Strategies"),
+        ],
+        "ranking": [
+            [
+                row.name,
+                str(row.breadth),
+                _percent(row.breadth_share),
+                _number(row.depth, hidden=hidden),
+                _number(row.priority, hidden=hidden),
+                str(row.strategy_priority_count),
+            ]
+            for row in data.ranking
+        ],
+        "charts": _top_charts(data),
+        "heatmaps": [
+            {
+                "title": heatmap.title,
+                "header": ["", *heatmap.columns],
+                "rows": [
+                    [row.label] + [_number(value, 1, hidden=hidden) for value in row.cells]
+                    for row in heatmap.rows
+                ],
+                "shades": [[_shade(value) for value in row.cells] for row in heatmap.rows],
+            }
+            for heatmap in _narrow(data.heatmaps)
+        ],
+        "strategy_header": [
+            _("Competence area"),
+            _("Strategies that prioritise it"),
+            _("Depth"),
+            _("Verdict"),
+        ],
+        "strategies": [
+            [row.name, str(row.strategy_count), _number(row.depth, hidden=hidden), row.agreement]
+            for row in data.strategies
+        ],
+        "texts": [
+            {"question": group.question, "hidden": group.items is None, "items": group.items or []}
+            for group in data.texts
+        ],
+        "trend_header": [
+            _("Competence area"),
+            *data.trend_rounds,
+            pgettext("difference between rounds", "Change"),
+        ],
+        "trend": [
+            [row.name]
+            + [_number(value, hidden=hidden) for value in row.values]
+            + [_number(row.change, hidden=hidden)]
+            for row in data.trend
+        ],
+        "measures": [
+            {
+                "title": measure.title,
+                "facts": [
+                    [_("Status"), measure.status],
+                    [_("Format"), measure.format],
+                    [_("Competence areas"), ", ".join(measure.areas)],
+                    [_("Fixed cost"), _kroner(measure.fixed_cost)],
+                    [_("Cost per participant"), _kroner(measure.cost_per_participant)],
+                    [_("Public funding"), _percent(measure.funding_share)],
+                ],
+                "header": [_("Company"), _("Participants"), _("Shared cost"), _("Alone"), _("Saving")],
+                "rows": [
+                    [
+                        row.company,
+                        str(row.participants),
+                        _kroner(row.shared),
+                        _kroner(row.alone),
+                        _kroner(row.saving),
+                    ]
+                    for row in measure.costs
+                ],
+                "total": [_("Total"), "", _kroner(measure.total_shared), "", _kroner(measure.total_saving)],
+            }
+            for measure in data.measures
+        ],
+        "text": {
+            "method_heading": _("Method and response rates"),
+            "ranking_heading": _("The needs, ranked"),
+            "ranking_note": _("Priority = depth × share of companies with the need. The highest first."),
+            "top_heading": _("The top needs"),
+            "heatmap_heading": _("Gaps by company and group"),
+            "heatmap_note": _(
+                "Mean gap per competence area; the darker, the larger the need. Companies with fewer than "
+                "%(k)s answers are pooled into one column. “hidden” = fewer than %(k)s people, so no figure "
+                "is shown."
+            )
+            % {"k": data.k},
+            "strategies_heading": _("What the membership strategies prioritise"),
+            "strategies_note": _(
+                "The number of member companies whose strategy names the area as a priority, beside the "
+                "depth of the need their employees report."
+            ),
+            "texts_heading": _("Challenges in the employees' own words"),
+            "random_order": _("In random order."),
+            "hidden_texts": _("Fewer than %(k)s answers: not shown.") % {"k": data.k},
+            "trend_heading": _("Change from earlier rounds"),
+            "measures_heading": _("Proposed joint measures and cost sharing"),
+            "measures_note": _(
+                "Shared cost = fixed cost × (1 − public funding) × the company's share of the participants "
+                "+ cost per participant × participants. Alone = fixed cost + cost per participant × "
+                "participants."
+            ),
+            "no_measures": _("No measures have been proposed for these needs yet."),
+        },
+    }
+
+
+def render_pdf(data: dict[str, Any]) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="kk-needs-") as folder:
+        root = Path(folder)
+        (root / "main.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        result = typst.compile(
+            str(root / "main.typ"), root=str(root), font_paths=[str(FONTS)], ignore_system_fonts=True
+        )
+    return bytes(result)
+
+
+def needs_report_pdf(data: NeedsReportData, *, progress: Callable[[int], None] | None = None) -> bytes:
+    """The PDF in the active language."""
+    printable = pdf_data(data)
+    if progress:
+        progress(70)
+    return render_pdf(printable)
+
+
+def needs_report_xlsx(data: NeedsReportData) -> bytes:
+    """The same aggregates as sheets: Ranking, Heatmap, Strategies, Trend, Measures."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    hidden = _("hidden")
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def sheet_of(title: str, header: list[str], rows: list[list[Any]]) -> None:
+        sheet = workbook.create_sheet(title)
+        heads = []
+        for text in header:
+            head = WriteOnlyCell(sheet, value=text)
+            head.font = bold
+            heads.append(head)
+        sheet.append(heads)
+        for row in rows:
+            cells = []
+            for value in row:
+                if value is None:
+                    value = hidden
+                if isinstance(value, Decimal):
+                    value = float(value)
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    # Text that starts with "=" stays text, never a formula.
+                    cell.data_type = "s"
+                cells.append(cell)
+            sheet.append(cells)
+
+    sheet_of(
+        _("Ranking"),
+        [
+            _("Code"),
+            _("Competence area"),
+            _("Companies with the need"),
+            _("Share of companies"),
+            _("Depth (mean gap)"),
+            _("Priority"),
+            _("Respondents"),
+            _("Strategies that prioritise it"),
+        ],
+        [
+            [
+                r.code,
+                r.name,
+                r.breadth,
+                r.breadth_share,
+                r.depth,
+                r.priority,
+                r.respondents,
+                r.strategy_priority_count,
+            ]
+            for r in data.ranking
+        ],
+    )
+    heat_rows: list[list[Any]] = []
+    for heatmap in data.heatmaps:
+        # One block per view: the view's own columns as a header row, then an area per row.
+        heat_rows.append([heatmap.title, "", *heatmap.columns])
+        for row in heatmap.rows:
+            heat_rows.append(["", row.label, *row.cells])
+    sheet_of(_("Heatmap"), [_("View"), _("Competence area")], heat_rows)
+    sheet_of(
+        _("Strategies"),
+        [_("Competence area"), _("Strategies that prioritise it"), _("Depth (mean gap)"), _("Verdict")],
+        [[r.name, r.strategy_count, r.depth, r.agreement] for r in data.strategies],
+    )
+    sheet_of(
+        _("Trend"),
+        [_("Competence area"), *data.trend_rounds, pgettext("difference between rounds", "Change")],
+        [[r.name, *r.values, r.change] for r in data.trend],
+    )
+    measure_rows: list[list[Any]] = []
+    for measure in data.measures:
+        for cost in measure.costs:
+            measure_rows.append(
+                [
+                    measure.title,
+                    measure.status,
+                    cost.company,
+                    cost.participants,
+                    cost.shared.quantize(Decimal("0.01")),
+                    cost.alone.quantize(Decimal("0.01")),
+                    cost.saving.quantize(Decimal("0.01")),
+                ]
+            )
+    sheet_of(
+        _("Measures"),
+        [
+            _("Measure"),
+            _("Status"),
+            _("Company"),
+            _("Participants"),
+            _("Shared cost"),
+            _("Alone"),
+            _("Saving"),
+        ],
+        measure_rows,
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from klyngekart.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.job, name="job"),
+    path("<int:pk>/download/", views.download, name="download"),
+]

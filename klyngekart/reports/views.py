@@ -1,0 +1,82 @@
+"""Report pages: request the cluster's needs report, follow its progress, download it.
+
+The report is built by a task (tasks.build_report); the job page polls its status every two
+seconds with htmx, and without JavaScript refreshes itself until the file is ready."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.members.forms import add_service_errors
+from klyngekart.reports import selectors, services
+from klyngekart.reports.forms import NeedsReportForm
+from klyngekart.reports.models import ReportJob
+from klyngekart.surveys import results as res
+
+POLL_SECONDS = 2
+
+
+def _access(request: HttpRequest) -> ClusterAccess:
+    return request.access  # type: ignore[attr-defined,no-any-return]
+
+
+@cluster_view("reports.create")
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    rounds = list(res.results_rounds(access=access))
+    language = (get_language() or "nb")[:2]
+    initial: dict[str, str | int] = {
+        "format": "pdf",
+        "language": language if language in services.LANGUAGES else "nb",
+    }
+    if request.GET.get("round", "").isdigit():
+        initial["round"] = int(request.GET["round"])
+    form = NeedsReportForm(request.POST or None, rounds=rounds, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        round_ = res.access_results_round(access, form.cleaned_data["round"])
+        try:
+            job = services.report_job_request(
+                cluster=access.cluster,
+                user=request.user,
+                round_=round_,
+                fmt=form.cleaned_data["format"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("reports:job", access.cluster.slug, job.pk)
+    return render(
+        request,
+        "reports/index.html",
+        {"form": form, "rounds": rounds, "jobs": list(selectors.recent_jobs(access=access))},
+    )
+
+
+@cluster_view("reports.create")
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.access_report_job(_access(request), pk)
+    context = {"job": report, "poll_seconds": POLL_SECONDS}
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_job_status.html", context)
+    return render(request, "reports/job.html", context)
+
+
+@cluster_view("reports.create")
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.access_report_job(_access(request), pk)
+    if not report.status == "done":
+        raise Http404("The report is not ready")
+    content = ReportJob.objects.filter(pk=report.pk).values_list("content", flat=True).first()
+    if content is None:
+        raise Http404("The report is not ready")
+    response = HttpResponse(bytes(content), content_type=report.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
