@@ -6,7 +6,7 @@ Decimal is sent and returned as decimal strings in NOK (exact, never rounded her
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -90,6 +90,13 @@ class InterestIn(Schema):
 class InterestOut(Schema):
     org_number: str
     participants: int
+
+
+
+def _ore(amount: Decimal) -> Decimal:
+    """Money leaves the API in kroner with two decimals (øre). The computation stays exact; a share
+    of a fixed cost can be a fraction no decimal writes out, and a client wants a price, not 50 digits."""
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class CostRowOut(Schema):
@@ -244,9 +251,9 @@ def measure_costs(request: HttpRequest, slug: str, measure_id: int) -> dict[str,
             {
                 "org_number": interest.membership.company.org_number or "",
                 "participants": row.participants,
-                "cost_shared": row.shared,
-                "cost_alone": row.alone,
-                "saving": row.saving,
+                "cost_shared": _ore(row.shared),
+                "cost_alone": _ore(row.alone),
+                "saving": _ore(row.saving),
             }
             for interest, row in zip(costs.interests, costs.table.rows, strict=True)
             if not access.is_company_role or interest.membership.company_id in access.company_ids
@@ -257,10 +264,10 @@ def measure_costs(request: HttpRequest, slug: str, measure_id: int) -> dict[str,
             "totals": {
                 "companies": len(table.rows),
                 "participants": table.participants,
-                "cost_shared": table.shared,
-                "cost_alone": table.alone,
-                "saving": table.saving,
+                "cost_shared": _ore(table.shared),
+                "cost_alone": _ore(table.alone),
+                "saving": _ore(table.saving),
                 "sme_companies": table.sme_companies,
-                "sme_saving": table.sme_saving,
+                "sme_saving": _ore(table.sme_saving),
             },
         }
