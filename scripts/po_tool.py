@@ -42,6 +42,13 @@ def _missing(message) -> bool:  # type: ignore[no-untyped-def]
     return any(not s for s in strings)
 
 
+def _key(message) -> str:  # type: ignore[no-untyped-def]
+    """The JSON key of an entry: gettext's "context\x04msgid" when it has a context, so entries
+    that share a msgid but not a meaning keep their own translations."""
+    base = message.id if isinstance(message.id, str) else json.dumps(list(message.id))
+    return f"{message.context}\x04{base}" if message.context else base
+
+
 def export(out_dir: str, chunk: int = 150) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -49,8 +56,7 @@ def export(out_dir: str, chunk: int = 150) -> None:
     for path in _paths("nb"):
         for message in _read(path):
             if _missing(message):
-                key = message.id if isinstance(message.id, str) else json.dumps(list(message.id))
-                items[key] = message.context or ""
+                items[_key(message)] = message.context or ""
     keys = list(items)
     for n in range(0, len(keys), chunk):
         part = dict.fromkeys(keys[n : n + chunk], "")
@@ -68,8 +74,7 @@ def import_(files: list[str]) -> None:
         for message in catalog:
             if not message.id:
                 continue
-            key = message.id if isinstance(message.id, str) else json.dumps(list(message.id))
-            value = translations.get(key)
+            value = translations.get(_key(message))
             if not value:
                 continue
             message.string = tuple(value) if isinstance(value, list) else value

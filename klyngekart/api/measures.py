@@ -92,7 +92,6 @@ class InterestOut(Schema):
     participants: int
 
 
-
 def _ore(amount: Decimal) -> Decimal:
     """Money leaves the API in kroner with two decimals (øre). The computation stays exact; a share
     of a fixed cost can be a fraction no decimal writes out, and a client wants a price, not 50 digits."""
