@@ -25,6 +25,7 @@ from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scope
 from klyngekart.home import demo_data as data
 from klyngekart.home.demo_mapping import MappingContext, build_mapping
+from klyngekart.home.demo_measures import build_measures
 from klyngekart.members.models import Company, Contact, Membership, MembershipStatus
 from klyngekart.members.validators import org_number_check_digit
 
@@ -309,16 +310,16 @@ def build_demo(today: date | None = None) -> DemoResult:
                     role=spec.role,
                 )
         if login_membership is not None:
-            build_mapping(
-                MappingContext(
-                    cluster=cluster,
-                    manager=manager,
-                    contact=users["contact"],
-                    login_membership=login_membership,
-                    today=today,
-                    created=created,
-                )
+            context = MappingContext(
+                cluster=cluster,
+                manager=manager,
+                contact=users["contact"],
+                login_membership=login_membership,
+                today=today,
+                created=created,
             )
+            build_mapping(context)
+            build_measures(context)
     return DemoResult(cluster=cluster, created=created, users=data.USERS)
 
 
