@@ -497,7 +497,13 @@ def company_results(
         )
     segments = []
     options = _option_keys(question)
-    shown_keys = _company_segment_parts(data, rc_id, [key for key, _label in options], k)
+    # A company's split by segment is for its own contact only. The cluster team also sees the
+    # cluster's split; a company's segments next to it could be subtracted across the two tables
+    # (cluster total - cluster segment - company segment) down to one person, which the per-table
+    # rules cannot see (found by the property test in test_results_privacy).
+    shown_keys = (
+        set() if cross_company else _company_segment_parts(data, rc_id, [key for key, _label in options], k)
+    )
     for key, label in options:
         if key not in shown_keys:
             segments.append(SegmentResult(key, label, Cell.hidden(), []))
@@ -581,6 +587,11 @@ def _cluster_segment_ok(
     known_in = known_out = 0
     for ids in shown_groups:
         inside, total = n(ids, key), n(ids, ALL)
+        # Each shown company (or the pool) must split cleanly by the segment: nobody, everybody,
+        # or at least k on both sides. Otherwise, when the cluster segment happens to lie inside
+        # one company, "company figure minus cluster segment" isolates the few others in it.
+        if 0 < inside < total and (inside < k or total - inside < k):
+            return False
         if len(ids) == 1 and key in company_parts.get(ids[0], set()):
             known_in += inside
             known_out += total - inside

@@ -144,7 +144,12 @@ def test_the_api_for_the_cluster_and_a_company(world, mapped, client) -> None:
     org_number = mapped.big.company.org_number
     body = _api(client, world, mapped, manager, company=org_number, segment="role").json()
     assert body["n"] == 12 and body["company"] == mapped.big.company.org_number
+    # A company's split by segment is for its own contact: beside the cluster's split, the cluster
+    # team could subtract across the two tables.
     assert [segment["key"] for segment in body["segments"]] == ["role=production", "role=office"]
+    assert all(segment["suppressed"] and segment["n"] is None for segment in body["segments"])
+    _token, contact = api_token_create(user=world.users["contact"], name="t")
+    body = _api(client, world, mapped, contact, company=org_number, segment="role").json()
     assert all(segment["n"] == 6 for segment in body["segments"])
 
     # The neighbour (6 answers) is pooled with the small company for the cluster team.
