@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
@@ -147,7 +148,11 @@ def interest_register(
         if participants > remaining:
             raise ValidationError(
                 {
-                    "participants": _("Only %(remaining)s places are left on this measure.")
+                    "participants": ngettext(
+                        "Only %(remaining)s place is left on this measure.",
+                        "Only %(remaining)s places are left on this measure.",
+                        max(remaining, 0),
+                    )
                     % {"remaining": max(remaining, 0)}
                 }
             )

@@ -69,13 +69,13 @@ def test_create_audits_and_refuses_bad_money(world) -> None:
         }
 
 
-def test_interest_capacity_closed_and_withdraw(world) -> None:
+def test_interest_capacity_closed_and_withdraw(world, english) -> None:
     measure = make_measure(cluster=world.cluster, capacity=5)
     with scope(world.cluster):
         services.interest_register(measure=measure, membership=world.membership, participants=3, actor=None)
         # Changing one's own number does not count one's old places against oneself.
         services.interest_register(measure=measure, membership=world.membership, participants=4, actor=None)
-        with pytest.raises(ValidationError, match="Only 1 places"):
+        with pytest.raises(ValidationError, match="Only 1 place is left"):
             services.interest_register(
                 measure=measure, membership=world.other_membership, participants=2, actor=None
             )
