@@ -434,8 +434,10 @@ def _open_round(
 # --- membership strategies -----------------------------------------------------------------------
 
 
-def _strategies(rng: random.Random, ctx: MappingContext, active: list[Membership]) -> None:
-    year = ctx.today.year
+def _strategies(rng: random.Random, ctx: MappingContext, active: list[Membership], *, year: int) -> None:
+    """Strategies for ``year``. Last year's are all submitted and most have their year-end review,
+    so the needs page of last year's round can set them against what the employees said."""
+    last_year = year < ctx.today.year
     if MembershipStrategy.objects.filter(cluster=ctx.cluster, year=year).exists():
         return
     codes = [area.code for area in current_areas(ctx.cluster)]
@@ -444,7 +446,7 @@ def _strategies(rng: random.Random, ctx: MappingContext, active: list[Membership
         is_login = membership.pk == ctx.login_membership.pk
         if not is_login and rng.random() >= 0.6:
             continue
-        submit = is_login or rng.random() < 0.65
+        submit = is_login or last_year or rng.random() < 0.65
         suggestion = suggested_areas(membership=membership, area_codes=codes).codes
         shifts = SECTOR_SHIFTS[sector(membership.company.nace_code)]
         profile_areas = [code for code, (more, _level) in shifts.items() if more > 0 and code in codes]
@@ -461,7 +463,7 @@ def _strategies(rng: random.Random, ctx: MappingContext, active: list[Membership
             # A draft is work in progress: goals chosen, the rest not written yet.
             kept = [key for key in ("goal_categories", "priority_areas") if rng.random() < 0.8]
             payload = {key: payload[key] for key in kept}
-        elif not is_login and rng.random() < 0.2:
+        elif last_year or (not is_login and rng.random() < 0.2):
             payload["review_goals_reached"] = rng.choice(("yes", "partly", "partly"))
             payload["review_value"] = rng.choice((3, 4, 4, 5))
             payload["review_text"] = rng.choice(data.REVIEWS)
@@ -474,7 +476,11 @@ def _strategies(rng: random.Random, ctx: MappingContext, active: list[Membership
             area_codes=codes,
             submit=submit,
         )
-        when = _at(ctx.today - timedelta(days=rng.randint(1, 200)), rng.randint(8, 15))
+        when = (
+            _at(date(year, 1, 15) + timedelta(days=rng.randint(0, 150)), rng.randint(8, 15))
+            if last_year
+            else (_at(ctx.today - timedelta(days=rng.randint(1, 200)), rng.randint(8, 15)))
+        )
         _backdate_audit(mark, when)
         if strategy.submitted_at:
             MembershipStrategy.objects.filter(pk=strategy.pk).update(submitted_at=min(when, timezone.now()))
@@ -498,4 +504,5 @@ def build_mapping(ctx: MappingContext) -> None:
     _backdate_audit(mark, _at(date(ctx.today.year - 1, 2, 10), 13))
     _closed_round(rng, ctx, version, active)
     _open_round(rng, ctx, version, active)
-    _strategies(rng, ctx, active)
+    _strategies(rng, ctx, active, year=ctx.today.year - 1)
+    _strategies(rng, ctx, active, year=ctx.today.year)
