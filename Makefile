@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run install migrate demo test test-postgres lint e2e vendor messages check-deploy clean bench bench-quick
+.PHONY: run install migrate demo test test-postgres lint e2e vendor messages check-deploy clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ e2e: $(STAMP) compilemessages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy klyngekart config
+	$(BIN)/mypy klyngekart config bench
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
