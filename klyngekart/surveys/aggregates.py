@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 
 from klyngekart.surveys.logic import OTHER, RANKING_SIZE
 from klyngekart.surveys.models import (
@@ -159,6 +159,17 @@ def apply(*, round_company: RoundCompany, increments: Tally) -> None:
             )
 
 
+def results_version(round_: Round) -> str:
+    """A name for the current state of a round's aggregates, for caching what is derived from them.
+
+    Every submission adds one to a company's ``completed_count`` in the transaction that applies its
+    increments, and a repairing rebuild bumps ``Round.aggregates_revision``; so the pair changes
+    whenever any aggregate row of the round does. One indexed SUM over the round's companies."""
+    completed = RoundCompany.objects.filter(round=round_).aggregate(total=Sum("completed_count"))["total"]
+    revision = Round.objects.filter(pk=round_.pk).values_list("aggregates_revision", flat=True).first()
+    return f"{round_.pk}.{revision or 0}.{completed or 0}"
+
+
 @dataclass(frozen=True)
 class Difference:
     """A stored aggregate row that is not what the raw answers give (None: no such row)."""
@@ -234,6 +245,8 @@ def rebuild(*, round: Round, fix: bool) -> list[Difference]:  # noqa: A002
                 differences.append(Difference(name, place[0], place[1], have, want))
                 if fix:
                     _repair(model, key_fields, sum_fields, place, stored.get(place), want, round)
+        if fix and differences:
+            Round.objects.filter(pk=round.pk).update(aggregates_revision=F("aggregates_revision") + 1)
     return differences
 
 

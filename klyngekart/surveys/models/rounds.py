@@ -52,6 +52,10 @@ class Round(TenantModel):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     invitations_purged_on = models.DateField(null=True, blank=True)
+    # Bumped when the aggregates change other than by a submission (a rebuild that repairs them):
+    # with the sum of the companies' completed counts it names a version of the round's results,
+    # so figures derived from the aggregates can be cached (surveys.aggregates.results_version).
+    aggregates_revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-opens_on", "-id"]

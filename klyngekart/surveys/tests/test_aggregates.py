@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.aggregates import rebuild, recompute
+from klyngekart.surveys.aggregates import rebuild, recompute, results_version
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
 from klyngekart.surveys.responding import response_submit
 from klyngekart.surveys.tests.answering import AREA_CODES, OPTIONS, build_mapping, full_answers
@@ -135,3 +135,22 @@ def test_a_corrupted_row_is_reported_then_fixed(answered) -> None:  # type: igno
 def test_an_unknown_round_is_a_command_error(db) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CommandError):
         call_command("rebuild_aggregates", round=424242, stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_results_version_changes_with_a_submission_and_with_a_repair_only(answered) -> None:  # type: ignore[no-untyped-def]
+    with scope(answered.company.cluster):
+        before = results_version(answered.round)
+        assert results_version(answered.round) == before
+        rebuild(round=answered.round, fix=True)  # nothing to repair: the version stays
+        assert results_version(answered.round) == before
+        response_submit(
+            round_company=answered.company,
+            raw_answers=full_answers(recommend=7, top=["courses"]),
+            submission_key="one-more",
+            language="nb",
+        )
+        after_submit = results_version(answered.round)
+        assert after_submit != before
+        AreaAggregate.objects.filter(segment="", area_code="lean").update(sum_gap=999)
+        rebuild(round=answered.round, fix=True)
+        assert results_version(answered.round) not in (before, after_submit)
