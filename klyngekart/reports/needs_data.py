@@ -51,6 +51,9 @@ class Heatmap:
     title: str
     columns: list[str]
     rows: list[HeatmapRow]
+    kind: str = ""  # "companies" or a segment kind ("size", "nace", "region")
+    # Per column (same order as ``columns``): True for the pooled companies' column.
+    pooled: list[bool] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,9 @@ def needs_report_data(*, cluster: Cluster, round: Round, language: str) -> Needs
             heatmaps.append(
                 Heatmap(
                     title=str(title),
+                    kind=kind,
                     columns=[column.label for column in heat.columns],
+                    pooled=[column.pooled for column in heat.columns],
                     rows=[
                         HeatmapRow(
                             label=row.name, cells=[None if c.suppressed else c.value for c in row.cells]

@@ -27,6 +27,9 @@ from klyngekart.reports.needs_data import Heatmap, HeatmapRow, NeedsReportData
 TEMPLATE = HERE / "templates" / "reports" / "needs_report.typ"
 TOP_NEEDS = 8
 HEAT_COLUMNS = 6
+# A heatmap of hundreds of companies cannot be read on A4: the PDF prints the companies with the
+# most need, and the Excel version of the report has every company.
+HEAT_COMPANIES = 40
 SHADE_LIMITS = (Decimal("0.5"), Decimal("1.0"), Decimal("1.5"), Decimal("2.0"))
 
 
@@ -58,18 +61,76 @@ def _shade(value: Decimal | None) -> int:
     return len(SHADE_LIMITS) + 1
 
 
-def _narrow(heatmaps: list[Heatmap]) -> list[Heatmap]:
+def _company_need(heatmap: Heatmap, column: int, threshold: Decimal) -> tuple[int, Decimal]:
+    """How much need a company's column shows: the areas whose mean gap reaches the threshold (what
+    the ranking counts as breadth), then the mean of its gaps. Only shown cells count, so a hidden
+    figure never decides which companies are printed."""
+    shown = [value for row in heatmap.rows if (value := row.cells[column]) is not None]
+    areas = sum(1 for value in shown if value >= threshold)
+    depth = sum(shown, Decimal(0)) / len(shown) if shown else Decimal(0)
+    return areas, depth
+
+
+def top_companies(heatmap: Heatmap, threshold: Decimal, limit: int) -> Heatmap:
+    """The company heatmap cut to the ``limit`` companies with the most need, most first, then the
+    pooled column. A heatmap with no more companies than that is returned as it is."""
+    pooled = heatmap.pooled or [False] * len(heatmap.columns)
+    own = [index for index, is_pool in enumerate(pooled) if not is_pool]
+    if len(own) <= limit:
+        return heatmap
+    need = {index: _company_need(heatmap, index, threshold) for index in own}
+    chosen = sorted(own, key=lambda index: (-need[index][0], -need[index][1], heatmap.columns[index], index))
+    keep = chosen[:limit] + [index for index, is_pool in enumerate(pooled) if is_pool]
+    return Heatmap(
+        title=heatmap.title,
+        kind=heatmap.kind,
+        columns=[heatmap.columns[index] for index in keep],
+        rows=[HeatmapRow(label=row.label, cells=[row.cells[i] for i in keep]) for row in heatmap.rows],
+        pooled=[pooled[index] for index in keep],
+    )
+
+
+def _printed_heatmaps(data: NeedsReportData) -> list[tuple[Heatmap, str]]:
+    """The heatmaps as the PDF prints them, each with a note ("" for none): the company view cut to
+    the companies with the most need, saying so and where the whole matrix is."""
+    printed = []
+    for heatmap in data.heatmaps:
+        note = ""
+        if heatmap.kind == "companies":
+            top = top_companies(heatmap, data.threshold, HEAT_COMPANIES)
+            if top is not heatmap:
+                note = _(
+                    "The %(shown)s companies with the most need, of the %(total)s with their own column, "
+                    "most need first: the most areas with a mean gap of at least %(threshold)s, then the "
+                    "largest mean gap. The full matrix, with every company, is in the Excel version of "
+                    "this report."
+                ) % {
+                    "shown": sum(1 for is_pool in top.pooled if not is_pool),
+                    "total": sum(1 for is_pool in heatmap.pooled if not is_pool),
+                    "threshold": _number(data.threshold, 1),
+                }
+                heatmap = top
+        printed.append((heatmap, note))
+    return printed
+
+
+def _narrow(heatmaps: list[tuple[Heatmap, str]]) -> list[tuple[Heatmap, str]]:
     """A wide heatmap split into parts that fit the page's width, each with the area column."""
     parts = []
-    for heatmap in heatmaps:
+    for heatmap, note in heatmaps:
         for start in range(0, max(len(heatmap.columns), 1), HEAT_COLUMNS):
             end = start + HEAT_COLUMNS
             title = heatmap.title if start == 0 else f"{heatmap.title} ({_('continued')})"
             parts.append(
-                Heatmap(
-                    title=title,
-                    columns=heatmap.columns[start:end],
-                    rows=[HeatmapRow(label=row.label, cells=row.cells[start:end]) for row in heatmap.rows],
+                (
+                    Heatmap(
+                        title=title,
+                        columns=heatmap.columns[start:end],
+                        rows=[
+                            HeatmapRow(label=row.label, cells=row.cells[start:end]) for row in heatmap.rows
+                        ],
+                    ),
+                    note if start == 0 else "",
                 )
             )
     return parts
@@ -170,6 +231,7 @@ def pdf_data(data: NeedsReportData) -> dict[str, Any]:
         "heatmaps": [
             {
                 "title": heatmap.title,
+                "note": note,
                 "header": ["", *heatmap.columns],
                 "rows": [
                     [row.label] + [_number(value, 1, hidden=hidden) for value in row.cells]
@@ -177,7 +239,7 @@ def pdf_data(data: NeedsReportData) -> dict[str, Any]:
                 ],
                 "shades": [[_shade(value) for value in row.cells] for row in heatmap.rows],
             }
-            for heatmap in _narrow(data.heatmaps)
+            for heatmap, note in _narrow(_printed_heatmaps(data))
         ],
         "strategy_header": [
             _("Competence area"),
