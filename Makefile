@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run install migrate demo test test-postgres lint e2e vendor messages check-deploy clean
+.PHONY: run install migrate demo test test-postgres lint e2e vendor messages check-deploy clean bench bench-quick
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,14 @@ check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	DATABASE_URL=$${DATABASE_URL:-postgres://klyngekart@db.invalid:5432/klyngekart} \
 	ALLOWED_HOSTS=klyngekart.example.no $(PY) manage.py check --deploy --fail-level WARNING
+
+# The benchmark (docs/performance.md): scale data, gunicorn, every scenario against its baseline.
+# A measurement, not a test. With DATABASE_URL=postgres://... it runs on that PostgreSQL server.
+bench: $(STAMP) compilemessages
+	DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) -m bench --scale cluster --scale national
+
+bench-quick: $(STAMP) compilemessages
+	DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) -m bench --scale cluster --quick
 
 vendor:
 	bash scripts/vendor.sh

@@ -4,6 +4,8 @@ It serves over plain HTTP on 127.0.0.1, adds one bare JSON view as the baseline 
 scenario (bench/urls.py), and lifts the answering rate limit high enough for one address to send
 thousands of responses (the limiter itself still runs, so its cost is measured)."""
 
+import warnings
+
 from config.env import env_str
 
 from .base import *  # noqa: F403
@@ -15,3 +17,5 @@ ROOT_URLCONF = "bench.urls"
 KLYNGEKART_RESPOND_RATE = (1_000_000, 600)
 # Scale data has far more rows than a development database; keep the SQL out of the console.
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Static files are not part of any scenario, so no collectstatic: whitenoise need not say so.
+warnings.filterwarnings("ignore", message="No directory at")
