@@ -55,15 +55,7 @@ def needs_ranking(
         raise HttpError(422, "threshold must be between 0 and 4.")
     with cluster_scope(request, slug, "needs.view") as access:
         round_ = res.access_results_round(access, round)
-        areas = sel.round_area_pairs(round_)
-        rn = sel.load_round(round_, [code for code, _name in areas])
-        rows = sel.ranking(
-            rn,
-            areas,
-            threshold=threshold,
-            segment=(segment, value) if segment else None,
-            strategy_counts=sel.strategy_counts(round_),
-        )
+        rows = sel.needs_ranking(round_, threshold=threshold, segment=(segment, value) if segment else None)
         return [
             {
                 "area": row.code,

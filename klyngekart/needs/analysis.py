@@ -18,17 +18,22 @@ results page may show it:
 
 from __future__ import annotations
 
+import hashlib
+from array import array
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from klyngekart.core.privacy import Cell, k_threshold, shuffled_texts
-from klyngekart.members.models import Company, SizeClass
+from klyngekart.members.models import SizeClass
 from klyngekart.needs.models import MembershipStrategy, StrategyStatus
 from klyngekart.surveys import results as res
+from klyngekart.surveys.aggregates import results_version
 from klyngekart.surveys.models import Answer, Question, QuestionType, Round, RoundCompany
 from klyngekart.surveys.models.responses import ALL
 from klyngekart.taxonomy.nace import section_choices
@@ -42,6 +47,8 @@ TOP = 5
 NEAR_TOP = 10
 SEGMENT_KINDS = ("size", "nace", "region")
 POOL = "pool"
+# Companies per page of the heatmap: 400 columns help no one; the report's XLSX has them all.
+HEAT_PAGE_SIZE = 25
 
 
 def _q(value: Decimal, places: Decimal = PLACES) -> Decimal:
@@ -71,7 +78,17 @@ def segment_labels(kind: str) -> dict[str, str]:
     return {}
 
 
-def segment_value(company: Company, kind: str) -> str:
+class CompanyInfo(NamedTuple):
+    """What the analysis needs of a round's company (read with values_list, not as models)."""
+
+    company_id: int
+    name: str
+    size_class: str
+    nace_section: str
+    region: str
+
+
+def segment_value(company: Any, kind: str) -> str:
     return {"size": company.size_class, "nace": company.nace_section, "region": company.region}.get(kind, "")
 
 
@@ -97,27 +114,32 @@ class RoundNeeds:
     round: Round
     k: int
     data: res._RoundData
-    companies: dict[int, RoundCompany]
+    companies: dict[int, CompanyInfo]
     shown_companies: set[int]  # own column (respondents >= k)
     area_cells: dict[str, set[int]]  # per area code: companies whose cell is shown
 
-    def area_n(self, code: str, ids: set[int] | list[int] | None = None) -> int:
-        ids = self.data.company_ids if ids is None else ids
-        return sum(self.data.area(rc_id, ALL, code).n for rc_id in ids)
+    def area_n(self, code: str, ids: Iterable[int] | None = None) -> int:
+        if ids is None:
+            return sum(self.data.area_ns(ALL, code).values())
+        by_company = self.data.area_ns(ALL, code)
+        return sum(by_company.get(rc_id, 0) for rc_id in ids)
 
-    def area_sum(self, code: str, ids: set[int] | list[int]) -> tuple[int, float]:
-        n = total = 0.0
+    def area_sum(self, code: str, ids: Iterable[int]) -> tuple[int, int]:
+        """(answers, sum of gaps) of the companies ``ids`` in an area."""
+        n = total = 0
+        areas = self.data.areas
         for rc_id in ids:
-            sums = self.data.area(rc_id, ALL, code)
-            n += sums.n
-            total += sums.gap.total
-        return int(n), total
+            row = areas.get((rc_id, ALL, code))
+            if row is not None:
+                n += row[0]
+                total += row[5]
+        return n, total
 
     def company_gap(self, rc_id: int, code: str) -> Cell[Decimal]:
         if rc_id not in self.area_cells.get(code, set()):
             return Cell.hidden()
-        sums = self.data.area(rc_id, ALL, code)
-        return Cell(suppressed=False, value=_q(mean_gap(sums.gap.total, sums.n)), n=sums.n)
+        row = self.data.areas[(rc_id, ALL, code)]
+        return Cell(suppressed=False, value=_q(mean_gap(row[5], row[0])), n=row[0])
 
     def pool_ids(self, code: str) -> set[int]:
         return set(self.data.company_ids) - self.area_cells.get(code, set())
@@ -125,28 +147,37 @@ class RoundNeeds:
 
 def _cells_for_area(data: res._RoundData, code: str, shown_ids: set[int], k: int) -> set[int]:
     cells = res._area_shown_companies(data, code, shown_ids, k)
-    total = sum(data.area(rc_id, ALL, code).n for rc_id in data.company_ids)
+    by_company = data.area_ns(ALL, code)
+    total = sum(by_company.values())
     if total < k:
         return set()
     # What is left over (pooled) must be empty or reach k; give it the smallest shown companies.
-    ordered = sorted(cells, key=lambda rc_id: (data.area(rc_id, ALL, code).n, rc_id))
-    rest = total - sum(data.area(rc_id, ALL, code).n for rc_id in cells)
+    ordered = sorted(cells, key=lambda rc_id: (by_company.get(rc_id, 0), rc_id))
+    rest = total - sum(by_company.get(rc_id, 0) for rc_id in cells)
     while ordered and 0 < rest < k:
-        rest += data.area(ordered.pop(0), ALL, code).n
+        rest += by_company.get(ordered.pop(0), 0)
     return set(ordered)
 
 
+def round_companies(round_: Round) -> dict[int, CompanyInfo]:
+    rows = RoundCompany.objects.filter(round=round_).values_list(
+        "pk", "company_id", "company__name", "company__size_class", "company__nace_section", "company__region"
+    )
+    return {
+        pk: CompanyInfo(company_id, name, size, nace, region)
+        for pk, company_id, name, size, nace, region in rows
+    }
+
+
 def load_round(round_: Round, area_codes: list[str]) -> RoundNeeds:
+    """Read a round's aggregates (everyone, no segments) and decide what may be shown."""
     k = k_threshold(round_.cluster)
     data = res._load(round_, None)
-    companies = {
-        rc.pk: rc for rc in RoundCompany.objects.filter(round=round_).select_related("company", "membership")
-    }
-    return build_needs(round_, k, data, companies, area_codes)
+    return build_needs(round_, k, data, round_companies(round_), area_codes)
 
 
 def build_needs(
-    round_: Round, k: int, data: res._RoundData, companies: dict[int, RoundCompany], area_codes: list[str]
+    round_: Round, k: int, data: res._RoundData, companies: dict[int, Any], area_codes: list[str]
 ) -> RoundNeeds:
     """Decide which companies and cells may be shown, from aggregates already read."""
     shown_ids, _pooled, _hidden = res._pooling(data, k)
@@ -172,17 +203,38 @@ class HeatRow:
 
 
 @dataclass(frozen=True)
+class HeatPage:
+    """Which companies a page of the heatmap shows: ``first`` to ``last`` (from 1) of ``total``."""
+
+    number: int
+    pages: int
+    total: int
+    first: int
+    last: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+@dataclass(frozen=True)
 class Heatmap:
     kind: str  # "companies" or a segment kind
     columns: list[HeatColumn]
     rows: list[HeatRow]
+    page: HeatPage | None = None  # companies only, when the caller asked for one page
 
 
 def _segment_groups(rn: RoundNeeds, kind: str) -> dict[str, set[int]]:
     groups: dict[str, set[int]] = {}
     for rc_id in rn.data.company_ids:
-        company = rn.companies[rc_id].company
-        groups.setdefault(segment_value(company, kind), set()).add(rc_id)
+        company = rn.companies.get(rc_id)
+        if company is not None:
+            groups.setdefault(segment_value(company, kind), set()).add(rc_id)
     return groups
 
 
@@ -234,18 +286,40 @@ def heatmap(rn: RoundNeeds, areas: list[tuple[str, str]], kind: str = "companies
             by_value = segment_cells(rn, kind, code)
             rows.append(HeatRow(code, name, [by_value[value] for value in values]))
         return Heatmap(kind, columns, rows)
-    shown = sorted(rn.shown_companies, key=lambda rc_id: (rn.companies[rc_id].company.name, rc_id))
-    columns = [HeatColumn(str(rc_id), rn.companies[rc_id].company.name) for rc_id in shown]
+    shown = sorted(rn.shown_companies, key=lambda rc_id: (rn.companies[rc_id].name, rc_id))
+    columns = [HeatColumn(str(rc_id), rn.companies[rc_id].name) for rc_id in shown]
     columns.append(HeatColumn(POOL, _("Other companies (pooled)"), pooled=True))
     rows = []
     for code, name in areas:
         cells = [rn.company_gap(rc_id, code) for rc_id in shown]
-        n, gap_total = rn.area_sum(code, rn.pool_ids(code))
-        pool_cell: Cell[Decimal] = (
-            Cell(suppressed=False, value=_q(mean_gap(gap_total, n)), n=n) if n >= rn.k else Cell.hidden()
-        )
-        rows.append(HeatRow(code, name, [*cells, pool_cell]))
+        rows.append(HeatRow(code, name, [*cells, pool_cell(rn, code)]))
     return Heatmap("companies", columns, rows)
+
+
+def pool_cell(rn: RoundNeeds, code: str) -> Cell[Decimal]:
+    """The "other companies" cell of an area: everyone without a shown cell, from k answers."""
+    n, gap_total = rn.area_sum(code, rn.pool_ids(code))
+    return Cell(suppressed=False, value=_q(mean_gap(gap_total, n)), n=n) if n >= rn.k else Cell.hidden()
+
+
+def companies_by_need(
+    rn: RoundNeeds, area_codes: list[str], threshold: Decimal = DEFAULT_THRESHOLD
+) -> list[int]:
+    """The companies with a column of their own, most needs first: how many of their shown cells
+    reach ``threshold``, then the sum of their shown mean gaps, then by name."""
+    needs: dict[int, int] = dict.fromkeys(rn.shown_companies, 0)
+    depth: dict[int, Decimal] = dict.fromkeys(rn.shown_companies, Decimal(0))
+    for code in area_codes:
+        for rc_id in rn.area_cells.get(code, set()) & rn.shown_companies:
+            value = rn.company_gap(rc_id, code).value
+            if value is None:
+                continue
+            depth[rc_id] += value
+            if value >= threshold:
+                needs[rc_id] += 1
+    return sorted(
+        rn.shown_companies, key=lambda rc_id: (-needs[rc_id], -depth[rc_id], rn.companies[rc_id].name, rc_id)
+    )
 
 
 # --- ranking ------------------------------------------------------------------------------------
@@ -456,6 +530,207 @@ def round_area_pairs(round_: Round) -> list[tuple[str, str]]:
     return [(area.code, area.name) for area in res.round_areas(round_)]
 
 
+# --- what is cached -----------------------------------------------------------------------------
+
+# The compact heatmap keeps a cell's mean gap in hundredths; this marks a hidden cell.
+HIDDEN = -(2**31)
+
+
+def _centi(value: Decimal) -> int:
+    return int(value.scaleb(2))
+
+
+def _from_centi(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
+
+
+@dataclass(frozen=True)
+class CompanyMatrix:
+    """The company heatmap as the analysis decided it, small enough to cache: per column (a
+    company, most needs first) and area, the shown mean gap in hundredths or HIDDEN, and its
+    answers; per area the pooled cell as (hundredths, answers), or None when it is hidden."""
+
+    columns: tuple[int, ...]
+    codes: tuple[str, ...]
+    values: array
+    counts: array
+    pool: tuple[tuple[int, int] | None, ...]
+
+    def cell(self, column: int, row: int) -> Cell[Decimal]:
+        place = column * len(self.codes) + row
+        value = self.values[place]
+        if value == HIDDEN:
+            return Cell.hidden()
+        return Cell(suppressed=False, value=_from_centi(value), n=int(self.counts[place]))
+
+    def pool_cell(self, row: int) -> Cell[Decimal]:
+        pooled = self.pool[row]
+        if pooled is None:
+            return Cell.hidden()
+        return Cell(suppressed=False, value=_from_centi(pooled[0]), n=pooled[1])
+
+
+def company_matrix(rn: RoundNeeds, area_codes: list[str], threshold: Decimal) -> CompanyMatrix:
+    order = companies_by_need(rn, area_codes, threshold)
+    values, counts = array("i"), array("i")
+    for rc_id in order:
+        for code in area_codes:
+            cell = rn.company_gap(rc_id, code)
+            if cell.value is None:
+                values.append(HIDDEN)
+                counts.append(0)
+            else:
+                values.append(_centi(cell.value))
+                counts.append(cell.n or 0)
+    pool: list[tuple[int, int] | None] = []
+    for code in area_codes:
+        pooled = pool_cell(rn, code)
+        pool.append(None if pooled.value is None else (_centi(pooled.value), pooled.n or 0))
+    return CompanyMatrix(tuple(order), tuple(area_codes), values, counts, tuple(pool))
+
+
+@dataclass(frozen=True)
+class NeedsFigures:
+    """Everything the page, the API and the report read from a round's aggregates for one choice
+    of threshold, segment filter and heatmap columns: the output of ranking(), heatmap() and
+    company_matrix() with area codes for names (names follow the language; they are added on
+    the way out), cached by the aggregates' version."""
+
+    k: int
+    respondents: int
+    ranking: list[NeedRow]
+    matrix: CompanyMatrix | None = None
+    segment_columns: list[str] = field(default_factory=list)
+    segment_rows: list[list[Cell[Decimal]]] = field(default_factory=list)
+
+
+def _companies_fingerprint(round_: Round) -> str:
+    """Which segment each company of the round is in: a company's size class, NACE section or
+    region may change without any new answer, so segment figures are cached under this too."""
+    rows = (
+        RoundCompany.objects.filter(round=round_)
+        .order_by("pk")
+        .values_list("pk", "company__size_class", "company__nace_section", "company__region")
+    )
+    return hashlib.blake2b(repr(list(rows)).encode(), digest_size=16).hexdigest()
+
+
+def compute_figures(
+    rn: RoundNeeds,
+    area_codes: list[str],
+    *,
+    threshold: Decimal,
+    segment: tuple[str, str] | None,
+    heat: str | None,
+) -> NeedsFigures:
+    pairs = [(code, code) for code in area_codes]
+    figures = NeedsFigures(
+        k=rn.k,
+        respondents=rn.data.total(),
+        ranking=ranking(rn, pairs, threshold=threshold, segment=segment),
+    )
+    if heat in SEGMENT_KINDS:
+        by_segment = heatmap(rn, pairs, heat)
+        return replace(
+            figures,
+            segment_columns=[column.key for column in by_segment.columns],
+            segment_rows=[row.cells for row in by_segment.rows],
+        )
+    if heat is not None:
+        return replace(figures, matrix=company_matrix(rn, area_codes, threshold))
+    return figures
+
+
+def needs_figures(
+    round_: Round,
+    area_codes: list[str],
+    *,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    segment: tuple[str, str] | None = None,
+    heat: str | None = "companies",
+) -> NeedsFigures:
+    """``compute_figures`` for a round, from the cache while nothing they depend on has changed:
+    the aggregates' version, k, the threshold, the segment filter, the heatmap's columns, the
+    round's areas and, when segments are involved, which segment each company is in."""
+    if heat is not None and heat not in SEGMENT_KINDS:
+        heat = "companies"
+    k = k_threshold(round_.cluster)
+    version = results_version(round_)
+    companies = _companies_fingerprint(round_) if segment or heat in SEGMENT_KINDS else ""
+    key = res.round_cache_key(
+        "needs", round_, version, k, threshold, segment, heat, companies, "|", *area_codes
+    )
+    figures = cache.get(key)
+    if figures is None:
+        rn = build_needs(round_, k, res._load(round_, None), round_companies(round_), area_codes)
+        figures = compute_figures(rn, area_codes, threshold=threshold, segment=segment, heat=heat)
+        cache.set(key, figures, res.CACHE_SECONDS)
+    return figures  # type: ignore[no-any-return]
+
+
+def _named(rows: list[NeedRow], names: dict[str, str], counts: Counter[str] | None) -> list[NeedRow]:
+    counts = counts or Counter()
+    named = [
+        replace(row, name=names.get(row.code, row.code), strategy_priority_count=counts.get(row.code, 0))
+        for row in rows
+    ]
+    return sort_rows(named, "priority")
+
+
+def needs_ranking(
+    round_: Round, *, threshold: Decimal = DEFAULT_THRESHOLD, segment: tuple[str, str] | None = None
+) -> list[NeedRow]:
+    """The ranking of ``ranking()`` with area names and strategy counts, by priority (cached)."""
+    areas = round_area_pairs(round_)
+    figures = needs_figures(
+        round_, [code for code, _name in areas], threshold=threshold, segment=segment, heat=None
+    )
+    return _named(figures.ranking, dict(areas), strategy_counts(round_))
+
+
+def heat_page(total: int, number: int, per_page: int) -> HeatPage:
+    pages = max(1, -(-total // per_page))
+    number = min(max(number, 1), pages)
+    first = (number - 1) * per_page
+    last = min(first + per_page, total)
+    return HeatPage(number=number, pages=pages, total=total, first=first + 1 if total else 0, last=last)
+
+
+def _heatmap_of(
+    figures: NeedsFigures,
+    round_: Round,
+    areas: list[tuple[str, str]],
+    kind: str,
+    page: int | None,
+    per_page: int,
+) -> Heatmap:
+    if kind in SEGMENT_KINDS:
+        columns = [HeatColumn(value, segment_label(kind, value)) for value in figures.segment_columns]
+        rows = [
+            HeatRow(code, name, cells)
+            for (code, name), cells in zip(areas, figures.segment_rows, strict=True)
+        ]
+        return Heatmap(kind, columns, rows)
+    matrix = figures.matrix
+    assert matrix is not None  # noqa: S101 - needs_figures made it for a company heatmap
+    paging = heat_page(len(matrix.columns), page, per_page) if page is not None else None
+    chosen = range(paging.first - 1, paging.last) if paging is not None else range(len(matrix.columns))
+    ids = [matrix.columns[index] for index in chosen]
+    names = dict(RoundCompany.objects.filter(round=round_, pk__in=ids).values_list("pk", "company__name"))
+    columns = [HeatColumn(str(rc_id), names.get(rc_id, "")) for rc_id in ids]
+    columns.append(HeatColumn(POOL, _("Other companies (pooled)"), pooled=True))
+    row_of = {code: index for index, code in enumerate(matrix.codes)}
+    rows = []
+    for code, name in areas:
+        row = row_of.get(code)
+        if row is None:
+            rows.append(HeatRow(code, name, [Cell.hidden() for _column in columns]))
+            continue
+        cells = [matrix.cell(index, row) for index in chosen]
+        rows.append(HeatRow(code, name, [*cells, matrix.pool_cell(row)]))
+    return Heatmap("companies", columns, rows, paging)
+
+
 def needs_analysis(
     *,
     round: Round,  # noqa: A002 - named like the other selectors
@@ -464,26 +739,34 @@ def needs_analysis(
     segment: tuple[str, str] | None = None,
     heat: str = "companies",
     sort: str = "priority",
+    heat_page: int | None = None,
+    heat_per_page: int = HEAT_PAGE_SIZE,
 ) -> NeedsAnalysis:
+    """The needs page's figures. The company heatmap has every company (in order of need) unless
+    ``heat_page`` asks for one page of ``heat_per_page`` companies; the pooled column is on
+    every page."""
+    heat = heat if heat in SEGMENT_KINDS else "companies"
     areas = round_area_pairs(round)
-    rn = load_round(round, [code for code, _name in areas])
-    counts = strategy_counts(round)
-    rows = ranking(rn, areas, threshold=threshold, segment=segment, strategy_counts=counts)
+    figures = needs_figures(
+        round, [code for code, _name in areas], threshold=threshold, segment=segment, heat=heat
+    )
+    rows = _named(figures.ranking, dict(areas), strategy_counts(round))
     trend_rows: list[TrendRow] = []
     if compare is not None:
         then_areas = round_area_pairs(compare)
-        then_rn = load_round(compare, [code for code, _name in then_areas])
-        trend_rows = trend(rows, ranking(then_rn, then_areas, threshold=threshold, segment=segment))
-    total = rn.data.total()
+        then = needs_figures(
+            compare, [code for code, _name in then_areas], threshold=threshold, segment=segment, heat=None
+        )
+        trend_rows = trend(rows, _named(then.ranking, dict(then_areas), None))
     return NeedsAnalysis(
         round=round,
-        k=rn.k,
+        k=figures.k,
         threshold=threshold,
         ranking=sort_rows(rows, sort),
-        heatmap=heatmap(rn, areas, heat),
+        heatmap=_heatmap_of(figures, round, areas, heat, heat_page, heat_per_page),
         strategies=compare_strategies(rows),
         texts=free_texts(round),
         compare=compare,
         trend=trend_rows,
-        respondents=res.count_cell(total, rn.k),
+        respondents=res.count_cell(figures.respondents, figures.k),
     )

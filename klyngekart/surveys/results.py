@@ -23,10 +23,13 @@ Dashboards read aggregates only. The one raw read is free text, which has no agg
 
 from __future__ import annotations
 
+import hashlib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -42,6 +45,7 @@ from klyngekart.core.privacy import (
     segment_visible,
 )
 from klyngekart.members.validators import normalise_org_number
+from klyngekart.surveys.aggregates import results_version
 from klyngekart.surveys.models import (
     AreaAggregate,
     Question,
@@ -327,59 +331,122 @@ def _segment_filter(question: Question | None) -> Q:
     return wanted
 
 
+# The stored sums of one area and group, in the order ``_load`` reads them.
+AREA_COLUMNS = (
+    "n",
+    "sum_importance",
+    "sumsq_importance",
+    "sum_level",
+    "sumsq_level",
+    "sum_gap",
+    "sumsq_gap",
+)
+SumsRow = tuple[int, int, int, int, int, int, int]
+NO_SUMS: SumsRow = (0, 0, 0, 0, 0, 0, 0)
+
+
+def sums_of(row: SumsRow | None) -> AreaSums:
+    """An ``AreaSums`` from the plain tuple the loader and the cache keep."""
+    if row is None:
+        return AreaSums()
+    n, s_imp, q_imp, s_lvl, q_lvl, s_gap, q_gap = row
+    return AreaSums(
+        Moments(n, float(s_imp), float(q_imp)),
+        Moments(n, float(s_lvl), float(q_lvl)),
+        Moments(n, float(s_gap), float(q_gap)),
+    )
+
+
+def add_rows(rows: Iterable[SumsRow]) -> SumsRow:
+    """Column-wise sum of sums tuples (integers, so exact in any order)."""
+    n = s_imp = q_imp = s_lvl = q_lvl = s_gap = q_gap = 0
+    for a, b, c, d, e, f, g in rows:
+        n += a
+        s_imp += b
+        q_imp += c
+        s_lvl += d
+        q_lvl += e
+        s_gap += f
+        q_gap += g
+    return (n, s_imp, q_imp, s_lvl, q_lvl, s_gap, q_gap)
+
+
 @dataclass
 class _RoundData:
-    """The aggregates of one round that a view needs, read in two queries."""
+    """The aggregates of one round (or of some of its companies) that a view needs, read in two
+    queries. ``areas`` keeps the stored integer sums as plain tuples (``AREA_COLUMNS``); totals
+    and per-area counts are computed once, on first use."""
 
     counts: dict[tuple[int, str], int]
-    areas: dict[tuple[int, str, str], AreaSums]
+    areas: dict[tuple[int, str, str], SumsRow]
     company_ids: list[int]
+    _totals: dict[tuple[str, str], SumsRow] | None = field(default=None, repr=False)
+    _area_ns: dict[tuple[str, str], dict[int, int]] | None = field(default=None, repr=False)
 
     def n(self, rc_id: int, segment: str = ALL) -> int:
         return self.counts.get((rc_id, segment), 0)
 
     def area(self, rc_id: int, segment: str, code: str) -> AreaSums:
-        return self.areas.get((rc_id, segment, code), AreaSums())
+        return sums_of(self.areas.get((rc_id, segment, code)))
+
+    def area_n(self, rc_id: int, segment: str, code: str) -> int:
+        row = self.areas.get((rc_id, segment, code))
+        return row[0] if row is not None else 0
 
     def total(self, segment: str = ALL) -> int:
         return sum(self.n(rc_id, segment) for rc_id in self.company_ids)
 
+    def _index(self) -> None:
+        members = set(self.company_ids)
+        grouped: dict[tuple[str, str], list[SumsRow]] = {}
+        area_ns: dict[tuple[str, str], dict[int, int]] = {}
+        for (rc_id, segment, code), row in self.areas.items():
+            if rc_id not in members:
+                continue
+            grouped.setdefault((segment, code), []).append(row)
+            area_ns.setdefault((segment, code), {})[rc_id] = row[0]
+        self._totals = {key: add_rows(rows) for key, rows in grouped.items()}
+        self._area_ns = area_ns
+
+    def area_total_row(self, segment: str, code: str) -> SumsRow:
+        if self._totals is None:
+            self._index()
+        return self._totals.get((segment, code), NO_SUMS)  # type: ignore[union-attr]
+
     def area_total(self, segment: str, code: str) -> AreaSums:
-        total = AreaSums()
-        for rc_id in self.company_ids:
-            total = total + self.area(rc_id, segment, code)
-        return total
+        return sums_of(self.area_total_row(segment, code))
+
+    def area_ns(self, segment: str, code: str) -> dict[int, int]:
+        """Per company with a stored row, its answers for the area (segment "" is everyone)."""
+        if self._area_ns is None:
+            self._index()
+        return self._area_ns.get((segment, code), {})  # type: ignore[union-attr]
 
 
-def _load(round_: Round, question: Question | None) -> _RoundData:
+def _load(round_: Round, question: Question | None, company_ids: Iterable[int] | None = None) -> _RoundData:
+    """The round's counts and area sums for everyone and ``question``'s segments; with
+    ``company_ids`` only those companies' rows (a company page needs no one else's)."""
     wanted = _segment_filter(question)
-    company_ids = list(RoundCompany.objects.filter(round=round_).values_list("id", flat=True))
+    companies = RoundCompany.objects.filter(round=round_)
+    counts_qs = SegmentCount.objects.filter(wanted, round=round_)
+    areas_qs = AreaAggregate.objects.filter(wanted, round=round_)
+    if company_ids is not None:
+        ids = sorted(set(company_ids))
+        companies = companies.filter(pk__in=ids)
+        counts_qs = counts_qs.filter(round_company_id__in=ids)
+        areas_qs = areas_qs.filter(round_company_id__in=ids)
     counts = {
         (rc_id, segment): n
-        for rc_id, segment, n in SegmentCount.objects.filter(wanted, round=round_).values_list(
-            "round_company_id", "segment", "n"
+        for rc_id, segment, n in counts_qs.values_list("round_company_id", "segment", "n").iterator(
+            chunk_size=5000
         )
     }
-    areas: dict[tuple[int, str, str], AreaSums] = {}
-    rows = AreaAggregate.objects.filter(wanted, round=round_).values_list(
-        "round_company_id",
-        "segment",
-        "area_code",
-        "n",
-        "sum_importance",
-        "sumsq_importance",
-        "sum_level",
-        "sumsq_level",
-        "sum_gap",
-        "sumsq_gap",
-    )
-    for rc_id, segment, code, n, s_imp, q_imp, s_lvl, q_lvl, s_gap, q_gap in rows:
-        areas[(rc_id, segment, code)] = AreaSums(
-            Moments(n, float(s_imp), float(q_imp)),
-            Moments(n, float(s_lvl), float(q_lvl)),
-            Moments(n, float(s_gap), float(q_gap)),
-        )
-    return _RoundData(counts=counts, areas=areas, company_ids=company_ids)
+    areas: dict[tuple[int, str, str], SumsRow] = {}
+    for rc_id, segment, code, *sums in areas_qs.values_list(
+        "round_company_id", "segment", "area_code", *AREA_COLUMNS
+    ).iterator(chunk_size=5000):
+        areas[(rc_id, segment, code)] = tuple(sums)  # type: ignore[assignment]
+    return _RoundData(counts=counts, areas=areas, company_ids=list(companies.values_list("id", flat=True)))
 
 
 # --- who may be shown in a cross-company view -------------------------------------------------
@@ -399,11 +466,7 @@ def _pooling(data: _RoundData, k: int) -> tuple[set[int], list[int], list[int]]:
 def _area_shown_companies(data: _RoundData, code: str, candidates: set[int], k: int) -> set[int]:
     """Companies whose figures for one area a cross-company viewer may see: the same pooling,
     by the area's answers, among the companies shown by respondents."""
-    groups = [
-        Group(str(rc_id), data.area(rc_id, ALL, code).n, rc_id)
-        for rc_id in data.company_ids
-        if data.area(rc_id, ALL, code).n > 0
-    ]
+    groups = [Group(str(rc_id), n, rc_id) for rc_id, n in data.area_ns(ALL, code).items() if n > 0]
     pooled = pool_small_groups(groups, k)
     return {group.data for group in pooled.shown} & candidates
 
@@ -415,8 +478,8 @@ def _company_segment_parts(data: _RoundData, rc_id: int, keys: Sequence[str], k:
 def _company_area_segment_parts(
     data: _RoundData, rc_id: int, code: str, shown_keys: Iterable[str], k: int
 ) -> set[str]:
-    total = data.area(rc_id, ALL, code).n
-    return visible_parts(total, {key: data.area(rc_id, key, code).n for key in shown_keys}, k)
+    total = data.area_n(rc_id, ALL, code)
+    return visible_parts(total, {key: data.area_n(rc_id, key, code) for key in shown_keys}, k)
 
 
 def _option_keys(question: Question | None) -> list[tuple[str, str]]:
@@ -426,6 +489,117 @@ def _option_keys(question: Question | None) -> list[tuple[str, str]]:
         (f"{question.key}={option['key']}", question.option_label(option["key"]))
         for option in question.options
     ]
+
+
+# --- what the cross-company rules decide for a round, cached by the aggregates' version -------
+
+# Bump when the shape of a cached value changes, so a deploy never reads an older shape.
+CACHE_SCHEMA = "1"
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def round_cache_key(kind: str, round_: Round, version: str, *parts: object) -> str:
+    """A cache key for a figure derived from ``round_``'s aggregates at ``version``.
+
+    It names the cluster, the round (with its creation time, so a reused id never meets an old
+    entry), the aggregates' version and everything else the caller's figures depend on (k, the
+    segment question, a threshold ...). Hashed: the parts may be long and hold any characters."""
+    created = round_.created_at.isoformat() if getattr(round_, "created_at", None) else ""
+    raw = "\x1f".join(
+        str(part) for part in (CACHE_SCHEMA, kind, round_.cluster_id, round_.pk, created, version, *parts)
+    )
+    return f"kk:{kind}:{hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()}"
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """What the cross-company rules decide for a round (everyone, no segments), and the few sums
+    every results page needs. Small, plain and picklable: it is what gets cached.
+
+    ``area_hidden``: per area code, the companies shown by respondents whose figures for that
+    area the per-area pooling hides. ``area_n``: per area code, each company's answers, in
+    ``company_ids`` order (an array keeps 400 companies x 40 areas in 64 KB)."""
+
+    k: int
+    company_ids: tuple[int, ...]
+    company_n: dict[int, int]
+    shown: frozenset[int]
+    pooled: tuple[int, ...]
+    area_totals: dict[str, SumsRow]
+    area_hidden: dict[str, frozenset[int]]
+    area_n: dict[str, array]
+
+    @property
+    def total(self) -> int:
+        return sum(self.company_n.values())
+
+    @property
+    def pool_n(self) -> int:
+        return sum(self.company_n.get(rc_id, 0) for rc_id in self.pooled)
+
+    def n(self, rc_id: int) -> int:
+        return self.company_n.get(rc_id, 0)
+
+    def area_total(self, code: str) -> AreaSums:
+        return sums_of(self.area_totals.get(code))
+
+    def area_shown(self, rc_id: int, code: str) -> bool:
+        """Whether a cross-company viewer may see ``rc_id``'s figures for the area."""
+        return rc_id in self.shown and rc_id not in self.area_hidden.get(code, frozenset())
+
+    def company_area_n(self, rc_id: int, code: str) -> int:
+        counts = self.area_n.get(code)
+        if counts is None:
+            return 0
+        try:
+            return int(counts[self.company_ids.index(rc_id)])
+        except ValueError:
+            return 0
+
+
+def summarise(data: _RoundData, k: int) -> RoundSummary:
+    """The summary of a round's data, decided by ``_pooling`` and ``_area_shown_companies``
+    (pool_small_groups in core/privacy.py): the cache holds their output, nothing else."""
+    shown, pooled, _suppressed = _pooling(data, k)
+    codes = sorted({code for (_rc, segment, code) in data.areas if segment == ALL})
+    company_ids = tuple(data.company_ids)
+    area_n: dict[str, array] = {}
+    for code in codes:
+        by_company = data.area_ns(ALL, code)
+        area_n[code] = array("l", (by_company.get(rc_id, 0) for rc_id in company_ids))
+    return RoundSummary(
+        k=k,
+        company_ids=company_ids,
+        company_n={rc_id: data.n(rc_id) for rc_id in company_ids if data.n(rc_id)},
+        shown=frozenset(shown),
+        pooled=tuple(pooled),
+        area_totals={code: data.area_total_row(ALL, code) for code in codes},
+        area_hidden={code: frozenset(shown - _area_shown_companies(data, code, shown, k)) for code in codes},
+        area_n=area_n,
+    )
+
+
+def round_summary(round_: Round, k: int, version: str | None = None) -> RoundSummary:
+    """The round's summary, from the cache when the aggregates have not changed since."""
+    version = version or results_version(round_)
+    key = round_cache_key("summary", round_, version, k)
+    summary = cache.get(key)
+    if summary is None:
+        summary = summarise(_load(round_, None), k)
+        cache.set(key, summary, CACHE_SECONDS)
+    return summary  # type: ignore[no-any-return]
+
+
+def _consistent(summary: RoundSummary, own: _RoundData, own_ids: Iterable[int]) -> bool:
+    """Whether the viewer's own rows, read after the (maybe cached) summary, still count what the
+    summary counts: a submission landing in between must not mix two states in one page."""
+    for rc_id in own_ids:
+        if own.n(rc_id) != summary.n(rc_id):
+            return False
+        for code in summary.area_n:
+            if own.area_n(rc_id, ALL, code) != summary.company_area_n(rc_id, code):
+                return False
+    return True
 
 
 # --- company results ----------------------------------------------------------------------------
@@ -442,27 +616,35 @@ def company_results(
 
     ``viewer_company_ids``: the companies of a company contact (who sees only its own). ``None``
     means a cluster-team viewer, who can open every company's results: the company is then shown
-    only if the cross-company pooling shows it."""
+    only if the cross-company pooling shows it.
+
+    The cross-company decisions and the cluster's sums come from the round's summary (cached by
+    the aggregates' version); only the viewer's own companies' rows are read."""
     k = k_threshold(round.cluster)
     question = _segment_question(round, segment_question)
-    data = _load(round, question)
+    summary = round_summary(round, k)
     areas = round_areas(round)
     rc_id = round_company.pk
-    n = data.n(rc_id)
     cross_company = viewer_company_ids is None
-    pooled = False
     if cross_company:
-        shown_ids, _pool, _hidden = _pooling(data, k)
-        allowed = rc_id in shown_ids
-        pooled = n >= k and not allowed
         own_ids = {rc_id}
     else:
-        allowed = True
         company_ids = set(viewer_company_ids or ())
-        own_ids = {
-            other.pk
-            for other in RoundCompany.objects.filter(round=round, company_id__in=company_ids).only("id")
-        } | {rc_id}
+        own_ids = set(
+            RoundCompany.objects.filter(round=round, company_id__in=company_ids).values_list("id", flat=True)
+        ) | {rc_id}
+    own = _load(round, question, company_ids=own_ids)
+    if not _consistent(summary, own, own_ids):
+        # A submission landed between the two reads: decide from one fresh read instead.
+        summary = summarise(_load(round, None), k)
+        own = _load(round, question, company_ids=own_ids)
+    n = summary.n(rc_id)
+    pooled = False
+    if cross_company:
+        allowed = rc_id in summary.shown
+        pooled = n >= k and not allowed
+    else:
+        allowed = True
     n_cell = count_cell(n, k, allowed=allowed)
     if n_cell.suppressed:
         return CompanyResults(
@@ -477,16 +659,17 @@ def company_results(
             pooled=pooled,
         )
     # The cluster beside the company: "cluster minus the viewer's companies" must not isolate anyone.
-    cluster_rest = data.total() - sum(data.n(other) for other in own_ids)
-    cluster_shown = data.total() >= k and remainder_ok(cluster_rest, k)
+    total = summary.total
+    cluster_rest = total - sum(summary.n(other) for other in own_ids)
+    cluster_shown = total >= k and remainder_ok(cluster_rest, k)
     rows = []
     area_allowed: dict[str, bool] = {}
     for area in areas:
-        mine = data.area(rc_id, ALL, area.code)
-        allowed_here = rc_id in _area_shown_companies(data, area.code, {rc_id}, k) if cross_company else True
+        mine = own.area(rc_id, ALL, area.code)
+        allowed_here = summary.area_shown(rc_id, area.code) if cross_company else True
         area_allowed[area.code] = allowed_here
-        cluster_sums = data.area_total(ALL, area.code)
-        rest = cluster_sums.n - sum(data.area(other, ALL, area.code).n for other in own_ids)
+        cluster_sums = summary.area_total(area.code)
+        rest = cluster_sums.n - sum(summary.company_area_n(other, area.code) for other in own_ids)
         rows.append(
             AreaRow(
                 area.code,
@@ -502,7 +685,7 @@ def company_results(
     # (cluster total - cluster segment - company segment) down to one person, which the per-table
     # rules cannot see (found by the property test in test_results_privacy).
     shown_keys = (
-        set() if cross_company else _company_segment_parts(data, rc_id, [key for key, _label in options], k)
+        set() if cross_company else _company_segment_parts(own, rc_id, [key for key, _label in options], k)
     )
     for key, label in options:
         if key not in shown_keys:
@@ -512,14 +695,14 @@ def company_results(
         for area in areas:
             # The company's own figure for the area must be shown too: segments that add up to
             # it would otherwise reveal it.
-            area_keys = _company_area_segment_parts(data, rc_id, area.code, shown_keys, k)
+            area_keys = _company_area_segment_parts(own, rc_id, area.code, shown_keys, k)
             allowed = area_allowed[area.code] and key in area_keys
             seg_rows.append(
                 AreaRow(
-                    area.code, area.name, figures_cell(data.area(rc_id, key, area.code), k, allowed=allowed)
+                    area.code, area.name, figures_cell(own.area(rc_id, key, area.code), k, allowed=allowed)
                 )
             )
-        segments.append(SegmentResult(key, label, count_cell(data.n(rc_id, key), k), seg_rows))
+        segments.append(SegmentResult(key, label, count_cell(own.n(rc_id, key), k), seg_rows))
     return CompanyResults(
         round=round,
         round_company=round_company,
@@ -579,7 +762,7 @@ def _cluster_segment_ok(
     def n(ids: tuple[int, ...], segment: str) -> int:
         if code is None:
             return sum(data.n(rc_id, segment) for rc_id in ids)
-        return sum(data.area(rc_id, segment, code).n for rc_id in ids)
+        return sum(data.area_n(rc_id, segment, code) for rc_id in ids)
 
     everyone_ids = tuple(data.company_ids)
     segment_total = n(everyone_ids, key)
@@ -602,20 +785,77 @@ def _cluster_segment_ok(
     return remainder_ok(segment_total - known_in, k) and remainder_ok(rest_total - known_out, k)
 
 
+# Per segment key shown: its count and, per area code, its figures (labels are added per request).
+SegmentFigures = list[tuple[str, Cell[int], dict[str, Cell[AreaFigures]]]]
+
+
+def _cluster_segments(data: _RoundData, keys: list[str], area_codes: list[str], k: int) -> SegmentFigures:
+    """The cluster's split by one segment question: which segments, and which of their areas, a
+    cluster-team viewer may see beside the company figures (the rules in the module docstring)."""
+    total = data.total()
+    shown_ids, pooled_ids, _suppressed = _pooling(data, k)
+    pool_n = sum(data.n(rc_id) for rc_id in pooled_ids)
+    cluster_keys = visible_parts(total, {key: data.total(key) for key in keys}, k)
+    company_parts = {rc_id: _company_segment_parts(data, rc_id, keys, k) for rc_id in shown_ids}
+    groups = [(rc_id,) for rc_id in shown_ids] + ([tuple(pooled_ids)] if pool_n >= k else [])
+    cluster_keys = {key for key in cluster_keys if _cluster_segment_ok(data, key, groups, company_parts, k)}
+    if not cluster_keys:
+        return []
+    # What each area's rules need does not depend on the segment asked about: decide it once.
+    per_area: dict[str, tuple[set[str], list[tuple[int, ...]], dict[int, set[str]]]] = {}
+    for code in area_codes:
+        area_total = data.area_total_row(ALL, code)[0]
+        area_keys = visible_parts(
+            area_total, {other: data.area_total_row(other, code)[0] for other in cluster_keys}, k
+        )
+        area_shown_ids = _area_shown_companies(data, code, shown_ids, k)
+        area_parts = {
+            rc_id: _company_area_segment_parts(data, rc_id, code, company_parts[rc_id], k)
+            for rc_id in area_shown_ids
+        }
+        per_area[code] = (area_keys, [(rc_id,) for rc_id in area_shown_ids], area_parts)
+    out: SegmentFigures = []
+    for key in keys:
+        if key not in cluster_keys:
+            continue
+        cells: dict[str, Cell[AreaFigures]] = {}
+        for code in area_codes:
+            area_keys, area_groups, area_parts = per_area[code]
+            allowed = key in area_keys and _cluster_segment_ok(
+                data, key, area_groups, area_parts, k, code=code
+            )
+            cells[code] = figures_cell(data.area_total(key, code), k, allowed=allowed)
+        out.append((key, count_cell(data.total(key), k), cells))
+    return out
+
+
+def cluster_segments(
+    round_: Round, question: Question, area_codes: list[str], k: int, version: str
+) -> SegmentFigures:
+    """``_cluster_segments`` for a round, from the cache while the aggregates are unchanged."""
+    keys = [key for key, _label in _option_keys(question)]
+    key = round_cache_key("segments", round_, version, k, question.pk, question.key, *keys, "|", *area_codes)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _cluster_segments(_load(round_, question), keys, area_codes, k)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures  # type: ignore[no-any-return]
+
+
 def cluster_results(*, round: Round, segment_question: str | None = None) -> ClusterResults:  # noqa: A002
     k = k_threshold(round.cluster)
     question = _segment_question(round, segment_question)
-    data = _load(round, question)
+    version = results_version(round)
+    summary = round_summary(round, k, version)
     areas = round_areas(round)
     companies = list(RoundCompany.objects.filter(round=round).select_related("company"))
-    total = data.total()
+    total = summary.total
     n_cell = count_cell(total, k)
-    shown_ids, pooled_ids, _suppressed = _pooling(data, k)
-    pool_n = sum(data.n(rc_id) for rc_id in pooled_ids)
+    pool_n = summary.pool_n
     listing = []
     for company in companies:
-        if company.pk in shown_ids:
-            n = data.n(company.pk)
+        if company.pk in summary.shown:
+            n = summary.n(company.pk)
             listing.append(CompanyListRow(company, count_cell(n, k), _rate_cell([company], n, k)))
         else:
             listing.append(CompanyListRow(company, Cell.hidden(), Cell.hidden()))
@@ -623,46 +863,24 @@ def cluster_results(*, round: Round, segment_question: str | None = None) -> Clu
         AreaRow(
             area.code,
             area.name,
-            figures_cell(data.area_total(ALL, area.code), k, allowed=not n_cell.suppressed),
+            figures_cell(summary.area_total(area.code), k, allowed=not n_cell.suppressed),
         )
         for area in areas
     ]
     segments: list[SegmentResult] = []
     options = _option_keys(question)
-    if options and not n_cell.suppressed:
-        keys = [key for key, _label in options]
-        cluster_keys = visible_parts(total, {key: data.total(key) for key in keys}, k)
-        company_parts = {rc_id: _company_segment_parts(data, rc_id, keys, k) for rc_id in shown_ids}
-        groups = [(rc_id,) for rc_id in shown_ids] + ([tuple(pooled_ids)] if pool_n >= k else [])
-        cluster_keys = {
-            key for key in cluster_keys if _cluster_segment_ok(data, key, groups, company_parts, k)
+    if question is not None and options and not n_cell.suppressed:
+        shown = {
+            key: (n, cells)
+            for key, n, cells in cluster_segments(round, question, [area.code for area in areas], k, version)
         }
         for key, label in options:
-            if key not in cluster_keys:
+            if key not in shown:
                 segments.append(SegmentResult(key, label, Cell.hidden(), []))
                 continue
-            seg_rows = []
-            for area in areas:
-                area_total = data.area_total(ALL, area.code).n
-                area_keys = visible_parts(
-                    area_total, {other: data.area_total(other, area.code).n for other in cluster_keys}, k
-                )
-                area_shown_ids = _area_shown_companies(data, area.code, shown_ids, k)
-                area_parts = {
-                    rc_id: _company_area_segment_parts(data, rc_id, area.code, company_parts[rc_id], k)
-                    for rc_id in area_shown_ids
-                }
-                allowed = key in area_keys and _cluster_segment_ok(
-                    data, key, [(rc_id,) for rc_id in area_shown_ids], area_parts, k, code=area.code
-                )
-                seg_rows.append(
-                    AreaRow(
-                        area.code,
-                        area.name,
-                        figures_cell(data.area_total(key, area.code), k, allowed=allowed),
-                    )
-                )
-            segments.append(SegmentResult(key, label, count_cell(data.total(key), k), seg_rows))
+            n_segment, cells = shown[key]
+            seg_rows = [AreaRow(area.code, area.name, cells.get(area.code, Cell.hidden())) for area in areas]
+            segments.append(SegmentResult(key, label, n_segment, seg_rows))
     return ClusterResults(
         round=round,
         k=k,
@@ -671,7 +889,7 @@ def cluster_results(*, round: Round, segment_question: str | None = None) -> Clu
         segments=segments,
         segment_question=question,
         companies=listing,
-        pool_companies=len(pooled_ids) if pool_n >= k else 0,
+        pool_companies=len(summary.pooled) if pool_n >= k else 0,
         pool_n=count_cell(pool_n, k),
         response_rate=_rate_cell(companies, total, k),
         company_count=len(companies),

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from klyngekart.core.privacy import Cell, Group, Moments, k_threshold, pool_small_groups, shuffled_texts
+from klyngekart.core.privacy import Cell, Moments, k_threshold, shuffled_texts
 from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
@@ -22,7 +22,7 @@ from klyngekart.surveys.models import (
     SegmentCount,
 )
 from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.results import AreaSums, CompanyResults, round_value
+from klyngekart.surveys.results import AreaSums, CompanyResults, round_summary, round_value
 from klyngekart.taxonomy.models import CompetenceArea
 
 # --- other questions: priorities, Likert and NPS, free text ---------------------------------------
@@ -181,22 +181,23 @@ def company_trend(
     if not takes:
         return []
     k = k_threshold(takes[0].round.cluster)
-    round_ids = [take.round_id for take in takes]
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for round_id, rc_id, n in SegmentCount.objects.filter(round_id__in=round_ids, segment=ALL).values_list(
-        "round_id", "round_company_id", "n"
-    ):
-        counts[round_id][rc_id] = n
-    sums: dict[tuple[int, str], AreaSums] = {}
-    area_n: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-    rows = AreaAggregate.objects.filter(
-        round_id__in=round_ids, segment=ALL, area_code__in=list(area_codes)
-    ).values_list("round_id", "round_company_id", "area_code", "n", "sum_gap", "sumsq_gap")
     own = {take.pk for take in takes}
-    for round_id, rc_id, code, n, s_gap, q_gap in rows:
-        area_n[(round_id, code)][rc_id] = n
-        if rc_id in own:
-            sums[(rc_id, code)] = AreaSums(gap=Moments(n, float(s_gap), float(q_gap)))
+    # The cross-company decisions per round come from its (cached) summary: the same pooling as
+    # company_results; only the company's own sums are read here.
+    summaries = (
+        {take.round_id: round_summary(take.round, k) for take in takes} if viewer_company_ids is None else {}
+    )
+    counts: dict[int, int] = dict(
+        SegmentCount.objects.filter(round_company_id__in=own, segment=ALL).values_list(
+            "round_company_id", "n"
+        )
+    )
+    sums: dict[tuple[int, str], AreaSums] = {}
+    rows = AreaAggregate.objects.filter(
+        round_company_id__in=own, segment=ALL, area_code__in=list(area_codes)
+    ).values_list("round_company_id", "area_code", "n", "sum_gap", "sumsq_gap")
+    for rc_id, code, n, s_gap, q_gap in rows:
+        sums[(rc_id, code)] = AreaSums(gap=Moments(n, float(s_gap), float(q_gap)))
     names = {
         area.code: area.name
         for area in CompetenceArea.objects.filter(
@@ -207,18 +208,10 @@ def company_trend(
     for code in area_codes:
         points = []
         for take in takes:
-            n = counts[take.round_id].get(take.pk, 0)
+            n = counts.get(take.pk, 0)
             allowed = n >= k
             if allowed and viewer_company_ids is None:
-                groups = [
-                    Group(str(rc), value, rc) for rc, value in counts[take.round_id].items() if value > 0
-                ]
-                by_people = {g.data for g in pool_small_groups(groups, k).shown}
-                area_groups = [
-                    Group(str(rc), value, rc) for rc, value in area_n[(take.round_id, code)].items()
-                ]
-                by_area = {g.data for g in pool_small_groups(area_groups, k).shown}
-                allowed = take.pk in by_people and take.pk in by_area
+                allowed = summaries[take.round_id].area_shown(take.pk, code)
             moments = sums.get((take.pk, code), AreaSums()).gap
             if allowed and moments.n >= k:
                 points.append(

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from klyngekart.core.tenancy import scopes_disabled
@@ -65,3 +66,10 @@ def mapping(
                 sum_gap=sum_gap,
             )
     return round_
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The needs figures are cached by the results version, which submissions and repairs change.
+    These tests write aggregates directly (no submission), so each starts from an empty cache."""
+    cache.clear()

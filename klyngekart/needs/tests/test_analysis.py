@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klyngekart.core.privacy import Moments
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Company
 from klyngekart.members.tests.factories import MembershipFactory
@@ -193,10 +192,10 @@ def test_ranking_properties(companies: list[tuple[int, list[int]]], threshold: D
         counts[(rc_id, "")] = n
         if answered:
             total = sum(answered)
-            areas[(rc_id, "", "lean")] = res.AreaSums(gap=Moments(len(answered), float(total), 0.0))
+            areas[(rc_id, "", "lean")] = (len(answered), 0, 0, 0, 0, total, 0)
     ids = list(range(1, len(companies) + 1))
     data = res._RoundData(counts=counts, areas=areas, company_ids=ids)
-    parts = {rc_id: RoundCompany(pk=rc_id, company_id=rc_id) for rc_id in ids}
+    parts = {rc_id: sel.CompanyInfo(rc_id, f"Company {rc_id}", "", "", "") for rc_id in ids}
     rn = sel.build_needs(Round(), K, data, parts, ["lean"])
     (row,) = sel.ranking(rn, [("lean", "Lean")], threshold=threshold)
     assert row.breadth <= row.companies <= len([i for i in ids if counts[(i, "")] >= K])
