@@ -2,13 +2,15 @@
 
 Clusters, member companies and the mapping survey come from the services the pages use (the default
 taxonomy through ``taxonomy_current``, the survey from its template, the round through
-``round_create``/``round_open``/``round_close``). Only the respondents are bulk-inserted, since one
-``response_submit`` per respondent would take hours at national scale; the running aggregates are
-then built by ``aggregates.rebuild(fix=True)``, which computes them with the same ``tally()`` a
-submission applies, and a second ``rebuild`` must find nothing to repair.
+``round_create``/``round_open``/``round_close``). The respondents (responses, answers and gap rows)
+and their aggregates are written raw, in batches: ``executemany`` on SQLite, ``COPY`` on PostgreSQL,
+since one ``response_submit`` per respondent would take hours at national scale and even model
+instances cost more than the insert. The aggregates are counted from the drawn values and then proved
+by ``aggregates.rebuild`` on a few rounds, which recomputes them from the raw rows with the same
+``tally()`` a submission applies.
 
-Everything random comes from one ``random.Random(seed)``, response ids included, so two runs with
-the same seed into empty databases hold the same rows (bar autoincrement keys).
+Everything random comes from one ``random.Random(seed)``, ids included, so two runs with the same seed
+into empty databases hold the same rows (bar autoincrement keys).
 """
 
 from __future__ import annotations
