@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Sum
 
 from klyngekart.surveys.logic import OTHER, RANKING_SIZE
@@ -121,42 +122,64 @@ def tally(questions: Iterable[Question], answers: dict[str, Any], segments: Sequ
     return result
 
 
+@lru_cache(maxsize=64)
+def _upsert_sql(
+    vendor: str,
+    model: type[models.Model],
+    key_fields: tuple[str, ...],
+    sum_fields: tuple[str, ...],
+    rows: int,
+) -> str:
+    """``INSERT ... VALUES (...) x rows ON CONFLICT (<the unique key>) DO UPDATE SET f = t.f + excluded.f``.
+    Only names go into the text, quoted by the backend; every value is a parameter. The same text
+    runs on SQLite (3.24 and later) and PostgreSQL; ``vendor`` only keys the cache of the text."""
+    del vendor
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+
+    columns = {field.name: str(field.column) for field in meta.concrete_fields}
+
+    def column(name: str) -> str:
+        return quote(columns[name])
+
+    names = [column(name) for name in ("cluster", "round", "round_company", *key_fields, *sum_fields)]
+    conflict = ", ".join(column(name) for name in ("round_company", *key_fields))
+    assign = ", ".join(
+        f"{column(name)} = {table}.{column(name)} + excluded.{column(name)}" for name in sum_fields
+    )
+    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+    values = ", ".join([marks] * rows)
+    return (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES {values} "  # noqa: S608  (names only, quoted)
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {assign}"
+    )
+
+
 def apply(*, round_company: RoundCompany, increments: Tally) -> None:
-    """Add ``increments`` to the company's stored rows. Call inside the submit transaction with the
-    RoundCompany row locked: missing rows are created with the increments as their values, and
-    existing rows get one UPDATE per distinct increment (the segments of a response usually share
-    them), with F() so the database adds to what is there."""
+    """Add ``increments`` to the company's stored rows: one statement per table, an upsert that
+    creates a missing row with the increments as its values and adds them to an existing one in
+    the database (``n = n + excluded.n``). Call inside the submit transaction with the RoundCompany
+    row locked, so the company's rows change one submission at a time (the upsert itself would
+    also be safe against a concurrent insert of the same row)."""
+    ids = (round_company.cluster_id, round_company.round_id, round_company.pk)
+    limit = connection.features.max_query_params
     for name, (model, key_fields, sum_fields) in TABLES.items():
         wanted = increments.rows[name]
         if not wanted:
             continue
-        segments = {key[0] for key in wanted}
-        existing: dict[Key, int] = {}
-        for row in model.objects.filter(round_company=round_company, segment__in=segments).values(  # type: ignore[attr-defined]
-            "pk", *key_fields
-        ):
-            existing[tuple(row[f] for f in key_fields)] = row["pk"]
-        missing = [
-            model(
-                cluster_id=round_company.cluster_id,
-                round_id=round_company.round_id,
-                round_company=round_company,
-                **dict(zip(key_fields, key, strict=True)),
-                **dict(zip(sum_fields, values, strict=True)),
-            )
-            for key, values in wanted.items()
-            if key not in existing
-        ]
-        if missing:
-            model.objects.bulk_create(missing)  # type: ignore[attr-defined]
-        same_increment: dict[tuple[int, ...], list[int]] = defaultdict(list)
-        for key, values in wanted.items():
-            if key in existing:
-                same_increment[tuple(values)].append(existing[key])
-        for increment, pks in same_increment.items():
-            model.objects.filter(pk__in=pks).update(  # type: ignore[attr-defined]
-                **{f: F(f) + v for f, v in zip(sum_fields, increment, strict=True) if v}
-            )
+        width = 3 + len(key_fields) + len(sum_fields)
+        rows: list[tuple[Any, ...]] = [(*ids, *key, *values) for key, values in wanted.items()]
+        # Sorted, so two transactions that touch the same rows take their locks in one order.
+        rows.sort(key=lambda row: row[3 : 3 + len(key_fields)])
+        per_statement = max(1, limit // width) if limit else len(rows)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                cursor.execute(
+                    _upsert_sql(connection.vendor, model, key_fields, sum_fields, len(chunk)),
+                    [value for row in chunk for value in row],
+                )
 
 
 def results_version(round_: Round) -> str:

@@ -11,18 +11,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.surveys import aggregates
-from klyngekart.surveys.drafts import draft_delete, invitation_token_hash
+from klyngekart.surveys.drafts import draft_token_hash, invitation_token_hash
 from klyngekart.surveys.logic import validate_answers
 from klyngekart.surveys.models import (
     Answer,
@@ -30,12 +34,15 @@ from klyngekart.surveys.models import (
     Question,
     QuestionType,
     Response,
+    ResponseDraft,
     Round,
     RoundCompany,
     RoundStatus,
+    Section,
+    SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus, RespondentInvitation
-from klyngekart.taxonomy.models import CompetenceArea
+from klyngekart.taxonomy.models import CompetenceArea, TaxonomyVersion
 
 MAX_KEY_LENGTH = 200
 
@@ -122,6 +129,77 @@ def round_areas(round_: Round) -> list[CompetenceArea]:
     )
 
 
+# --- what a round asks, cached per version ---------------------------------------------------------
+#
+# A round's questions come from a published survey version and its areas from the taxonomy version it
+# pinned; neither changes afterwards (surveys/definitions.py edits drafts only and copies a published
+# version into a new draft; taxonomy/services.py copies a pinned version before any edit). So each
+# process keeps them, per version, in a small LRU: a submission then reads no definitions at all.
+# The key holds the version's updated_at besides its id, so a reused id (a deleted version on
+# SQLite) is a new key; any save or delete of a definition row in this process clears the cache too.
+
+VERSION_CACHE_SIZE = 32
+_T = TypeVar("_T")
+
+
+class _VersionCache:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, load: Callable[[], _T]) -> _T:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]  # type: ignore[no-any-return]
+        value = load()
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_definitions = _VersionCache(VERSION_CACHE_SIZE)
+
+
+def _clear_definitions(**_kwargs: Any) -> None:
+    _definitions.clear()
+
+
+for _model in (SurveyVersion, Section, Question, TaxonomyVersion, CompetenceArea):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _clear_definitions, sender=_model, dispatch_uid=f"responding-definitions-{_model.__name__}"
+        )
+
+
+def questions_of(round_: Round) -> tuple[Question, ...]:
+    """``round_questions`` of a round whose survey version is published, cached per version (see
+    above); read-only: callers must not change the instances."""
+    version = round_.survey_version
+    if not version.is_published:
+        return tuple(round_questions(round_))
+    return _definitions.get(
+        ("questions", version.pk, version.updated_at), lambda: tuple(round_questions(round_))
+    )
+
+
+def area_codes_of(round_: Round) -> tuple[str, ...]:
+    """The codes of ``round_areas``, cached per pinned taxonomy version (a round pins it)."""
+    version = round_.taxonomy_version
+    return _definitions.get(
+        ("area_codes", version.pk, version.updated_at),
+        lambda: tuple(area.code for area in round_areas(round_)),
+    )
+
+
 def submission_hash(round_: Round, key: str) -> str:
     return hashlib.sha256(f"{round_.pk}:{key}".encode()).hexdigest()
 
@@ -146,6 +224,62 @@ def _existing(round_: Round, key: str, digest: str) -> SubmitResult | None:
     return SubmitResult(False, found, receipt_for(round_, key)) if found else None
 
 
+def _earlier_or(error: SubmitError, round_: Round, key: str, digest: str) -> SubmitResult:
+    """A submission refused for ``error`` may be the retry of one stored before (the round closed
+    since, the invitation is now used, the client sent other answers): that one's result wins."""
+    if (earlier := _existing(round_, key, digest)) is not None:
+        return earlier
+    raise error
+
+
+def _gap_rows(
+    gap_keys: Sequence[str], answers: dict[str, Any], ids: tuple[Any, ...]
+) -> list[tuple[Any, ...]]:
+    """GapAnswer rows as parameters (see ``_GAP_COLUMNS``), with the random ids the model gives."""
+    prep = GapAnswer._meta.pk.get_db_prep_value  # type: ignore[union-attr]
+    return [
+        (prep(uuid.uuid4(), connection), *ids, key, code, int(pair["importance"]), int(pair["level"]))
+        for key in gap_keys
+        if key in answers
+        for code, pair in answers[key].items()
+    ]
+
+
+_GAP_COLUMNS = (
+    "id",
+    "cluster",
+    "round",
+    "round_company",
+    "response",
+    "question_key",
+    "area_code",
+    "importance",
+    "level",
+)
+
+
+def _insert_gap_rows(rows: list[tuple[Any, ...]]) -> None:
+    """One multi-row INSERT of the gap matrix (40 rows at cluster scale): building 40 model
+    instances for bulk_create cost more than the statement. Names are quoted by the backend and every
+    value is a parameter; the batch size keeps within SQLite's parameter limit."""
+    if not rows:
+        return
+    meta = GapAnswer._meta
+    quote = connection.ops.quote_name
+    by_name = {field.name: str(field.column) for field in meta.concrete_fields}
+    columns = ", ".join(quote(by_name[name]) for name in _GAP_COLUMNS)
+    marks = "(" + ", ".join(["%s"] * len(_GAP_COLUMNS)) + ")"
+    limit = connection.features.max_query_params
+    per_statement = max(1, limit // len(_GAP_COLUMNS)) if limit else len(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([marks] * len(chunk))}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
+
+
 def response_submit(
     *,
     round_company: RoundCompany,
@@ -159,90 +293,86 @@ def response_submit(
     A second call with the same ``submission_key`` returns the first result (``created=False``)
     and changes nothing, whatever its answers: a double click, a re-POST or a client retrying
     after a lost reply. Raises RoundClosed, AnswersInvalid (errors per question key) or
-    AlreadyAnswered (a personal invitation used before)."""
+    AlreadyAnswered (a personal invitation used before).
+
+    Everything that needs no lock (validation, the increments, the rows to insert) is done before
+    the transaction, which then only writes: it deletes the drafts, counts the company (that UPDATE
+    is the RoundCompany row lock every submit into the company takes, so its aggregate rows change
+    one submission at a time), completes the invitation, inserts the response (the unique
+    submission key is what stores a key once: a second insert fails and the whole transaction,
+    counts and draft deletes included, rolls back) and its answers, and applies the increments with
+    one statement per aggregate table."""
     round_ = round_company.round
     key = submission_key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValueError("submission_key must be 1 to 200 characters")
     digest = submission_hash(round_, key)
-    if (earlier := _existing(round_, key, digest)) is not None:
-        return earlier
     if not round_accepts_answers(round_):
-        raise RoundClosed
-    questions = round_questions(round_)
-    cleaned = validate_answers(questions, raw_answers, area_codes=[area.code for area in round_areas(round_)])
+        return _earlier_or(RoundClosed(), round_, key, digest)
+    questions = questions_of(round_)
+    cleaned = validate_answers(questions, raw_answers, area_codes=area_codes_of(round_))
     if not cleaned.ok:
-        raise AnswersInvalid(cleaned.errors)
+        return _earlier_or(AnswersInvalid(cleaned.errors), round_, key, digest)
     segments = aggregates.response_segments(questions, cleaned.answers)
-    gap_keys = {question.key for question in questions if question.type == QuestionType.GAP_MATRIX}
+    increments = aggregates.tally(questions, cleaned.answers, segments)
+    gap_keys = [question.key for question in questions if question.type == QuestionType.GAP_MATRIX]
+    response = Response(
+        cluster_id=round_company.cluster_id,
+        round=round_,
+        round_company=round_company,
+        submitted_on=timezone.localdate(),
+        language=(language or "nb")[:2],
+        submission_key=digest,
+        segments=segments,
+    )
+    # The foreign keys are the caller's own rows (checking them would cost a query each).
+    response.full_clean(exclude=["cluster", "round", "round_company"], validate_unique=False)
+    common = {"cluster_id": round_company.cluster_id, "round": round_, "response": response}
+    answers = [
+        Answer(question_key=k, value=v, other_text=cleaned.other_texts.get(k, ""), **common)
+        for k, v in cleaned.answers.items()
+        if k not in gap_keys
+    ]
+    response_id = GapAnswer._meta.get_field("response").get_db_prep_value(response.pk, connection)  # type: ignore[union-attr]
+    gap_rows = _gap_rows(
+        gap_keys, cleaned.answers, (round_company.cluster_id, round_.pk, round_company.pk, response_id)
+    )
+    draft_hashes = {draft_token_hash(key)}
+    if invitation_token is not None:
+        draft_hashes.add(draft_token_hash(invitation_token))
 
-    with transaction.atomic():
-        # The company row is the lock every submit into this company takes: aggregate rows are
-        # created and counted one submission at a time.
-        locked = RoundCompany.objects.select_for_update().get(pk=round_company.pk)
+    try:
+        with transaction.atomic():
+            had_draft, _by_model = ResponseDraft.objects.filter(
+                round_company=round_company, token_hash__in=sorted(draft_hashes)
+            ).delete()
+            # Whoever completes has started: a response sent in one go (the API, a one-page
+            # survey) counts as started here, one saved as a draft first was counted then.
+            RoundCompany.objects.filter(pk=round_company.pk).update(
+                completed_count=F("completed_count") + 1,
+                started_count=F("started_count") + (0 if had_draft else 1),
+            )
+            if invitation_token is not None:
+                # update(), not save(): not even the invitation's updated_at records when.
+                completed = (
+                    RespondentInvitation.objects.filter(
+                        round_company=round_company, token_hash=invitation_token_hash(invitation_token)
+                    )
+                    .exclude(status=InvitationStatus.COMPLETED)
+                    .update(status=InvitationStatus.COMPLETED)
+                )
+                if not completed:
+                    raise AlreadyAnswered  # rolls the transaction back
+            response.save(force_insert=True)
+            Answer.objects.bulk_create(answers)
+            _insert_gap_rows(gap_rows)
+            aggregates.apply(round_company=round_company, increments=increments)
+    except IntegrityError:
+        # The key is stored already (a retry, or a concurrent request that got the lock first):
+        # that one counts, and everything this one did has rolled back.
         if (earlier := _existing(round_, key, digest)) is not None:
             return earlier
-        invitation_pk = None
-        if invitation_token is not None:
-            invitation_pk = (
-                RespondentInvitation.objects.select_for_update()
-                .filter(round_company=locked, token_hash=invitation_token_hash(invitation_token))
-                .exclude(status=InvitationStatus.COMPLETED)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if invitation_pk is None:
-                raise AlreadyAnswered
-        response = Response(
-            cluster_id=locked.cluster_id,
-            round=round_,
-            round_company=locked,
-            submitted_on=timezone.localdate(),
-            language=(language or "nb")[:2],
-            submission_key=digest,
-            segments=segments,
-        )
-        response.full_clean(validate_unique=False)
-        try:
-            with transaction.atomic():
-                response.save(force_insert=True)
-        except IntegrityError:
-            # The same key stored by a concurrent request on a database that did not make this one
-            # wait for the lock: theirs counts, ours is the duplicate.
-            if (earlier := _existing(round_, key, digest)) is not None:
-                return earlier
-            raise
-        common = {"cluster_id": locked.cluster_id, "round": round_, "response": response}
-        Answer.objects.bulk_create(
-            Answer(question_key=k, value=v, other_text=cleaned.other_texts.get(k, ""), **common)
-            for k, v in cleaned.answers.items()
-            if k not in gap_keys
-        )
-        GapAnswer.objects.bulk_create(
-            GapAnswer(
-                question_key=k,
-                round_company=locked,
-                area_code=code,
-                importance=pair["importance"],
-                level=pair["level"],
-                **common,
-            )
-            for k in gap_keys
-            if k in cleaned.answers
-            for code, pair in cleaned.answers[k].items()
-        )
-        aggregates.apply(
-            round_company=locked, increments=aggregates.tally(questions, cleaned.answers, segments)
-        )
-        had_draft = draft_delete(round_company=locked, token=key)
-        if invitation_token is not None and invitation_token != key:
-            had_draft += draft_delete(round_company=locked, token=invitation_token)
-        # Whoever completes has started: a response sent in one go (the API, a one-page survey)
-        # counts as started here, one saved as a draft first was counted when it was saved.
-        RoundCompany.objects.filter(pk=locked.pk).update(
-            completed_count=F("completed_count") + 1,
-            started_count=F("started_count") + (0 if had_draft else 1),
-        )
-        if invitation_pk is not None:
-            RespondentInvitation.objects.filter(pk=invitation_pk).update(status=InvitationStatus.COMPLETED)
+        raise
+    except AlreadyAnswered as error:
+        return _earlier_or(error, round_, key, digest)
     return SubmitResult(True, response.pk, receipt_for(round_, key))

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.aggregates import rebuild, recompute, results_version
+from klyngekart.surveys.aggregates import Tally, apply, rebuild, recompute, results_version
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
 from klyngekart.surveys.responding import response_submit
 from klyngekart.surveys.tests.answering import AREA_CODES, OPTIONS, build_mapping, full_answers
@@ -83,16 +83,54 @@ def answered(world):  # type: ignore[no-untyped-def]
         yield mapping
 
 
-def test_a_submit_takes_a_bounded_number_of_queries(answered) -> None:  # type: ignore[no-untyped-def]
-    """Measured for the report: a response into existing rows (3 areas, 1 segment, 5 questions)."""
+@pytest.mark.parametrize("role", ["production", "brand-new-segment"])
+def test_a_submit_takes_a_fixed_number_of_statements(answered, role) -> None:  # type: ignore[no-untyped-def]
+    """A response into existing rows, or one that creates a segment's rows, writes with eight
+    statements whatever its size: drafts, the company's counts, the response, its answers, its
+    gap rows and one upsert per aggregate table. The definitions come from the per-version cache."""
+    if role != "production":
+        answered.questions["role"].options = [*answered.questions["role"].options, {"key": role, "nb": role}]
+        answered.questions["role"].save()
+    with scope(answered.company.cluster):
+        response_submit(  # warms the definitions cache, as every request after a worker's first
+            round_company=answered.company, raw_answers=full_answers(), submission_key="warm", language="nb"
+        )
     with CaptureQueriesContext(connection) as queries:
         response_submit(
             round_company=answered.company,
-            raw_answers=full_answers(recommend=9, top=["mentoring", "courses"]),
+            raw_answers=full_answers(role=role, recommend=9, top=["mentoring", "courses"]),
             submission_key="counted",
             language="nb",
         )
-    assert len(queries) <= 30, [q["sql"] for q in queries]
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) == 8, statements
+    with scope(answered.company.cluster):
+        assert rebuild(round=answered.round, fix=False) == []
+
+
+def test_apply_adds_and_creates_rows_in_batches_within_the_parameter_limit(answered) -> None:  # type: ignore[no-untyped-def]
+    """More rows than one statement may carry parameters for (SQLite: 999) still land, each once."""
+    company = answered.company
+    increments = Tally()
+    codes = [f"area-{number}" for number in range(300)]
+    for code in [*codes, "lean"]:
+        increments.rows["area"][("", code)] = [1, 2, 3, -1, 4, 9, 1]
+    before = AreaAggregate.objects.get(round_company=company, segment="", area_code="lean")
+    with scope(company.cluster), CaptureQueriesContext(connection) as queries:
+        apply(round_company=company, increments=increments)
+    if connection.features.max_query_params:  # SQLite: 301 rows of 12 values are split
+        assert len(queries) == -(-301 // (connection.features.max_query_params // 12))
+    after = AreaAggregate.objects.get(round_company=company, segment="", area_code="lean")
+    assert (after.n, after.sum_importance, after.sum_gap) == (
+        before.n + 1,
+        before.sum_importance + 2,
+        before.sum_gap - 1,
+    )
+    created = AreaAggregate.objects.filter(round_company=company, area_code__in=codes)
+    assert created.count() == len(codes)
+    assert {(row.cluster_id, row.round_id, row.n, row.sumsq_level) for row in created} == {
+        (company.cluster_id, company.round_id, 1, 9)
+    }
 
 
 def test_a_corrupted_row_is_reported_then_fixed(answered) -> None:  # type: ignore[no-untyped-def]

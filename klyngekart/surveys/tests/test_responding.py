@@ -14,6 +14,7 @@ from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
     GapAnswer,
+    Question,
     QuestionAggregate,
     Response,
     ResponseDraft,
@@ -90,23 +91,98 @@ def test_the_same_key_twice_stores_once_and_returns_the_first_result(mapping) ->
     assert SegmentCount.objects.get(segment="").n == 2
 
 
-def test_a_race_lost_on_the_unique_key_returns_the_winner(mapping, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Two requests with one key both pass the early check; the second finds the first's row on
-    insert (the unique constraint) and answers as a duplicate without adding to the aggregates."""
-    from klyngekart.surveys import responding
-
+def test_a_race_lost_on_the_unique_key_returns_the_winner_and_leaves_no_trace(mapping, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The second of two requests with one key finds the first's row on insert (the unique
+    constraint): its whole transaction rolls back (the draft it deleted, the company's counts) and
+    it answers with the first result, without adding to the aggregates."""
     first = submit(mapping, full_answers())
-    calls = {"n": 0}
-    real = responding._existing
-
-    def blind_twice(round_, key, digest):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        return None if calls["n"] <= 2 else real(round_, key, digest)
-
-    monkeypatch.setattr(responding, "_existing", blind_twice)
-    second = submit(mapping, full_answers())
+    # A draft under the same key, as a second tab of the same respondent would have saved.
+    draft_save(round_company=mapping.company, token="key-1", answers={"role": "office"}, section=1)
+    counts = (refreshed(mapping.company).started_count, refreshed(mapping.company).completed_count)
+    second = submit(mapping, full_answers(role="office"))
     assert not second.created and second.response_id == first.response_id
+    assert second.receipt == first.receipt
     assert Response.objects.count() == 1 and SegmentCount.objects.get(segment="").n == 1
+    assert not SegmentCount.objects.filter(segment="role=office").exists()
+    assert ResponseDraft.objects.count() == 1
+    company = refreshed(mapping.company)
+    assert (company.started_count, company.completed_count) == counts
+
+
+def test_an_insert_error_that_is_no_duplicate_is_raised(mapping, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import IntegrityError
+
+    from klyngekart.surveys import aggregates
+
+    def broken(**_kwargs):  # type: ignore[no-untyped-def]
+        raise IntegrityError("something else")
+
+    monkeypatch.setattr(aggregates, "apply", broken)
+    with pytest.raises(IntegrityError):
+        submit(mapping, full_answers())
+    assert not Response.objects.exists() and not GapAnswer.objects.exists()
+    assert refreshed(mapping.company).completed_count == 0
+
+
+def test_a_retry_after_the_round_closed_or_with_other_answers_gets_the_first_result(mapping) -> None:  # type: ignore[no-untyped-def]
+    first = submit(mapping, full_answers())
+    invalid = submit(mapping, {"role": "boss"})
+    assert not invalid.created and invalid.response_id == first.response_id
+    mapping.round.status = "closed"
+    mapping.round.save()
+    late = submit(mapping, full_answers())
+    assert not late.created and late.response_id == first.response_id
+    with pytest.raises(RoundClosed):
+        submit(mapping, full_answers(), key="a-new-key")
+    assert Response.objects.count() == 1
+
+
+def test_a_retry_of_an_invitation_answer_gets_the_first_result(mapping) -> None:  # type: ignore[no-untyped-def]
+    token = invite(mapping.company)
+    first = submit(mapping, full_answers(), key="api-key", invitation_token=token)
+    again = submit(mapping, full_answers(), key="api-key", invitation_token=token)
+    assert not again.created and again.response_id == first.response_id
+    with pytest.raises(AlreadyAnswered):
+        submit(mapping, full_answers(), key="other-key", invitation_token=token)
+    assert Response.objects.count() == 1 and refreshed(mapping.company).completed_count == 1
+
+
+def test_the_questions_and_areas_of_a_round_are_read_once_per_version(mapping) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klyngekart.surveys.responding import area_codes_of, questions_of, round_areas, round_questions
+    from klyngekart.surveys.tests.factories import QuestionFactory
+
+    round_ = (
+        RoundCompany.objects.select_related("round__survey_version", "round__taxonomy_version")
+        .get(pk=mapping.company.pk)
+        .round
+    )
+    assert [q.pk for q in questions_of(round_)] == [q.pk for q in round_questions(round_)]
+    assert list(area_codes_of(round_)) == [area.code for area in round_areas(round_)]
+    with CaptureQueriesContext(connection) as queries:
+        questions_of(round_)
+        area_codes_of(round_)
+    assert len(queries) == 0
+    # A saved definition row clears the cache (a published version is only changed by tests).
+    added: Question = QuestionFactory(  # type: ignore[assignment]
+        section=mapping.questions["culture"].section, key="extra", type="text"
+    )
+    assert added.pk in [q.pk for q in questions_of(round_)]
+
+
+def test_a_draft_version_is_never_cached(mapping) -> None:  # type: ignore[no-untyped-def]
+    from klyngekart.surveys.responding import questions_of
+    from klyngekart.surveys.tests.factories import QuestionFactory
+
+    round_ = mapping.round
+    round_.survey_version.status = "draft"
+    before = len(questions_of(round_))
+    section = mapping.questions["culture"].section
+    # Bypasses the signals on purpose: a draft is read anew every time.
+    Question.objects.bulk_create([QuestionFactory.build(section=section, key="late")])
+    assert len(questions_of(round_)) == before + 1
 
 
 def test_invalid_answers_raise_errors_per_question_and_store_nothing(mapping) -> None:  # type: ignore[no-untyped-def]
