@@ -9,24 +9,18 @@ output is the same on every server.
 
 from __future__ import annotations
 
-import json
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import typst
-import vl_convert
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from klyngekart.core.privacy import Cell
+from klyngekart.reports.renderer import chart_svg, compile_pdf
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "templates" / "reports" / "company_results.typ"
-FONTS = HERE / "fonts"
-CHART_WIDTH = 480
-CHART_FONT = "Inter"
 
 
 def _number(value: float | Decimal | None, places: int = 2) -> str:
@@ -39,15 +33,6 @@ def _percent(cell: Cell[Decimal]) -> str:
     if cell.suppressed or cell.value is None:
         return "–"
     return f"{_number(cell.value * 100, 0)} %"
-
-
-def chart_svg(spec: dict[str, Any]) -> str:
-    """The page's chart as SVG: a fixed width instead of the container's, and the report's font."""
-    if not spec.get("data", {}).get("values"):
-        return ""
-    printable = {**spec, "width": CHART_WIDTH}
-    printable["config"] = {**spec.get("config", {}), "font": CHART_FONT}
-    return vl_convert.vegalite_to_svg(printable)
 
 
 def _gap_rows(ranked: list[Any], hidden: str) -> list[list[str]]:
@@ -192,14 +177,8 @@ def report_data(context: dict[str, Any], *, cluster: Any) -> dict[str, Any]:
 
 
 def render_pdf(data: dict[str, Any]) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="kk-report-") as folder:
-        root = Path(folder)
-        (root / "main.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        result = typst.compile(
-            str(root / "main.typ"), root=str(root), font_paths=[str(FONTS)], ignore_system_fonts=True
-        )
-    return bytes(result)
+    # In this process: the page's download is synchronous, and its charts are already SVG.
+    return compile_pdf(TEMPLATE, data)
 
 
 def company_results_pdf(context: dict[str, Any], *, cluster: Any, language: str) -> bytes:

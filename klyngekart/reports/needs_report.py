@@ -8,21 +8,18 @@ k. The PDF shares the company report's fonts, page style and chart conversion (c
 from __future__ import annotations
 
 import io
-import json
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import typst
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from klyngekart.core.charts import bar_chart
-from klyngekart.reports.company_results import FONTS, HERE, chart_svg
+from klyngekart.reports.company_results import HERE
 from klyngekart.reports.needs_data import Heatmap, HeatmapRow, NeedsReportData
+from klyngekart.reports.renderer import Renderer, chart
 
 TEMPLATE = HERE / "templates" / "reports" / "needs_report.typ"
 TOP_NEEDS = 8
@@ -136,7 +133,7 @@ def _narrow(heatmaps: list[tuple[Heatmap, str]]) -> list[tuple[Heatmap, str]]:
     return parts
 
 
-def _top_charts(data: NeedsReportData) -> list[dict[str, str]]:
+def _top_charts(data: NeedsReportData) -> list[dict[str, Any]]:
     top = [row for row in data.ranking if row.priority is not None][:TOP_NEEDS]
     if not top:
         return []
@@ -159,8 +156,8 @@ def _top_charts(data: NeedsReportData) -> list[dict[str, str]]:
     # A mean gap is not a count: one decimal on the axis instead of whole numbers.
     depth["encoding"]["x"]["axis"] = {"format": ".1f", "tickCount": 5}
     return [
-        {"title": _("How many companies have the need"), "svg": chart_svg(breadth)},
-        {"title": _("How deep the need is"), "svg": chart_svg(depth)},
+        {"title": _("How many companies have the need"), "svg": chart(breadth)},
+        {"title": _("How deep the need is"), "svg": chart(depth)},
     ]
 
 
@@ -324,23 +321,21 @@ def pdf_data(data: NeedsReportData) -> dict[str, Any]:
     }
 
 
-def render_pdf(data: dict[str, Any]) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="kk-needs-") as folder:
-        root = Path(folder)
-        (root / "main.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        result = typst.compile(
-            str(root / "main.typ"), root=str(root), font_paths=[str(FONTS)], ignore_system_fonts=True
-        )
-    return bytes(result)
-
-
-def needs_report_pdf(data: NeedsReportData, *, progress: Callable[[int], None] | None = None) -> bytes:
-    """The PDF in the active language."""
+def needs_report_pdf(
+    data: NeedsReportData,
+    *,
+    progress: Callable[[int], None] | None = None,
+    renderer: Renderer | None = None,
+) -> bytes:
+    """The PDF in the active language. ``renderer``: a child process started before ``data`` was
+    computed (services.needs_report_build does), else one is started here."""
     printable = pdf_data(data)
     if progress:
         progress(70)
-    return render_pdf(printable)
+    if renderer is not None:
+        return renderer.render(TEMPLATE, printable)
+    with Renderer() as own:
+        return own.render(TEMPLATE, printable)
 
 
 def needs_report_xlsx(data: NeedsReportData) -> bytes:

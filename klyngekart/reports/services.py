@@ -20,6 +20,7 @@ from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.reports.models import ReportFormat, ReportJob, ReportKind, ReportStatus
 from klyngekart.reports.needs_data import NotEnoughAnswers
+from klyngekart.reports.renderer import Renderer
 from klyngekart.surveys.models import Round
 
 logger = logging.getLogger(__name__)
@@ -54,14 +55,20 @@ def needs_report_build(
 
     _check(fmt=fmt, language=language)
     report = progress or (lambda _percent: None)
-    with translation.override(language):
-        data = needs_report_data(cluster=cluster, round=round_, language=language)
-        report(40)
-        if fmt == ReportFormat.PDF:
-            content = needs_report_pdf(data, progress=report)
-        else:
-            content = needs_report_xlsx(data)
-        name = _("needs-report")
+    # The PDF's layout process starts now, so its chart engine warms up while the figures are read.
+    renderer = Renderer() if fmt == ReportFormat.PDF else None
+    try:
+        with translation.override(language):
+            data = needs_report_data(cluster=cluster, round=round_, language=language)
+            report(40)
+            if renderer is not None:
+                content = needs_report_pdf(data, progress=report, renderer=renderer)
+            else:
+                content = needs_report_xlsx(data)
+            name = _("needs-report")
+    finally:
+        if renderer is not None:
+            renderer.close()
     return content, f"{name}-{cluster.slug}-{round_.pk}.{fmt}"
 
 
