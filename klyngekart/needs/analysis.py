@@ -135,11 +135,20 @@ class RoundNeeds:
                 total += row[5]
         return n, total
 
+    _gaps: dict[tuple[int, str], Cell[Decimal]] = field(default_factory=dict, repr=False)
+
     def company_gap(self, rc_id: int, code: str) -> Cell[Decimal]:
-        if rc_id not in self.area_cells.get(code, set()):
-            return Cell.hidden()
-        row = self.data.areas[(rc_id, ALL, code)]
-        return Cell(suppressed=False, value=_q(mean_gap(row[5], row[0])), n=row[0])
+        """A company's mean gap in an area, or hidden (worked out once per cell: the ranking,
+        the order of the heatmap and the heatmap itself all ask)."""
+        cell = self._gaps.get((rc_id, code))
+        if cell is None:
+            if rc_id not in self.area_cells.get(code, set()):
+                cell = Cell.hidden()
+            else:
+                row = self.data.areas[(rc_id, ALL, code)]
+                cell = Cell(suppressed=False, value=_q(mean_gap(row[5], row[0])), n=row[0])
+            self._gaps[(rc_id, code)] = cell
+        return cell
 
     def pool_ids(self, code: str) -> set[int]:
         return set(self.data.company_ids) - self.area_cells.get(code, set())

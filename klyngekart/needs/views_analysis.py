@@ -7,9 +7,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import get_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import cluster_view
+from klyngekart.core.privacy import Cell
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Round
@@ -58,12 +62,25 @@ def _page(raw: str) -> int:
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
-def _heat_cell(cell: Any, hidden_title: str) -> tuple[Any, str, str]:
-    """(cell, style, title): the colour and the tooltip are decided here, once per cell, rather
-    than by a translation tag per cell in the template (16,000 of them at 400 companies)."""
-    if cell.suppressed:
-        return cell, "", hidden_title
-    return cell, colour(cell.value), _("%(n)s answers") % {"n": cell.n}
+def _heat_cells(
+    cells: list[Cell[Decimal]], hidden_title: str, hidden_text: str, separator: str
+) -> SafeString:
+    """One heatmap row's cells as HTML. The cells are the page's hot loop (40 areas x 26
+    columns), so this builds them directly rather than through template tags per cell. The
+    translated texts and the decimal separator are escaped once; what varies per cell is a
+    colour from PALETTE, a count and a formatted number, none of which can hold markup."""
+    hidden = format_html('<td class="kk-muted" title="{}">{}</td>', hidden_title, hidden_text)
+    answers = escape(_("%(n)s answers"))
+    point = escape(separator)
+    parts = []
+    for cell in cells:
+        if cell.suppressed or cell.value is None:
+            parts.append(hidden)
+        else:
+            title = answers % {"n": int(cell.n or 0)}
+            number = f"{cell.value:.2f}".replace(".", point)
+            parts.append(f'<td style="{colour(cell.value)}" title="{title}">{number}</td>')
+    return mark_safe("".join(parts))  # noqa: S308 - see the docstring: every part is escaped or fixed
 
 
 @cluster_view("needs.view")
@@ -91,10 +108,10 @@ def index(request: HttpRequest) -> HttpResponse:
             sort=sort,
             heat_page=_page(request.GET.get("heat_page", "")),
         )
-        k = result.k
-        hidden_title = _("Fewer than %(k)s answers: hidden to protect anonymity.") % {"k": k}
+        hidden_title = _("Fewer than %(k)s answers: hidden to protect anonymity.") % {"k": result.k}
+        separator = str(get_format("DECIMAL_SEPARATOR"))
         heat_rows = [
-            (row, [_heat_cell(cell, hidden_title) for cell in row.cells]) for row in result.heatmap.rows
+            (row, _heat_cells(row.cells, hidden_title, _("hidden"), separator)) for row in result.heatmap.rows
         ]
         filters = [
             (f"{kind}:{value}", label)

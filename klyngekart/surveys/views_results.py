@@ -10,6 +10,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -81,6 +84,32 @@ def trend_chart(lines: list[qsel.TrendLine]) -> dict[str, Any]:
     )
 
 
+def segment_context(result: sel.CompanyResults | sel.ClusterResults) -> dict[str, Any]:
+    """What _segment_table.html reads: per area, its cell in each segment (None when the whole
+    segment is hidden), and the hidden marker rendered once rather than per cell."""
+    by_segment = [
+        None if segment.suppressed else {row.code: row.figures for row in segment.areas}
+        for segment in result.segments
+    ]
+    rows = [
+        (row, [None if cells is None else cells.get(row.code) for cells in by_segment])
+        for row in result.areas
+    ]
+    hidden = render_to_string("surveys/results/_hidden_short.html", {"k": result.k})
+    return {"segment_rows": rows, "hidden_short": mark_safe(hidden)}  # noqa: S308 - a rendered template
+
+
+def _company_rows(
+    request: HttpRequest, round_: Round, result: sel.ClusterResults
+) -> list[tuple[sel.CompanyListRow, str]]:
+    """Each company of the listing with the address of its results page. One reverse() for the
+    round and the id appended (the route ends in "<rc_id>/"), not one reverse per company in the
+    template (a quarter of the page's time at 400 companies)."""
+    slug = request.cluster.slug  # type: ignore[attr-defined]
+    prefix = reverse("results:company", args=[slug, round_.pk, 1]).removesuffix("1/")
+    return [(row, f"{prefix}{row.round_company.pk}/") for row in result.companies]
+
+
 @cluster_view("results.cluster")
 def cluster_results(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -98,12 +127,14 @@ def cluster_results(request: HttpRequest) -> HttpResponse:
         result = sel.cluster_results(round=round_, segment_question=segment)
         ranked = result.ranked_areas
         context.update(
+            company_rows=_company_rows(request, round_, result),
             round=round_,
             result=result,
             ranked=ranked,
             chart=gap_chart(ranked, compare=False),
             segment_choices=choices,
             segment=segment,
+            **segment_context(result),
         )
     return render(request, "surveys/results/cluster.html", context)
 
@@ -160,6 +191,7 @@ def _company_context(request: HttpRequest, round_id: int, rc_id: int) -> dict[st
         "segment_choices": choices,
         "segment": segment,
         "hidden_reason": sel.hidden_reason(result.k),
+        **segment_context(result),
     }
 
 
