@@ -60,12 +60,12 @@ def _shade(value: Decimal | None) -> int:
 
 def _company_need(heatmap: Heatmap, column: int, threshold: Decimal) -> tuple[int, Decimal]:
     """How much need a company's column shows: the areas whose mean gap reaches the threshold (what
-    the ranking counts as breadth), then the mean of its gaps. Only shown cells count, so a hidden
-    figure never decides which companies are printed."""
+    the ranking counts as breadth), then the sum of its mean gaps (the needs page orders its
+    heatmap the same way). Only shown cells count, so a hidden figure never decides which
+    companies are printed."""
     shown = [value for row in heatmap.rows if (value := row.cells[column]) is not None]
     areas = sum(1 for value in shown if value >= threshold)
-    depth = sum(shown, Decimal(0)) / len(shown) if shown else Decimal(0)
-    return areas, depth
+    return areas, sum(shown, Decimal(0))
 
 
 def top_companies(heatmap: Heatmap, threshold: Decimal, limit: int) -> Heatmap:
@@ -99,8 +99,8 @@ def _printed_heatmaps(data: NeedsReportData) -> list[tuple[Heatmap, str]]:
                 note = _(
                     "The %(shown)s companies with the most need, of the %(total)s with their own column, "
                     "most need first: the most areas with a mean gap of at least %(threshold)s, then the "
-                    "largest mean gap. The full matrix, with every company, is in the Excel version of "
-                    "this report."
+                    "largest gaps. The full matrix, with every company, is in the Excel version of this "
+                    "report."
                 ) % {
                     "shown": sum(1 for is_pool in top.pooled if not is_pool),
                     "total": sum(1 for is_pool in heatmap.pooled if not is_pool),

@@ -81,7 +81,18 @@ def compile_pdf(template: Path, data: dict[str, Any]) -> bytes:
 
 def _warm_up() -> None:
     """Start the chart engine (V8 and Vega) while the parent is still computing the figures."""
-    chart_svg({"data": {"values": [{"x": 1}]}, "mark": "bar", "encoding": {"x": {"field": "x"}}})
+    # A chart like the reports' own (text labels, axis titles, the report's font): a bare mark
+    # would leave the text measuring and font loading to the first real chart.
+    chart_svg(
+        {
+            "data": {"values": [{"label": "Kompetanse", "value": 1.5}, {"label": "Område", "value": 2}]},
+            "mark": {"type": "bar", "cornerRadiusEnd": 3},
+            "encoding": {
+                "y": {"field": "label", "type": "nominal", "title": None},
+                "x": {"field": "value", "type": "quantitative", "title": "Gap", "axis": {"format": ".1f"}},
+            },
+        }
+    )
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ def test_a_small_heatmap_is_printed_whole():
     assert needs_report.top_companies(heatmap, THRESHOLD, limit=2) is heatmap
 
 
-def test_the_top_companies_are_those_with_most_areas_in_need_then_deepest():
+def test_the_top_companies_are_those_with_most_areas_in_need_then_largest_gaps():
     d = Decimal
     gaps: dict[str, list[Decimal | None]] = {
         "one deep area": [d("2.5"), d("0.1"), d("0.1")],
@@ -69,7 +69,7 @@ def test_the_top_companies_are_those_with_most_areas_in_need_then_deepest():
     # Every chosen company has at least as many areas in need as every company left out.
     left_out = [name for name in gaps if name not in chosen]
     assert min(areas_in_need(name) for name in chosen) >= max(areas_in_need(name) for name in left_out)
-    # Most need first, and a tie on areas goes to the deeper mean gap.
+    # Most need first, and a tie on areas goes to the larger gaps.
     counts = [areas_in_need(name) for name in chosen]
     assert counts == sorted(counts, reverse=True)
     assert chosen.index("two areas, deep") < chosen.index("two areas, shallow")
