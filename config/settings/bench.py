@@ -16,6 +16,11 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
 KLYNGEKART_RESPOND_RATE = (1_000_000, 600)
 # Scale data has far more rows than a development database; keep the SQL out of the console.
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+}
 # Static files are not part of any scenario, so no collectstatic: whitenoise need not say so.
 warnings.filterwarnings("ignore", message="No directory at")
