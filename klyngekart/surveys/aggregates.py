@@ -17,9 +17,11 @@ Rows per (round company, segment) where segment "" is everyone and "<question>=<
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -27,7 +29,9 @@ from django.db.models import F, Sum
 
 from klyngekart.surveys.logic import OTHER, RANKING_SIZE
 from klyngekart.surveys.models import (
+    Answer,
     AreaAggregate,
+    GapAnswer,
     Question,
     QuestionAggregate,
     QuestionType,
@@ -83,9 +87,16 @@ def response_segments(questions: Iterable[Question], answers: dict[str, Any]) ->
     ]
 
 
-def tally(questions: Iterable[Question], answers: dict[str, Any], segments: Sequence[str]) -> Tally:
-    """What one response (cleaned answers, as surveys.logic gives them) adds to its company's rows."""
-    result = Tally()
+def tally(
+    questions: Iterable[Question],
+    answers: dict[str, Any],
+    segments: Sequence[str],
+    *,
+    into: Tally | None = None,
+) -> Tally:
+    """What one response (cleaned answers, as surveys.logic gives them) adds to its company's rows;
+    with ``into``, added to that tally (a recomputation sums a company's responses in place)."""
+    result = Tally() if into is None else into
     areas, per_question = result.rows["area"], result.rows["question"]
     groups = [ALL, *segments]
     for group in groups:
@@ -209,28 +220,62 @@ class Difference:
         return f"{where}: stored {self.stored}, expected {self.expected}"
 
 
-def _answers_of(response: Response, types: dict[str, str]) -> dict[str, Any]:
-    answers: dict[str, Any] = {
-        answer.question_key: answer.value for answer in response.answers.all() if answer.question_key in types
-    }
-    for gap in response.gap_answers.all():
-        answers.setdefault(gap.question_key, {})[gap.area_code] = {
-            "importance": gap.importance,
-            "level": gap.level,
-        }
-    return answers
+# Rows a recomputation reads per round trip: memory stays flat whatever the round's size.
+STREAM_CHUNK = 5000
+
+
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, list[tuple[Any, ...]]]]:
+    """(response id, its rows) from rows that start with the response id and come sorted by it."""
+    for response_id, group in groupby(rows, key=itemgetter(0)):
+        yield response_id, list(group)
 
 
 def recompute(*, round: Round) -> dict[int, Tally]:  # noqa: A002
-    """Every aggregate of a round, per RoundCompany id, from the raw answers."""
+    """Every aggregate of a round, per RoundCompany id, from the raw answers.
+
+    Streams plain rows (no model instances) of the responses, their answers and their gap rows, each
+    sorted by response, and walks them side by side: one response's answers are in memory at a
+    time, and each goes through the same ``tally()`` a submission applies."""
     questions = list(round.survey_version.questions.all())
     types = {question.key: question.type for question in questions}
     expected: dict[int, Tally] = defaultdict(Tally)
-    responses = Response.objects.filter(round=round).prefetch_related("answers", "gap_answers")
-    for response in responses:
-        answers = _answers_of(response, types)
-        segments = response_segments(questions, answers)
-        expected[response.round_company_id].merge(tally(questions, answers, segments))
+    responses = (
+        Response.objects.filter(round=round)
+        .order_by("id")
+        .values_list("id", "round_company_id")
+        .iterator(chunk_size=STREAM_CHUNK)
+    )
+    answers = _grouped(
+        Answer.objects.filter(round=round)
+        .order_by("response_id")
+        .values_list("response_id", "question_key", "value")
+        .iterator(chunk_size=STREAM_CHUNK)
+    )
+    gaps = _grouped(
+        GapAnswer.objects.filter(round=round)
+        .order_by("response_id")
+        .values_list("response_id", "question_key", "area_code", "importance", "level")
+        .iterator(chunk_size=STREAM_CHUNK)
+    )
+    next_answers, next_gaps = next(answers, None), next(gaps, None)
+    for response_id, company_id in responses:
+        given: dict[str, Any] = {}
+        # Rows of a response that is not in this round (none, by the foreign keys) are skipped.
+        while next_answers is not None and next_answers[0] < response_id:
+            next_answers = next(answers, None)
+        if next_answers is not None and next_answers[0] == response_id:
+            for _response, key, value in next_answers[1]:
+                if key in types:
+                    given[key] = value
+            next_answers = next(answers, None)
+        while next_gaps is not None and next_gaps[0] < response_id:
+            next_gaps = next(gaps, None)
+        if next_gaps is not None and next_gaps[0] == response_id:
+            for _response, key, code, importance, level in next_gaps[1]:
+                given.setdefault(key, {})[code] = {"importance": importance, "level": level}
+            next_gaps = next(gaps, None)
+        segments = response_segments(questions, given)
+        tally(questions, given, segments, into=expected[company_id])
     return expected
 
 
@@ -241,7 +286,8 @@ def rebuild(*, round: Round, fix: bool) -> list[Difference]:  # noqa: A002
     recomputation and the repair. All-zero rows count as absent (a row may exist before it counts)."""
     differences: list[Difference] = []
     with transaction.atomic():
-        company_ids = list(
+        # The lock: a submission into any of the round's companies waits for the repair.
+        list(
             RoundCompany.objects.select_for_update()
             .filter(round=round)
             .order_by("pk")
@@ -250,11 +296,14 @@ def rebuild(*, round: Round, fix: bool) -> list[Difference]:  # noqa: A002
         expected = recompute(round=round)
         for name, (model, key_fields, sum_fields) in TABLES.items():
             stored: dict[tuple[int, Key], tuple[int, tuple[int, ...]]] = {}
-            for row in model.objects.filter(round_company_id__in=company_ids).values(  # type: ignore[attr-defined]
-                "pk", "round_company_id", *key_fields, *sum_fields
-            ):
-                key = tuple(row[f] for f in key_fields)
-                stored[(row["round_company_id"], key)] = (row["pk"], tuple(row[f] for f in sum_fields))
+            width = len(key_fields)
+            rows = (
+                model.objects.filter(round_company__round=round)  # type: ignore[attr-defined]
+                .values_list("pk", "round_company_id", *key_fields, *sum_fields)
+                .iterator(chunk_size=STREAM_CHUNK)
+            )
+            for pk, company_id, *values in rows:
+                stored[(company_id, tuple(values[:width]))] = (pk, tuple(values[width:]))
             wanted = {
                 (company_id, key): tuple(values)
                 for company_id, company_tally in expected.items()
