@@ -37,10 +37,18 @@ def allow_post(request: HttpRequest) -> bool:
         settings.SECRET_KEY.encode(), f"respond:{bucket}:{client_address(request)}".encode(), "sha256"
     ).hexdigest()[:32]
     key = f"klyngekart:respond-rate:{digest}"
-    cache.add(key, 0, timeout=window)
+    # The counter of this window usually exists: count first, create it only when it is missing
+    # (one cache call instead of two per POST). Two first POSTs at once: one add wins, the other
+    # counts on top of it.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+    except ValueError:
+        if cache.add(key, 1, timeout=window):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired in between: this POST opens the window again
+                cache.set(key, 1, timeout=window)
+                count = 1
     return count <= int(limit)

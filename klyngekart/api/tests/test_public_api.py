@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys.models import Response, SegmentCount
@@ -127,3 +129,26 @@ def test_one_clusters_token_cannot_reach_another_clusters_round(client, world, o
     with scopes_disabled():
         assert not Response.objects.filter(round=theirs.round).exists()
         assert Response.objects.get().round_id == mapping.round.pk
+
+
+@override_settings(KLYNGEKART_RESPOND_RATE=(2, 600))
+def test_submissions_over_the_limit_are_429_and_the_window_counts_again_once_gone(client, mapping) -> None:  # type: ignore[no-untyped-def]
+    assert submit(client, mapping.token, full_answers(), key="a").status_code == 201
+    assert submit(client, mapping.token, full_answers(), key="b").status_code == 201
+    assert submit(client, mapping.token, full_answers(), key="c").status_code == 429
+    cache.clear()  # the window's counter expired
+    assert submit(client, mapping.token, full_answers(), key="c").status_code == 201
+    keys = [str(key) for key in cache._cache]  # type: ignore[attr-defined]
+    assert len(keys) == 1 and not any("127.0.0.1" in key for key in keys)
+
+
+def test_a_submission_over_the_api_reads_only_the_token(client, mapping) -> None:  # type: ignore[no-untyped-def]
+    """Once a worker has the round's definitions, a POST reads one row (the link token) and then
+    only writes: drafts, counts, the response, answers, gap rows and one upsert per aggregate table."""
+    assert submit(client, mapping.token, full_answers(), key="warm").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert submit(client, mapping.token, full_answers(role="office"), key="counted").status_code == 201
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    reads = [sql for sql in statements if sql.startswith("SELECT")]
+    assert len(reads) == 1 and "link_token" in reads[0], reads
+    assert len(statements) == 9, statements
