@@ -749,11 +749,11 @@ def needs_analysis(
     heat: str = "companies",
     sort: str = "priority",
     heat_page: int | None = None,
-    heat_per_page: int = HEAT_PAGE_SIZE,
+    heat_per_page: int | None = None,
 ) -> NeedsAnalysis:
     """The needs page's figures. The company heatmap has every company (in order of need) unless
-    ``heat_page`` asks for one page of ``heat_per_page`` companies; the pooled column is on
-    every page."""
+    ``heat_page`` asks for one page of ``heat_per_page`` (HEAT_PAGE_SIZE) companies; the pooled
+    column is on every page."""
     heat = heat if heat in SEGMENT_KINDS else "companies"
     areas = round_area_pairs(round)
     figures = needs_figures(
@@ -772,7 +772,7 @@ def needs_analysis(
         k=figures.k,
         threshold=threshold,
         ranking=sort_rows(rows, sort),
-        heatmap=_heatmap_of(figures, round, areas, heat, heat_page, heat_per_page),
+        heatmap=_heatmap_of(figures, round, areas, heat, heat_page, heat_per_page or HEAT_PAGE_SIZE),
         strategies=compare_strategies(rows),
         texts=free_texts(round),
         compare=compare,

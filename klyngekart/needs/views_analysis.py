@@ -69,10 +69,10 @@ def _heat_cells(
     columns), so this builds them directly rather than through template tags per cell. The
     translated texts and the decimal separator are escaped once; what varies per cell is a
     colour from PALETTE, a count and a formatted number, none of which can hold markup."""
-    hidden = format_html('<td class="kk-muted" title="{}">{}</td>', hidden_title, hidden_text)
-    answers = escape(_("%(n)s answers"))
-    point = escape(separator)
-    parts = []
+    hidden = str(format_html('<td class="kk-muted" title="{}">{}</td>', hidden_title, hidden_text))
+    answers = str(escape(_("%(n)s answers")))
+    point = str(escape(separator))
+    parts: list[str] = []
     for cell in cells:
         if cell.suppressed or cell.value is None:
             parts.append(hidden)
