@@ -117,20 +117,14 @@ def world() -> World:
 # -- needs dashboard against DuckDB -----------------------------------------------------------------
 
 
-def _export_parquet(setting: Setting) -> Path:
-    """Every raw gap answer in the database, exported once per dataset to Parquet, sorted by round
-    (so DuckDB can skip the other rounds' row groups: the baseline gets every advantage)."""
+def export_gap_answers(target: Path) -> int:
+    """Every raw gap answer in the database to Parquet, sorted by round (so DuckDB can skip the other
+    rounds' row groups: the baseline gets every advantage). Returns the number of rows."""
     import duckdb
 
-    target = WORK / f"{vendor_of(setting.url)}-{setting.scale}-gap_answers.parquet"
-    stamp = target.with_suffix(".stamp")
-    marker = marker_path(setting.scale, setting.url)
-    fingerprint = marker.read_text() if marker.exists() else ""
-    if target.exists() and stamp.exists() and stamp.read_text() == fingerprint:
-        return target
     table = connection.ops.quote_name(GapAnswer._meta.db_table)
-    scratch = WORK / f"{setting.scale}-gap_answers.csv"
-    started = time.perf_counter()
+    scratch = target.with_suffix(".csv")
+    count = 0
     with connection.cursor() as cursor, scratch.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["round_id", "round_company_id", "area_code", "importance", "level"])
@@ -139,12 +133,28 @@ def _export_parquet(setting: Setting) -> Path:
         )
         while batch := cursor.fetchmany(100_000):
             writer.writerows(batch)
-    # Both paths are ours, under var/bench.
+            count += len(batch)
+    # Both paths are ours.
     sorted_copy = f"COPY (SELECT * FROM read_csv('{scratch}', header = true) ORDER BY round_id) "  # noqa: S608
     duckdb.sql(sorted_copy + f"TO '{target}' (FORMAT parquet)")
     scratch.unlink()
+    return count
+
+
+def _export_parquet(setting: Setting) -> Path:
+    """The export, once per dataset (the marker of the scale's data names it)."""
+    target = WORK / f"{vendor_of(setting.url)}-{setting.scale}-gap_answers.parquet"
+    stamp = target.with_suffix(".stamp")
+    marker = marker_path(setting.scale, setting.url)
+    fingerprint = marker.read_text() if marker.exists() else ""
+    if target.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        return target
+    started = time.perf_counter()
+    count = export_gap_answers(target)
     stamp.write_text(fingerprint)
-    setting.out(f"  exported the raw gap answers to {target.name} in {time.perf_counter() - started:.1f} s")
+    setting.out(
+        f"  exported {count:,} raw gap answers to {target.name} in {time.perf_counter() - started:.1f} s"
+    )
     return target
 
 
@@ -164,18 +174,23 @@ ORDER BY breadth * depth DESC, area_code, round_company_id
 """
 
 
-def duckdb_needs_timings(path: Path, round_id: int, k: int, repeat: int) -> tuple[list[float], int]:
+def duckdb_needs(database: Any, path: Path, round_id: int, k: int) -> list[tuple[Any, ...]]:
     """The needs analysis (per company and area: n and mean gap; per area: breadth, companies, depth)
-    computed by DuckDB from the raw answers, on a warm connection and file cache."""
+    computed by DuckDB from the raw answers: one row per company and area."""
+    params = {"path": str(path), "round": round_id, "k": k, "threshold": NEED_THRESHOLD}
+    return list(database.execute(DUCKDB_NEEDS, params).fetchall())
+
+
+def duckdb_needs_timings(path: Path, round_id: int, k: int, repeat: int) -> tuple[list[float], int]:
+    """``duckdb_needs`` timed on a warm connection and file cache."""
     import duckdb
 
     database = duckdb.connect()
-    params = {"path": str(path), "round": round_id, "k": k, "threshold": NEED_THRESHOLD}
-    rows = database.execute(DUCKDB_NEEDS, params).fetchall()  # warm-up
+    rows = duckdb_needs(database, path, round_id, k)  # warm-up
     durations = []
     for _ in range(repeat):
         started = time.perf_counter()
-        database.execute(DUCKDB_NEEDS, params).fetchall()
+        duckdb_needs(database, path, round_id, k)
         durations.append(time.perf_counter() - started)
     return durations, len(rows)
 
