@@ -78,7 +78,8 @@ def _heat_cells(
             parts.append(hidden)
         else:
             title = answers % {"n": int(cell.n or 0)}
-            number = f"{cell.value:.2f}".replace(".", point)
+            # "or": a negative zero prints as 0.00, as floatformat prints it.
+            number = f"{cell.value or Decimal(0):.2f}".replace(".", point)
             parts.append(f'<td style="{colour(cell.value)}" title="{title}">{number}</td>')
     return mark_safe("".join(parts))  # noqa: S308 - see the docstring: every part is escaped or fixed
 
