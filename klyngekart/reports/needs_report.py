@@ -2,7 +2,12 @@
 
 Both read a ``NeedsReportData`` (needs_data.py), in which every figure the k rules hide is
 already ``None``: the builders write "hidden" for it and cannot print a number from a group below
-k. The PDF shares the company report's fonts, page style and chart conversion (company_results.py).
+k. The PDF shares the company report's fonts, page style and chart conversion (renderer.py), and
+is laid out in a child process (renderer.Renderer) that services.needs_report_build starts before
+the figures are read.
+
+At cluster scale the company heatmap has hundreds of columns: the PDF prints the HEAT_COMPANIES
+companies with the most need (top_companies) and says that the Excel version has them all.
 """
 
 from __future__ import annotations
