@@ -252,8 +252,9 @@ def _segment_known(rn: RoundNeeds, code: str, members: set[int]) -> tuple[int, i
     cells (and of the pooled cell when it lies wholly inside or outside) in and out of it."""
     known_in = known_out = 0
     shown = rn.area_cells.get(code, set())
+    by_company = rn.data.area_ns(ALL, code)
     for rc_id in shown:
-        n = rn.data.area(rc_id, ALL, code).n
+        n = by_company.get(rc_id, 0)
         if rc_id in members:
             known_in += n
         else:
