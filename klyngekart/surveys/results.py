@@ -431,6 +431,8 @@ def _load(round_: Round, question: Question | None, company_ids: Iterable[int] |
     counts_qs = SegmentCount.objects.filter(wanted, round=round_)
     areas_qs = AreaAggregate.objects.filter(wanted, round=round_)
     if company_ids is not None:
+        # (Keep the round in the filter: with several ids, SQLite's planner otherwise picks the
+        # cluster's index, every round of the cluster; with one id it uses the company's.)
         ids = sorted(set(company_ids))
         companies = companies.filter(pk__in=ids)
         counts_qs = counts_qs.filter(round_company_id__in=ids)
