@@ -1,10 +1,12 @@
 """Build the needs PDF of a round a few times in this fresh process; print one JSON line with the
-seconds of each build (the first includes loading fonts and the chart renderer), its size, its pages
-and this process's peak RSS. Used by the bench's "needs PDF report" scenario."""
+seconds of each build (the first includes loading fonts and the chart renderer), its size, its
+pages, this process's peak RSS and the largest peak RSS of its layout children
+(reports/renderer.py). Used by the bench's "needs PDF report" scenario."""
 
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
 from io import BytesIO
@@ -35,8 +37,11 @@ def main() -> None:
             seconds.append(time.perf_counter() - started)
     status = Path("/proc/self/status").read_text().splitlines()
     peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    # Linux reports ru_maxrss in KiB: the largest of the children that have exited and been waited for.
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     pages = len(PdfReader(BytesIO(content)).pages)
-    print(json.dumps({"seconds": seconds, "bytes": len(content), "pages": pages, "peak_rss_mb": peak}))
+    result = {"seconds": seconds, "bytes": len(content), "pages": pages, "peak_rss_mb": peak}
+    print(json.dumps({**result, "child_peak_rss_mb": child_peak}))
 
 
 if __name__ == "__main__":

@@ -447,19 +447,21 @@ def needs_pdf(setting: Setting, w: World) -> list[Row]:
         command, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True, text=True
     )
     probe = json.loads(result.stdout.strip().splitlines()[-1])
-    times = probe["seconds"]
-    warm = max(times[1:]) if len(times) > 1 else times[0]
+    times = sorted(probe["seconds"])
+    # The goal holds for every build, the first one (fonts and chart engine cold) included.
+    worst = times[-1]
     return [
         Row(
             setting.scale,
-            "needs PDF report (warm; cold in note)",
+            f"needs PDF report ({len(times)} builds, the first cold)",
             "s",
-            min(times[1:] or times),
-            warm,
+            times[len(times) // 2],
+            worst,
             goal="< 3 s",
-            met=warm < 3,
-            note=f"cold {times[0]:.2f} s, {probe['pages']} pages, "
-            f"{probe['bytes'] / 1e6:.1f} MB, report process peak RSS {probe['peak_rss_mb']:.0f} MB",
+            met=worst < 3,
+            note=f"first build {probe['seconds'][0]:.2f} s, {probe['pages']} pages, "
+            f"{probe['bytes'] / 1e6:.1f} MB, peak RSS {probe['peak_rss_mb']:.0f} MB "
+            f"(layout child {probe['child_peak_rss_mb']:.0f} MB)",
             detail=probe,
         )  # fmt: skip
     ]

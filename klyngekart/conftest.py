@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from klyngekart.accounts.tests.factories import ClusterRoleFactory, CompanyRoleFactory, UserFactory
@@ -75,3 +76,10 @@ def login(client):  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Every test starts with an empty cache: pages and figures are cached by round and results
+    version, and a round made by one test may share its primary key with another test's round."""
+    cache.clear()

@@ -119,10 +119,12 @@ def _printed_heatmaps(data: NeedsReportData) -> list[tuple[Heatmap, str]]:
 def _narrow(heatmaps: list[tuple[Heatmap, str]]) -> list[tuple[Heatmap, str]]:
     """A wide heatmap split into parts that fit the page's width, each with the area column."""
     parts = []
+    # Not inside the f-string: xgettext does not read expressions in f-strings.
+    continued = _("continued")
     for heatmap, note in heatmaps:
         for start in range(0, max(len(heatmap.columns), 1), HEAT_COLUMNS):
             end = start + HEAT_COLUMNS
-            title = heatmap.title if start == 0 else f"{heatmap.title} ({_('continued')})"
+            title = heatmap.title if start == 0 else f"{heatmap.title} ({continued})"
             parts.append(
                 (
                     Heatmap(
