@@ -58,7 +58,7 @@ def _sqlite_options() -> dict[str, Any]:
         "transaction_mode": "IMMEDIATE",
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
-            "PRAGMA foreign_keys=ON;"
+            "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=10000;"
         ),
     }
 

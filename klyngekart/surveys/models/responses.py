@@ -51,7 +51,8 @@ class Answer(ClusterOwnedModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite index below, which leads with the round.
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
     question_key = models.CharField(max_length=60)
     value = models.JSONField()
     other_text = models.TextField(blank=True)
@@ -65,7 +66,8 @@ class GapAnswer(ClusterOwnedModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="gap_answers")
-    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite index below, which leads with the round.
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
     round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
     question_key = models.CharField(max_length=60)
     area_code = models.CharField(max_length=40)
@@ -97,8 +99,12 @@ class ResponseDraft(ClusterOwnedModel):
 class SegmentCount(ClusterOwnedModel):
     """Respondents per (round, company, segment): the n that the k-rules are applied to."""
 
-    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
-    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite index below, which leads with the round.
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Indexed by the unique constraint, which leads with the company.
+    round_company = models.ForeignKey(
+        "surveys.RoundCompany", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     segment = models.CharField(max_length=130, default=ALL, blank=True)
     n = models.PositiveIntegerField(default=0)
 
@@ -110,8 +116,12 @@ class SegmentCount(ClusterOwnedModel):
 
 
 class AreaAggregate(ClusterOwnedModel):
-    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
-    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite index below, which leads with the round.
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Indexed by the unique constraint, which leads with the company.
+    round_company = models.ForeignKey(
+        "surveys.RoundCompany", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     segment = models.CharField(max_length=130, default=ALL, blank=True)
     area_code = models.CharField(max_length=40)
     n = models.PositiveIntegerField(default=0)
@@ -135,8 +145,12 @@ class QuestionAggregate(ClusterOwnedModel):
     """Per question and option: ``n`` answers; ``total``/``total_sq`` of the numeric value (Likert,
     number, NPS: option ""), or the count of an option (choice), or rank points (ranking: 3/2/1)."""
 
-    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
-    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite index below, which leads with the round.
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Indexed by the unique constraint, which leads with the company.
+    round_company = models.ForeignKey(
+        "surveys.RoundCompany", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     segment = models.CharField(max_length=130, default=ALL, blank=True)
     question_key = models.CharField(max_length=60)
     option_key = models.CharField(max_length=60, default="", blank=True)
