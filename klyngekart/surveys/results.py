@@ -859,9 +859,7 @@ def cluster_results(*, round: Round, segment_question: str | None = None) -> Clu
     # Only what the listing shows (name, count, response rate): 400 full company rows with their
     # timestamps took 24 ms to build on PostgreSQL, these about a third of that.
     companies = list(
-        RoundCompany.objects.filter(round=round)
-        .select_related("company")
-        .only(*COMPANY_LISTING_FIELDS)
+        RoundCompany.objects.filter(round=round).select_related("company").only(*COMPANY_LISTING_FIELDS)
     )
     total = summary.total
     n_cell = count_cell(total, k)
