@@ -20,6 +20,18 @@ COVERED = [
 ]
 
 
+def _unindexed(model_name: str, field_name: str) -> migrations.AlterField:
+    """The state change: the foreign key as it was, with db_index=False."""
+    target = "surveys.round" if field_name == "round" else "surveys.roundcompany"
+    return migrations.AlterField(
+        model_name=model_name,
+        name=field_name,
+        field=models.ForeignKey(
+            db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to=target
+        ),
+    )
+
+
 def _names(schema_editor, apps):  # type: ignore[no-untyped-def]
     for model_name, field_name in COVERED:
         model = apps.get_model("surveys", model_name)
@@ -48,88 +60,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="answer",
-                    name="round",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.round",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="areaaggregate",
-                    name="round",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.round",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="areaaggregate",
-                    name="round_company",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.roundcompany",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="gapanswer",
-                    name="round",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.round",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="questionaggregate",
-                    name="round",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.round",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="questionaggregate",
-                    name="round_company",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.roundcompany",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="segmentcount",
-                    name="round",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.round",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="segmentcount",
-                    name="round_company",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="surveys.roundcompany",
-                    ),
-                ),
-            ],
+            state_operations=[_unindexed(model, field) for model, field in COVERED],
             database_operations=[migrations.RunPython(drop, create)],
         ),
     ]
