@@ -468,17 +468,29 @@ class TextGroup:
     items: Cell[list[str]]
 
 
-def free_texts(round_: Round) -> list[TextGroup]:
-    """Free-text answers across the round's companies, per question, shuffled, from k answers."""
+def free_texts(round_: Round, version: str | None = None) -> list[TextGroup]:
+    """Free-text answers across the round's companies, per question, shuffled, from k answers.
+
+    The texts are raw answers, so they are read once per version of the round's aggregates (a
+    new response changes the version) and cached: one shuffle per version, not one per view."""
     k = k_threshold(round_.cluster)
-    groups = []
-    for question in Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT):
-        values = Answer.objects.filter(round=round_, question_key=question.key).values_list(
-            "value", flat=True
-        )
-        items = shuffled_texts((value for value in values if isinstance(value, str)), k)
-        groups.append(TextGroup(question, Cell(suppressed=False, value=items) if items else Cell.hidden()))
-    return groups
+    questions = list(Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT))
+    key = res.round_cache_key(
+        "texts", round_, version or results_version(round_), k, *(q.key for q in questions)
+    )
+    cached: dict[str, list[str]] | None = cache.get(key)
+    if cached is None:
+        cached = {}
+        for question in questions:
+            values = Answer.objects.filter(round=round_, question_key=question.key).values_list(
+                "value", flat=True
+            )
+            cached[question.key] = shuffled_texts((value for value in values if isinstance(value, str)), k)
+        cache.set(key, cached, res.CACHE_SECONDS)
+    return [
+        TextGroup(q, Cell(suppressed=False, value=cached[q.key]) if cached.get(q.key) else Cell.hidden())
+        for q in questions
+    ]
 
 
 # --- change between rounds ----------------------------------------------------------------------
@@ -658,6 +670,7 @@ def needs_figures(
     threshold: Decimal = DEFAULT_THRESHOLD,
     segment: tuple[str, str] | None = None,
     heat: str | None = "companies",
+    version: str | None = None,
 ) -> NeedsFigures:
     """``compute_figures`` for a round, from the cache while nothing they depend on has changed:
     the aggregates' version, k, the threshold, the segment filter, the heatmap's columns, the
@@ -665,7 +678,7 @@ def needs_figures(
     if heat is not None and heat not in SEGMENT_KINDS:
         heat = "companies"
     k = k_threshold(round_.cluster)
-    version = results_version(round_)
+    version = version or results_version(round_)
     companies = _companies_fingerprint(round_) if segment or heat in SEGMENT_KINDS else ""
     key = res.round_cache_key(
         "needs", round_, version, k, threshold, segment, heat, companies, "|", *area_codes
@@ -757,8 +770,14 @@ def needs_analysis(
     column is on every page."""
     heat = heat if heat in SEGMENT_KINDS else "companies"
     areas = round_area_pairs(round)
+    version = results_version(round)
     figures = needs_figures(
-        round, [code for code, _name in areas], threshold=threshold, segment=segment, heat=heat
+        round,
+        [code for code, _name in areas],
+        threshold=threshold,
+        segment=segment,
+        heat=heat,
+        version=version,
     )
     rows = _named(figures.ranking, dict(areas), strategy_counts(round))
     trend_rows: list[TrendRow] = []
@@ -775,7 +794,7 @@ def needs_analysis(
         ranking=sort_rows(rows, sort),
         heatmap=_heatmap_of(figures, round, areas, heat, heat_page, heat_per_page or HEAT_PAGE_SIZE),
         strategies=compare_strategies(rows),
-        texts=free_texts(round),
+        texts=free_texts(round, version),
         compare=compare,
         trend=trend_rows,
         respondents=res.count_cell(figures.respondents, figures.k),

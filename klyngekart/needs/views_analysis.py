@@ -84,6 +84,27 @@ def _heat_cells(
     return mark_safe("".join(parts))  # noqa: S308 - see the docstring: every part is escaped or fixed
 
 
+def _decimal(value: Decimal | None, point: str) -> str:
+    """A figure as ``floatformat:2`` prints it in the active language ("" for None): the ranking's
+    numbers are formatted here, once per row, rather than by template filters per cell."""
+    if value is None:
+        return ""
+    return f"{value or Decimal(0):.2f}".replace(".", point)
+
+
+def _ranking_rows(rows: list[sel.NeedRow], point: str) -> list[tuple[sel.NeedRow, str, str, str]]:
+    """(row, priority, depth, share in whole percent as ``widthratio`` rounds it) per ranked area."""
+    return [
+        (
+            row,
+            _decimal(row.priority, point),
+            _decimal(row.depth, point),
+            "" if row.breadth_share is None else str(round(float(row.breadth_share) * 100)),
+        )
+        for row in rows
+    ]
+
+
 @cluster_view("needs.view")
 def index(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -131,6 +152,7 @@ def index(request: HttpRequest) -> HttpResponse:
             filters=filters,
             heat=heat,
             heat_rows=heat_rows,
+            ranking_rows=_ranking_rows(result.ranking, separator),
             sort=sort,
             sort_query=query.urlencode(),
             palette=[(limit, background, text) for limit, background, text in PALETTE],

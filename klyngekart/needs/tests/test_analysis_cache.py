@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -53,6 +55,20 @@ def test_a_new_submission_changes_the_figures_on_the_next_request(world, mapped)
     assert {row.code: row.respondents for row in api_rows} == {
         row.code: row.respondents for row in after.ranking
     }
+
+
+def test_a_repeated_view_reads_no_raw_answers_until_a_new_response(world, mapped) -> None:
+    """The free texts are raw answers: read once per results version, then from the cache."""
+    first = _analysis(mapped)
+    with CaptureQueriesContext(connection) as queries:
+        again = _analysis(mapped)
+    assert not [q["sql"] for q in queries.captured_queries if "surveys_answer" in q["sql"]]
+    assert [group.items for group in again.texts] == [group.items for group in first.texts]
+    fill(mapped.companies[0], 5, seed=11, text="Too few apprentices")
+    with CaptureQueriesContext(connection) as queries:
+        after = _analysis(mapped)
+    assert [q["sql"] for q in queries.captured_queries if "surveys_answer" in q["sql"]]
+    assert any("Too few apprentices 0" in (group.items.value or []) for group in after.texts)
 
 
 def test_a_change_of_k_changes_the_columns(world, mapped) -> None:
