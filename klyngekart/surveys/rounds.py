@@ -42,7 +42,7 @@ from klyngekart.surveys.models import (
     SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus
-from klyngekart.taxonomy.services import taxonomy_current
+from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
 REMINDER: Final = "reminder"
@@ -183,7 +183,7 @@ def round_create(
         round_ = Round(
             cluster=cluster,
             survey_version=survey_version,
-            taxonomy_version=taxonomy_current(cluster=cluster),
+            taxonomy_version=taxonomy_to_pin(cluster=cluster),
             title=title.strip(),
             audience=audience,
             opens_on=opens_on,

@@ -72,6 +72,20 @@ def taxonomy_current(*, cluster: Cluster) -> TaxonomyVersion:
     return version
 
 
+def taxonomy_to_pin(*, cluster: Cluster) -> TaxonomyVersion:
+    """The current version, for a new round to pin. Call inside the transaction that saves the
+    round: it takes the taxonomy lock, so an edit that found the version unpinned has committed
+    before, and one that starts after sees the round and copies. A pinned version's areas never
+    change again, which lets readers cache them by version (surveys.results.round_areas)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("taxonomy_to_pin must run inside the transaction that saves the round.")
+    taxonomy_current(cluster=cluster)
+    _lock(cluster)
+    version = _latest(cluster)
+    assert version is not None  # taxonomy_current made one
+    return version
+
+
 def is_pinned(version: TaxonomyVersion) -> bool:
     """Whether any mapping round uses this version."""
     return version.rounds.exists()  # type: ignore[attr-defined]

@@ -17,6 +17,8 @@ from klyngekart.surveys import results as sel
 from klyngekart.surveys.aggregates import results_version
 from klyngekart.surveys.models import Round, RoundCompany
 from klyngekart.surveys.tests.results_world import ResultsRound, answers, build_round, fill, tally_only
+from klyngekart.taxonomy import services
+from klyngekart.taxonomy.models import CompetenceArea
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,24 @@ def test_segment_labels_follow_the_language(world, mapped) -> None:
         assert english == [question.option_label(option["key"]) for option in question.options]
     with translation.override("nb"):
         assert norwegian == [question.option_label(option["key"]) for option in question.options]
+
+
+def test_a_rounds_areas_are_read_once_and_stay_as_pinned_after_a_taxonomy_edit(
+    world, mapped, django_assert_num_queries
+) -> None:
+    made, _big, _other = mapped
+    round_ = _fresh(made.round)
+    with scope(world.cluster):
+        first = sel.round_areas(round_)
+        with django_assert_num_queries(0):
+            again = sel.round_areas(round_)
+        area = first[0]
+        services.area_update(area=area, actor=world.users["manager"], data={"name_en": "Renamed"})
+        after = sel.round_areas(round_)
+        stored = list(CompetenceArea.objects.filter(version_id=round_.taxonomy_version_id, hidden=False))
+    assert [a.code for a in first] == [a.code for a in again] == [a.code for a in after]
+    # The edit landed in a copy; the pinned version, and so the cached list, kept the old name.
+    assert [(a.code, a.name_en) for a in after] == [(a.code, a.name_en) for a in stored]
+    assert "Renamed" not in {a.name_en for a in after}
+    with translation.override("nb"):
+        assert [a.name for a in after] == [a.name_nb for a in stored]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from klyngekart.core.models import AuditLog
 from klyngekart.taxonomy import selectors, services
@@ -237,3 +238,14 @@ def test_version_history_lists_the_rounds_that_pinned_each_version(world, in_alf
 
     assert [version.number for version in history] == [2, 1]
     assert history[0].pinned_rounds == [] and history[1].pinned_rounds == [round_]  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_round_pins_the_current_version_inside_its_own_transaction(world, in_alfa):
+    current = services.taxonomy_current(cluster=in_alfa)
+    with transaction.atomic():
+        assert services.taxonomy_to_pin(cluster=in_alfa) == current
+    # Outside the round's transaction the lock would be released before the round is saved, and an
+    # edit could slip in between: refused rather than quietly racy.
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        services.taxonomy_to_pin(cluster=in_alfa)
