@@ -79,11 +79,10 @@ def taxonomy_to_pin(*, cluster: Cluster) -> TaxonomyVersion:
     change again, which lets readers cache them by version (surveys.results.round_areas)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("taxonomy_to_pin must run inside the transaction that saves the round.")
-    taxonomy_current(cluster=cluster)
+    first = taxonomy_current(cluster=cluster)
     _lock(cluster)
-    version = _latest(cluster)
-    assert version is not None  # taxonomy_current made one
-    return version
+    # Read again under the lock: an edit may have committed a copy while this waited.
+    return _latest(cluster) or first
 
 
 def is_pinned(version: TaxonomyVersion) -> bool:
