@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib import messages
@@ -101,9 +101,10 @@ class ClusterAccess:
         labels = dict(ClusterRoleKind.choices) | dict(CompanyRoleKind.choices)
         return str(labels[self.role])
 
-    @property
+    @cached_property
     def perms(self) -> dict[str, bool]:
-        """For templates: ``{% if access.perms.members_change %}``."""
+        """For templates: ``{% if access.perms.members_change %}``. Worked out once per request (the
+        navigation alone asks a dozen times); the instance is frozen, so it cannot go stale."""
         return {name.replace(".", "_"): self.can(name) for name in PERMISSIONS}
 
 
