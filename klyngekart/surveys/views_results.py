@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -100,14 +101,38 @@ def segment_context(result: sel.CompanyResults | sel.ClusterResults) -> dict[str
 
 
 def _company_rows(
-    request: HttpRequest, round_: Round, result: sel.ClusterResults
-) -> list[tuple[sel.CompanyListRow, str]]:
-    """Each company of the listing with the address of its results page. One reverse() for the
-    round and the id appended (the route ends in "<rc_id>/"), not one reverse per company in the
-    template (a quarter of the page's time at 400 companies)."""
+    request: HttpRequest, round_: Round, result: sel.ClusterResults, *, can_open: bool, hidden: SafeString
+) -> tuple[SafeString, SafeString]:
+    """The listing's table rows as HTML: the companies shown with their figures, then those with
+    too few answers (counted in the pooled row between the two). Built here, once per row, not by
+    template tags per cell: 400 companies cost the template ~24 ms that way. One reverse() for the
+    round and each company's id appended (the route ends in "<rc_id>/")."""
     slug = request.cluster.slug  # type: ignore[attr-defined]
     prefix = reverse("results:company", args=[slug, round_.pk, 1]).removesuffix("1/")
-    return [(row, f"{prefix}{row.round_company.pk}/") for row in result.companies]
+    shown: list[str] = []
+    too_few: list[str] = []
+    for row in result.companies:
+        name = row.round_company.company.name
+        if can_open:
+            heading = format_html(
+                '<a class="ds-link" href="{}{}/">{}</a>', prefix, row.round_company.pk, name
+            )
+        else:
+            heading = escape(name)
+        if row.n.suppressed:
+            too_few.append(
+                format_html('<tr><th scope="row">{}</th><td colspan="2">{}</td></tr>', heading, hidden)
+            )
+            continue
+        rate = row.response_rate
+        # As {% widthratio rate 1 100 %} printed it: whole percent, Python's rounding.
+        shown_rate = "–" if rate.suppressed or rate.value is None else f"{round(float(rate.value) * 100)} %"
+        shown.append(
+            format_html(
+                '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', heading, row.n.value, shown_rate
+            )
+        )
+    return mark_safe("".join(shown)), mark_safe("".join(too_few))  # noqa: S308 - each row is format_html
 
 
 @cluster_view("results.cluster")
@@ -126,15 +151,20 @@ def cluster_results(request: HttpRequest) -> HttpResponse:
         segment = _segment_param(request, choices)
         result = sel.cluster_results(round=round_, segment_question=segment)
         ranked = result.ranked_areas
+        segments = segment_context(result)
+        shown, too_few = _company_rows(
+            request, round_, result, can_open=access.can("results.company"), hidden=segments["hidden_short"]
+        )
         context.update(
-            company_rows=_company_rows(request, round_, result),
+            company_rows_shown=shown,
+            company_rows_too_few=too_few,
             round=round_,
             result=result,
             ranked=ranked,
             chart=gap_chart(ranked, compare=False),
             segment_choices=choices,
             segment=segment,
-            **segment_context(result),
+            **segments,
         )
     return render(request, "surveys/results/cluster.html", context)
 

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from klyngekart.accounts.tokens import api_token_create
@@ -70,6 +71,28 @@ def test_the_cluster_page_ranks_areas_and_pools_small_companies(world, mapped, l
     assert ">20<" in body
     assert "2 companies counted together" in body
     assert ">8<" in body
+
+
+def test_the_company_listing_links_for_those_who_may_open_a_company(world, mapped, login, english) -> None:
+    url = reverse("results:cluster", args=[world.cluster.slug])
+    body = login(world.users["manager"]).get(url).content.decode()
+
+    def heading(part: RoundCompany, linked: bool) -> str:
+        name = escape(part.company.name)
+        if linked:
+            name = f'<a class="ds-link" href="{_company_url(world, mapped, part)}">{name}</a>'
+        return f'<tr><th scope="row">{name}</th>'
+
+    big = body.index(heading(mapped.big, True) + "<td>12</td><td>")
+    assert body[big:].split("</tr>", 1)[0].endswith(" %</td>")
+    # The pooled ones come after the pooled row, their figures hidden.
+    pooled = body.index("2 companies counted together")
+    for part in (mapped.neighbour, mapped.small):
+        assert body.index(heading(part, True) + '<td colspan="2">') > pooled > big
+    # The board sees the same listing but may not open a company's page.
+    board = login(world.users["board"]).get(url).content.decode()
+    assert heading(mapped.big, False) + "<td>12</td>" in board
+    assert _company_url(world, mapped, mapped.big) not in board
 
 
 def test_a_contact_sees_its_own_results_and_only_those(world, mapped, login, english) -> None:
