@@ -78,7 +78,7 @@ def test_the_company_listing_links_for_those_who_may_open_a_company(world, mappe
     body = login(world.users["manager"]).get(url).content.decode()
 
     def heading(part: RoundCompany, linked: bool) -> str:
-        name = escape(part.company.name)
+        name = str(escape(part.company.name))
         if linked:
             name = f'<a class="ds-link" href="{_company_url(world, mapped, part)}">{name}</a>'
         return f'<tr><th scope="row">{name}</th>'
