@@ -112,7 +112,7 @@ def _company_rows(
     shown: list[str] = []
     too_few: list[str] = []
     for row in result.companies:
-        name = row.round_company.company.name
+        name = row.round_company.name
         if can_open:
             heading = format_html(
                 '<a class="ds-link" href="{}{}/">{}</a>', prefix, row.round_company.pk, name
