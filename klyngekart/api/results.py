@@ -112,7 +112,10 @@ def round_results(
     with cluster_scope(request, slug, permission) as access:
         round_ = sel.access_results_round(access, id)
         if not company:
-            return _body(sel.cluster_results(round=round_, segment_question=segment or None), None)
+            cluster = sel.cluster_results(
+                round=round_, segment_question=segment or None, with_companies=False
+            )
+            return _body(cluster, None)
         part = sel.access_results_company_by_org_number(access, round_, company)
         result = sel.company_results(
             round=round_,

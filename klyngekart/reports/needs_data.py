@@ -20,7 +20,7 @@ from klyngekart.core.models import Cluster
 from klyngekart.measures.selectors import measure_costs, measure_list
 from klyngekart.needs import analysis
 from klyngekart.surveys.models import Round, RoundStatus
-from klyngekart.surveys.results import cluster_results
+from klyngekart.surveys.results import company_listing, round_summary
 
 
 class NotEnoughAnswers(Exception):
@@ -221,16 +221,16 @@ def needs_report_data(*, cluster: Cluster, round: Round, language: str) -> Needs
                 )
             )
         depth = {row.code: row.depth for row in result.ranking}
-        overview = cluster_results(round=round)
+        listing = company_listing(round, round_summary(round, result.k), result.k)
         return NeedsReportData(
             cluster=cluster.name,
             round_title=round.title,
             k=result.k,
             threshold=result.threshold,
-            companies_invited=overview.company_count,
+            companies_invited=listing.company_count,
             companies_answered=sum(1 for rc_id in needs.data.company_ids if needs.data.n(rc_id) > 0),
             respondents=result.respondents.value,
-            response_rate=overview.response_rate.value,
+            response_rate=listing.response_rate.value,
             ranking=[
                 RankingRow(
                     code=row.code,

@@ -239,11 +239,10 @@ class ClusterResults:
     areas: list[AreaRow]
     segments: list[SegmentResult]
     segment_question: Question | None
-    companies: list[CompanyListRow]
     pool_companies: int  # how many companies are in the pool (a count of companies, not answers)
     pool_n: Cell[int]
-    response_rate: Cell[Decimal]
-    company_count: int
+    # The round's companies (None when the caller said it shows none, as the API).
+    listing: CompanyListing | None
 
     @property
     def suppressed(self) -> bool:
@@ -252,6 +251,19 @@ class ClusterResults:
     @property
     def ranked_areas(self) -> list[AreaRow]:
         return rank_areas(self.areas)
+
+    @property
+    def companies(self) -> list[CompanyListRow]:
+        return self.listing.rows if self.listing is not None else []
+
+
+@dataclass(frozen=True)
+class CompanyListing:
+    """Every company of the round with its figures, the round's response rate and company count."""
+
+    rows: list[CompanyListRow]
+    response_rate: Cell[Decimal]
+    company_count: int
 
 
 # --- the doors ---------------------------------------------------------------------------------
@@ -879,23 +891,35 @@ def listed_companies(round_: Round) -> list[ListedCompany]:
     return [ListedCompany(*row) for row in rows]
 
 
-def cluster_results(*, round: Round, segment_question: str | None = None) -> ClusterResults:  # noqa: A002
+def company_listing(round_: Round, summary: RoundSummary, k: int) -> CompanyListing:
+    """The round's companies for the cluster's listing: figures only for those the summary shows."""
+    companies = listed_companies(round_)
+    rows = []
+    for company in companies:
+        if company.pk in summary.shown:
+            n = summary.n(company.pk)
+            rows.append(CompanyListRow(company, count_cell(n, k), _rate_cell([company], n, k)))
+        else:
+            rows.append(CompanyListRow(company, Cell.hidden(), Cell.hidden()))
+    return CompanyListing(rows, _rate_cell(companies, summary.total, k), len(companies))
+
+
+def cluster_results(
+    *,
+    round: Round,  # noqa: A002
+    segment_question: str | None = None,
+    with_companies: bool = True,
+) -> ClusterResults:
+    """The cluster's figures for a round under the k rules; ``with_companies=False`` leaves out the
+    company listing (400 rows read and judged for a caller that shows none, as the API)."""
     k = k_threshold(round.cluster)
     question = _segment_question(round, segment_question)
     version = results_version(round)
     summary = round_summary(round, k, version)
     areas = round_areas(round)
-    companies = listed_companies(round)
     total = summary.total
     n_cell = count_cell(total, k)
     pool_n = summary.pool_n
-    listing = []
-    for company in companies:
-        if company.pk in summary.shown:
-            n = summary.n(company.pk)
-            listing.append(CompanyListRow(company, count_cell(n, k), _rate_cell([company], n, k)))
-        else:
-            listing.append(CompanyListRow(company, Cell.hidden(), Cell.hidden()))
     rows = [
         AreaRow(
             area.code,
@@ -925,11 +949,9 @@ def cluster_results(*, round: Round, segment_question: str | None = None) -> Clu
         areas=rows,
         segments=segments,
         segment_question=question,
-        companies=listing,
         pool_companies=len(summary.pooled) if pool_n >= k else 0,
         pool_n=count_cell(pool_n, k),
-        response_rate=_rate_cell(companies, total, k),
-        company_count=len(companies),
+        listing=company_listing(round, summary, k) if with_companies else None,
     )
 
 

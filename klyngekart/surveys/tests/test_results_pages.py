@@ -181,6 +181,15 @@ def test_the_api_for_the_cluster_and_a_company(world, mapped, client) -> None:
     assert body["suppressed"] is True and body["n"] is None and body["areas"] == []
 
 
+def test_the_cluster_api_reads_no_company_listing_it_would_not_show(world, mapped, client) -> None:
+    _token, manager = api_token_create(user=world.users["manager"], name="t")
+    with CaptureQueriesContext(connection) as queries:
+        body = _api(client, world, mapped, manager).json()
+    assert body["n"] == 20 and "companies" not in body
+    # The listing reads each company's name as "company__name" (surveys.results.listed_companies).
+    assert not [q["sql"] for q in queries if '"company__name"' in q["sql"]]
+
+
 def test_the_api_keeps_a_contact_to_its_own_company(world, mapped, client) -> None:
     _token, contact = api_token_create(user=world.users["contact"], name="t")
     assert _api(client, world, mapped, contact).status_code == 403
