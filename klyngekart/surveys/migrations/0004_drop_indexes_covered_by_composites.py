@@ -2,11 +2,12 @@
 indexes serve ``round``, the unique (round_company, ...) constraints serve ``round_company``. Each
 one cost an index insert per answer row and, at national scale, hundreds of MB.
 
-On SQLite, AlterField would copy every table to a new one (24 million gap rows at national scale),
-so the database side only drops the indexes; the state side records db_index=False."""
+The database side only drops the indexes (see klyngekart.core.index_migrations)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+from klyngekart.core.index_migrations import unindexed_foreign_keys
 
 COVERED = [
     ("answer", "round"),
@@ -20,37 +21,12 @@ COVERED = [
 ]
 
 
-def _unindexed(model_name: str, field_name: str) -> migrations.AlterField:
-    """The state change: the foreign key as it was, with db_index=False."""
+def _unindexed(field_name: str) -> models.ForeignKey:
+    """The foreign key as it was, with db_index=False."""
     target = "surveys.round" if field_name == "round" else "surveys.roundcompany"
-    return migrations.AlterField(
-        model_name=model_name,
-        name=field_name,
-        field=models.ForeignKey(
-            db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to=target
-        ),
+    return models.ForeignKey(
+        db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to=target
     )
-
-
-def _names(schema_editor, apps):  # type: ignore[no-untyped-def]
-    for model_name, field_name in COVERED:
-        model = apps.get_model("surveys", model_name)
-        table = model._meta.db_table
-        column = model._meta.get_field(field_name).column
-        yield table, column, schema_editor._create_index_name(table, [column], suffix="")
-
-
-def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
-    for _table, _column, name in _names(schema_editor, apps):
-        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
-
-
-def create(apps, schema_editor):  # type: ignore[no-untyped-def]
-    for table, column, name in _names(schema_editor, apps):
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} "
-            f"ON {schema_editor.quote_name(table)} ({schema_editor.quote_name(column)})"
-        )
 
 
 class Migration(migrations.Migration):
@@ -59,8 +35,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[_unindexed(model, field) for model, field in COVERED],
-            database_operations=[migrations.RunPython(drop, create)],
-        ),
+        unindexed_foreign_keys("surveys", [(model, field, _unindexed(field)) for model, field in COVERED]),
     ]

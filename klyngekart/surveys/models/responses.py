@@ -96,9 +96,21 @@ class ResponseDraft(ClusterOwnedModel):
     updated_on = models.DateField()
 
 
+def _aggregate_cluster(model_name: str) -> models.ForeignKey:
+    """The tenancy layer's cluster key for an aggregate table, without an index of its own. Every
+    read of an aggregate also names its round or company, which the composite indexes serve; with a
+    cluster index, SQLite (which keeps no statistics unless ANALYZE ran) chose it for every query
+    and walked the cluster's whole table: the company results page read 171,000 area rows to use
+    40 (58 ms). Deleting a whole cluster now scans these tables; nothing else asks by cluster alone."""
+    return models.ForeignKey(
+        "core.Cluster", on_delete=models.CASCADE, related_name=f"surveys_{model_name}_set", db_index=False
+    )
+
+
 class SegmentCount(ClusterOwnedModel):
     """Respondents per (round, company, segment): the n that the k-rules are applied to."""
 
+    cluster = _aggregate_cluster("segmentcount")
     # Indexed by the composite index below, which leads with the round.
     round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
     # Indexed by the unique constraint, which leads with the company.
@@ -116,6 +128,7 @@ class SegmentCount(ClusterOwnedModel):
 
 
 class AreaAggregate(ClusterOwnedModel):
+    cluster = _aggregate_cluster("areaaggregate")
     # Indexed by the composite index below, which leads with the round.
     round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
     # Indexed by the unique constraint, which leads with the company.
@@ -145,6 +158,7 @@ class QuestionAggregate(ClusterOwnedModel):
     """Per question and option: ``n`` answers; ``total``/``total_sq`` of the numeric value (Likert,
     number, NPS: option ""), or the count of an option (choice), or rank points (ranking: 3/2/1)."""
 
+    cluster = _aggregate_cluster("questionaggregate")
     # Indexed by the composite index below, which leads with the round.
     round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
     # Indexed by the unique constraint, which leads with the company.
