@@ -80,14 +80,15 @@ def _heat_cells(
             parts.append(hidden)
         else:
             title = answers % {"n": int(cell.n or 0)}
-            # "or": a negative zero prints as 0.00, as floatformat prints it.
-            number = f"{cell.value or Decimal(0):.2f}".replace(".", point)
-            parts.append(f'<td style="{colour(cell.value)}" title="{title}">{number}</td>')
+            parts.append(
+                f'<td style="{colour(cell.value)}" title="{title}">{_decimal(cell.value, point)}</td>'
+            )
     return mark_safe("".join(parts))  # noqa: S308 - see the docstring: every part is escaped or fixed
 
 
 def _decimal(value: Decimal | None, point: str) -> str:
-    """A figure as ``floatformat:2`` prints it in the active language ("" for None)."""
+    """A figure as ``floatformat:2`` prints it in the active language ("" for None). "or": a
+    negative zero prints as 0.00, as floatformat prints it."""
     if value is None:
         return ""
     return f"{value or Decimal(0):.2f}".replace(".", point)

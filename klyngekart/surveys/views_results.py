@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from klyngekart.accounts.access import cluster_view
 from klyngekart.core.charts import grouped_bar_chart, line_chart
 from klyngekart.surveys import results as sel
+from klyngekart.surveys import results_cluster as csel
 from klyngekart.surveys import results_questions as qsel
 from klyngekart.surveys.models import Round, RoundCompany
 
@@ -85,7 +86,7 @@ def trend_chart(lines: list[qsel.TrendLine]) -> dict[str, Any]:
     )
 
 
-def segment_context(result: sel.CompanyResults | sel.ClusterResults) -> dict[str, Any]:
+def segment_context(result: sel.CompanyResults | csel.ClusterResults) -> dict[str, Any]:
     """What _segment_table.html reads: per area, its cell in each segment (None when the whole
     segment is hidden), and the hidden marker rendered once rather than per cell."""
     by_segment = [
@@ -101,7 +102,7 @@ def segment_context(result: sel.CompanyResults | sel.ClusterResults) -> dict[str
 
 
 def _company_rows(
-    request: HttpRequest, round_: Round, result: sel.ClusterResults, *, can_open: bool, hidden: SafeString
+    request: HttpRequest, round_: Round, result: csel.ClusterResults, *, can_open: bool, hidden: SafeString
 ) -> tuple[SafeString, SafeString]:
     """The listing's table rows as HTML: the companies shown with their figures, then those with
     too few answers (counted in the pooled row between the two). Built here, once per row, not by
@@ -132,7 +133,9 @@ def _company_rows(
                 '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', heading, row.n.value, shown_rate
             )
         )
-    return mark_safe("".join(shown)), mark_safe("".join(too_few))  # noqa: S308 - each row is format_html
+    # Safe to join unescaped: every row came from format_html, which escaped the company's name
+    # (or escape() did), its link and figures; `hidden` is the rendered _hidden_short.html.
+    return mark_safe("".join(shown)), mark_safe("".join(too_few))  # noqa: S308 - see the comment
 
 
 @cluster_view("results.cluster")
@@ -149,7 +152,7 @@ def cluster_results(request: HttpRequest) -> HttpResponse:
             round_ = sel.access_results_round(access, int(wanted))
         choices = _segment_choices(round_)
         segment = _segment_param(request, choices)
-        result = sel.cluster_results(round=round_, segment_question=segment)
+        result = csel.cluster_results(round=round_, segment_question=segment)
         ranked = result.ranked_areas
         segments = segment_context(result)
         shown, too_few = _company_rows(
