@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES
 from klyngekart.surveys import results as sel
+from klyngekart.surveys import results_cluster as csel
 
 router = Router(tags=["results"])
 
@@ -75,7 +76,7 @@ def _segments(segments: list[sel.SegmentResult]) -> list[dict[str, Any]]:
     ]
 
 
-def _body(result: sel.CompanyResults | sel.ClusterResults, company: str | None) -> dict[str, Any]:
+def _body(result: sel.CompanyResults | csel.ClusterResults, company: str | None) -> dict[str, Any]:
     suppressed = result.suppressed
     return {
         "round": result.round.pk,
@@ -112,7 +113,7 @@ def round_results(
     with cluster_scope(request, slug, permission) as access:
         round_ = sel.access_results_round(access, id)
         if not company:
-            cluster = sel.cluster_results(
+            cluster = csel.cluster_results(
                 round=round_, segment_question=segment or None, with_companies=False
             )
             return _body(cluster, None)

@@ -20,7 +20,8 @@ from klyngekart.core.models import Cluster
 from klyngekart.measures.selectors import measure_costs, measure_list
 from klyngekart.needs import analysis
 from klyngekart.surveys.models import Round, RoundStatus
-from klyngekart.surveys.results import company_listing, round_summary
+from klyngekart.surveys.results import round_summary
+from klyngekart.surveys.results_cluster import company_listing
 
 
 class NotEnoughAnswers(Exception):

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys import results as sel
+from klyngekart.surveys import results_cluster as csel
 from klyngekart.surveys.aggregates import results_version
 from klyngekart.surveys.models import Round, RoundCompany
 from klyngekart.surveys.tests.results_world import ResultsRound, answers, build_round, fill, tally_only
@@ -81,14 +82,14 @@ def test_a_change_of_k_is_never_served_from_the_cache(world, mapped) -> None:
     world.cluster.save(update_fields=["anonymity_threshold"])
     with scope(world.cluster):
         strict = sel.company_results(round=_fresh(made.round), round_company=big)
-        strict_cluster = sel.cluster_results(round=_fresh(made.round))
+        strict_cluster = csel.cluster_results(round=_fresh(made.round))
     assert strict.suppressed and strict.pooled
     assert all(row.n.suppressed for row in strict_cluster.companies)
     world.cluster.anonymity_threshold = 5
     world.cluster.save(update_fields=["anonymity_threshold"])
     with scope(world.cluster):
         relaxed = sel.company_results(round=_fresh(made.round), round_company=big)
-        relaxed_cluster = sel.cluster_results(round=_fresh(made.round))
+        relaxed_cluster = csel.cluster_results(round=_fresh(made.round))
     assert not relaxed.suppressed and relaxed.n.value == (strict_cluster.n.value or 0) - 5
     assert {row.round_company.pk for row in relaxed_cluster.companies if not row.n.suppressed} == {
         big.pk,
@@ -145,9 +146,9 @@ def test_segment_figures_follow_the_segment_question(world, mapped) -> None:
     fill(big, 6, seed=11)
     fill(other, 6, seed=12)
     with scope(world.cluster):
-        plain = sel.cluster_results(round=made.round)
-        split = sel.cluster_results(round=made.round, segment_question="role")
-        plain_again = sel.cluster_results(round=made.round)
+        plain = csel.cluster_results(round=made.round)
+        split = csel.cluster_results(round=made.round, segment_question="role")
+        plain_again = csel.cluster_results(round=made.round)
     assert plain.segments == [] == plain_again.segments
     assert [segment.key for segment in split.segments] == [
         f"role={option['key']}" for option in made.questions["role"].options
@@ -162,9 +163,9 @@ def test_segment_labels_follow_the_language(world, mapped) -> None:
     made, _big, _other = mapped
     with scope(world.cluster):
         with translation.override("nb"):
-            norwegian = _labels(sel.cluster_results(round=made.round, segment_question="role"))
+            norwegian = _labels(csel.cluster_results(round=made.round, segment_question="role"))
         with translation.override("en"):
-            english = _labels(sel.cluster_results(round=made.round, segment_question="role"))
+            english = _labels(csel.cluster_results(round=made.round, segment_question="role"))
     question = made.questions["role"]
     with translation.override("en"):
         assert english == [question.option_label(option["key"]) for option in question.options]

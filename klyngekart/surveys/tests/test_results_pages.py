@@ -186,7 +186,7 @@ def test_the_cluster_api_reads_no_company_listing_it_would_not_show(world, mappe
     with CaptureQueriesContext(connection) as queries:
         body = _api(client, world, mapped, manager).json()
     assert body["n"] == 20 and "companies" not in body
-    # The listing reads each company's name as "company__name" (surveys.results.listed_companies).
+    # The listing reads each company's name as "company__name" (surveys.results_cluster.listed_companies).
     assert not [q["sql"] for q in queries if '"company__name"' in q["sql"]]
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from klyngekart.api.results import _body
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys import results as sel
+from klyngekart.surveys import results_cluster as csel
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, RoundCompany, SegmentCount
 from klyngekart.surveys.tests.results_world import AREA_CODES, build_round, tally_only
 
@@ -115,7 +116,7 @@ def _company_figures(result: sel.CompanyResults, people: dict[str, Any]) -> list
 
 
 def _cluster_figures(
-    result: sel.ClusterResults, people: dict[str, Any], pool: frozenset[int]
+    result: csel.ClusterResults, people: dict[str, Any], pool: frozenset[int]
 ) -> list[Figure]:
     figures: list[Figure] = []
     if not result.n.suppressed:
@@ -170,7 +171,7 @@ def test_no_view_or_pair_of_views_reveals_a_group_below_k(world, mapping, compan
         parts = list(RoundCompany.objects.filter(round=mapping.round).select_related("company"))
         team_figures: list[Figure] = []
         for segment in (None, "role"):
-            cluster = sel.cluster_results(round=mapping.round, segment_question=segment)
+            cluster = csel.cluster_results(round=mapping.round, segment_question=segment)
             listed = {row.round_company.pk for row in cluster.companies if not row.n.suppressed}
             in_pool = [pk for pk in people["company"] if pk not in listed]
             pool = frozenset().union(*(people["company"][pk] for pk in in_pool)) if in_pool else frozenset()
