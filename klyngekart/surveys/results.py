@@ -179,8 +179,24 @@ class SegmentResult:
         return self.n.suppressed
 
 
+class RoundFigures:
+    """What a company's and the cluster's results share: suppressed as a whole when ``n`` is,
+    and their areas ranked by gap."""
+
+    n: Cell[int]
+    areas: list[AreaRow]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.n.suppressed
+
+    @property
+    def ranked_areas(self) -> list[AreaRow]:
+        return rank_areas(self.areas)
+
+
 @dataclass(frozen=True)
-class CompanyResults:
+class CompanyResults(RoundFigures):
     round: Round
     round_company: RoundCompany
     k: int
@@ -192,14 +208,6 @@ class CompanyResults:
     # Shown to the cluster team only with the cross-company pooling; see company_results.
     pooled: bool = False
     response_rate: Cell[Decimal] = field(default_factory=Cell.hidden)
-
-    @property
-    def suppressed(self) -> bool:
-        return self.n.suppressed
-
-    @property
-    def ranked_areas(self) -> list[AreaRow]:
-        return rank_areas(self.areas)
 
 
 def rank_areas(areas: list[AreaRow]) -> list[AreaRow]:

@@ -17,6 +17,7 @@ from klyngekart.surveys.results import (
     CACHE_SECONDS,
     AreaFigures,
     AreaRow,
+    RoundFigures,
     RoundSummary,
     SegmentResult,
     _area_shown_companies,
@@ -29,7 +30,6 @@ from klyngekart.surveys.results import (
     _segment_question,
     count_cell,
     figures_cell,
-    rank_areas,
     rate_cell,
     remainder_ok,
     round_areas,
@@ -65,7 +65,7 @@ class CompanyListRow:
 
 
 @dataclass(frozen=True)
-class ClusterResults:
+class ClusterResults(RoundFigures):
     round: Round
     k: int
     n: Cell[int]
@@ -76,14 +76,6 @@ class ClusterResults:
     pool_n: Cell[int]
     # The round's companies (None when the caller said it shows none, as the API).
     listing: CompanyListing | None
-
-    @property
-    def suppressed(self) -> bool:
-        return self.n.suppressed
-
-    @property
-    def ranked_areas(self) -> list[AreaRow]:
-        return rank_areas(self.areas)
 
     @property
     def companies(self) -> list[CompanyListRow]:
