@@ -3,11 +3,11 @@
 Clusters, member companies and the mapping survey come from the services the pages use (the default
 taxonomy through ``taxonomy_current``, the survey from its template, the round through
 ``round_create``/``round_open``/``round_close``). The respondents (responses, answers and gap rows)
-and their aggregates are written raw, in batches: ``executemany`` on SQLite, ``COPY`` on PostgreSQL,
-since one ``response_submit`` per respondent would take hours at national scale and even model
-instances cost more than the insert. The aggregates are counted from the drawn values and then proved
-by ``aggregates.rebuild`` on a few rounds, which recomputes them from the raw rows with the same
-``tally()`` a submission applies.
+are written raw, in batches: ``executemany`` on SQLite, ``COPY`` on PostgreSQL, since one
+``response_submit`` per respondent would take hours at national scale and even model instances cost
+more than the insert. Each round is then closed and released by ``release_build``, the code a real
+close runs (its time is reported as "release"), and a few releases are proved again by
+``aggregates.rebuild``.
 
 Everything random comes from one ``random.Random(seed)``, ids included, so two runs with the same seed
 into empty databases hold the same rows (bar autoincrement keys).
@@ -44,7 +44,7 @@ from klyngekart.surveys.models import (
     RoundCompany,
     SegmentCount,
 )
-from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.release import release_build
 from klyngekart.surveys.responding import round_areas, round_questions, submission_hash
 from klyngekart.surveys.rounds import round_close, round_create, round_open
 from klyngekart.surveys.survey_templates import survey_create_from_template
@@ -277,14 +277,12 @@ def _load_responses(
     counter: list[int],
 ) -> None:
     """Insert ``respondents`` answers (the segment question and the gap matrix) into the round, and
-    the aggregates they add up to.
+    its companies' progress counters.
 
     Response, answer and gap row ids are random in their low 64 bits and count up in the high 64:
     the application's ids are fully random (so their order gives nothing away), but inserting tens
     of millions of random keys into a B-tree is what made the old generator slow, and synthetic
-    respondents have nothing to hide. The aggregates are counted here from the drawn values and are
-    proved afterwards by ``aggregates.rebuild`` (the code a repair uses, over the same ``tally()`` a
-    submission applies)."""
+    respondents have nothing to hide."""
     questions = round_questions(round_)
     segment_question = next(q for q in questions if q.is_segment and q.type == QuestionType.SINGLE)
     gap_key = next(q.key for q in questions if q.type == QuestionType.GAP_MATRIX)
@@ -353,7 +351,7 @@ def _load_responses(
             rows.write(GapAnswer, GAP_FIELDS, gaps)
         done += size
         progress.add(size, len(gaps) + len(answers))
-    _write_aggregates(rows, round_, segment_question.key, gap_key, codes, histograms)
+    _write_counts(histograms)
 
 
 RESPONSE_FIELDS = (
@@ -380,80 +378,14 @@ GAP_FIELDS = (
 )
 
 
-def _write_aggregates(
-    rows: _Rows,
-    round_: Round,
-    role_key: str,
-    gap_key: str,
-    codes: list[str],
-    histograms: dict[tuple[int, str], list[int]],
-) -> None:
-    """The running aggregates the drawn answers add up to, in the layout ``aggregates.tally`` gives:
-    everyone ("") and one segment per role, per company."""
-    del gap_key
-    per_segment: dict[tuple[int, str], list[int]] = {}
-    respondents: dict[tuple[int, str], int] = defaultdict(int)
-    role_counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    for (company, role), histogram in histograms.items():
-        segment = f"{role_key}={role}"
-        count = sum(histogram[:25])
-        for group in (ALL, segment):
-            target = per_segment.setdefault((company, group), [0] * len(histogram))
-            for index, value in enumerate(histogram):
-                if value:
-                    target[index] += value
-            respondents[(company, group)] += count
-            role_counts[(company, group, role)] += count
-    ids = (round_.cluster_id, round_.pk)
-    area_rows = []
-    for (company, group), histogram in per_segment.items():
-        for index, code in enumerate(codes):
-            sums = [0] * 7
-            for pair in range(25):
-                times = histogram[index * 25 + pair]
-                if not times:
-                    continue
-                importance, level = _pair(pair)
-                gap = importance - level
-                for place, value in enumerate((1, importance, level, gap, importance**2, level**2, gap**2)):
-                    sums[place] += value * times
-            if sums[0]:
-                area_rows.append((*ids, company, group, code, *sums))
-    with transaction.atomic():
-        rows.write(
-            AreaAggregate,
-            ("cluster", "round", "round_company", "segment", "area_code", *aggregates.AREA_FIELDS),
-            area_rows,
-        )
-        rows.write(
-            SegmentCount,
-            ("cluster", "round", "round_company", "segment", "n"),
-            [(*ids, company, group, n) for (company, group), n in respondents.items()],
-        )
-        rows.write(
-            QuestionAggregate,
-            (
-                "cluster",
-                "round",
-                "round_company",
-                "segment",
-                "question_key",
-                "option_key",
-                "n",
-                "total",
-                "total_sq",
-            ),
-            [
-                (*ids, company, group, role_key, role, n, 0, 0)
-                for (company, group, role), n in role_counts.items()
-            ],
-        )
-        completed: dict[int, int] = defaultdict(int)
-        for (company, group), n in respondents.items():
-            if group == ALL:
-                completed[company] = n
-        for company, n in completed.items():
-            RoundCompany.objects.filter(pk=company).update(completed_count=n, started_count=n)
+def _write_counts(histograms: dict[tuple[int, str], list[int]]) -> None:
+    """Each company's progress counters (completed and started), as the submissions would have
+    kept them: the respondents the drawn answers hold, over every role."""
+    completed: dict[int, int] = defaultdict(int)
+    for (company, _role), histogram in histograms.items():
+        completed[company] += sum(histogram[:25])
+    for company, n in completed.items():
+        RoundCompany.objects.filter(pk=company).update(completed_count=n, started_count=n)
 
 
 def generate(
@@ -462,8 +394,7 @@ def generate(
     """Build the dataset for ``scale`` into an empty database; returns the seconds per phase.
 
     ``check`` rounds (the first, and then spread over the rest) are proved afterwards with
-    ``aggregates.rebuild``: the running sums written here must equal what the submission code's
-    ``tally()`` makes of the raw rows."""
+    ``aggregates.rebuild``: each release must equal a second recomputation from the raw rows."""
     spec = SCALES[scale]
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -511,18 +442,21 @@ def _generate(
             _load_responses(rng, rows, round_, respondent_shares[number], progress, today, counter)
             round_close(round_=round_, actor=None)
             timings["load"] += time.perf_counter() - started
+            # The release: every aggregate of the round computed from its raw answers in one pass,
+            # as closing a real round does (the task is called here, timed on its own).
+            started = time.perf_counter()
+            release_build(round_id=round_.pk)
+            timings["release"] += time.perf_counter() - started
             rounds.append(round_)
         progress.add(0, 0, force=True)
         started = time.perf_counter()
         step = max(1, len(rounds) // max(1, check))
         checked = rounds[::step][:check]
-        out(f"Proving the aggregates of {len(checked)} round(s) with aggregates.rebuild")
+        out(f"Proving the releases of {len(checked)} round(s) with aggregates.rebuild")
         for round_ in checked:
             left = aggregates.rebuild(round=round_, fix=False)
             if left:
-                raise RuntimeError(
-                    f"the generated aggregates differ from a rebuild ({len(left)}), e.g. {left[0]}"
-                )
+                raise RuntimeError(f"a release differs from a rebuild ({len(left)}), e.g. {left[0]}")
         timings["rebuild_check"] = time.perf_counter() - started
 
 

@@ -13,6 +13,14 @@ from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
+from klyngekart.surveys.release import NotReleased
+
+
+def _not_released(unreleased: NotReleased) -> str:
+    if unreleased.building:
+        return "The round has closed and its results are being prepared: try again shortly."
+    return "The round's results are released when it closes; until then no figure is shown."
+
 
 router = Router(tags=["needs"])
 
@@ -36,7 +44,8 @@ class NeedOut(Schema):
         "area) whose mean gap reaches `threshold` (default 1.0); `depth`: mean gap over all respondents; "
         "`priority` = `breadth_share` × `depth` (a negative depth counts as zero). `segment` "
         "(`size`, `nace` or `region`) with `value` (e.g. `small`, `C`, `46`) limits the ranking to the "
-        "companies of that segment. Figures from fewer than `k` answers are null."
+        "companies of that segment. Figures from fewer than `k` answers are null. 409 until the round "
+        "has closed and its results are released."
     ),
 )
 def needs_ranking(
@@ -55,7 +64,13 @@ def needs_ranking(
         raise HttpError(422, "threshold must be between 0 and 4.")
     with cluster_scope(request, slug, "needs.view") as access:
         round_ = res.access_results_round(access, round)
-        rows = sel.needs_ranking(round_, threshold=threshold, segment=(segment, value) if segment else None)
+        try:
+            rows = sel.needs_ranking(
+                round_, threshold=threshold, segment=(segment, value) if segment else None
+            )
+        except NotReleased as unreleased:
+            # No figure before the round's results are released (surveys/release.py says why).
+            raise HttpError(409, str(_not_released(unreleased))) from unreleased
         return [
             {
                 "area": row.code,

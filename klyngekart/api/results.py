@@ -13,8 +13,10 @@ from ninja import Router, Schema
 
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES
+from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys import results as sel
 from klyngekart.surveys import results_cluster as csel
+from klyngekart.surveys.release import NotReleased
 
 router = Router(tags=["results"])
 
@@ -39,6 +41,8 @@ class SegmentOut(Schema):
 class ResultsOut(Schema):
     round: int
     company: str | None
+    released: bool
+    building: bool
     k: int
     suppressed: bool
     n: int | None
@@ -81,6 +85,8 @@ def _body(result: sel.CompanyResults | csel.ClusterResults, company: str | None)
     return {
         "round": result.round.pk,
         "company": company,
+        "released": True,
+        "building": False,
         "k": result.k,
         "suppressed": suppressed,
         "n": result.n.value,
@@ -91,7 +97,7 @@ def _body(result: sel.CompanyResults | csel.ClusterResults, company: str | None)
 
 @router.get(
     "/clusters/{slug}/rounds/{id}/results",
-    response={200: ResultsOut, **ERROR_RESPONSES},
+    response={200: ResultsOut, 202: ResultsOut, **ERROR_RESPONSES},
     summary="Results of a mapping round, for the cluster or one company",
     description=(
         "Without `company`: the cluster's results (role with `results.cluster`). With `company` "
@@ -99,7 +105,9 @@ def _body(result: sel.CompanyResults | csel.ClusterResults, company: str | None)
         "own company, any other is 404). `segment` is the key of a segment question (e.g. role group): "
         "`segments` then lists its options. Every figure needs at least `k` answers; a segment also "
         "needs the rest of its company (or cluster) to reach `k`. A suppressed result has `n: null` "
-        "and no areas or segments: nothing derived from the answers."
+        "and no areas or segments: nothing derived from the answers. Results are released once, when "
+        "the round closes: before that the answer is 200 with `released: false` and no figure; while "
+        "the release is being prepared right after closing, 202 with `building: true`."
     ),
 )
 def round_results(
@@ -108,20 +116,37 @@ def round_results(
     id: int,  # noqa: A002 - the path's name in the published contract
     company: str = "",
     segment: str = "",
-) -> dict[str, Any]:
+) -> tuple[int, dict[str, Any]]:
     permission = "results.company" if company else "results.cluster"
     with cluster_scope(request, slug, permission) as access:
         round_ = sel.access_results_round(access, id)
-        if not company:
-            cluster = csel.cluster_results(
-                round=round_, segment_question=segment or None, with_companies=False
-            )
-            return _body(cluster, None)
-        part = sel.access_results_company_by_org_number(access, round_, company)
-        result = sel.company_results(
-            round=round_,
-            round_company=part,
-            segment_question=segment or None,
-            viewer_company_ids=sel.viewer_companies(access),
-        )
-        return _body(result, part.company.org_number)
+        part = sel.access_results_company_by_org_number(access, round_, company) if company else None
+        try:
+            return 200, _released_body(round_, access, part, segment)
+        except NotReleased as unreleased:
+            body: dict[str, Any] = {
+                "round": round_.pk,
+                "company": part.company.org_number if part else None,
+                "released": False,
+                "building": unreleased.building,
+                "k": k_threshold(round_.cluster),
+                "suppressed": True,
+                "n": None,
+                "areas": [],
+                "segments": [],
+            }
+            return (202 if unreleased.building else 200), body
+
+
+def _released_body(round_: Any, access: Any, part: Any, segment: str) -> dict[str, Any]:
+    """The released figures; NotReleased before the round's release is ready."""
+    if part is None:
+        cluster = csel.cluster_results(round=round_, segment_question=segment or None, with_companies=False)
+        return _body(cluster, None)
+    result = sel.company_results(
+        round=round_,
+        round_company=part,
+        segment_question=segment or None,
+        viewer_company_ids=sel.viewer_companies(access),
+    )
+    return _body(result, part.company.org_number)

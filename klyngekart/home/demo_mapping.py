@@ -1,10 +1,11 @@
 """The demo's internal mapping: the employee mapping survey, a closed round from last year with
 realistic answers, an open round for this year and membership strategies.
 
-Everything goes through the services the pages use: answers through ``response_submit`` (so the
-running aggregates are built by the same code), rounds through ``round_create``/``round_open``/
-``round_close``, strategies through ``strategy_save``. The services only accept answers while a
-round is open and its close date has not passed, so last year's round is run today and then moved
+Everything goes through the services the pages use: answers through ``response_submit``, rounds
+through ``round_create``/``round_open``/``round_close`` (and last year's release through
+``release_build``, as the task would), strategies through ``strategy_save``. The services only
+accept answers while a round is open and its close date has not passed, so last year's round is run
+today and then moved
 back to last year's dates (as the demo already back-dates its audit trail): dates alone, never a
 figure the aggregates hold.
 
@@ -29,6 +30,7 @@ from klyngekart.needs.models import GoalCategory, MembershipStrategy
 from klyngekart.needs.selectors import current_areas, suggested_areas
 from klyngekart.needs.services import strategy_save
 from klyngekart.surveys.models import Response, Round, RoundCompany, Survey, SurveyKind, SurveyVersion
+from klyngekart.surveys.release import release_build
 from klyngekart.surveys.responding import response_submit, round_areas
 from klyngekart.surveys.rounds import invitations_add, round_close, round_create, round_open
 from klyngekart.surveys.survey_templates import survey_create_from_template, survey_templates
@@ -365,6 +367,8 @@ def _closed_round(
             count = respondents(rng, profile.employees)
         answered += _submit_many(rng, ctx, part, profile, count, areas)
     round_close(round_=round_, actor=ctx.manager)
+    # Closing queues the release for after the demo's transaction; the strategies below read it.
+    release_build(round_id=round_.pk)
     _backdate_audit(mark, _at(closes_on, 16))
     _spread_days(rng, answered, opens_on, closes_on)
     Round.objects.filter(pk=round_.pk).update(

@@ -1,36 +1,34 @@
-"""Reads for joint measures: the companies with a need (from the aggregates only), the measures a
-company contact sees, and a measure's cost table."""
+"""Reads for joint measures: the companies with a need (from released results, through the read side
+in surveys), the measures a company contact sees, and a measure's cost table."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import QuerySet
 
 from klyngekart.core.models import Cluster
-from klyngekart.core.privacy import k_threshold
 from klyngekart.measures.costs import CostTable, Participant, cost_table, with_one_more
 from klyngekart.measures.models import OPEN_FOR_INTEREST, Measure, MeasureInterest, MeasureStatus
 from klyngekart.members.models import Membership
-from klyngekart.surveys.models import AreaAggregate, Round
-from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys import results_membership as released
+from klyngekart.surveys.models import Round
+from klyngekart.surveys.release import NotReleased
 
 # A company "has the need" when its employees' mean gap (importance - level) reaches this.
-NEED_THRESHOLD = Decimal("1.0")
+NEED_THRESHOLD = Fraction(1)
 
 
 def companies_with_need(*, round_: Round, areas: Iterable[str]) -> list[Membership]:
-    """Member companies whose mean gap in any of ``areas`` is at least NEED_THRESHOLD in ``round_``,
-    counting only areas that at least k of the company's respondents rated (the k rule)."""
-    k = k_threshold(round_.cluster)
-    rows = AreaAggregate.objects.filter(
-        round=round_, segment=ALL, area_code__in=list(areas), n__gte=k
-    ).values_list("round_company__membership_id", "n", "sum_gap")
-    ids = {
-        membership_id for membership_id, n, sum_gap in rows if n and Decimal(sum_gap) / n >= NEED_THRESHOLD
-    }
+    """Active member companies whose mean gap in any of ``areas`` reaches NEED_THRESHOLD in the
+    released results of ``round_``, under the results pages' k rules (the read side decides); none
+    while the round's results are not released."""
+    try:
+        ids = released.companies_with_need(round_=round_, areas=areas, threshold=NEED_THRESHOLD)
+    except NotReleased:
+        return []
     return list(
         Membership.objects.filter(pk__in=ids, status="active")
         .select_related("company")
@@ -39,20 +37,9 @@ def companies_with_need(*, round_: Round, areas: Iterable[str]) -> list[Membersh
 
 
 def company_need_areas(*, membership: Membership) -> set[str] | None:
-    """The areas where the company has a need in its latest round with answers, or None if no
+    """The areas where the company has a need in its latest released round, or None if no released
     round of the company has enough answers to say (then every proposed measure is relevant)."""
-    k = k_threshold(membership.cluster)
-    rows = list(
-        AreaAggregate.objects.filter(round_company__membership=membership, segment=ALL, n__gte=k)
-        .order_by("-round__opens_on", "-round_id")
-        .values_list("round_id", "area_code", "n", "sum_gap")
-    )
-    if not rows:
-        return None
-    latest = rows[0][0]
-    return {
-        code for round_id, code, n, gap in rows if round_id == latest and Decimal(gap) / n >= NEED_THRESHOLD
-    }
+    return released.company_need_areas(membership_id=membership.pk, threshold=NEED_THRESHOLD)
 
 
 def measures_for_company(*, membership: Membership) -> list[Measure]:

@@ -13,7 +13,7 @@ results page may show it:
 - a segment of companies (size class, NACE section, region) is shown per area only when it and the
   rest of the cluster reach k, when what several shown segments leave over is empty or reaches k
   (``visible_parts``), and when the company cells do not narrow it down to a small group;
-- free text only through ``shuffled_texts``; this is the one raw read, since text has no aggregate.
+- free text as the release scrubbed and shuffled it, from k texts or more (surveys/results_questions.py).
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from typing import Any, NamedTuple
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from klyngekart.core.privacy import Cell, k_threshold, shuffled_texts
+from klyngekart.core.privacy import Cell, k_threshold
 from klyngekart.members.models import SizeClass
 from klyngekart.needs.models import MembershipStrategy, StrategyStatus
 from klyngekart.surveys import results as res
-from klyngekart.surveys.aggregates import results_version
-from klyngekart.surveys.models import Answer, Question, QuestionType, Round, RoundCompany
+from klyngekart.surveys import results_questions as qsel
+from klyngekart.surveys.models import Question, Round, RoundCompany
 from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.release import is_released, release_version
 from klyngekart.taxonomy.nace import section_choices
 from klyngekart.taxonomy.regions import REGION_CHOICES
 
@@ -465,31 +466,20 @@ def compare_strategies(rows: list[NeedRow]) -> list[StrategyComparison]:
 @dataclass(frozen=True)
 class TextGroup:
     question: Question
-    items: Cell[list[str]]
+    items: Cell[list[qsel.Comment]]
 
 
-def free_texts(round_: Round, version: str | None = None) -> list[TextGroup]:
-    """Free-text answers across the round's companies, per question, shuffled, from k answers.
-
-    The texts are raw answers, so they are read once per version of the round's aggregates (a
-    new response changes the version) and cached: one shuffle per version, not one per view."""
-    k = k_threshold(round_.cluster)
-    questions = list(Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT))
-    key = res.round_cache_key(
-        "texts", round_, version or results_version(round_), k, *(q.key for q in questions)
-    )
-    cached: dict[str, list[str]] | None = cache.get(key)
-    if cached is None:
-        cached = {}
-        for question in questions:
-            values = Answer.objects.filter(round=round_, question_key=question.key).values_list(
-                "value", flat=True
-            )
-            cached[question.key] = shuffled_texts((value for value in values if isinstance(value, str)), k)
-        cache.set(key, cached, res.CACHE_SECONDS)
+def free_texts(round_: Round, *, with_hidden: bool = False) -> list[TextGroup]:
+    """The round's released free text per question, across its companies, from k texts or more
+    (the read side in surveys decides; the texts were scrubbed and shuffled once, at release)."""
     return [
-        TextGroup(q, Cell(suppressed=False, value=cached[q.key]) if cached.get(q.key) else Cell.hidden())
-        for q in questions
+        TextGroup(
+            question,
+            qsel.free_texts(
+                round=round_, round_company=None, question_key=question.key, with_hidden=with_hidden
+            ),
+        )
+        for question in qsel.free_text_questions(round_)
     ]
 
 
@@ -678,7 +668,7 @@ def needs_figures(
     if heat is not None and heat not in SEGMENT_KINDS:
         heat = "companies"
     k = k_threshold(round_.cluster)
-    version = version or results_version(round_)
+    version = version or release_version(round_)
     companies = _companies_fingerprint(round_) if segment or heat in SEGMENT_KINDS else ""
     key = res.round_cache_key(
         "needs", round_, version, k, threshold, segment, heat, companies, "|", *area_codes
@@ -764,13 +754,14 @@ def needs_analysis(
     sort: str = "priority",
     heat_page: int | None = None,
     heat_per_page: int | None = None,
+    with_hidden_texts: bool = False,
 ) -> NeedsAnalysis:
     """The needs page's figures. The company heatmap has every company (in order of need) unless
     ``heat_page`` asks for one page of ``heat_per_page`` (HEAT_PAGE_SIZE) companies; the pooled
     column is on every page."""
     heat = heat if heat in SEGMENT_KINDS else "companies"
     areas = round_area_pairs(round)
-    version = results_version(round)
+    version = release_version(round)
     figures = needs_figures(
         round,
         [code for code, _name in areas],
@@ -781,6 +772,8 @@ def needs_analysis(
     )
     rows = _named(figures.ranking, dict(areas), strategy_counts(round))
     trend_rows: list[TrendRow] = []
+    if compare is not None and not is_released(compare):
+        compare = None  # only released rounds compare: an open one shows no figure
     if compare is not None:
         then_areas = round_area_pairs(compare)
         then = needs_figures(
@@ -794,7 +787,7 @@ def needs_analysis(
         ranking=sort_rows(rows, sort),
         heatmap=_heatmap_of(figures, round, areas, heat, heat_page, heat_per_page or HEAT_PAGE_SIZE),
         strategies=compare_strategies(rows),
-        texts=free_texts(round, version),
+        texts=free_texts(round, with_hidden=with_hidden_texts),
         compare=compare,
         trend=trend_rows,
         respondents=res.count_cell(figures.respondents, figures.k),

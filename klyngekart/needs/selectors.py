@@ -1,32 +1,25 @@
 """Reads over membership strategies: a company's strategies, the cluster's overview for a year,
 and the priority areas suggested from a company's own mapping.
 
-Suggestions read only the running aggregates of a round (AreaAggregate, SegmentCount), never the
-raw answers, and only when the company's respondents reach the cluster's k.
+Suggestions come from the company's latest released round, through the read side in surveys
+(results_membership), only when the company's respondents reach the cluster's k.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from fractions import Fraction
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from klyngekart.core.models import Cluster
-from klyngekart.core.privacy import group_visible, k_threshold
 from klyngekart.members.models import Membership
 from klyngekart.needs.models import GoalCategory, MembershipStrategy, StrategyStatus, StrategyYearLock
-from klyngekart.surveys.models import AreaAggregate, RoundCompany, SegmentCount
-from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.models.rounds import Round, RoundStatus
+from klyngekart.surveys import results_membership as released
 from klyngekart.taxonomy.models import CompetenceArea
 from klyngekart.taxonomy.selectors import visible_areas
 from klyngekart.taxonomy.services import taxonomy_current
-
-# How many areas to suggest: enough to choose from, few enough to stay a priority list.
-SUGGESTED_COUNT = 5
 
 
 def current_areas(cluster: Cluster) -> list[CompetenceArea]:
@@ -56,53 +49,13 @@ def locked_years(cluster: Cluster) -> set[int]:
     return set(StrategyYearLock.objects.filter(cluster=cluster).values_list("year", flat=True))
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    """Priority areas suggested from the company's latest mapping round.
-
-    ``round`` is None when the company has no mapping with competence gaps yet; ``too_few`` says
-    that it has one but with fewer respondents than k, so nothing may be derived from it."""
-
-    round: Round | None = None
-    codes: list[str] = field(default_factory=list)
-    too_few: bool = False
+Suggestion = released.Suggestion
 
 
 def suggested_areas(*, membership: Membership, area_codes: list[str] | None = None) -> Suggestion:
-    """The areas with the largest mean gap (importance - level) in the company's latest open or
-    closed round that has gap-matrix answers, if the company's respondents there reach k."""
-    cluster = membership.cluster
-    has_gaps = AreaAggregate.objects.filter(round_company=OuterRef("pk"), segment=ALL)
-    round_company = (
-        RoundCompany.objects.filter(
-            membership=membership, round__status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
-        )
-        .filter(Exists(has_gaps))
-        .select_related("round")
-        .order_by("-round__opens_on", "-round__id")
-        .first()
-    )
-    if round_company is None:
-        return Suggestion()
-    k = k_threshold(cluster)
-    n = (
-        SegmentCount.objects.filter(round_company=round_company, segment=ALL)
-        .values_list("n", flat=True)
-        .first()
-    ) or 0
-    if not group_visible(n, k):
-        return Suggestion(round=round_company.round, too_few=True)
-    # Each area's own count must reach k too: an area few people rated says something about them.
-    rows = AreaAggregate.objects.filter(round_company=round_company, segment=ALL, n__gte=k)
-    if area_codes is not None:
-        rows = rows.filter(area_code__in=area_codes)
-    gaps = [
-        (Fraction(row.sum_gap, row.n), row.area_code)
-        for row in rows.only("area_code", "n", "sum_gap")
-        if row.n and row.sum_gap > 0
-    ]
-    gaps.sort(key=lambda item: (-item[0], item[1]))
-    return Suggestion(round=round_company.round, codes=[code for _gap, code in gaps[:SUGGESTED_COUNT]])
+    """The areas with the largest mean gap in the company's latest released round (read side in
+    surveys: its own figures, under the k rule)."""
+    return released.suggested_areas(membership_id=membership.pk, area_codes=area_codes)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from klyngekart.core.privacy import Cell
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Round
+from klyngekart.surveys.release import NotReleased, release_state
 
 # The fixed colour scale of the heatmap: five steps of mean gap, light to dark.
 PALETTE = [
@@ -146,15 +147,21 @@ def index(request: HttpRequest) -> HttpResponse:
         heat = heat if heat in HEAT_KINDS else "companies"
         sort = request.GET.get("sort", "priority")
         sort = sort if sort in sel.SORT_KEYS else "priority"
-        result = sel.needs_analysis(
-            round=round_,  # type: ignore[arg-type]
-            compare=compare,
-            threshold=threshold,
-            segment=segment,
-            heat=heat,
-            sort=sort,
-            heat_page=_page(request.GET.get("heat_page", "")),
-        )
+        context["round"] = round_
+        try:
+            result = sel.needs_analysis(
+                round=round_,  # type: ignore[arg-type]
+                compare=compare,
+                threshold=threshold,
+                segment=segment,
+                heat=heat,
+                sort=sort,
+                heat_page=_page(request.GET.get("heat_page", "")),
+                with_hidden_texts=access.is_cluster_team,
+            )
+        except NotReleased:
+            context["unreleased"] = release_state(round_)  # type: ignore[arg-type]
+            return render(request, "needs/analysis/index.html", context)
         hidden_title = _("Fewer than %(k)s answers: hidden to protect anonymity.") % {"k": result.k}
         separator = str(get_format("DECIMAL_SEPARATOR"))
         heat_rows = [

@@ -164,7 +164,7 @@ def report_data(context: dict[str, Any], *, cluster: Any) -> dict[str, Any]:
             {
                 "question": question.text(),
                 "hidden": cell.suppressed,
-                "items": [] if cell.suppressed else cell.value,
+                "items": [] if cell.suppressed else [comment.text for comment in cell.value],
             }
         )
     for line in context["trend"]:

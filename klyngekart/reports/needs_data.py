@@ -260,7 +260,7 @@ def needs_report_data(*, cluster: Cluster, round: Round, language: str) -> Needs
             texts=[
                 TextGroup(
                     question=group.question.text(),
-                    items=None if group.items.suppressed else group.items.value,
+                    items=None if group.items.suppressed else [item.text for item in group.items.value or []],
                 )
                 for group in result.texts
             ],

@@ -22,6 +22,7 @@ from klyngekart.reports.models import ReportFormat, ReportJob, ReportKind, Repor
 from klyngekart.reports.needs_data import NotEnoughAnswers
 from klyngekart.reports.renderer import Renderer
 from klyngekart.surveys.models import Round
+from klyngekart.surveys.release import is_released
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ def needs_report_build(
     from klyngekart.reports.needs_report import needs_report_pdf, needs_report_xlsx
 
     _check(fmt=fmt, language=language)
+    if not is_released(round_):
+        raise NotEnoughAnswers(
+            _("The round's results are released when it closes. The report can be ordered then.")
+        )
     report = progress or (lambda _percent: None)
     # The PDF's layout process starts now, so its chart engine warms up while the figures are read.
     renderer = Renderer() if fmt == ReportFormat.PDF else None
@@ -78,6 +83,10 @@ def report_job_request(*, cluster: Cluster, user: Any, round_: Round, fmt: str, 
     _check(fmt=fmt, language=language)
     if round_.cluster_id != cluster.pk:
         raise ValidationError({"round": _("Choose a round of this cluster.")})
+    if not is_released(round_):
+        raise ValidationError(
+            {"round": _("The round's results are released when it closes. The report can be ordered then.")}
+        )
     job = ReportJob(
         cluster=cluster,
         kind=ReportKind.NEEDS,

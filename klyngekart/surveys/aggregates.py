@@ -1,9 +1,9 @@
-"""The running aggregates: what one response adds, applying it, and proving the sums right.
+"""The aggregates of a released round: what one response adds, writing the sums, proving them right.
 
-``tally()`` turns one response's cleaned answers into increments; ``apply()`` adds them to the
-stored rows inside the submit transaction (the caller holds the RoundCompany row lock, so creating
-a missing row cannot race); ``rebuild()`` recomputes every row of a round from the raw answers with
-the same ``tally()`` and reports (and with ``fix`` repairs) any difference.
+``tally()`` turns one response's cleaned answers into increments; ``recompute()`` tallies every
+counted response of a round from the raw answers, and ``apply()`` writes a company's sums (the
+release does both, once, when the round closes: surveys/release.py); ``rebuild()`` recomputes a
+released round again and reports (and with ``fix`` repairs) any difference.
 
 Rows per (round company, segment) where segment "" is everyone and "<question>=<option>" a group:
 - SegmentCount: n respondents;
@@ -25,7 +25,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 
 from klyngekart.surveys.logic import OTHER, RANKING_SIZE
 from klyngekart.surveys.models import (
@@ -193,17 +193,6 @@ def apply(*, round_company: RoundCompany, increments: Tally) -> None:
                 )
 
 
-def results_version(round_: Round) -> str:
-    """A name for the current state of a round's aggregates, for caching what is derived from them.
-
-    Every submission adds one to a company's ``completed_count`` in the transaction that applies its
-    increments, and a repairing rebuild bumps ``Round.aggregates_revision``; so the pair changes
-    whenever any aggregate row of the round does. One indexed SUM over the round's companies."""
-    completed = RoundCompany.objects.filter(round=round_).aggregate(total=Sum("completed_count"))["total"]
-    revision = Round.objects.filter(pk=round_.pk).values_list("aggregates_revision", flat=True).first()
-    return f"{round_.pk}.{revision or 0}.{completed or 0}"
-
-
 @dataclass(frozen=True)
 class Difference:
     """A stored aggregate row that is not what the raw answers give (None: no such row)."""
@@ -240,7 +229,7 @@ def recompute(*, round: Round) -> dict[int, Tally]:  # noqa: A002
     types = {question.key: question.type for question in questions}
     expected: dict[int, Tally] = defaultdict(Tally)
     responses = (
-        Response.objects.filter(round=round)
+        Response.objects.filter(round=round, held__isnull=True)
         .order_by("id")
         .values_list("id", "round_company_id")
         .iterator(chunk_size=STREAM_CHUNK)

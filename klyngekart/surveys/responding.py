@@ -288,20 +288,19 @@ def response_submit(
     language: str,
     invitation_token: str | None = None,
 ) -> SubmitResult:
-    """Store one anonymous response and add it to the running aggregates, once per key.
+    """Store one anonymous response, once per key. Nothing is added up here: a round's figures are
+    built when it closes (surveys/release.py), so no figure moves with one answer.
 
     A second call with the same ``submission_key`` returns the first result (``created=False``)
     and changes nothing, whatever its answers: a double click, a re-POST or a client retrying
     after a lost reply. Raises RoundClosed, AnswersInvalid (errors per question key) or
     AlreadyAnswered (a personal invitation used before).
 
-    Everything that needs no lock (validation, the increments, the rows to insert) is done before
-    the transaction, which then only writes: it deletes the drafts, counts the company (that UPDATE
-    is the RoundCompany row lock every submit into the company takes, so its aggregate rows change
-    one submission at a time), completes the invitation, inserts the response (the unique
-    submission key is what stores a key once: a second insert fails and the whole transaction,
-    counts and draft deletes included, rolls back) and its answers, and applies the increments with
-    one statement per aggregate table."""
+    Everything that needs no lock (validation, the rows to insert) is done before the transaction,
+    which then only writes: it deletes the drafts, counts the company, completes the invitation,
+    and inserts the response (the unique submission key is what stores a key once: a second insert
+    fails and the whole transaction, counts and draft deletes included, rolls back) and its
+    answers."""
     round_ = round_company.round
     key = submission_key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -314,7 +313,6 @@ def response_submit(
     if not cleaned.ok:
         return _earlier_or(AnswersInvalid(cleaned.errors), round_, key, digest)
     segments = aggregates.response_segments(questions, cleaned.answers)
-    increments = aggregates.tally(questions, cleaned.answers, segments)
     gap_keys = [question.key for question in questions if question.type == QuestionType.GAP_MATRIX]
     response = Response(
         cluster_id=round_company.cluster_id,
@@ -366,7 +364,6 @@ def response_submit(
             response.save(force_insert=True)
             Answer.objects.bulk_create(answers)
             _insert_gap_rows(gap_rows)
-            aggregates.apply(round_company=round_company, increments=increments)
     except IntegrityError:
         # The key is stored already (a retry, or a concurrent request that got the lock first):
         # that one counts, and everything this one did has rolled back.

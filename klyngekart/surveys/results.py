@@ -49,7 +49,6 @@ from klyngekart.core.privacy import (
     segment_visible,
 )
 from klyngekart.members.validators import normalise_org_number
-from klyngekart.surveys.aggregates import results_version
 from klyngekart.surveys.models import (
     AreaAggregate,
     Question,
@@ -60,6 +59,7 @@ from klyngekart.surveys.models import (
     SegmentCount,
 )
 from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.release import release_version
 from klyngekart.taxonomy.models import CompetenceArea
 
 REST = "\x00rest"
@@ -574,25 +574,13 @@ def summarise(data: _RoundData, k: int) -> RoundSummary:
 
 def round_summary(round_: Round, k: int, version: str | None = None) -> RoundSummary:
     """The round's summary, from the cache when the aggregates have not changed since."""
-    version = version or results_version(round_)
+    version = version or release_version(round_)
     key = round_cache_key("summary", round_, version, k)
     summary = cache.get(key)
     if summary is None:
         summary = summarise(_load(round_, None), k)
         cache.set(key, summary, CACHE_SECONDS)
     return summary  # type: ignore[no-any-return]
-
-
-def _consistent(summary: RoundSummary, own: _RoundData, own_ids: Iterable[int]) -> bool:
-    """Whether the viewer's own rows, read after the (maybe cached) summary, still count what the
-    summary counts: a submission landing in between must not mix two states in one page."""
-    for rc_id in own_ids:
-        if own.n(rc_id) != summary.n(rc_id):
-            return False
-        for code in summary.area_n:
-            if own.area_n(rc_id, ALL, code) != summary.company_area_n(rc_id, code):
-                return False
-    return True
 
 
 # --- company results ----------------------------------------------------------------------------
@@ -612,7 +600,8 @@ def company_results(
     only if the cross-company pooling shows it.
 
     The cross-company decisions and the cluster's sums come from the round's summary (cached by
-    the aggregates' version); only the viewer's own companies' rows are read."""
+    the release's name); only the viewer's own companies' rows are read. Raises NotReleased before
+    the round's results are released."""
     k = k_threshold(round.cluster)
     question = _segment_question(round, segment_question)
     summary = round_summary(round, k)
@@ -626,11 +615,8 @@ def company_results(
         own_ids = set(
             RoundCompany.objects.filter(round=round, company_id__in=company_ids).values_list("id", flat=True)
         ) | {rc_id}
+    # A release never changes, so the (cached) summary and the rows read now always agree.
     own = _load(round, question, company_ids=own_ids)
-    if not _consistent(summary, own, own_ids):
-        # A submission landed between the two reads: decide from one fresh read instead.
-        summary = summarise(_load(round, None), k)
-        own = _load(round, question, company_ids=own_ids)
     n = summary.n(rc_id)
     pooled = False
     if cross_company:

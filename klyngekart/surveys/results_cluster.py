@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.core.cache import cache
 
 from klyngekart.core.privacy import Cell, k_threshold
-from klyngekart.surveys.aggregates import results_version
 from klyngekart.surveys.models import Question, Round, RoundCompany
 from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.release import release_version
 from klyngekart.surveys.results import (
     CACHE_SECONDS,
     AreaFigures,
@@ -224,7 +224,7 @@ def cluster_results(
     company listing (400 rows read and judged for a caller that shows none, as the API)."""
     k = k_threshold(round.cluster)
     question = _segment_question(round, segment_question)
-    version = results_version(round)
+    version = release_version(round)
     summary = round_summary(round, k, version)
     areas = round_areas(round)
     total = summary.total

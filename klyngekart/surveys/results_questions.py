@@ -1,7 +1,7 @@
 """Results of a mapping round beyond the gap matrix: ranked priorities, Likert and NPS
 summaries, free text, and a company's trend between rounds. The same rules as results.py: every
 figure is a ``privacy.Cell``, shown only for a company that company_results shows, from at least
-k answers; free text only through ``shuffled_texts``."""
+k answers; free text from the release (scrubbed, in the order fixed then), from k texts or more."""
 
 from __future__ import annotations
 
@@ -10,18 +10,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from klyngekart.core.privacy import Cell, Moments, k_threshold, shuffled_texts
+from klyngekart.core.privacy import Cell, Moments, k_threshold
 from klyngekart.surveys.models import (
-    Answer,
     AreaAggregate,
     Question,
     QuestionAggregate,
     QuestionType,
+    ReleasedText,
+    ReleaseStatus,
     Round,
     RoundCompany,
     SegmentCount,
 )
 from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.release import release_version
 from klyngekart.surveys.results import AreaSums, CompanyResults, round_summary, round_value
 from klyngekart.taxonomy.models import CompetenceArea
 
@@ -135,18 +137,44 @@ def free_text_questions(round_: Round) -> list[Question]:
     return list(Question.objects.filter(version_id=round_.survey_version_id, type=QuestionType.TEXT))
 
 
-def free_texts(*, round: Round, round_company: RoundCompany, question_key: str) -> Cell[list[str]]:  # noqa: A002
-    """A company's answers to a free-text question, shuffled, only from k answers or more.
+@dataclass(frozen=True)
+class Comment:
+    """A released free-text answer: scrubbed at release, in the order fixed then. ``id`` lets the
+    cluster team hide it; templates print the text."""
 
-    The only raw read of answers in the results: text has no aggregate."""
-    k = k_threshold(round.cluster)
-    texts = Answer.objects.filter(
-        round=round, response__round_company=round_company, question_key=question_key
-    ).values_list("value", flat=True)
-    items = shuffled_texts((value for value in texts if isinstance(value, str)), k)
-    if not items:
+    id: str
+    text: str
+    hidden: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _comments(rows: Iterable[tuple[Any, str, bool]], k: int, *, with_hidden: bool) -> Cell[list[Comment]]:
+    """The k rule for free text: k texts or more in the group, hidden ones included (hiding one
+    does not change who answered), and the shown ones in their released order."""
+    items = [Comment(str(pk), text, hidden) for pk, text, hidden in rows]
+    if len(items) < k:
         return Cell.hidden()
-    return Cell(suppressed=False, value=items, n=None)
+    return Cell(suppressed=False, value=[item for item in items if with_hidden or not item.hidden], n=None)
+
+
+def free_texts(
+    *,
+    round: Round,  # noqa: A002
+    round_company: RoundCompany | None,
+    question_key: str,
+    with_hidden: bool = False,
+) -> Cell[list[Comment]]:
+    """The released texts of one question, of one company (or of the whole round with None), only
+    from k texts or more. ``with_hidden`` also lists what the team hid (for the team, to undo it).
+    Raises NotReleased while the round's results are not released."""
+    release_version(round)
+    rows = ReleasedText.objects.filter(round=round, question_key=question_key)
+    if round_company is not None:
+        rows = rows.filter(round_company=round_company)
+    values = rows.order_by("position").values_list("pk", "text", "hidden")
+    return _comments(values, k_threshold(round.cluster), with_hidden=with_hidden)
 
 
 # --- trend between rounds -----------------------------------------------------------------------
@@ -171,10 +199,10 @@ def company_trend(
     area_codes: Sequence[str],
     viewer_company_ids: Iterable[int] | None = None,
 ) -> list[TrendLine]:
-    """The company's mean gap per area in every round it took part in, oldest first; each point
-    under the same rules as company_results for that round."""
+    """The company's mean gap per area in every released round it took part in, oldest first; each
+    point under the same rules as company_results for that round."""
     takes = list(
-        RoundCompany.objects.filter(membership=membership)
+        RoundCompany.objects.filter(membership=membership, round__release__status=ReleaseStatus.READY)
         .select_related("round", "round__cluster")
         .order_by("round__opens_on", "round_id")
     )

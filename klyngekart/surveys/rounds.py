@@ -42,6 +42,7 @@ from klyngekart.surveys.models import (
     SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.surveys.release import release_start
 from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
@@ -264,7 +265,9 @@ def round_open(*, round_: Round, actor: Any) -> Round:
 
 
 def round_close(*, round_: Round, actor: Any, automatic: bool = False) -> Round:
-    """open -> closed. Answers are no longer taken; closing a closed round changes nothing."""
+    """open -> closed, for good: answers are no longer taken and the results are released (a task
+    builds them). A closed round never reopens, since its release must never change. Closing a
+    closed round changes nothing."""
     if round_.status == RoundStatus.CLOSED:
         return round_
     if round_.status == RoundStatus.DRAFT:
@@ -284,6 +287,8 @@ def round_close(*, round_: Round, actor: Any, automatic: bool = False) -> Round:
             )
             # Unfinished drafts can no longer be submitted: they go with the round's closing.
             drafts_purge(round=round_)
+            # The results are released now, once: built by a task after commit.
+            release_start(round_=round_)
     return round_
 
 

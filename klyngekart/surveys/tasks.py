@@ -10,7 +10,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from klyngekart.surveys import rounds
+from klyngekart.surveys import release, rounds
 
 
 @db_task()
@@ -22,3 +22,13 @@ def send_round_mails(cluster_id: int, invitation_ids: list[int], kind: str) -> i
 @db_periodic_task(crontab(hour=8, minute=0))
 def round_duties() -> None:
     rounds.round_duties_daily(today=timezone.localdate())
+    # A release whose build failed (or a round closed before releases existed) is built again.
+    for round_id in release.releases_pending():
+        release.release_build(round_id=round_id)
+
+
+@db_task()
+def build_release(round_id: int) -> int:
+    """Build a closed round's release (surveys/release.py); returns its respondents."""
+    built = release.release_build(round_id=round_id)
+    return built.respondents if built is not None else 0

@@ -8,6 +8,11 @@ urlpatterns = [
     path("mine/", views_results.my_results, name="mine"),
     path("rounds/<int:round_id>/companies/<int:rc_id>/", views_results.company_results, name="company"),
     path(
+        "rounds/<int:round_id>/comments/<uuid:comment_id>/hide/",
+        views_results.comment_hide,
+        name="comment_hide",
+    ),
+    path(
         "rounds/<int:round_id>/companies/<int:rc_id>/pdf/",
         views_results.company_results_pdf,
         name="company_pdf",

@@ -8,22 +8,31 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from klyngekart.accounts.access import cluster_view
 from klyngekart.core.charts import grouped_bar_chart, line_chart
 from klyngekart.surveys import results as sel
 from klyngekart.surveys import results_cluster as csel
 from klyngekart.surveys import results_questions as qsel
-from klyngekart.surveys.models import Round, RoundCompany
+from klyngekart.surveys.models import ReleasedText, Round, RoundCompany
+from klyngekart.surveys.release import (
+    NotReleased,
+    release_progress,
+    release_state,
+    released_comment_set_hidden,
+)
 
 TREND_AREAS = 6
 
@@ -150,9 +159,14 @@ def cluster_results(request: HttpRequest) -> HttpResponse:
             if not wanted.isdigit():
                 raise Http404("No such round")
             round_ = sel.access_results_round(access, int(wanted))
+        context["round"] = round_
         choices = _segment_choices(round_)
         segment = _segment_param(request, choices)
-        result = csel.cluster_results(round=round_, segment_question=segment)
+        try:
+            result = csel.cluster_results(round=round_, segment_question=segment)
+        except NotReleased:
+            context.update(_unreleased(round_))
+            return render(request, "surveys/results/cluster.html", context)
         ranked = result.ranked_areas
         segments = segment_context(result)
         shown, too_few = _company_rows(
@@ -185,7 +199,15 @@ def my_results(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/results/mine.html", {"parts": list(parts)})
 
 
+def _unreleased(round_: Round) -> dict[str, Any]:
+    """What the pages say while a round's results are not released (see release.py for why)."""
+    state = release_state(round_)
+    release = getattr(round_, "release", None) if state.building else None
+    return {"unreleased": state, "progress": release_progress(release) if release else None}
+
+
 def _company_context(request: HttpRequest, round_id: int, rc_id: int) -> dict[str, Any]:
+    """The company page's figures; raises NotReleased before the round's results are released."""
     access = request.access  # type: ignore[attr-defined]
     part = sel.access_results_company(access, round_id, rc_id)
     round_ = part.round
@@ -230,7 +252,13 @@ def _company_context(request: HttpRequest, round_id: int, rc_id: int) -> dict[st
 
 @cluster_view("results.company")
 def company_results(request: HttpRequest, round_id: int, rc_id: int) -> HttpResponse:
-    context = _company_context(request, round_id, rc_id)
+    try:
+        context = _company_context(request, round_id, rc_id)
+    except NotReleased as unreleased:
+        part = sel.access_results_company(request.access, round_id, rc_id)  # type: ignore[attr-defined]
+        context = {"round": unreleased.round, "part": part, "company": part.company}
+        context.update(_unreleased(unreleased.round))
+        return render(request, "surveys/results/company_unreleased.html", context)
     return render(request, "surveys/results/company.html", context)
 
 
@@ -238,7 +266,11 @@ def company_results(request: HttpRequest, round_id: int, rc_id: int) -> HttpResp
 def company_results_pdf(request: HttpRequest, round_id: int, rc_id: int) -> HttpResponse:
     from klyngekart.reports.company_results import company_results_pdf as build_pdf
 
-    context = _company_context(request, round_id, rc_id)
+    try:
+        context = _company_context(request, round_id, rc_id)
+    except NotReleased:
+        # No report before the release: the page says when the results appear, and why.
+        return redirect("results:company", request.cluster.slug, round_id, rc_id)  # type: ignore[attr-defined]
     started = time.perf_counter()
     pdf = build_pdf(context, cluster=request.cluster, language=get_language() or "nb")  # type: ignore[attr-defined]
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -246,3 +278,29 @@ def company_results_pdf(request: HttpRequest, round_id: int, rc_id: int) -> Http
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
     return response
+
+
+@require_POST
+@cluster_view("results.moderate")
+def comment_hide(request: HttpRequest, round_id: int, comment_id: Any) -> HttpResponse:
+    """Hide a released comment, or show it again (the cluster team only)."""
+    access = request.access  # type: ignore[attr-defined]
+    round_ = sel.access_results_round(access, round_id)
+    try:
+        released_comment_set_hidden(
+            round_=round_, comment_id=comment_id, hidden=request.POST.get("hidden") != "0", actor=request.user
+        )
+    except ReleasedText.DoesNotExist as missing:
+        raise Http404("No such comment") from missing
+    messages.success(
+        request,
+        _("The comment is hidden.")
+        if request.POST.get("hidden") != "0"
+        else _("The comment is shown again."),
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("results:cluster", args=[access.cluster.slug])
+    return redirect(target)

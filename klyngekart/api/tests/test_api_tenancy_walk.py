@@ -193,7 +193,9 @@ def test_walk_every_endpoint_as_every_role(world, other_world, client, role: str
         before = _count()
         response = _call(client, method, _url(path, world, world.membership), secret)
         if allowed:
-            assert response.status_code in {200, 201}, f"{role} {method} {path}: {response.status_code}"
+            # The walk's round is open: the needs ranking answers 409 until its results are released.
+            ok = {200, 409} if path.endswith("/needs") else {200, 201}
+            assert response.status_code in ok, f"{role} {method} {path}: {response.status_code}"
             body = response.content.decode()
             for foreign in foreign_strings:
                 assert foreign not in body

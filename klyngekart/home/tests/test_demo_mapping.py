@@ -27,6 +27,7 @@ from klyngekart.surveys.models import (
     Survey,
 )
 from klyngekart.surveys.models.responses import ALL
+from klyngekart.surveys.release import is_released
 from klyngekart.surveys.results import company_results
 from klyngekart.taxonomy.models import CompetenceArea
 
@@ -91,12 +92,17 @@ def test_last_years_round_is_closed_with_answers_from_most_members(demo):
     assert days and all(round_.opens_on <= day <= round_.closes_on for day in days)
 
 
-def test_the_demo_aggregates_equal_a_rebuild_from_the_raw_answers(demo):
+def test_the_demo_release_equals_a_rebuild_and_the_open_round_shows_nothing(demo):
     year = timezone.localdate().year
     with scope(demo):
-        for round_ in (_round(demo, year - 1), _round(demo, year)):
-            assert Response.objects.filter(round=round_).exists()
-            assert aggregates.rebuild(round=round_, fix=False) == []
+        closed, open_ = _round(demo, year - 1), _round(demo, year)
+        assert Response.objects.filter(round=closed).exists()
+        assert Response.objects.filter(round=open_).exists()
+        assert is_released(closed)
+        assert aggregates.rebuild(round=closed, fix=False) == []
+        # This year's round is open: answered, but nothing is summed or shown until it closes.
+        assert not is_released(open_)
+        assert not SegmentCount.objects.filter(round=open_).exists()
 
 
 def test_some_companies_are_below_k_and_the_bigger_ones_answer_more(demo):

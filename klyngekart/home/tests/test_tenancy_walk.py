@@ -30,6 +30,7 @@ from klyngekart.members.models import Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 from klyngekart.reports.tests.factories import ReportJobFactory
+from klyngekart.surveys.models import ReleasedText
 from klyngekart.surveys.tests.factories import (
     QuestionFactory,
     RoundCompanyFactory,
@@ -86,8 +87,21 @@ def _prepare(world: World) -> dict[str, Any]:
         "round": round_,
         "round_part": round_part,
         "report_job": ReportJobFactory(cluster=world.cluster),
+        "comment": _released_comment(world, round_, round_part),
         "measure": MeasureFactory(cluster=world.cluster),
     }
+
+
+def _released_comment(world: World, round_: Any, part: Any) -> ReleasedText:
+    with scopes_disabled():
+        return ReleasedText.objects.create(
+            cluster=world.cluster,
+            round=round_,
+            round_company=part,
+            question_key="challenges",
+            text="Mer opplæring i automasjon.",
+            position=1,
+        )
 
 
 # URL name -> the path arguments (besides cluster_slug) built from a world's objects.
@@ -158,6 +172,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "results:mine": lambda o: {},
     "results:company": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
     "results:company_pdf": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
+    "results:comment_hide": lambda o: {"round_id": o["round"].pk, "comment_id": o["comment"].pk},
     "reports:index": lambda o: {},
     "reports:job": lambda o: {"pk": o["report_job"].pk},
     "reports:download": lambda o: {"pk": o["report_job"].pk},
@@ -195,6 +210,7 @@ COMPANY_OBJECT_URLS = {
                 "draft_question",
                 "report_job",
                 "measure",
+                "comment",
             )
         }
     )

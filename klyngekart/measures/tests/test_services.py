@@ -10,9 +10,10 @@ from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.measures import selectors, services
 from klyngekart.measures.models import Measure, MeasureInterest
 from klyngekart.measures.tests.factories import MeasureInterestFactory, make_measure
-from klyngekart.members.tests.factories import ContactFactory
-from klyngekart.surveys.models import AreaAggregate, Round
+from klyngekart.members.tests.factories import ContactFactory, MembershipFactory
+from klyngekart.surveys.models import AreaAggregate, Round, RoundRelease, SegmentCount
 from klyngekart.surveys.tests.factories import RoundCompanyFactory, RoundFactory
+from klyngekart.surveys.tests.results_world import mark_released
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def _gap(round_, membership, area: str, n: int, mean_gap: int) -> None:
         round=round_, cluster=round_.cluster, membership=membership, company=membership.company
     )
     with scopes_disabled():
+        SegmentCount.objects.create(cluster=round_.cluster, round=round_, round_company=part, n=n)
         AreaAggregate.objects.create(
             cluster=round_.cluster,
             round=round_,
@@ -42,6 +44,7 @@ def _gap(round_, membership, area: str, n: int, mean_gap: int) -> None:
             n=n,
             sum_gap=n * mean_gap,
         )
+    mark_released(round_)
 
 
 def test_create_audits_and_refuses_bad_money(world) -> None:
@@ -104,12 +107,28 @@ def test_capacity_cannot_drop_below_taken_places(world) -> None:
 
 
 def test_companies_with_need_follow_the_k_rule(world) -> None:
+    """A company counts only where the cluster team's results page shows its figure: at least k
+    answers, and not needed to hide a pool of small companies (here the pool of 2 takes the
+    5-answer company along, so "cluster minus the shown company" is 7, not 2)."""
     round_: Round = RoundFactory(cluster=world.cluster, status="closed")  # type: ignore[assignment]
     _gap(round_, world.membership, "lean", n=6, mean_gap=2)
     _gap(round_, world.other_membership, "lean", n=2, mean_gap=3)  # below k: not used
+    _gap(round_, MembershipFactory(cluster=world.cluster), "lean", n=5, mean_gap=3)  # pooled with it
     with scope(world.cluster):
         assert selectors.companies_with_need(round_=round_, areas=["lean"]) == [world.membership]
         assert selectors.companies_with_need(round_=round_, areas=["digital-ai"]) == []
+
+
+def test_a_round_without_a_release_names_no_company_with_a_need(world) -> None:
+    """Which companies have a need is a figure of the answers too: nothing before the release,
+    whatever rows exist (here written straight into the tables of a round that is still open)."""
+    round_: Round = RoundFactory(cluster=world.cluster, status="open")  # type: ignore[assignment]
+    _gap(round_, world.membership, "lean", n=6, mean_gap=2)
+    with scopes_disabled():
+        RoundRelease.objects.filter(round=round_).delete()
+        Round.objects.filter(pk=round_.pk).update(status="open")
+    with scope(world.cluster):
+        assert selectors.companies_with_need(round_=round_, areas=["lean"]) == []
 
 
 def test_invite_mails_the_companies_with_the_need(world, django_capture_on_commit_callbacks) -> None:

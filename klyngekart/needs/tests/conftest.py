@@ -15,6 +15,7 @@ from klyngekart.surveys.tests.factories import (
     SurveyFactory,
     SurveyVersionFactory,
 )
+from klyngekart.surveys.tests.results_world import mark_released
 from klyngekart.taxonomy.models import TaxonomyVersion
 from klyngekart.taxonomy.tests.factories import CompetenceAreaFactory, TaxonomyVersionFactory
 
@@ -39,7 +40,8 @@ def mapping(
     opens_on: dt.date | None = None,
 ) -> Any:
     """A round in which ``world.membership``'s company has ``n`` respondents and, per area code,
-    (respondents who rated it, sum of their gaps) in the running aggregates."""
+    (respondents who rated it, sum of their gaps) in the aggregates; released when it is closed
+    (an open or draft round's rows stand for what a release would hold, and must never be read)."""
     cluster = world.cluster
     with scopes_disabled():
         taxonomy = TaxonomyVersion.objects.filter(cluster=cluster).order_by("-number").first()
@@ -65,11 +67,13 @@ def mapping(
                 n=count,
                 sum_gap=sum_gap,
             )
+    if status == "closed":
+        mark_released(round_)
     return round_
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """The needs figures are cached by the results version, which submissions and repairs change.
-    These tests write aggregates directly (no submission), so each starts from an empty cache."""
+    """The needs figures are cached by the release's name. These tests write aggregates directly
+    (no submission), so each starts from an empty cache."""
     cache.clear()

@@ -1,4 +1,4 @@
-"""Suggested priority areas: from the company's own running aggregates, only when they reach k."""
+"""Suggested priority areas: from the company's own released figures, only when they reach k."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.needs.selectors import SUGGESTED_COUNT, suggested_areas
+from klyngekart.needs.selectors import suggested_areas
 from klyngekart.needs.tests.conftest import mapping
+from klyngekart.surveys.results_membership import SUGGESTED_COUNT
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +71,11 @@ def test_at_most_a_handful_and_only_areas_of_the_current_taxonomy(world):
     assert _suggest(world, area_codes=["area-1", "area-2"]).codes == ["area-2", "area-1"]
 
 
-def test_the_latest_round_with_answers_counts_and_drafts_do_not(world):
+def test_the_latest_released_round_counts_and_open_rounds_and_drafts_do_not(world):
     today = timezone.localdate()
     mapping(world, n=10, gaps={"lean": (10, 20)}, opens_on=today - dt.timedelta(days=400))
     mapping(world, n=10, gaps={"export": (10, 20)}, opens_on=today - dt.timedelta(days=30))
+    mapping(world, n=10, gaps={"robotics": (10, 20)}, status="open", opens_on=today - dt.timedelta(days=5))
     mapping(world, n=10, gaps={"hse": (10, 20)}, status="draft", opens_on=today)
 
     assert _suggest(world).codes == ["export"]

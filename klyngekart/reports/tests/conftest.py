@@ -16,6 +16,7 @@ from klyngekart.members.models import Company
 from klyngekart.members.tests.factories import MembershipFactory
 from klyngekart.surveys.models import AreaAggregate, Round, RoundCompany, SegmentCount
 from klyngekart.surveys.tests.factories import RoundCompanyFactory, gap_survey
+from klyngekart.surveys.tests.results_world import mark_released
 
 CODES = ("digital-ai", "green-energy", "lean")
 HIDDEN_MEANS = ("4,5", "3,5", "4.5", "3.5")
@@ -55,7 +56,10 @@ def add_company(round_: Round, n: int, gaps: dict[str, tuple[int, int]]) -> Roun
 
 
 def make_round(cluster: Any) -> Round:
+    """A closed round with its results released; the tests then write the aggregates the release
+    holds (``add_company``), so that they know each figure exactly."""
     made = gap_survey(cluster, area_codes=CODES)
+    mark_released(made["round"])
     with scopes_disabled():
         return Round.objects.select_related("cluster").get(pk=made["round"].pk)
 

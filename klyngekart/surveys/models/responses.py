@@ -24,6 +24,33 @@ from klyngekart.core.tenancy import ClusterOwnedModel
 ALL = ""
 
 
+class HoldReason(models.TextChoices):
+    REPEAT = "repeat", _("The same browser answered again")
+    BURST = "burst", _("Many answers from one address within minutes")
+
+
+class HeldBatch(ClusterOwnedModel):
+    """Answers through one open link that look like one person answering many times, held for the
+    cluster team's review and not counted until approved (whoever can post answers could pad a
+    small company up to k and subtract the fakes). Grouped per link, reason and day: the day is
+    as fine as the time of an answer may be known."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=10, choices=HoldReason.choices)
+    held_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("held answers")
+        verbose_name_plural = _("held answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_company", "reason", "held_on"], name="one_held_batch_per_link_reason_day"
+            )
+        ]
+
+
 class Response(ClusterOwnedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="responses")
@@ -36,6 +63,10 @@ class Response(ClusterOwnedModel):
     # of the same answers is recognised and stored once. It identifies the submission, not a person.
     submission_key = models.CharField(max_length=64, unique=True)
     segments = models.JSONField(default=list, blank=True)
+    # Set while the response is held for review (see HeldBatch): not counted by any release.
+    held = models.ForeignKey(
+        HeldBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
 
     class Meta:
         verbose_name = _("response")
@@ -180,3 +211,24 @@ class QuestionAggregate(ClusterOwnedModel):
             ),
         ]
         indexes = [models.Index(fields=["round", "question_key"])]
+
+
+class ReleasedText(ClusterOwnedModel):
+    """A free-text answer as the release shows it: scrubbed of e-mail addresses, phone numbers and
+    the names of people registered in the cluster (surveys/scrub.py), in a random order fixed at
+    release (``position``), so no reload reshuffles it into a different, comparable list. The team
+    can hide one (``hidden``, audited); a hidden text still counts toward k, since the group that
+    answered is the same. No timestamps, and a random key, like the answers it comes from."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+", db_index=False)
+    round_company = models.ForeignKey("surveys.RoundCompany", on_delete=models.CASCADE, related_name="+")
+    question_key = models.CharField(max_length=60)
+    # "" for a text question's answer, "other" for the text of a choice's "other" option.
+    source = models.CharField(max_length=10, default="", blank=True)
+    text = models.TextField()
+    position = models.BigIntegerField()
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "question_key", "position"])]

@@ -52,9 +52,8 @@ class Round(TenantModel):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     invitations_purged_on = models.DateField(null=True, blank=True)
-    # Bumped when the aggregates change other than by a submission (a rebuild that repairs them):
-    # with the sum of the companies' completed counts it names a version of the round's results,
-    # so figures derived from the aggregates can be cached (surveys.aggregates.results_version).
+    # Bumped if a rebuild ever has to repair the released aggregates: part of the release's name
+    # in the cache (surveys.release.release_version), so nothing computed before is served.
     aggregates_revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -139,3 +138,40 @@ class RespondentInvitation(TenantModel):
 
     def __str__(self) -> str:
         return self.email or "(erased)"
+
+
+class ReleaseStatus(models.TextChoices):
+    BUILDING = "building", _("Being prepared")
+    READY = "ready", _("Released")
+
+
+class RoundRelease(TenantModel):
+    """The results of a round, released once when it closes (PRODUCT.md, "Privacy").
+
+    While a round is open nothing derived from its answers is shown: read before and after one
+    answer, a live figure would give that answer away. Closing starts the release; a task builds
+    the round's aggregates from the raw answers in one pass (surveys/release.py) and marks it
+    ready. From then on the release never changes: the round cannot reopen and takes no answers,
+    so whatever is computed from it may be cached by its id. Every figure, chart, export and API
+    field of a round reads through a ready release."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="release")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.BUILDING
+    )
+    respondents = models.PositiveIntegerField(_("respondents"), default=0)
+    # Answers held for review (surveys/holds.py) that nobody approved before the round closed:
+    # they were never counted and are dropped by the release.
+    held_dropped = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("release of results")
+        verbose_name_plural = _("releases of results")
+
+    def __str__(self) -> str:
+        return f"{self.round} ({self.get_status_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReleaseStatus.READY

@@ -104,3 +104,34 @@ def tally_only(company: RoundCompany, questions: list[Question], raw: dict[str, 
     segments = aggregates.response_segments(questions, raw)
     with scope(company.cluster):
         aggregates.apply(round_company=company, increments=aggregates.tally(questions, raw, segments))
+
+
+def release(round_: Round) -> Round:
+    """Close the round and build its release, as closing does (in production a task builds it after
+    the closing commits; test transactions never commit, so the build is called here)."""
+    from klyngekart.surveys.release import release_build
+    from klyngekart.surveys.rounds import round_close
+
+    with scope(round_.cluster):
+        round_close(round_=round_, actor=None)
+    release_build(round_id=round_.pk)
+    round_.refresh_from_db()
+    return round_
+
+
+def mark_released(round_: Round) -> Round:
+    """For aggregates written by ``tally_only``: close the round and mark its release ready as it
+    stands (a real release would recompute the sums from raw answers, which these tests skip)."""
+    from django.utils import timezone
+
+    from klyngekart.surveys.models import ReleaseStatus, RoundRelease
+
+    with scope(round_.cluster):
+        Round.objects.filter(pk=round_.pk).update(status="closed", closed_at=timezone.now())
+        RoundRelease.objects.update_or_create(
+            cluster_id=round_.cluster_id,
+            round=round_,
+            defaults={"status": ReleaseStatus.READY, "finished_at": timezone.now()},
+        )
+    round_.refresh_from_db()
+    return round_

@@ -8,7 +8,7 @@ from django.db import connection
 
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
-from klyngekart.surveys.tests.results_world import build_round, fill
+from klyngekart.surveys.tests.results_world import build_round, fill, release
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def test_a_companys_area_rows_are_found_through_the_companys_index(world) -> Non
     made = build_round(world.cluster)
     part = made.add_company(world.membership)
     fill(part, 5)
+    release(made.round)
     with scope(world.cluster):
         query = AreaAggregate.objects.filter(
             round_company_id__in=[part.pk], segment="", area_code__in=["digital-ai", "lean"]

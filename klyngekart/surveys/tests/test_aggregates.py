@@ -1,5 +1,6 @@
-"""The running aggregates equal a recomputation from the raw answers, whatever was submitted;
-the rebuild command finds a corrupted row and repairs it."""
+"""A round's aggregates are built when it closes, and equal a recomputation from the raw answers
+whatever was submitted; no submission writes one; the rebuild command finds a corrupted row and
+repairs it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.aggregates import Tally, apply, rebuild, recompute, results_version
+from klyngekart.surveys.aggregates import Tally, apply, rebuild, recompute
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
+from klyngekart.surveys.release import NotReleased, release_version
 from klyngekart.surveys.responding import response_submit
 from klyngekart.surveys.tests.answering import AREA_CODES, OPTIONS, build_mapping, full_answers
+from klyngekart.surveys.tests.results_world import release
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +47,18 @@ answer_sets = st.fixed_dictionaries(
 
 @given(st.lists(answer_sets, min_size=1, max_size=12))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_running_sums_equal_a_recomputation_after_random_submissions(world, answers: list[dict]) -> None:
+def test_released_sums_equal_a_recomputation_after_random_submissions(world, answers: list[dict]) -> None:
     mapping = build_mapping(world.membership)
     with scope(world.cluster):
         for number, one in enumerate(answers):
             response_submit(
                 round_company=mapping.company, raw_answers=one, submission_key=f"k{number}", language="nb"
             )
+        # Nothing is summed while the round is open: no figure can move with one answer.
+        assert not SegmentCount.objects.filter(round=mapping.round).exists()
+        assert not AreaAggregate.objects.filter(round=mapping.round).exists()
+    release(mapping.round)
+    with scope(world.cluster):
         assert rebuild(round=mapping.round, fix=False) == []
         everyone = SegmentCount.objects.get(round_company=mapping.company, segment="")
         assert everyone.n == len(answers)
@@ -80,32 +88,34 @@ def answered(world):  # type: ignore[no-untyped-def]
                 submission_key=f"k{number}",
                 language="nb",
             )
+    release(mapping.round)
+    with scope(world.cluster):
         yield mapping
 
 
 @pytest.mark.parametrize("role", ["production", "brand-new-segment"])
-def test_a_submit_takes_a_fixed_number_of_statements(answered, role) -> None:  # type: ignore[no-untyped-def]
-    """A response into existing rows, or one that creates a segment's rows, writes with eight
-    statements whatever its size: drafts, the company's counts, the response, its answers, its
-    gap rows and one upsert per aggregate table. The definitions come from the per-version cache."""
+def test_a_submit_takes_a_fixed_number_of_statements_and_sums_nothing(world, role) -> None:  # type: ignore[no-untyped-def]
+    """A response writes with five statements whatever its size: drafts, the company's counts, the
+    response, its answers and its gap rows. No aggregate is touched: they are built at close. The
+    definitions come from the per-version cache."""
+    mapping = build_mapping(world.membership)
     if role != "production":
-        answered.questions["role"].options = [*answered.questions["role"].options, {"key": role, "nb": role}]
-        answered.questions["role"].save()
-    with scope(answered.company.cluster):
+        mapping.questions["role"].options = [*mapping.questions["role"].options, {"key": role, "nb": role}]
+        mapping.questions["role"].save()
+    with scope(world.cluster):
         response_submit(  # warms the definitions cache, as every request after a worker's first
-            round_company=answered.company, raw_answers=full_answers(), submission_key="warm", language="nb"
+            round_company=mapping.company, raw_answers=full_answers(), submission_key="warm", language="nb"
         )
-    with CaptureQueriesContext(connection) as queries:
+    with scope(world.cluster), CaptureQueriesContext(connection) as queries:
         response_submit(
-            round_company=answered.company,
+            round_company=mapping.company,
             raw_answers=full_answers(role=role, recommend=9, top=["mentoring", "courses"]),
             submission_key="counted",
             language="nb",
         )
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert len(statements) == 8, statements
-    with scope(answered.company.cluster):
-        assert rebuild(round=answered.round, fix=False) == []
+    assert len(statements) == 5, statements
+    assert not any("aggregate" in sql.lower() or "segmentcount" in sql.lower() for sql in statements)
 
 
 def test_apply_adds_and_creates_rows_in_batches_within_the_parameter_limit(answered) -> None:  # type: ignore[no-untyped-def]
@@ -175,20 +185,20 @@ def test_an_unknown_round_is_a_command_error(db) -> None:  # type: ignore[no-unt
         call_command("rebuild_aggregates", round=424242, stdout=StringIO(), stderr=StringIO())
 
 
-def test_the_results_version_changes_with_a_submission_and_with_a_repair_only(answered) -> None:  # type: ignore[no-untyped-def]
-    with scope(answered.company.cluster):
-        before = results_version(answered.round)
-        assert results_version(answered.round) == before
-        rebuild(round=answered.round, fix=True)  # nothing to repair: the version stays
-        assert results_version(answered.round) == before
+def test_a_release_has_one_name_until_a_repair(world) -> None:  # type: ignore[no-untyped-def]
+    mapping = build_mapping(world.membership)
+    with scope(world.cluster):
         response_submit(
-            round_company=answered.company,
-            raw_answers=full_answers(recommend=7, top=["courses"]),
-            submission_key="one-more",
-            language="nb",
+            round_company=mapping.company, raw_answers=full_answers(), submission_key="one", language="nb"
         )
-        after_submit = results_version(answered.round)
-        assert after_submit != before
+        with pytest.raises(NotReleased):
+            release_version(mapping.round)
+    release(mapping.round)
+    with scope(world.cluster):
+        before = release_version(mapping.round)
+        assert release_version(mapping.round) == before
+        rebuild(round=mapping.round, fix=True)  # nothing to repair: the name stays
+        assert release_version(mapping.round) == before
         AreaAggregate.objects.filter(segment="", area_code="lean").update(sum_gap=999)
-        rebuild(round=answered.round, fix=True)
-        assert results_version(answered.round) not in (before, after_submit)
+        rebuild(round=mapping.round, fix=True)
+        assert release_version(mapping.round) != before

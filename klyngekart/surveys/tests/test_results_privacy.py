@@ -25,7 +25,7 @@ from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys import results as sel
 from klyngekart.surveys import results_cluster as csel
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, RoundCompany, SegmentCount
-from klyngekart.surveys.tests.results_world import AREA_CODES, build_round, tally_only
+from klyngekart.surveys.tests.results_world import AREA_CODES, build_round, mark_released, tally_only
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +43,14 @@ def mapping(world) -> Any:  # type: ignore[no-untyped-def]
         made.add_company()
     with scopes_disabled():
         made.questions_list = list(made.round.survey_version.questions.all())
+    # Each example writes the aggregates a release would hold (tally_only) under one release.
+    mark_released(made.round)
     return made
 
 
 def _reset(mapping: Any) -> None:
-    # The examples rewrite the aggregates without submissions, so the results version (which a
-    # submission or a repair changes) stays put: forget what was derived from the last example.
+    # The examples rewrite the aggregates under one release, whose name stays put: forget what was
+    # derived from the last example.
     cache.clear()
     with scopes_disabled():
         for model in (SegmentCount, AreaAggregate, QuestionAggregate):

@@ -1,4 +1,4 @@
-"""Prove the running aggregates equal a recomputation from the raw answers, and repair them.
+"""Prove a released round's aggregates equal a recomputation from the raw answers, and repair them.
 
 Exits non-zero when a difference is found and --fix was not given, so it can run in cron or CI."""
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--round", type=int, help="The id of the round.")
-        which.add_argument("--all", action="store_true", help="Every round that is open or closed.")
+        which.add_argument("--all", action="store_true", help="Every round whose results are released.")
         parser.add_argument(
             "--fix", action="store_true", help="Make the stored rows equal the recomputation."
         )
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 if not rounds.exists():
                     raise CommandError(f"No round with id {options['round']}.")
             else:
-                rounds = rounds.exclude(status="draft")
+                rounds = rounds.filter(release__status="ready")
             chosen = list(rounds)
         found = 0
         for round_ in chosen:
