@@ -34,6 +34,10 @@ class RoundIn(Schema):
     reminder_days: list[int] = Field(default_factory=list, description="Days after opening, e.g. [3, 7].")
 
 
+class RoundPatch(Schema):
+    closes_on: datetime.date = Field(description="A later closing date; only while the round is open.")
+
+
 class RoundOut(Schema):
     id: int
     title: str
@@ -57,10 +61,14 @@ class ProgressOut(Schema):
     org_number: str
     name: str
     invited: int
-    started: int
-    completed: int
+    started: int | None = Field(description="null when from 1 to k - 1 (`under_k`).")
+    completed: int | None = Field(description="null when from 1 to k - 1 (`under_k`).")
+    under_k: bool = Field(description="Started or completed is a count from 1 to k - 1, not shown.")
     response_rate: float | None = Field(
-        description="Completed over invited (or over employees when nobody was invited personally), 0-1."
+        description=(
+            "Completed over invited (or over employees when nobody was invited personally), 0-1; "
+            "null while fewer than k have completed."
+        )
     )
 
 
@@ -177,6 +185,25 @@ def round_close(request: HttpRequest, slug: str, id: int) -> dict[str, Any]:
     return _transition(request, slug, id, opening=False)
 
 
+@router.patch(
+    "/clusters/{slug}/rounds/{id}",
+    response={200: RoundOut, **ERROR_RESPONSES},
+    summary="Extend an open round",
+    description=(
+        "Moves the closing date later while the round is open. Results are released when the round "
+        "closes, so a closed round never reopens; to end a round early, close it."
+    ),
+)
+def round_update(request: HttpRequest, slug: str, id: int, payload: RoundPatch) -> dict[str, Any]:
+    with cluster_scope(request, slug, "rounds.change") as access:
+        round_ = rounds.access_round(access, id, "rounds.change")
+        try:
+            rounds.round_extend(round_=round_, actor=request.auth, closes_on=payload.closes_on)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _payload_loc) from error
+        return _round_out(round_)
+
+
 @router.get(
     "/clusters/{slug}/rounds/{id}/links",
     response={200: list[LinkOut], **ERROR_RESPONSES},
@@ -214,6 +241,7 @@ def round_progress(request: HttpRequest, slug: str, id: int) -> list[dict[str, A
                 "invited": row.invited,
                 "started": row.started,
                 "completed": row.completed,
+                "under_k": row.started is None or row.completed is None,
                 "response_rate": float(row.response_rate) if row.response_rate is not None else None,
             }
             for row in progress.rows

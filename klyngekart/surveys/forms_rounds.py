@@ -161,3 +161,15 @@ class InvitationListForm(DsForm):
             self.add_error(None, _("Upload a file or paste at least one address."))
         data["lines"] = lines
         return data
+
+
+class ExtendForm(DsForm):
+    """A later closing date for an open round."""
+
+    closes_on = forms.DateField(
+        label=_("New closing date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "The round takes answers until the end of this day. Results are released when it closes."
+        ),
+    )

@@ -13,6 +13,7 @@ Privacy (PRODUCT.md, "Privacy: what may be shown"):
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 from klyngekart.accounts.access import ClusterAccess
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
+from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.surveys.drafts import drafts_purge
@@ -289,6 +291,38 @@ def round_close(*, round_: Round, actor: Any, automatic: bool = False) -> Round:
             drafts_purge(round=round_)
             # The results are released now, once: built by a task after commit.
             release_start(round_=round_)
+    return round_
+
+
+def round_extend(*, round_: Round, actor: Any, closes_on: datetime.date) -> Round:
+    """Move an open round's closing date later. Only later, and only while it is open: a closed
+    round's results are released and it never reopens; to end a round early, close it."""
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError(
+            {"closes_on": _("Only an open round's closing date can be moved. A closed round never reopens.")},
+            code="not_open",
+        )
+    if closes_on < max(round_.closes_on, timezone.localdate()):
+        raise ValidationError(
+            {
+                "closes_on": _(
+                    "Choose a date on or after the current closing date. To end the round now, close it."
+                )
+            },
+            code="earlier",
+        )
+    with scope(round_.cluster), transaction.atomic():
+        before = round_.closes_on
+        Round.objects.filter(pk=round_.pk, status=RoundStatus.OPEN).update(closes_on=closes_on)
+        round_.refresh_from_db()
+        if before != round_.closes_on:
+            audit_log(
+                cluster=round_.cluster,
+                actor=actor,
+                action="surveys.round.extended",
+                target=round_,
+                data={"from": before.isoformat(), "to": round_.closes_on.isoformat()},
+            )
     return round_
 
 
@@ -553,12 +587,22 @@ def percent(value: Decimal | None) -> Decimal | None:
     return None if value is None else (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def shown_count(count: int, k: int) -> int | None:
+    """A progress count as it may be shown: None ("under k") from 1 to k - 1. A small count next to
+    a company's name says how few of its people have answered, and read twice it says when one more
+    did; no one may learn that of a group smaller than k. Nought and k or more are shown."""
+    return count if count == 0 or count >= k else None
+
+
 @dataclass
 class ProgressRow:
+    """One company's progress: invited (the company's own list, always shown), and started and
+    completed, each None when it is under k (see ``shown_count``); the rate only from k."""
+
     part: RoundCompany
     invited: int
-    started: int
-    completed: int
+    started: int | None
+    completed: int | None
     response_rate: Decimal | None
 
     @property
@@ -574,40 +618,48 @@ class ProgressRow:
 class Progress:
     rows: list[ProgressRow]
     invited: int
-    started: int
-    completed: int
+    started: int | None
+    completed: int | None
     response_rate: Decimal | None
+    k: int
 
     @property
     def response_percent(self) -> Decimal | None:
         return percent(self.response_rate)
 
 
-def progress_row(part: RoundCompany) -> ProgressRow:
+def progress_row(part: RoundCompany, k: int) -> ProgressRow:
+    completed = shown_count(part.completed_count, k)
     return ProgressRow(
         part=part,
         invited=part.invited_count,
-        started=part.started_count,
-        completed=part.completed_count,
-        response_rate=rate(part.completed_count, part.audience_size),
+        started=shown_count(part.started_count, k),
+        completed=completed,
+        response_rate=rate(part.completed_count, part.audience_size) if completed else None,
     )
 
 
 def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
-    """Counts per company (never who) and their totals; a company role gets its own rows only."""
-    parts = round_.companies.select_related("company").order_by("company__name")
+    """Counts per company (never who) and their totals, each count under k shown as such; a company
+    role gets its own rows only."""
+    k = k_threshold(round_.cluster)
+    parts = list(round_.companies.select_related("company").order_by("company__name"))
     if access.is_company_role:
-        parts = parts.filter(company_id__in=access.company_ids)
-    rows = [progress_row(part) for part in parts]
-    sized = [row for row in rows if row.part.audience_size]
+        parts = [part for part in parts if part.company_id in access.company_ids]
+    completed = sum(part.completed_count for part in parts)
+    sized = [part for part in parts if part.audience_size]
+    total_completed = shown_count(completed, k)
     return Progress(
-        rows=rows,
-        invited=sum(row.invited for row in rows),
-        started=sum(row.started for row in rows),
-        completed=sum(row.completed for row in rows),
+        rows=[progress_row(part, k) for part in parts],
+        invited=sum(part.invited_count for part in parts),
+        started=shown_count(sum(part.started_count for part in parts), k),
+        completed=total_completed,
         response_rate=rate(
-            sum(row.completed for row in sized), sum(row.part.audience_size or 0 for row in sized)
-        ),
+            sum(part.completed_count for part in sized), sum(part.audience_size or 0 for part in sized)
+        )
+        if total_completed
+        else None,
+        k=k,
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/open/", views.round_open, name="open"),
     path("<int:pk>/close/", views.round_close, name="close"),
+    path("<int:pk>/extend/", views.round_extend, name="extend"),
     path("<int:pk>/companies/<int:part_pk>/", views.round_company, name="company"),
     path("<int:pk>/companies/<int:part_pk>/invite/", views.round_invite, name="invite"),
     path("<int:pk>/companies/<int:part_pk>/qr.png", views.round_qr, {"fmt": "png"}, name="qr_png"),

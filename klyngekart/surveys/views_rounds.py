@@ -14,15 +14,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.core.privacy import k_threshold
 from klyngekart.members.forms import add_service_errors
 from klyngekart.surveys import rounds
-from klyngekart.surveys.forms_rounds import InvitationListForm, RoundForm
+from klyngekart.surveys.forms_rounds import ExtendForm, InvitationListForm, RoundForm
 from klyngekart.surveys.models import RoundStatus
+from klyngekart.surveys.release import release_state
 
 
 def _access(request: HttpRequest) -> ClusterAccess:
@@ -31,7 +34,13 @@ def _access(request: HttpRequest) -> ClusterAccess:
 
 @cluster_view("rounds.view_own")
 def round_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/rounds/list.html", {"rounds": rounds.round_list(access=_access(request))})
+    access = _access(request)
+    k = k_threshold(access.cluster)
+    listed = [
+        (round_, rounds.shown_count(round_.completed_total or 0, k))
+        for round_ in rounds.round_list(access=access)
+    ]
+    return render(request, "surveys/rounds/list.html", {"rounds": listed, "k": k})
 
 
 @cluster_view("rounds.change")
@@ -60,7 +69,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "surveys/rounds/detail.html",
-        {"round": round_, "progress": progress, "rows": rows, "can_invite": can_invite},
+        {
+            "round": round_,
+            "progress": progress,
+            "rows": rows,
+            "can_invite": can_invite,
+            "release_state": release_state(round_),
+        },
     )
 
 
@@ -99,6 +114,26 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, opening=False)
 
 
+@cluster_view("rounds.change")
+@require_http_methods(["GET", "POST"])
+def round_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an open round's closing date later (results are released at close, so later only)."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.change")
+    form = ExtendForm(request.POST or None, initial={"closes_on": round_.closes_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            rounds.round_extend(round_=round_, actor=request.user, closes_on=form.cleaned_data["closes_on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The round now closes on %(date)s.") % {"date": date_format(round_.closes_on)}
+            )
+            return redirect("rounds:detail", access.cluster.slug, round_.pk)
+    return render(request, "surveys/rounds/extend.html", {"round": round_, "form": form})
+
+
 @cluster_view("rounds.view_own")
 def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
     access = _access(request)
@@ -111,7 +146,8 @@ def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
         {
             "round": round_,
             "part": part,
-            "row": rounds.progress_row(part),
+            "row": rounds.progress_row(part, k_threshold(round_.cluster)),
+            "k": k_threshold(round_.cluster),
             "can_invite": can_invite,
             "link": rounds.open_link_url(part) if can_invite else "",
             # Only the company's own people see whom they invited; the cluster sees counts.

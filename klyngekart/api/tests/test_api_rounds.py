@@ -106,14 +106,23 @@ def test_links_and_progress_for_the_cluster_and_for_a_contact(world, api, settin
     progress = api("board", "get", f"/{round_.pk}/progress")
     assert progress.status_code == 200
     rows = {row["org_number"]: row for row in progress.json()}
+    # Counts from 1 to k - 1 are "under k", and so is the rate they would give.
     assert rows[world.membership.company.org_number] | {"name": ""} == {
         "org_number": world.membership.company.org_number,
         "name": "",
         "invited": 4,
-        "started": 3,
-        "completed": 1,
-        "response_rate": 0.25,
+        "started": None,
+        "completed": None,
+        "under_k": True,
+        "response_rate": None,
     }
+    with scope(world.cluster):
+        RoundCompany.objects.filter(company=world.membership.company).update(
+            started_count=6, completed_count=5
+        )
+    rows = {row["org_number"]: row for row in api("board", "get", f"/{round_.pk}/progress").json()}
+    mine = rows[world.membership.company.org_number]
+    assert (mine["started"], mine["completed"], mine["under_k"]) == (6, 5, False)
     # Counts only: no address of an invited person anywhere in what the cluster reads.
     assert "bedrift.no" not in progress.content.decode()
     contact_rows = api("contact", "get", f"/{round_.pk}/progress").json()

@@ -47,6 +47,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/links"): "rounds.invite_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/progress"): "rounds.view_own",
+    ("patch", "/api/v1/clusters/{slug}/rounds/{id}"): "rounds.change",
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/close"): "rounds.change",
 }
 NOT_FOUND = {"detail": "Not found."}
@@ -68,6 +69,9 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url, {"file": upload}, **headers)
     if "/measures" in url:
         return _call_measures(client, method, url, headers)
+    if method == "patch" and "/rounds/" in url:
+        later = {"closes_on": (timezone.localdate() + dt.timedelta(days=60)).isoformat()}
+        return client.patch(url, later, content_type="application/json", **headers)
     if url.endswith("/rounds"):
         today = timezone.localdate()
         round_body: dict[str, Any] = {

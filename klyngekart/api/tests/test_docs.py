@@ -19,6 +19,7 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/rounds", "post"),
     ("/api/v1/clusters/{slug}/rounds/{id}/open", "post"),
     ("/api/v1/clusters/{slug}/rounds/{id}/close", "post"),
+    ("/api/v1/clusters/{slug}/rounds/{id}", "patch"),
     ("/api/v1/clusters/{slug}/rounds/{id}/links", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/progress", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/results", "get"),

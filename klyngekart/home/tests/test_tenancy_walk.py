@@ -164,6 +164,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "rounds:detail": lambda o: {"pk": o["round"].pk},
     "rounds:open": lambda o: {"pk": o["round"].pk},
     "rounds:close": lambda o: {"pk": o["round"].pk},
+    "rounds:extend": lambda o: {"pk": o["round"].pk},
     "rounds:company": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:invite": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:qr_png": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},

@@ -389,3 +389,25 @@ def test_the_retention_comes_from_the_setting(world, settings) -> None:
     _invite(world, round_, ["ola@bedrift.no"])
     round_close(round_=round_, actor=world.users["manager"])
     assert invitations_purge(today=timezone.localdate() + dt.timedelta(days=2)) == 1
+
+
+def test_an_open_round_can_be_extended_later_only_and_a_closed_one_never(world) -> None:  # type: ignore[no-untyped-def]
+    from klyngekart.surveys.rounds import round_extend
+
+    round_ = draft_round(world)
+    with scope(world.cluster):
+        with pytest.raises(ValidationError):  # a draft: nothing to extend
+            round_extend(round_=round_, actor=world.users["manager"], closes_on=round_.closes_on)
+        round_open(round_=round_, actor=world.users["manager"])
+        later = round_.closes_on + dt.timedelta(days=7)
+        round_extend(round_=round_, actor=world.users["manager"], closes_on=later)
+        assert Round.objects.get(pk=round_.pk).closes_on == later
+        assert AuditLog.objects.filter(action="surveys.round.extended").count() == 1
+        with pytest.raises(ValidationError) as earlier:
+            round_extend(round_=round_, actor=world.users["manager"], closes_on=later - dt.timedelta(days=1))
+        assert "closes_on" in earlier.value.message_dict
+        round_close(round_=round_, actor=world.users["manager"])
+        with pytest.raises(ValidationError):  # released: it never reopens
+            round_extend(round_=round_, actor=world.users["manager"], closes_on=later + dt.timedelta(days=7))
+        with pytest.raises(ValidationError):
+            round_open(round_=round_, actor=world.users["manager"])
