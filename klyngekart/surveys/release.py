@@ -149,8 +149,11 @@ def release_build(*, round_id: int) -> RoundRelease | None:
         )
         if release.status == ReleaseStatus.READY:
             return release
+        # The round's company rows, locked: a submission in flight holds one of them until it
+        # commits (responding.response_submit counts the company only while the round is open),
+        # so it is either in what is read next or refused. Nothing lands after the release.
+        companies = list(RoundCompany.objects.select_for_update().filter(round=round_).order_by("pk"))
         dropped = _drop_held(round_)
-        companies = list(RoundCompany.objects.filter(round=round_).order_by("pk"))
         for model in (SegmentCount, AreaAggregate, QuestionAggregate):
             model.objects.filter(round=round_).delete()
         ReleasedText.objects.filter(round=round_).delete()

@@ -346,10 +346,15 @@ def response_submit(
             ).delete()
             # Whoever completes has started: a response sent in one go (the API, a one-page
             # survey) counts as started here, one saved as a draft first was counted then.
-            RoundCompany.objects.filter(pk=round_company.pk).update(
+            # Only while the round is open, checked in this statement: a submission that read
+            # the round as open just before it closed must not land after the release was built
+            # (the release locks these rows first, so one in flight is counted or refused).
+            counted = RoundCompany.objects.filter(pk=round_company.pk, round__status=RoundStatus.OPEN).update(
                 completed_count=F("completed_count") + 1,
                 started_count=F("started_count") + (0 if had_draft else 1),
             )
+            if not counted:
+                raise RoundClosed  # rolls the transaction back
             if invitation_token is not None:
                 # update(), not save(): not even the invitation's updated_at records when.
                 completed = (
@@ -370,6 +375,6 @@ def response_submit(
         if (earlier := _existing(round_, key, digest)) is not None:
             return earlier
         raise
-    except AlreadyAnswered as error:
+    except (AlreadyAnswered, RoundClosed) as error:
         return _earlier_or(error, round_, key, digest)
     return SubmitResult(True, response.pk, receipt_for(round_, key))

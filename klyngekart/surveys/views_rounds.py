@@ -37,7 +37,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     access = _access(request)
     k = k_threshold(access.cluster)
     listed = [
-        (round_, rounds.shown_count(round_.completed_total or 0, k))
+        # completed_total is round_list's annotation: the sum over the companies the viewer may see.
+        (round_, rounds.shown_count(getattr(round_, "completed_total", 0) or 0, k))
         for round_ in rounds.round_list(access=access)
     ]
     return render(request, "surveys/rounds/list.html", {"rounds": listed, "k": k})
