@@ -164,7 +164,8 @@ def report_data(context: dict[str, Any], *, cluster: Any) -> dict[str, Any]:
             {
                 "question": question.text(),
                 "hidden": cell.suppressed,
-                "items": [] if cell.suppressed else [comment.text for comment in cell.value],
+                # What the team hid stays out of the report (the page lists it only to undo it).
+                "items": [] if cell.suppressed else [c.text for c in cell.value if not c.hidden],
             }
         )
     for line in context["trend"]:

@@ -27,9 +27,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from klyngekart.core.audit import audit_log
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -165,7 +166,10 @@ def release_build(*, round_id: int) -> RoundRelease | None:
                 aggregates.apply(round_company=part, increments=tally)
             if done % 25 == 0 or done == total:
                 cache.set(_progress_key(release), (done, total), 3600)
-        _release_texts(round_, cluster_scrubber(round_.cluster))
+        # Marks such as "[navn]" in the installation's language (Norwegian first): a release is
+        # built once, for readers in either language.
+        with translation.override(settings.LANGUAGE_CODE):
+            _release_texts(round_, cluster_scrubber(round_.cluster))
         respondents = Response.objects.filter(round=round_, held__isnull=True).count()
         release.status = ReleaseStatus.READY
         release.respondents = respondents

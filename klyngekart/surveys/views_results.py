@@ -221,7 +221,16 @@ def _company_context(request: HttpRequest, round_id: int, rc_id: int) -> dict[st
     texts = []
     if not result.suppressed:
         texts = [
-            (question, qsel.free_texts(round=round_, round_company=part, question_key=question.key))
+            (
+                question,
+                qsel.free_texts(
+                    round=round_,
+                    round_company=part,
+                    question_key=question.key,
+                    # The team sees what it hid, marked, so that it can show it again.
+                    with_hidden=access.can("results.moderate"),
+                ),
+            )
             for question in qsel.free_text_questions(round_)
         ]
     shown_codes = [row.code for row in ranked if not row.figures.suppressed][:TREND_AREAS]
