@@ -54,7 +54,7 @@ from klyngekart.surveys.models import (
     RoundRelease,
     RoundStatus,
 )
-from klyngekart.surveys.release import release_build
+from klyngekart.surveys.results.release import release_build
 from klyngekart.surveys.responding import round_areas, round_questions
 from klyngekart.surveys.rounds import round_close, round_create, round_open
 
@@ -369,7 +369,7 @@ def _load_client(
     return latencies, statuses
 
 
-def _load(port: int, paths: list[str], payloads: list[bytes], seconds: float) -> dict[str, Any]:
+def load(port: int, paths: list[str], payloads: list[bytes], seconds: float) -> dict[str, Any]:
     processes, threads = 2, 4
     started = time.perf_counter()
     with ProcessPoolExecutor(processes) as pool:
@@ -400,8 +400,8 @@ def submission(setting: Setting, w: World) -> list[Row]:
         payloads = _payloads(round_, 200, random.Random(5))
     seconds = 8.0 if setting.quick else 20.0
     port = setting.server.port
-    bare = _load(port, ["/bench/bare/"], payloads, seconds)
-    ours = _load(port, [f"/api/v1/public/surveys/{token}/responses" for token in tokens], payloads, seconds)
+    bare = load(port, ["/bench/bare/"], payloads, seconds)
+    ours = load(port, [f"/api/v1/public/surveys/{token}/responses" for token in tokens], payloads, seconds)
     with scope(w.cluster):
         stored = Response.objects.filter(round=round_).count() - before
         # Nothing is summed while a round is open: close it, let its release be built, prove it.

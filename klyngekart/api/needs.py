@@ -13,7 +13,7 @@ from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
-from klyngekart.surveys.release import NotReleased
+from klyngekart.surveys.results.release import NotReleased
 
 
 def _not_released(unreleased: NotReleased) -> str:

@@ -15,8 +15,8 @@ from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES
 from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys import results as sel
-from klyngekart.surveys import results_cluster as csel
-from klyngekart.surveys.release import NotReleased
+from klyngekart.surveys.results import cluster as csel
+from klyngekart.surveys.results.release import NotReleased
 
 router = Router(tags=["results"])
 

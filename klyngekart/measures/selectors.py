@@ -13,9 +13,9 @@ from klyngekart.core.models import Cluster
 from klyngekart.measures.costs import CostTable, Participant, cost_table, with_one_more
 from klyngekart.measures.models import OPEN_FOR_INTEREST, Measure, MeasureInterest, MeasureStatus
 from klyngekart.members.models import Membership
-from klyngekart.surveys import results_membership as released
 from klyngekart.surveys.models import Round
-from klyngekart.surveys.release import NotReleased
+from klyngekart.surveys.results import membership as released
+from klyngekart.surveys.results.release import NotReleased
 
 # A company "has the need" when its employees' mean gap (importance - level) reaches this.
 NEED_THRESHOLD = Fraction(1)

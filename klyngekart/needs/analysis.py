@@ -21,10 +21,9 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -33,10 +32,7 @@ from klyngekart.core.privacy import Cell, k_threshold
 from klyngekart.members.models import SizeClass
 from klyngekart.needs.models import MembershipStrategy, StrategyStatus
 from klyngekart.surveys import results as res
-from klyngekart.surveys import results_questions as qsel
 from klyngekart.surveys.models import Question, Round, RoundCompany
-from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.release import is_released, release_version
 from klyngekart.taxonomy.nace import section_choices
 from klyngekart.taxonomy.regions import REGION_CHOICES
 
@@ -46,18 +42,14 @@ SHARE_PLACES = Decimal("0.0001")
 # "Disagree": top of one list and not even near the top of the other.
 TOP = 5
 NEAR_TOP = 10
-SEGMENT_KINDS = ("size", "nace", "region")
 POOL = "pool"
 # Companies per page of the heatmap: 400 columns help no one; the report's XLSX has them all.
 HEAT_PAGE_SIZE = 25
 
 
-def _q(value: Decimal, places: Decimal = PLACES) -> Decimal:
-    return value.quantize(places, rounding=ROUND_HALF_UP)
-
-
-def mean_gap(sum_gap: float, n: int) -> Decimal:
-    return Decimal(int(sum_gap)) / Decimal(n)
+_q = res.quantize
+mean_gap = res.mean_gap
+SEGMENT_KINDS = res.SEGMENT_KINDS
 
 
 def priority_score(breadth_share: Decimal, depth: Decimal) -> Decimal:
@@ -79,20 +71,6 @@ def segment_labels(kind: str) -> dict[str, str]:
     return {}
 
 
-class CompanyInfo(NamedTuple):
-    """What the analysis needs of a round's company (read with values_list, not as models)."""
-
-    company_id: int
-    name: str
-    size_class: str
-    nace_section: str
-    region: str
-
-
-def segment_value(company: Any, kind: str) -> str:
-    return {"size": company.size_class, "nace": company.nace_section, "region": company.region}.get(kind, "")
-
-
 def segment_label(kind: str, value: str) -> str:
     return segment_labels(kind).get(value) or _("Not recorded")
 
@@ -103,96 +81,6 @@ def parse_segment_filter(raw: str) -> tuple[str, str] | None:
     if kind in SEGMENT_KINDS and value:
         return kind, value
     return None
-
-
-# --- the round's data ---------------------------------------------------------------------------
-
-
-@dataclass
-class RoundNeeds:
-    """The aggregates of one round, the k and which company cells the views may show."""
-
-    round: Round
-    k: int
-    data: res._RoundData
-    companies: dict[int, CompanyInfo]
-    shown_companies: set[int]  # own column (respondents >= k)
-    area_cells: dict[str, set[int]]  # per area code: companies whose cell is shown
-
-    def area_n(self, code: str, ids: Iterable[int] | None = None) -> int:
-        if ids is None:
-            return sum(self.data.area_ns(ALL, code).values())
-        by_company = self.data.area_ns(ALL, code)
-        return sum(by_company.get(rc_id, 0) for rc_id in ids)
-
-    def area_sum(self, code: str, ids: Iterable[int]) -> tuple[int, int]:
-        """(answers, sum of gaps) of the companies ``ids`` in an area."""
-        n = total = 0
-        areas = self.data.areas
-        for rc_id in ids:
-            row = areas.get((rc_id, ALL, code))
-            if row is not None:
-                n += row[0]
-                total += row[5]
-        return n, total
-
-    _gaps: dict[tuple[int, str], Cell[Decimal]] = field(default_factory=dict, repr=False)
-
-    def company_gap(self, rc_id: int, code: str) -> Cell[Decimal]:
-        """A company's mean gap in an area, or hidden (worked out once per cell: the ranking,
-        the order of the heatmap and the heatmap itself all ask)."""
-        cell = self._gaps.get((rc_id, code))
-        if cell is None:
-            if rc_id not in self.area_cells.get(code, set()):
-                cell = Cell.hidden()
-            else:
-                row = self.data.areas[(rc_id, ALL, code)]
-                cell = Cell(suppressed=False, value=_q(mean_gap(row[5], row[0])), n=row[0])
-            self._gaps[(rc_id, code)] = cell
-        return cell
-
-    def pool_ids(self, code: str) -> set[int]:
-        return set(self.data.company_ids) - self.area_cells.get(code, set())
-
-
-def _cells_for_area(data: res._RoundData, code: str, shown_ids: set[int], k: int) -> set[int]:
-    cells = res._area_shown_companies(data, code, shown_ids, k)
-    by_company = data.area_ns(ALL, code)
-    total = sum(by_company.values())
-    if total < k:
-        return set()
-    # What is left over (pooled) must be empty or reach k; give it the smallest shown companies.
-    ordered = sorted(cells, key=lambda rc_id: (by_company.get(rc_id, 0), rc_id))
-    rest = total - sum(by_company.get(rc_id, 0) for rc_id in cells)
-    while ordered and 0 < rest < k:
-        rest += by_company.get(ordered.pop(0), 0)
-    return set(ordered)
-
-
-def round_companies(round_: Round) -> dict[int, CompanyInfo]:
-    rows = RoundCompany.objects.filter(round=round_).values_list(
-        "pk", "company_id", "company__name", "company__size_class", "company__nace_section", "company__region"
-    )
-    return {
-        pk: CompanyInfo(company_id, name, size, nace, region)
-        for pk, company_id, name, size, nace, region in rows
-    }
-
-
-def load_round(round_: Round, area_codes: list[str]) -> RoundNeeds:
-    """Read a round's aggregates (everyone, no segments) and decide what may be shown."""
-    k = k_threshold(round_.cluster)
-    data = res._load(round_, None)
-    return build_needs(round_, k, data, round_companies(round_), area_codes)
-
-
-def build_needs(
-    round_: Round, k: int, data: res._RoundData, companies: dict[int, Any], area_codes: list[str]
-) -> RoundNeeds:
-    """Decide which companies and cells may be shown, from aggregates already read."""
-    shown_ids, _pooled, _hidden = res._pooling(data, k)
-    cells = {code: _cells_for_area(data, code, shown_ids, k) for code in area_codes}
-    return RoundNeeds(round_, k, data, companies, shown_ids, cells)
 
 
 # --- heatmap ------------------------------------------------------------------------------------
@@ -239,62 +127,14 @@ class Heatmap:
     page: HeatPage | None = None  # companies only, when the caller asked for one page
 
 
-def _segment_groups(rn: RoundNeeds, kind: str) -> dict[str, set[int]]:
-    groups: dict[str, set[int]] = {}
-    for rc_id in rn.data.company_ids:
-        company = rn.companies.get(rc_id)
-        if company is not None:
-            groups.setdefault(segment_value(company, kind), set()).add(rc_id)
-    return groups
-
-
-def _segment_known(rn: RoundNeeds, code: str, members: set[int]) -> tuple[int, int]:
-    """What the company view already tells about a segment in an area: the answers of shown company
-    cells (and of the pooled cell when it lies wholly inside or outside) in and out of it."""
-    known_in = known_out = 0
-    shown = rn.area_cells.get(code, set())
-    by_company = rn.data.area_ns(ALL, code)
-    for rc_id in shown:
-        n = by_company.get(rc_id, 0)
-        if rc_id in members:
-            known_in += n
-        else:
-            known_out += n
-    pool = rn.pool_ids(code)
-    pool_n = rn.area_n(code, pool)
-    if pool_n >= rn.k:
-        if pool <= members:
-            known_in += pool_n
-        elif not pool & members:
-            known_out += pool_n
-    return known_in, known_out
-
-
-def segment_cells(rn: RoundNeeds, kind: str, code: str) -> dict[str, Cell[Decimal]]:
-    """Per segment value, the mean gap in an area, or hidden."""
-    groups = _segment_groups(rn, kind)
-    total = rn.area_n(code)
-    parts = {value: rn.area_n(code, ids) for value, ids in groups.items()}
-    visible = res.visible_parts(total, parts, rn.k) if total >= rn.k else set()
-    out: dict[str, Cell[Decimal]] = {}
-    for value, ids in groups.items():
-        n, gap_total = rn.area_sum(code, ids)
-        ok = value in visible
-        if ok:
-            known_in, known_out = _segment_known(rn, code, ids)
-            ok = res.remainder_ok(n - known_in, rn.k) and res.remainder_ok(total - n - known_out, rn.k)
-        out[value] = Cell(suppressed=False, value=_q(mean_gap(gap_total, n)), n=n) if ok else Cell.hidden()
-    return out
-
-
-def heatmap(rn: RoundNeeds, areas: list[tuple[str, str]], kind: str = "companies") -> Heatmap:
+def heatmap(rn: res.CompanyCells, areas: list[tuple[str, str]], kind: str = "companies") -> Heatmap:
     if kind in SEGMENT_KINDS:
         order = {value: index for index, value in enumerate(segment_labels(kind))}
-        values = sorted(_segment_groups(rn, kind), key=lambda v: (v not in order, order.get(v, 0), v))
+        values = sorted(res.segment_groups(rn, kind), key=lambda v: (v not in order, order.get(v, 0), v))
         columns = [HeatColumn(value, segment_label(kind, value)) for value in values]
         rows = []
         for code, name in areas:
-            by_value = segment_cells(rn, kind, code)
+            by_value = res.segment_cells(rn, kind, code)
             rows.append(HeatRow(code, name, [by_value[value] for value in values]))
         return Heatmap(kind, columns, rows)
     shown = sorted(rn.shown_companies, key=lambda rc_id: (rn.companies[rc_id].name, rc_id))
@@ -303,18 +143,12 @@ def heatmap(rn: RoundNeeds, areas: list[tuple[str, str]], kind: str = "companies
     rows = []
     for code, name in areas:
         cells = [rn.company_gap(rc_id, code) for rc_id in shown]
-        rows.append(HeatRow(code, name, [*cells, pool_cell(rn, code)]))
+        rows.append(HeatRow(code, name, [*cells, res.pool_cell(rn, code)]))
     return Heatmap("companies", columns, rows)
 
 
-def pool_cell(rn: RoundNeeds, code: str) -> Cell[Decimal]:
-    """The "other companies" cell of an area: everyone without a shown cell, from k answers."""
-    n, gap_total = rn.area_sum(code, rn.pool_ids(code))
-    return Cell(suppressed=False, value=_q(mean_gap(gap_total, n)), n=n) if n >= rn.k else Cell.hidden()
-
-
 def companies_by_need(
-    rn: RoundNeeds, area_codes: list[str], threshold: Decimal = DEFAULT_THRESHOLD
+    rn: res.CompanyCells, area_codes: list[str], threshold: Decimal = DEFAULT_THRESHOLD
 ) -> list[int]:
     """The companies with a column of their own, most needs first: how many of their shown cells
     reach ``threshold``, then the sum of their shown mean gaps, then by name."""
@@ -351,7 +185,7 @@ class NeedRow:
 
 
 def ranking(
-    rn: RoundNeeds,
+    rn: res.CompanyCells,
     areas: list[tuple[str, str]],
     *,
     threshold: Decimal = DEFAULT_THRESHOLD,
@@ -361,7 +195,7 @@ def ranking(
     """Needs by priority, largest first; areas whose depth is hidden last, in taxonomy order."""
     members: set[int] | None = None
     if segment is not None:
-        members = _segment_groups(rn, segment[0]).get(segment[1], set())
+        members = res.segment_groups(rn, segment[0]).get(segment[1], set())
     rows = []
     for code, name in areas:
         eligible = rn.area_cells.get(code, set())
@@ -378,7 +212,7 @@ def ranking(
                 Cell(suppressed=False, value=mean_gap(gap_total, n), n=n) if n >= rn.k else Cell.hidden()
             )
         else:
-            seg_cell = segment_cells(rn, segment[0], code).get(segment[1], Cell.hidden())  # type: ignore[index]
+            seg_cell = res.segment_cells(rn, segment[0], code).get(segment[1], Cell.hidden())  # type: ignore[index]
             n, gap_total = rn.area_sum(code, members)
             depth_cell = (
                 Cell(suppressed=False, value=mean_gap(gap_total, n), n=n)
@@ -466,7 +300,7 @@ def compare_strategies(rows: list[NeedRow]) -> list[StrategyComparison]:
 @dataclass(frozen=True)
 class TextGroup:
     question: Question
-    items: Cell[list[qsel.Comment]]
+    items: Cell[list[res.Comment]]
 
 
 def free_texts(round_: Round, *, with_hidden: bool = False) -> list[TextGroup]:
@@ -475,11 +309,11 @@ def free_texts(round_: Round, *, with_hidden: bool = False) -> list[TextGroup]:
     return [
         TextGroup(
             question,
-            qsel.free_texts(
+            res.free_texts(
                 round=round_, round_company=None, question_key=question.key, with_hidden=with_hidden
             ),
         )
-        for question in qsel.free_text_questions(round_)
+        for question in res.free_text_questions(round_)
     ]
 
 
@@ -582,7 +416,7 @@ class CompanyMatrix:
         return Cell(suppressed=False, value=_from_centi(pooled[0]), n=pooled[1])
 
 
-def company_matrix(rn: RoundNeeds, area_codes: list[str], threshold: Decimal) -> CompanyMatrix:
+def company_matrix(rn: res.CompanyCells, area_codes: list[str], threshold: Decimal) -> CompanyMatrix:
     order = companies_by_need(rn, area_codes, threshold)
     values, counts = array("i"), array("i")
     for rc_id in order:
@@ -596,7 +430,7 @@ def company_matrix(rn: RoundNeeds, area_codes: list[str], threshold: Decimal) ->
                 counts.append(cell.n or 0)
     pool: list[tuple[int, int] | None] = []
     for code in area_codes:
-        pooled = pool_cell(rn, code)
+        pooled = res.pool_cell(rn, code)
         pool.append(None if pooled.value is None else (_centi(pooled.value), pooled.n or 0))
     return CompanyMatrix(tuple(order), tuple(area_codes), values, counts, tuple(pool))
 
@@ -628,7 +462,7 @@ def _companies_fingerprint(round_: Round) -> str:
 
 
 def compute_figures(
-    rn: RoundNeeds,
+    rn: res.CompanyCells,
     area_codes: list[str],
     *,
     threshold: Decimal,
@@ -668,14 +502,14 @@ def needs_figures(
     if heat is not None and heat not in SEGMENT_KINDS:
         heat = "companies"
     k = k_threshold(round_.cluster)
-    version = version or release_version(round_)
+    version = version or res.release_version(round_)
     companies = _companies_fingerprint(round_) if segment or heat in SEGMENT_KINDS else ""
     key = res.round_cache_key(
         "needs", round_, version, k, threshold, segment, heat, companies, "|", *area_codes
     )
     figures = cache.get(key)
     if figures is None:
-        rn = build_needs(round_, k, res._load(round_, None), round_companies(round_), area_codes)
+        rn = res.company_cells(round_, area_codes, k)
         figures = compute_figures(rn, area_codes, threshold=threshold, segment=segment, heat=heat)
         cache.set(key, figures, res.CACHE_SECONDS)
     return figures  # type: ignore[no-any-return]
@@ -744,6 +578,15 @@ def _heatmap_of(
     return Heatmap("companies", columns, rows, paging)
 
 
+def needs_heatmap(round_: Round, kind: str, *, threshold: Decimal = DEFAULT_THRESHOLD) -> Heatmap:
+    """A whole heatmap (every company, most needs first, or every segment) by the same route and
+    cache as the needs page: the report's PDF and XLSX print what the page shows."""
+    kind = kind if kind in SEGMENT_KINDS else "companies"
+    areas = round_area_pairs(round_)
+    figures = needs_figures(round_, [code for code, _name in areas], threshold=threshold, heat=kind)
+    return _heatmap_of(figures, round_, areas, kind, None, HEAT_PAGE_SIZE)
+
+
 def needs_analysis(
     *,
     round: Round,  # noqa: A002 - named like the other selectors
@@ -761,7 +604,7 @@ def needs_analysis(
     column is on every page."""
     heat = heat if heat in SEGMENT_KINDS else "companies"
     areas = round_area_pairs(round)
-    version = release_version(round)
+    version = res.release_version(round)
     figures = needs_figures(
         round,
         [code for code, _name in areas],
@@ -772,7 +615,7 @@ def needs_analysis(
     )
     rows = _named(figures.ranking, dict(areas), strategy_counts(round))
     trend_rows: list[TrendRow] = []
-    if compare is not None and not is_released(compare):
+    if compare is not None and not res.is_released(compare):
         compare = None  # only released rounds compare: an open one shows no figure
     if compare is not None:
         then_areas = round_area_pairs(compare)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from klyngekart.core.models import Cluster
 from klyngekart.members.models import Membership
 from klyngekart.needs.models import GoalCategory, MembershipStrategy, StrategyStatus, StrategyYearLock
-from klyngekart.surveys import results_membership as released
+from klyngekart.surveys.results import membership as released
 from klyngekart.taxonomy.models import CompetenceArea
 from klyngekart.taxonomy.selectors import visible_areas
 from klyngekart.taxonomy.services import taxonomy_current

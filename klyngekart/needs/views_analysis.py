@@ -19,7 +19,7 @@ from klyngekart.core.privacy import Cell
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Round
-from klyngekart.surveys.release import NotReleased, release_state
+from klyngekart.surveys.results.release import NotReleased, release_state
 
 # The fixed colour scale of the heatmap: five steps of mean gap, light to dark.
 PALETTE = [

@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy
 from klyngekart.core.models import Cluster
 from klyngekart.measures.selectors import measure_costs, measure_list
 from klyngekart.needs import analysis
+from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Round, RoundStatus
-from klyngekart.surveys.results import round_summary
-from klyngekart.surveys.results_cluster import company_listing
 
 
 class NotEnoughAnswers(Exception):
@@ -201,10 +200,10 @@ def needs_report_data(*, cluster: Cluster, round: Round, language: str) -> Needs
             )
         areas = analysis.round_area_pairs(round)
         names = dict(areas)
-        needs = analysis.load_round(round, [code for code, _name in areas])
         heatmaps = []
         for kind, title in HEATMAP_TITLES.items():
-            heat = analysis.heatmap(needs, areas, kind)
+            # The same route (and cache) as the needs page, so the report prints what it shows.
+            heat = analysis.needs_heatmap(round, kind, threshold=result.threshold)
             if not heat.columns:
                 continue
             heatmaps.append(
@@ -222,14 +221,15 @@ def needs_report_data(*, cluster: Cluster, round: Round, language: str) -> Needs
                 )
             )
         depth = {row.code: row.depth for row in result.ranking}
-        listing = company_listing(round, round_summary(round, result.k), result.k)
+        summary = res.round_summary(round, result.k)
+        listing = res.company_listing(round, summary, result.k)
         return NeedsReportData(
             cluster=cluster.name,
             round_title=round.title,
             k=result.k,
             threshold=result.threshold,
             companies_invited=listing.company_count,
-            companies_answered=sum(1 for rc_id in needs.data.company_ids if needs.data.n(rc_id) > 0),
+            companies_answered=len(summary.company_n),
             respondents=result.respondents.value,
             response_rate=listing.response_rate.value,
             ranking=[

@@ -22,7 +22,7 @@ from klyngekart.reports.models import ReportFormat, ReportJob, ReportKind, Repor
 from klyngekart.reports.needs_data import NotEnoughAnswers
 from klyngekart.reports.renderer import Renderer
 from klyngekart.surveys.models import Round
-from klyngekart.surveys.release import is_released
+from klyngekart.surveys.results.release import is_released
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ from klyngekart.surveys.models import (
     SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus
-from klyngekart.surveys.release import release_start
+from klyngekart.surveys.results.release import release_start
 from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"

@@ -10,7 +10,8 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from klyngekart.surveys import release, rounds
+from klyngekart.surveys import rounds
+from klyngekart.surveys.results import release
 
 
 @db_task()

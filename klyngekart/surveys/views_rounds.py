@@ -25,7 +25,7 @@ from klyngekart.members.forms import add_service_errors
 from klyngekart.surveys import rounds
 from klyngekart.surveys.forms_rounds import ExtendForm, InvitationListForm, RoundForm
 from klyngekart.surveys.models import RoundStatus
-from klyngekart.surveys.release import release_state
+from klyngekart.surveys.results.release import release_state
 
 
 def _access(request: HttpRequest) -> ClusterAccess:

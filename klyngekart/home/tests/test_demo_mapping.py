@@ -27,8 +27,8 @@ from klyngekart.surveys.models import (
     Survey,
 )
 from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.release import is_released
 from klyngekart.surveys.results import company_results
+from klyngekart.surveys.results.release import is_released
 from klyngekart.taxonomy.models import CompetenceArea
 
 pytestmark = pytest.mark.django_db

@@ -198,9 +198,9 @@ def test_ranking_properties(companies: list[tuple[int, list[int]]], threshold: D
             total = sum(answered)
             areas[(rc_id, "", "lean")] = (len(answered), 0, 0, 0, 0, total, 0)
     ids = list(range(1, len(companies) + 1))
-    data = res._RoundData(counts=counts, areas=areas, company_ids=ids)
-    parts = {rc_id: sel.CompanyInfo(rc_id, f"Company {rc_id}", "", "", "") for rc_id in ids}
-    rn = sel.build_needs(Round(), K, data, parts, ["lean"])
+    data = res.RoundData(counts=counts, areas=areas, company_ids=ids)
+    parts = {rc_id: res.CompanyInfo(rc_id, f"Company {rc_id}", "", "", "") for rc_id in ids}
+    rn = res.build_company_cells(Round(), K, data, parts, ["lean"])
     (row,) = sel.ranking(rn, [("lean", "Lean")], threshold=threshold)
     assert row.breadth <= row.companies <= len([i for i in ids if counts[(i, "")] >= K])
     for rc_id in rn.area_cells["lean"]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.needs.selectors import suggested_areas
 from klyngekart.needs.tests.conftest import mapping
-from klyngekart.surveys.results_membership import SUGGESTED_COUNT
+from klyngekart.surveys.results.membership import SUGGESTED_COUNT
 
 pytestmark = pytest.mark.django_db
 

@@ -109,7 +109,7 @@ def tally_only(company: RoundCompany, questions: list[Question], raw: dict[str, 
 def release(round_: Round) -> Round:
     """Close the round and build its release, as closing does (in production a task builds it after
     the closing commits; test transactions never commit, so the build is called here)."""
-    from klyngekart.surveys.release import release_build
+    from klyngekart.surveys.results.release import release_build
     from klyngekart.surveys.rounds import round_close
 
     with scope(round_.cluster):

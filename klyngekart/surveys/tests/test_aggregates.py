@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.aggregates import Tally, apply, rebuild, recompute
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
-from klyngekart.surveys.release import NotReleased, release_version
 from klyngekart.surveys.responding import response_submit
+from klyngekart.surveys.results.release import NotReleased, release_version
 from klyngekart.surveys.tests.answering import AREA_CODES, OPTIONS, build_mapping, full_answers
 from klyngekart.surveys.tests.results_world import release
 

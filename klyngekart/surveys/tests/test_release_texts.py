@@ -12,8 +12,8 @@ from django.utils import translation
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope
 from klyngekart.members.tests.factories import ContactFactory
-from klyngekart.surveys import results_questions as qsel
 from klyngekart.surveys.models import ReleasedText
+from klyngekart.surveys.results import questions as qsel
 from klyngekart.surveys.tests.results_world import ResultsRound, build_round, fill, release
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.utils import translation
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys import results as sel
-from klyngekart.surveys import results_cluster as csel
 from klyngekart.surveys.models import Round, RoundCompany
-from klyngekart.surveys.release import release_version
+from klyngekart.surveys.results import cluster as csel
+from klyngekart.surveys.results import core as sel
+from klyngekart.surveys.results.release import release_version
 from klyngekart.surveys.tests.results_world import ResultsRound, build_round, fill, release
 from klyngekart.taxonomy import services
 from klyngekart.taxonomy.models import CompetenceArea
@@ -104,7 +104,7 @@ def test_the_cached_summary_equals_a_fresh_one(world, mapped) -> None:
     with scope(world.cluster):
         cached = sel.round_summary(made.round, 5)
         again = sel.round_summary(made.round, 5)
-        fresh = sel.summarise(sel._load(made.round, None), 5)
+        fresh = sel.summarise(sel.load(made.round, None), 5)
     assert again == cached == fresh
 
 

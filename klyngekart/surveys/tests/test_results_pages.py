@@ -257,7 +257,7 @@ def test_more_companies_do_not_mean_more_queries(world, mapped, login) -> None:
 def test_the_trend_follows_the_company_across_rounds(world, mapped, login, english) -> None:
     """A second round with 3 answers (below k): its point in the trend is hidden, the first shown."""
     from klyngekart.core.tenancy import scope
-    from klyngekart.surveys import results_questions
+    from klyngekart.surveys.results import questions as results_questions
 
     later = build_round(world.cluster)
     part = later.add_company(world.membership)

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from klyngekart.api.results import _body
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys import results as sel
-from klyngekart.surveys import results_cluster as csel
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, RoundCompany, SegmentCount
+from klyngekart.surveys.results import cluster as csel
 from klyngekart.surveys.tests.results_world import AREA_CODES, build_round, mark_released, tally_only
 
 pytestmark = pytest.mark.django_db

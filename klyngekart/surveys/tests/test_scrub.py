@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from klyngekart.surveys.scrub import Scrubber
+from klyngekart.surveys.results.scrub import Scrubber
 
 NAMES = Scrubber.for_names(["Kari Nordmann", "Per Olsen", "ola@example.no", "", "Bo"])
 

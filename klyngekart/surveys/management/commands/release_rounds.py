@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from klyngekart.surveys.release import release_build, releases_pending
+from klyngekart.surveys.results.release import release_build, releases_pending
 
 
 class Command(BaseCommand):

@@ -23,8 +23,8 @@ from klyngekart.surveys.models import (
     SegmentCount,
 )
 from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.release import release_version
-from klyngekart.surveys.results import AreaSums, CompanyResults, round_summary, round_value
+from klyngekart.surveys.results.core import AreaSums, CompanyResults, round_summary, round_value
+from klyngekart.surveys.results.release import release_version
 from klyngekart.taxonomy.models import CompetenceArea
 
 # --- other questions: priorities, Likert and NPS, free text ---------------------------------------

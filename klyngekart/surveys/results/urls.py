@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klyngekart.surveys import views_results
+from klyngekart.surveys.results import views as views_results
 
 app_name = "results"
 urlpatterns = [

@@ -49,7 +49,7 @@ from klyngekart.surveys.models import (
     RoundStatus,
     SegmentCount,
 )
-from klyngekart.surveys.scrub import Scrubber, cluster_scrubber
+from klyngekart.surveys.results.scrub import Scrubber, cluster_scrubber
 
 log = logging.getLogger(__name__)
 

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_POST
 
 from klyngekart.accounts.access import cluster_view
 from klyngekart.core.charts import grouped_bar_chart, line_chart
-from klyngekart.surveys import results as sel
-from klyngekart.surveys import results_cluster as csel
-from klyngekart.surveys import results_questions as qsel
 from klyngekart.surveys.models import ReleasedText, Round, RoundCompany
-from klyngekart.surveys.release import (
+from klyngekart.surveys.results import cluster as csel
+from klyngekart.surveys.results import core as sel
+from klyngekart.surveys.results import questions as qsel
+from klyngekart.surveys.results.release import (
     NotReleased,
     release_progress,
     release_state,

@@ -59,7 +59,7 @@ from klyngekart.surveys.models import (
     SegmentCount,
 )
 from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.release import release_version
+from klyngekart.surveys.results.release import release_version
 from klyngekart.taxonomy.models import CompetenceArea
 
 REST = "\x00rest"
@@ -322,7 +322,7 @@ def _segment_filter(question: Question | None) -> Q:
     return wanted
 
 
-# The stored sums of one area and group, in the order ``_load`` reads them.
+# The stored sums of one area and group, in the order ``load`` reads them.
 AREA_COLUMNS = (
     "n",
     "sum_importance",
@@ -363,7 +363,7 @@ def add_rows(rows: Iterable[SumsRow]) -> SumsRow:
 
 
 @dataclass
-class _RoundData:
+class RoundData:
     """The aggregates of one round (or of some of its companies) that a view needs, read in two
     queries. ``areas`` keeps the stored integer sums as plain tuples (``AREA_COLUMNS``); totals
     and per-area counts are computed once, on first use."""
@@ -414,7 +414,7 @@ class _RoundData:
         return self._area_ns.get((segment, code), {})  # type: ignore[union-attr]
 
 
-def _load(round_: Round, question: Question | None, company_ids: Iterable[int] | None = None) -> _RoundData:
+def load(round_: Round, question: Question | None, company_ids: Iterable[int] | None = None) -> RoundData:
     """The round's counts and area sums for everyone and ``question``'s segments; with
     ``company_ids`` only those companies' rows (a company page needs no one else's)."""
     wanted = _segment_filter(question)
@@ -439,13 +439,13 @@ def _load(round_: Round, question: Question | None, company_ids: Iterable[int] |
         "round_company_id", "segment", "area_code", *AREA_COLUMNS
     ).iterator(chunk_size=5000):
         areas[(rc_id, segment, code)] = tuple(sums)  # type: ignore[assignment]
-    return _RoundData(counts=counts, areas=areas, company_ids=list(companies.values_list("id", flat=True)))
+    return RoundData(counts=counts, areas=areas, company_ids=list(companies.values_list("id", flat=True)))
 
 
 # --- who may be shown in a cross-company view -------------------------------------------------
 
 
-def _pooling(data: _RoundData, k: int) -> tuple[set[int], list[int], list[int]]:
+def _pooling(data: RoundData, k: int) -> tuple[set[int], list[int], list[int]]:
     """(shown companies, pooled companies, suppressed companies) by respondents."""
     groups = [Group(str(rc_id), data.n(rc_id), rc_id) for rc_id in data.company_ids if data.n(rc_id) > 0]
     pooled = pool_small_groups(groups, k)
@@ -456,7 +456,7 @@ def _pooling(data: _RoundData, k: int) -> tuple[set[int], list[int], list[int]]:
     )
 
 
-def _area_shown_companies(data: _RoundData, code: str, candidates: set[int], k: int) -> set[int]:
+def _area_shown_companies(data: RoundData, code: str, candidates: set[int], k: int) -> set[int]:
     """Companies whose figures for one area a cross-company viewer may see: the same pooling,
     by the area's answers, among the companies shown by respondents."""
     groups = [Group(str(rc_id), n, rc_id) for rc_id, n in data.area_ns(ALL, code).items() if n > 0]
@@ -464,12 +464,12 @@ def _area_shown_companies(data: _RoundData, code: str, candidates: set[int], k: 
     return {group.data for group in pooled.shown} & candidates
 
 
-def _company_segment_parts(data: _RoundData, rc_id: int, keys: Sequence[str], k: int) -> set[str]:
+def _company_segment_parts(data: RoundData, rc_id: int, keys: Sequence[str], k: int) -> set[str]:
     return visible_parts(data.n(rc_id), {key: data.n(rc_id, key) for key in keys}, k)
 
 
 def _company_area_segment_parts(
-    data: _RoundData, rc_id: int, code: str, shown_keys: Iterable[str], k: int
+    data: RoundData, rc_id: int, code: str, shown_keys: Iterable[str], k: int
 ) -> set[str]:
     total = data.area_n(rc_id, ALL, code)
     return visible_parts(total, {key: data.area_n(rc_id, key, code) for key in shown_keys}, k)
@@ -550,7 +550,7 @@ class RoundSummary:
             return 0
 
 
-def summarise(data: _RoundData, k: int) -> RoundSummary:
+def summarise(data: RoundData, k: int) -> RoundSummary:
     """The summary of a round's data, decided by ``_pooling`` and ``_area_shown_companies``
     (pool_small_groups in core/privacy.py): the cache holds their output, nothing else."""
     shown, pooled, _suppressed = _pooling(data, k)
@@ -578,7 +578,7 @@ def round_summary(round_: Round, k: int, version: str | None = None) -> RoundSum
     key = round_cache_key("summary", round_, version, k)
     summary = cache.get(key)
     if summary is None:
-        summary = summarise(_load(round_, None), k)
+        summary = summarise(load(round_, None), k)
         cache.set(key, summary, CACHE_SECONDS)
     return summary  # type: ignore[no-any-return]
 
@@ -616,7 +616,7 @@ def company_results(
             RoundCompany.objects.filter(round=round, company_id__in=company_ids).values_list("id", flat=True)
         ) | {rc_id}
     # A release never changes, so the (cached) summary and the rows read now always agree.
-    own = _load(round, question, company_ids=own_ids)
+    own = load(round, question, company_ids=own_ids)
     n = summary.n(rc_id)
     pooled = False
     if cross_company:

@@ -16,8 +16,8 @@ from fractions import Fraction
 from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys.models import AreaAggregate, ReleaseStatus, Round, RoundCompany, SegmentCount
 from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.release import NotReleased
-from klyngekart.surveys.results import round_summary
+from klyngekart.surveys.results.core import round_summary
+from klyngekart.surveys.results.release import NotReleased
 
 # How many areas to suggest for a strategy: enough to choose from, few enough to stay a priority list.
 SUGGESTED_COUNT = 5

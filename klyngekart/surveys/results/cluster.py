@@ -12,24 +12,23 @@ from django.core.cache import cache
 from klyngekart.core.privacy import Cell, k_threshold
 from klyngekart.surveys.models import Question, Round, RoundCompany
 from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.release import release_version
-from klyngekart.surveys.results import (
+from klyngekart.surveys.results.core import (
     CACHE_SECONDS,
     AreaFigures,
     AreaRow,
+    RoundData,
     RoundFigures,
     RoundSummary,
     SegmentResult,
     _area_shown_companies,
     _company_area_segment_parts,
     _company_segment_parts,
-    _load,
     _option_keys,
     _pooling,
-    _RoundData,
     _segment_question,
     count_cell,
     figures_cell,
+    load,
     rate_cell,
     remainder_ok,
     round_areas,
@@ -37,6 +36,7 @@ from klyngekart.surveys.results import (
     round_summary,
     visible_parts,
 )
+from klyngekart.surveys.results.release import release_version
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class CompanyListing:
 
 
 def _cluster_segment_ok(
-    data: _RoundData,
+    data: RoundData,
     key: str,
     shown_groups: list[tuple[int, ...]],
     company_parts: dict[int, set[str]],
@@ -140,7 +140,7 @@ def _cluster_segment_ok(
 SegmentFigures = list[tuple[str, Cell[int], dict[str, Cell[AreaFigures]]]]
 
 
-def _cluster_segments(data: _RoundData, keys: list[str], area_codes: list[str], k: int) -> SegmentFigures:
+def _cluster_segments(data: RoundData, keys: list[str], area_codes: list[str], k: int) -> SegmentFigures:
     """The cluster's split by one segment question: which segments, and which of their areas, a
     cluster-team viewer may see beside the company figures (the rules in the module docstring)."""
     total = data.total()
@@ -188,7 +188,7 @@ def cluster_segments(
     key = round_cache_key("segments", round_, version, k, question.pk, question.key, *keys, "|", *area_codes)
     figures = cache.get(key)
     if figures is None:
-        figures = _cluster_segments(_load(round_, question), keys, area_codes, k)
+        figures = _cluster_segments(load(round_, question), keys, area_codes, k)
         cache.set(key, figures, CACHE_SECONDS)
     return figures  # type: ignore[no-any-return]
 

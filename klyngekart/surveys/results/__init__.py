@@ -1,0 +1,135 @@
+"""The read side of released round figures: the one door every other module uses.
+
+A round's answers become figures once, when it closes (``release``). Everything shown of them, on
+a page, in a chart, a PDF, an XLSX, the API, the needs analysis, a measure or a strategy suggestion,
+comes through the names below. They own the loading, the pooling of small companies, segments, the
+k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module outside
+``klyngekart.surveys`` reads the aggregate tables or a name starting with an underscore here.
+
+- ``release``: the release at close, ``NotReleased``, the release's name for caches;
+- ``core``: the k-rule arithmetic, loading, the cached round summary, a company's results;
+- ``cluster``: the cluster's results, its segments and the listing of companies;
+- ``cells``: cross-company cells (a company's figure per area, the pooled cell, segments of
+  companies) for the needs analysis;
+- ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
+- ``membership``: what other modules ask about one company (its needs, suggested priorities);
+- ``scrub``: free text without contact details or names; ``views``/``urls``: the results pages.
+"""
+
+from klyngekart.surveys.results.cells import (
+    SEGMENT_KINDS,
+    CompanyCells,
+    CompanyInfo,
+    build_company_cells,
+    company_cells,
+    mean_gap,
+    pool_cell,
+    quantize,
+    round_companies,
+    segment_cells,
+    segment_groups,
+    segment_value,
+)
+from klyngekart.surveys.results.cluster import ClusterResults, cluster_results, company_listing
+from klyngekart.surveys.results.core import (
+    CACHE_SECONDS,
+    AreaFigures,
+    AreaRow,
+    CompanyResults,
+    RoundData,
+    RoundSummary,
+    SegmentResult,
+    access_results_company,
+    access_results_company_by_org_number,
+    access_results_round,
+    company_results,
+    count_cell,
+    hidden_reason,
+    rate_cell,
+    remainder_ok,
+    results_rounds,
+    round_areas,
+    round_cache_key,
+    round_summary,
+    segment_questions,
+    viewer_companies,
+    visible_parts,
+)
+from klyngekart.surveys.results.membership import (
+    Suggestion,
+    companies_with_need,
+    company_need_areas,
+    suggested_areas,
+)
+from klyngekart.surveys.results.questions import (
+    Comment,
+    company_scale_summaries,
+    company_top_priorities,
+    company_trend,
+    free_text_questions,
+    free_texts,
+)
+from klyngekart.surveys.results.release import (
+    NotReleased,
+    ReleaseState,
+    is_released,
+    release_progress,
+    release_state,
+    release_version,
+)
+
+__all__ = [
+    "CACHE_SECONDS",
+    "SEGMENT_KINDS",
+    "AreaFigures",
+    "AreaRow",
+    "ClusterResults",
+    "Comment",
+    "CompanyCells",
+    "CompanyInfo",
+    "CompanyResults",
+    "NotReleased",
+    "ReleaseState",
+    "RoundData",
+    "RoundSummary",
+    "SegmentResult",
+    "Suggestion",
+    "access_results_company",
+    "access_results_company_by_org_number",
+    "access_results_round",
+    "build_company_cells",
+    "cluster_results",
+    "companies_with_need",
+    "company_cells",
+    "company_listing",
+    "company_need_areas",
+    "company_results",
+    "company_scale_summaries",
+    "company_top_priorities",
+    "company_trend",
+    "count_cell",
+    "free_text_questions",
+    "free_texts",
+    "hidden_reason",
+    "is_released",
+    "mean_gap",
+    "pool_cell",
+    "quantize",
+    "rate_cell",
+    "release_progress",
+    "release_state",
+    "release_version",
+    "remainder_ok",
+    "results_rounds",
+    "round_areas",
+    "round_cache_key",
+    "round_companies",
+    "round_summary",
+    "segment_cells",
+    "segment_groups",
+    "segment_questions",
+    "segment_value",
+    "suggested_areas",
+    "viewer_companies",
+    "visible_parts",
+]
