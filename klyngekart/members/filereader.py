@@ -41,7 +41,18 @@ def decode_text(content: bytes) -> str:
     Windows-1252 is the fallback because Norwegian Excel on Windows saves "CSV (semicolon)" in it,
     and any byte sequence that is not valid UTF-8 is far more likely that than anything else."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            # A lone surrogate or a cut-off last character: refused rather than replaced, since
+            # UTF-16 from Excel is never damaged like this and a half-read list is worse than none.
+            raise FileProblem(
+                _(
+                    "This file says it is Unicode text (UTF-16) but is damaged near character "
+                    "%(position)s. Save it again as CSV UTF-8."
+                )
+                % {"position": error.start // 2}
+            ) from error
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", errors="replace")
     try:

@@ -578,7 +578,35 @@ def parse_xlsform(data: bytes, filename: str) -> Parsed:
         book = _read_workbook(data, filename)
     except Exception:  # noqa: BLE001  (pyxform and its readers raise many kinds for a bad file)
         return Parsed(spec={}, errors=[Problem(1, _("The file could not be read as an XLSForm workbook."))])
+    damaged = _damaged_rows(book)
+    if damaged:
+        return Parsed(spec={}, errors=damaged)
     return _Builder(book, filename).run()
+
+
+def _damaged_rows(book: dict[str, Any]) -> list[Problem]:
+    """Rows with text that cannot be stored: xlrd decodes an .xls file's UTF-16 strings itself,
+    and a lone surrogate from a damaged file would otherwise fail only when it is saved (a 500)."""
+    problems = []
+    for sheet_name, rows in book.items():
+        if not isinstance(rows, list):
+            continue
+        for index, raw in enumerate(rows):
+            cells = [*raw.keys(), *raw.values()] if isinstance(raw, dict) else []
+            if any(isinstance(cell, str) and not _storable(cell) for cell in cells):
+                message = _("This row has characters that are not valid text (a damaged file?).")
+                if str(sheet_name).lower() != "survey":
+                    message = _("%(sheet)s sheet: %(message)s") % {"sheet": sheet_name, "message": message}
+                problems.append(Problem(index + 2, message))
+    return problems
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass
