@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -100,6 +101,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "Set up an authenticator app in your profile before using the API."
         )
         return respond(request, {"detail": message}, 403)
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # Left to ninja, the parser's error is a 500 with a traceback when DEBUG is on, and an
+        # HTML page when it is off; it is the client's mistake, so a 400 in the API's shape.
+        message = _(
+            "The request body could not be read. Send files as multipart/form-data with a boundary "
+            "(an HTTP library does this when it is given a file)."
+        )
+        return respond(request, {"detail": message}, 400)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

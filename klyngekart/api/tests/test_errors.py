@@ -24,6 +24,35 @@ def test_a_scope_error_is_a_bare_500_that_names_nothing(client, world, bearer, m
     assert any(record.exc_info and isinstance(record.exc_info[1], ScopeError) for record in caplog.records)
 
 
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("method", "path", "upload"),
+    [
+        ("POST", "/api/v1/clusters/alfa/members/import", True),
+        ("POST", "/api/v1/clusters/alfa/surveys/import-xlsform", True),
+        ("POST", "/api/v1/clusters/alfa/members", False),
+        ("PATCH", "/api/v1/clusters/alfa/measures/1", False),
+    ],
+)
+@pytest.mark.parametrize("content_type", ["multipart/form-data", 'multipart/form-data; boundary=""'])
+def test_a_multipart_body_without_a_boundary_is_a_400_in_the_apis_shape(
+    client, world, bearer, settings, debug, method, path, upload, content_type
+):
+    # With DEBUG on (make run) ninja turned the parser's error into a 500 with a traceback; with
+    # it off Django answered with an HTML page, not the API's {"detail": ...}.
+    settings.DEBUG = debug
+    response = client.generic(
+        method, path, b"--x\r\nfile", content_type=content_type, **bearer(world.users["manager"])
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    detail = response.json()["detail"]
+    # A JSON endpoint reads the body as JSON whatever the header says; an upload explains itself.
+    assert (
+        "multipart/form-data with a boundary" in detail if upload else "Cannot parse request body" in detail
+    )
+
+
 def test_cluster_requiring_mfa_refuses_a_manager_without_it(client, world, bearer):
     world.cluster.require_mfa = True
     world.cluster.save()
