@@ -143,6 +143,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KLYNGEKART_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 KLYNGEKART_IMPORT_MAX_ROWS = 5000
+# An XLSX upload is a zip: refused before parsing when it unpacks beyond these (core/spreadsheets.py).
+KLYNGEKART_XLSX_MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+KLYNGEKART_XLSX_MAX_RATIO = 100
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; this keeps admin working

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from klyngekart.core.spreadsheets import ArchiveRefused, check_xlsx_archive
+
 # Magic numbers of files that people rename to .csv by mistake.
 _BINARY_SIGNATURES = {
     b"\x89PNG": "PNG",
@@ -102,6 +104,11 @@ def read_xlsx(content: bytes, max_rows: int) -> list[list[Any]]:
     from openpyxl import load_workbook
 
     try:
+        # Before openpyxl opens it: it loads the shared strings whole, whatever max_rows says.
+        check_xlsx_archive(content)
+    except ArchiveRefused as refused:
+        raise FileProblem(str(refused)) from refused
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FileProblem(_("This Excel file could not be read. Save it again as .xlsx or CSV.")) from error
@@ -110,7 +117,7 @@ def read_xlsx(content: bytes, max_rows: int) -> list[list[Any]]:
         if sheet is None:
             return []
         rows: list[list[Any]] = []
-        # Stop early: a sheet may claim a million rows, and a zip bomb must not be unpacked whole.
+        # Stop early: a sheet may claim a million rows.
         for values in sheet.iter_rows(values_only=True):
             rows.append(list(values))
             if len(rows) > max_rows:

@@ -44,3 +44,23 @@ def test_the_import_page_says_the_file_is_damaged(world, login, english, content
     )
     assert response.status_code == 200
     assert "damaged near character" in response.content.decode()
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(world, login, english, monkeypatch) -> None:
+    """A 1 MB workbook whose sharedStrings.xml unpacks to hundreds of MB took 42 s and 773 MB."""
+    import openpyxl
+
+    from klyngekart.core.tests.test_spreadsheets import bomb
+
+    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    content = bomb(40 * 1024 * 1024)
+    with pytest.raises(FileProblem, match="packed unusually tightly"):
+        read_rows(filename="medlemmer.xlsx", content=content, max_rows=10)
+    response = login(world.users["manager"]).post(
+        f"/c/{world.cluster.slug}/members/import/", {"file": SimpleUploadedFile("medlemmer.xlsx", content)}
+    )
+    assert response.status_code == 200
+    assert "packed unusually tightly" in response.content.decode()
