@@ -4,12 +4,18 @@ In: an XLSX file is a zip archive. Its size on upload says little about what par
 a 1 MB workbook can hold a 321 MB ``sharedStrings.xml``, which openpyxl loads whole (42 s and
 773 MB on one import). ``check_xlsx_archive`` reads only the archive's directory and refuses an
 archive whose members unpack too large or too tightly, before any XML is parsed. Python's zipfile
-stops a member at the size its directory declares, so a directory that lies cannot smuggle more."""
+stops a member at the size its directory declares, so a directory that lies cannot smuggle more.
+
+Out: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula
+to Excel and LibreOffice, so text a person typed could run as one on the reader's machine
+(``=HYPERLINK(...)``, DDE). Every CSV and XLSX the project writes puts its text through
+``csv_text`` or ``xlsx_cell``."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -19,6 +25,7 @@ MAX_RATIO = 100
 MAX_MEMBERS = 1000
 # A small member may compress by any ratio (an empty sheet does); it cannot cost much to parse.
 RATIO_FLOOR_BYTES = 1024 * 1024
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ArchiveRefused(ValueError):
@@ -65,3 +72,21 @@ def check_xlsx_archive(content: bytes) -> None:
             )
             % {"size": -(-total // (1024 * 1024)), "max": max_unpacked // (1024 * 1024)}
         )
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell: one that a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP's advice), which Excel and LibreOffice show as text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A write-only openpyxl cell for ``value``. openpyxl stores a str that starts with "=" as
+    a formula; every str is typed as a string instead, which keeps it inert without changing a
+    character of it (so an exported XLSForm imports back to the same texts)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from klyngekart.core.spreadsheets import ArchiveRefused, check_xlsx_archive
+from klyngekart.core.spreadsheets import ArchiveRefused, check_xlsx_archive, csv_text
 
 
 def bomb(member_bytes: int, *, name: str = "xl/sharedStrings.xml") -> bytes:
@@ -57,3 +57,9 @@ def test_ordinary_workbooks_and_non_archives_pass() -> None:
     check_xlsx_archive(bomb(512 * 1024))
     # Not a zip: the reader after the check says so in its own words.
     check_xlsx_archive(b"Navn;Org.nr\n")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_text_defuses_every_formula_start(start: str) -> None:
+    assert csv_text(f"{start}SUM(A1)") == f"'{start}SUM(A1)"
+    assert csv_text(f"Bedrift {start} AS") == f"Bedrift {start} AS"

@@ -1,5 +1,5 @@
-"""XLSForm in as an untrusted spreadsheet: a zip bomb is refused before it is parsed, and a
-workbook is capped in rows, questions and choices."""
+"""XLSForm in and out as untrusted spreadsheets: a zip bomb is refused before it is parsed, a
+workbook is capped in rows and questions, and an export never writes a live formula."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import io
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from klyngekart.core.tenancy import scope
 from klyngekart.core.tests.test_spreadsheets import bomb
 from klyngekart.surveys import xlsform
+from klyngekart.surveys.definitions import question_create, survey_create, survey_publish
 from klyngekart.surveys.models import Survey
 from klyngekart.surveys.xlsform import parse_xlsform
+from klyngekart.surveys.xlsform_export import export_xlsform
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,44 @@ def test_too_many_choices_in_a_list_is_an_error(english) -> None:
         f"Choices sheet: the list “farger” has {xlsform.MAX_OPTIONS + 1} choices; "
         f"at most {xlsform.MAX_OPTIONS} can be imported."
     ]
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example","Klikk")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_the_export_writes_labels_that_look_like_formulas_as_text(world) -> None:
+    actor = world.users["manager"]
+    survey = survey_create(cluster=world.cluster, actor=actor, title_nb="=Tittel")
+    with scope(world.cluster):
+        version = survey.versions.get()
+        section = version.sections.get()
+    for number, text in enumerate(HOSTILE):
+        question_create(
+            section=section,
+            actor=actor,
+            data={"key": f"q{number}", "type": "text", "text_nb": text, "text_en": text, "help_nb": text},
+        )
+    question_create(
+        section=section,
+        actor=actor,
+        data={
+            "key": "pick",
+            "type": "single",
+            "text_nb": "Velg",
+            "options": [{"key": "a", "nb": "=1+1", "en": "@x"}, {"key": "b", "nb": "B", "en": "B"}],
+        },
+    )
+    survey_publish(version=version, actor=actor)
+    with scope(world.cluster):
+        data = export_xlsform(version)
+
+    book = load_workbook(io.BytesIO(data))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    # XML reads a stored carriage return back as a line feed.
+    texts = {cell.value for cell in cells}
+    assert {text.replace("\r", "\n") for text in HOSTILE} | {"=1+1", "@x", "=Tittel"} <= texts
+    # And the export reads back to the very same texts.
+    parsed = parse_xlsform(data, "export.xlsx")
+    labels = [q["text"]["nb"] for s in parsed.spec["sections"] for q in s["questions"]]
+    assert labels[: len(HOSTILE)] == [text.strip() for text in HOSTILE]
