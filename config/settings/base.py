@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "klyngekart.core.middleware.ContentSecurityPolicyMiddleware",
+    "klyngekart.core.middleware.PrivateDownloadsMiddleware",
     "klyngekart.core.middleware.AdminScopeMiddleware",
 ]
 
