@@ -17,6 +17,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.errors import ValidationError as RequestInvalid
 
 from klyngekart.accounts.access import MfaRequired
 from klyngekart.core.tenancy import ScopeError
@@ -121,6 +122,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return respond(request, {"detail": validation_items(exc, _body_loc)}, 422)
+
+    @api.exception_handler(RequestInvalid)
+    def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+        # ninja passes pydantic's error dicts on as they are, some with "ctx" (the limit that
+        # was broken); the document promises loc, msg and type, as every other 422 has.
+        items = [
+            {
+                "loc": list(item.get("loc", [])),
+                "msg": str(item.get("msg", "")),
+                "type": str(item.get("type", "")),
+            }
+            for item in exc.errors
+        ]
+        return respond(request, {"detail": items}, 422)
 
     @api.exception_handler(ApiValidationError)
     def invalid_located(request: HttpRequest, exc: ApiValidationError) -> HttpResponse:
