@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from klyngekart.core.middleware import PrivateDownloadsMiddleware
 from klyngekart.core.tenancy import scope
+from klyngekart.reports.models import ReportJob
 from klyngekart.reports.tests.factories import ReportJobFactory
 from klyngekart.surveys.survey_templates import survey_create_from_template
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
@@ -32,7 +33,7 @@ def test_every_download_is_private_and_not_stored(world, login) -> None:
         version = survey.versions.get()
     round_ = draft_round(world)
     part = part_of(round_, world)
-    report = ReportJobFactory(cluster=world.cluster, requested_by=world.users["manager"])
+    report: ReportJob = ReportJobFactory(cluster=world.cluster, requested_by=world.users["manager"])  # type: ignore[assignment]
     downloads = [
         reverse("members:export", args=[slug]) + "?format=csv",
         reverse("members:export", args=[slug]) + "?format=xlsx",
