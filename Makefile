@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run install migrate demo test test-postgres lint e2e vendor messages check-deploy clean bench bench-quick
+.PHONY: run install migrate demo test test-postgres lint e2e vendor messages check-deploy collectstatic-check clean bench bench-quick
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,19 @@ check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	DATABASE_URL=$${DATABASE_URL:-postgres://klyngekart@db.invalid:5432/klyngekart} \
 	ALLOWED_HOSTS=klyngekart.example.no $(PY) manage.py check --deploy --fail-level WARNING
+
+# The production collectstatic (whitenoise's compressed manifest) into a temporary directory. It
+# stops on any reference a static file makes to a file that is not there, and production then
+# has no manifest and answers 500 on every page; afterwards one page's static URLs must resolve.
+collectstatic-check: $(STAMP)
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export DJANGO_SETTINGS_MODULE=config.settings.production STATIC_ROOT="$$tmp" \
+		SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=klyngekart.example.no \
+		DATABASE_URL=$${DATABASE_URL:-postgres://klyngekart@db.invalid:5432/klyngekart} && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) -c 'import django; django.setup(); from django.templatetags.static import static; \
+		names = ["vendor/vega/vega-embed.min.js", "vendor/htmx/htmx.min.js", "vendor/designsystemet/designsystemet.css"]; \
+		print("collectstatic-check:", *[static(name) for name in names], sep="\n  ")'
 
 # The benchmark (docs/performance.md): scale data, gunicorn, every scenario against its baseline.
 # A measurement, not a test. With DATABASE_URL=postgres://... it runs on that PostgreSQL server.

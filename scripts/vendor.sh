@@ -50,5 +50,10 @@ cp "$work/vegaembed/package/build/vega-embed.min.js" "$DEST/vega/"
 )
 cp "$work/vega-interpreter.min.js" "$DEST/vega/"
 cp "$work/axe/package/axe.min.js" "$DEST/axe/"
+# The source maps are not vendored, so their references go too: collectstatic's manifest storage
+# (whitenoise, production) rewrites every sourceMappingURL and stops at the first missing file,
+# leaving no manifest and every page a 500. The same two edits made the committed files.
+find "$DEST" -name '*.js' -exec sed -i -E '/^\/\/# sourceMappingURL=/d' {} +
+find "$DEST" -name '*.css' -exec sed -i -E 's@/\*# sourceMappingURL=[^*]*\*/@@g' {} +
 printf '%s\n' "${PACKAGES[@]}" "vega-interpreter@2.3.2 (bundled with esbuild@0.25.12)" > "$DEST/VERSIONS"
 echo "vendored into $DEST:"; find "$DEST" -type f | sort

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, VAR_DIR, database_config, email_config, env_bool, env_int, env_list, env_str
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "klyngekart.core.middleware.ContentSecurityPolicyMiddleware",
+    "klyngekart.core.middleware.PrivateDownloadsMiddleware",
     "klyngekart.core.middleware.AdminScopeMiddleware",
 ]
 
@@ -125,7 +128,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes; `make collectstatic-check` points it at a temporary directory.
+STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else BASE_DIR / "staticfiles"
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -140,6 +144,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KLYNGEKART_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 KLYNGEKART_IMPORT_MAX_ROWS = 5000
+# An XLSX upload is a zip: refused before parsing when it unpacks beyond these (core/spreadsheets.py).
+KLYNGEKART_XLSX_MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+KLYNGEKART_XLSX_MAX_RATIO = 100
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; this keeps admin working

@@ -75,7 +75,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "measures.change": CLUSTER_TEAM,
     "measures.interest_own": frozenset({CONTACT}),
 }
-ROLES_REQUIRING_MFA = frozenset({MANAGER, ADVISOR})
+ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 
 
 @dataclass(frozen=True)

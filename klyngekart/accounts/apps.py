@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "klyngekart.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from klyngekart.accounts import signals  # noqa: F401  (connects the receivers)

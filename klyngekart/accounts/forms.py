@@ -112,7 +112,8 @@ class ClusterSettingsForm(DsForm):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     anonymity_threshold = forms.IntegerField(label=_("Anonymity threshold (k)"))
     require_mfa = forms.BooleanField(
-        label=_("Require two-factor authentication for cluster managers and advisors"), required=False
+        label=_("Require two-factor authentication for the cluster's managers, staff, advisors and board"),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

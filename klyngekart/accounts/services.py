@@ -29,6 +29,7 @@ from klyngekart.accounts.models import (
 )
 from klyngekart.accounts.selectors import invitation_by_secret, role_label
 from klyngekart.core.audit import audit_log
+from klyngekart.core.mail import render_subject
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
 from klyngekart.members.models import Company, Membership, MembershipStatus
@@ -88,7 +89,7 @@ def _send_invitation_mail(*, invitation: Invitation, secret: str, language: str)
             "url": invitation_url(secret),
             "expires_at": invitation.expires_at,
         }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        subject = render_subject("accounts/email/invitation_subject.txt", context)
         body = render_to_string("accounts/email/invitation_message.txt", context)
     send_mail(subject, body, None, [invitation.email])
 

@@ -7,6 +7,7 @@ would not.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from klyngekart.accounts.models import ApiToken, User, hash_secret
 
+logger = logging.getLogger("klyngekart.accounts")
 HINT_LENGTH = 10
 # Writing last_used_at on every request would turn each API read into a write; a minute's
 # precision is enough to tell a user whether a token is still in use.
@@ -42,6 +44,18 @@ def api_token_revoke(*, token: ApiToken, user: Any) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
     return token
+
+
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every active token of ``user``; the number revoked. A token is a session that no
+    password protects, so a new password (reset or change) must end them too. Logged rather than
+    audited: the audit trail is a cluster's, and tokens belong to a person across clusters."""
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
+    if count:
+        logger.info("Revoked %s API token(s) of user %s: %s", count, user.pk, reason)
+    return count
 
 
 def api_token_authenticate(secret: str) -> User | None:

@@ -66,7 +66,8 @@ class MeasureIn(Schema):
 
 
 class MeasurePatch(Schema):
-    """Fields left out stay as they are."""
+    """Fields left out stay as they are. null clears description, provider, dates and capacity;
+    the other fields cannot be empty (null is refused with 422)."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None

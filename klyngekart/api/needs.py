@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from klyngekart.api.clusters import cluster_scope
-from klyngekart.api.errors import ERROR_RESPONSES
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
 from klyngekart.surveys.results.release import NotReleased
@@ -56,12 +57,17 @@ def needs_ranking(
     value: str = "",
     threshold: Decimal = sel.DEFAULT_THRESHOLD,
 ) -> list[dict[str, Any]]:
+    # Refused in the shape the document gives every 422 ({"detail": [{"loc", "msg", "type"}]}),
+    # not as one sentence: a client reads all its 422s one way.
+    problems = {}
     if segment and segment not in sel.SEGMENT_KINDS:
-        raise HttpError(422, "segment must be one of size, nace, region.")
-    if segment and not value:
-        raise HttpError(422, "Give the segment's value too, e.g. segment=size&value=small.")
+        problems["segment"] = _("segment must be one of size, nace, region.")
+    elif segment and not value:
+        problems["value"] = _("Give the segment's value too, e.g. segment=size&value=small.")
     if threshold < 0 or threshold > 4:
-        raise HttpError(422, "threshold must be between 0 and 4.")
+        problems["threshold"] = _("threshold must be between 0 and 4.")
+    if problems:
+        raise ApiValidationError(ValidationError(problems, code="invalid"), lambda key: ["query", key])
     with cluster_scope(request, slug, "needs.view") as access:
         round_ = res.access_results_round(access, round)
         try:

@@ -45,7 +45,9 @@ class OptionOut(Schema):
     label: str
 
 
-class AreaOut(Schema):
+# "Public" in the names: the OpenAPI document keys schemas by class name, and the cluster
+# endpoints have an AreaOut, RoundOut and SurveyOut of other shapes.
+class PublicAreaOut(Schema):
     code: str
     name: str
     description: str
@@ -62,7 +64,7 @@ class QuestionOut(Schema):
     min: int | None
     max: int | None
     show_if: dict[str, Any]
-    areas: list[AreaOut]
+    areas: list[PublicAreaOut]
 
 
 class SectionOut(Schema):
@@ -71,13 +73,13 @@ class SectionOut(Schema):
     questions: list[QuestionOut]
 
 
-class RoundOut(Schema):
+class PublicRoundOut(Schema):
     title: str
     closes_on: dt.date
 
 
-class SurveyOut(Schema):
-    round: RoundOut
+class PublicSurveyOut(Schema):
+    round: PublicRoundOut
     cluster: str
     company: str
     language: str
@@ -150,7 +152,7 @@ def _question(question: Question, language: str, areas: dict[str, CompetenceArea
 @router.get(
     "/public/surveys/{token}",
     auth=None,
-    response={200: SurveyOut, 404: ErrorOut, 410: ErrorOut},
+    response={200: PublicSurveyOut, 404: ErrorOut, 410: ErrorOut},
     summary="A survey as its respondents see it",
     description=(
         "The token is the survey link's last part (an open link or a personal invitation). `lang` picks "

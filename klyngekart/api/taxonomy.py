@@ -20,22 +20,23 @@ class AreaNameOut(Schema):
     en: str
 
 
-class AreaOut(Schema):
+class TaxonomyAreaOut(Schema):
     code: str
     group: str
     name: AreaNameOut
+    description: AreaNameOut
     esco: list[str]
 
 
 @router.get(
     "/clusters/{slug}/taxonomy",
-    response={200: list[AreaOut], **ERROR_RESPONSES},
+    response={200: list[TaxonomyAreaOut], **ERROR_RESPONSES},
     summary="The cluster's competence areas",
     description=(
         "The visible areas of the cluster's current taxonomy version, in the cluster's order. "
         "`code` is stable across versions (results and trends use it); `group` is one of digital, "
-        "green, technology, management, market, operations, people, other; `esco` lists the ESCO "
-        "skill concept URIs the area covers."
+        "green, technology, management, market, operations, people, other; `description` says what "
+        "the area covers, in both languages; `esco` lists the ESCO skill concept URIs it covers."
     ),
 )
 def taxonomy_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -46,6 +47,7 @@ def taxonomy_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
                 "code": area.code,
                 "group": area.group,
                 "name": {"nb": area.name_nb, "en": area.name_en},
+                "description": {"nb": area.description_nb, "en": area.description_en},
                 "esco": list(area.esco),
             }
             for area in visible_areas(version=version)

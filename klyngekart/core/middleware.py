@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from klyngekart.core.tenancy import scopes_disabled
 
@@ -33,6 +34,22 @@ class ContentSecurityPolicyMiddleware:
         # The API docs need no exception: ninja serves Swagger UI from its own static files and
         # starts it from a script file, with the settings in a JSON block.
         response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+
+class PrivateDownloadsMiddleware:
+    """Every file sent as a download (a member export, a report, an XLSForm, a QR code) is marked
+    ``no-store, private``: without it a browser's disk cache, or a proxy between the cluster's
+    office and us, could keep a member list with names, phones and fees. One place, so an export
+    added later cannot forget it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Content-Disposition"):
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

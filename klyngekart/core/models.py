@@ -35,7 +35,7 @@ class Cluster(TimeStampedModel):
     require_mfa = models.BooleanField(
         _("require two-factor authentication"),
         default=False,
-        help_text=_("Cluster managers and advisors must set up an authenticator app."),
+        help_text=_("The cluster's managers, staff, advisors and board must set up an authenticator app."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

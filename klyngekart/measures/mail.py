@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from klyngekart.core.mail import render_subject
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
 from klyngekart.measures import selectors
@@ -34,7 +35,7 @@ def invitations_send(*, cluster_id: int, measure_id: int, membership_ids: list[i
             if not addresses:
                 continue
             context = {"cluster": cluster, "measure": measure, "company": membership.company, "url": url}
-            subject = " ".join(render_to_string("measures/email/subject.txt", context).split())
+            subject = render_subject("measures/email/subject.txt", context)
             body = render_to_string("measures/email/message.txt", context)
             EmailMessage(subject, body, None, addresses).send()
             sent += 1

@@ -33,6 +33,9 @@ MEASURE_FIELDS = (
     "source_round",
 )
 
+# The optional texts: null from the API clears them.
+TEXT_FIELDS = ("description", "provider")
+
 
 def _clean_areas(value: Any, area_codes: list[str] | None) -> list[str]:
     codes = [str(code) for code in (value or [])]
@@ -49,6 +52,10 @@ def _apply(measure: Measure, data: Mapping[str, Any], area_codes: list[str] | No
         if name not in data:
             continue
         value = _clean_areas(data[name], area_codes) if name == "areas" else data[name]
+        if value is None and name in TEXT_FIELDS:
+            # "No text" is "" in a text column. full_clean() skips a blank field's None, so it
+            # would otherwise reach the NOT NULL column as an IntegrityError (a 500 on the API).
+            value = ""
         if getattr(measure, name) != value:
             setattr(measure, name, value)
             changed.append(name)

@@ -14,12 +14,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from klyngekart.core.spreadsheets import csv_text, xlsx_cell
 from klyngekart.members.models import Contact, Membership
 from klyngekart.taxonomy.regions import region_name
-
-# A cell that starts with one of these is run as a formula by Excel and LibreOffice when the CSV
-# is opened, which turns a company name like "=HYPERLINK(...)" into an attack on the reader.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def headers() -> list[str]:
@@ -85,10 +82,8 @@ def safe_csv_cell(value: Any) -> str:
     if isinstance(value, Decimal):
         # Norwegian Excel reads a decimal comma as a number, a decimal point as text.
         return f"{value:.2f}".replace(".", ",")
-    text = str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    # A company name like "=HYPERLINK(...)" must not run as a formula when the CSV is opened.
+    return csv_text(str(value))
 
 
 def export_csv(memberships: Iterable[Membership]) -> bytes:
@@ -103,7 +98,6 @@ def export_csv(memberships: Iterable[Membership]) -> bytes:
 
 def export_xlsx(memberships: Iterable[Membership]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -111,7 +105,7 @@ def export_xlsx(memberships: Iterable[Membership]) -> bytes:
     bold = Font(bold=True)
     header_cells = []
     for title in headers():
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = xlsx_cell(sheet, title)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -120,12 +114,9 @@ def export_xlsx(memberships: Iterable[Membership]) -> bytes:
         for value in row:
             if isinstance(value, Decimal):
                 value = float(value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                # openpyxl stores text starting with "=" as a formula; typing every text cell as a
-                # string keeps a hostile company name inert without altering the data.
-                cell.data_type = "s"
-            elif isinstance(value, datetime.date):
+            # A hostile company name stays inert text (see core.spreadsheets).
+            cell = xlsx_cell(sheet, value)
+            if isinstance(value, datetime.date):
                 cell.number_format = "DD.MM.YYYY"
             cells.append(cell)
         sheet.append(cells)

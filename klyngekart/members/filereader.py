@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from klyngekart.core.spreadsheets import ArchiveRefused, check_xlsx_archive
+
 # Magic numbers of files that people rename to .csv by mistake.
 _BINARY_SIGNATURES = {
     b"\x89PNG": "PNG",
@@ -41,7 +43,18 @@ def decode_text(content: bytes) -> str:
     Windows-1252 is the fallback because Norwegian Excel on Windows saves "CSV (semicolon)" in it,
     and any byte sequence that is not valid UTF-8 is far more likely that than anything else."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            # A lone surrogate or a cut-off last character: refused rather than replaced, since
+            # UTF-16 from Excel is never damaged like this and a half-read list is worse than none.
+            raise FileProblem(
+                _(
+                    "This file says it is Unicode text (UTF-16) but is damaged near character "
+                    "%(position)s. Save it again as CSV UTF-8."
+                )
+                % {"position": error.start // 2}
+            ) from error
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", errors="replace")
     try:
@@ -91,6 +104,11 @@ def read_xlsx(content: bytes, max_rows: int) -> list[list[Any]]:
     from openpyxl import load_workbook
 
     try:
+        # Before openpyxl opens it: it loads the shared strings whole, whatever max_rows says.
+        check_xlsx_archive(content)
+    except ArchiveRefused as refused:
+        raise FileProblem(str(refused)) from refused
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FileProblem(_("This Excel file could not be read. Save it again as .xlsx or CSV.")) from error
@@ -99,7 +117,7 @@ def read_xlsx(content: bytes, max_rows: int) -> list[list[Any]]:
         if sheet is None:
             return []
         rows: list[list[Any]] = []
-        # Stop early: a sheet may claim a million rows, and a zip bomb must not be unpacked whole.
+        # Stop early: a sheet may claim a million rows.
         for values in sheet.iter_rows(values_only=True):
             rows.append(list(values))
             if len(rows) > max_rows:

@@ -111,6 +111,12 @@ class HeatPage:
     last: int
 
     @property
+    def indexes(self) -> range:
+        """The page's companies as indexes from 0. ``first`` is 0 when there are none (a new round,
+        or one where every company is still pooled), and ``first - 1`` would then be -1."""
+        return range(self.first - 1, self.last) if self.total else range(0)
+
+    @property
     def previous(self) -> int | None:
         return self.number - 1 if self.number > 1 else None
 
@@ -561,7 +567,7 @@ def _heatmap_of(
     matrix = figures.matrix
     assert matrix is not None  # noqa: S101 - needs_figures made it for a company heatmap
     paging = heat_page(len(matrix.columns), page, per_page) if page is not None else None
-    chosen = range(paging.first - 1, paging.last) if paging is not None else range(len(matrix.columns))
+    chosen = paging.indexes if paging is not None else range(len(matrix.columns))
     ids = [matrix.columns[index] for index in chosen]
     names = dict(RoundCompany.objects.filter(round=round_, pk__in=ids).values_list("pk", "company__name"))
     columns = [HeatColumn(str(rc_id), names.get(rc_id, "")) for rc_id in ids]

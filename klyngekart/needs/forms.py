@@ -124,7 +124,9 @@ class StrategyForm(DsForm):
 
 
 class YearForm(DsForm):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    # empty_value=None: an empty or missing year cleans to None, not to "" (which the lock and
+    # unlock views would hand to the services as a year).
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

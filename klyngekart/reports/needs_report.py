@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from klyngekart.core.charts import bar_chart
+from klyngekart.core.spreadsheets import xlsx_cell
 from klyngekart.reports.company_results import HERE
 from klyngekart.reports.needs_data import Heatmap, HeatmapRow, NeedsReportData
 from klyngekart.reports.renderer import Renderer, chart
@@ -348,7 +349,6 @@ def needs_report_pdf(
 def needs_report_xlsx(data: NeedsReportData) -> bytes:
     """The same aggregates as sheets: Ranking, Heatmap, Strategies, Trend, Measures."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     hidden = _("hidden")
@@ -359,7 +359,7 @@ def needs_report_xlsx(data: NeedsReportData) -> bytes:
         sheet = workbook.create_sheet(title)
         heads = []
         for text in header:
-            head = WriteOnlyCell(sheet, value=text)
+            head = xlsx_cell(sheet, text)
             head.font = bold
             heads.append(head)
         sheet.append(heads)
@@ -370,11 +370,8 @@ def needs_report_xlsx(data: NeedsReportData) -> bytes:
                     value = hidden
                 if isinstance(value, Decimal):
                     value = float(value)
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    # Text that starts with "=" stays text, never a formula.
-                    cell.data_type = "s"
-                cells.append(cell)
+                # Text that starts with "=" (an area or measure name) stays text, never a formula.
+                cells.append(xlsx_cell(sheet, value))
             sheet.append(cells)
 
     sheet_of(

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from klyngekart.core.mail import render_subject
 from klyngekart.surveys.models import RespondentInvitation
 
 
@@ -27,10 +28,10 @@ def render_round_mail(
             "reminder": kind == "reminder",
             "invited_on": invitation.sent_on,
         }
-        subject = render_to_string("surveys/rounds/email/subject.txt", context).strip()
+        subject = render_subject("surveys/rounds/email/subject.txt", context)
         text = render_to_string("surveys/rounds/email/message.txt", context)
         html = render_to_string("surveys/rounds/email/message.html", context)
-    return " ".join(subject.split()), text, html
+    return subject, text, html
 
 
 def send_round_mail(*, invitation: RespondentInvitation, url: str | None, kind: str) -> None:

@@ -13,18 +13,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from klyngekart.core.client import client_address
+
 DEFAULT_RATE = (120, 600)  # POSTs per window of seconds, per client address
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or behind N trusted proxies (KLYNGEKART_TRUSTED_PROXY_COUNT)
-    the address the outermost of them saw, which a client cannot forge."""
-    proxies = int(getattr(settings, "KLYNGEKART_TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def allow_post(request: HttpRequest) -> bool:

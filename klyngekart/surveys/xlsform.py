@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from klyngekart.core.models import Cluster
+from klyngekart.core.spreadsheets import ArchiveRefused, check_xlsx_archive
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.definitions import (
     KEY_RE,
@@ -78,6 +79,12 @@ METADATA_TYPES = {
     "start-geopoint",
 }
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# A 736 KB workbook made a survey of 50,000 questions in 150 s, with an 8.2 MB builder page. A
+# competence mapping has tens of questions; these limits leave room for the largest real forms.
+MAX_SHEET_ROWS = 5000
+MAX_QUESTIONS = 300
+MAX_OPTIONS = 400  # in one choice list: every municipality in Norway fits
+MAX_TOTAL_OPTIONS = 5000  # over all questions, as a list is copied into each question that uses it
 _SELECT_RE = re.compile(
     r"^(select_one|select_multiple|rank|select one from|select multiple from|select one|select multiple)\s+"
     r"(\S+)(\s+(or_other|or specify other))?$"
@@ -266,6 +273,18 @@ def _choices(book: dict[str, Any], parsed: Parsed) -> dict[str, list[dict[str, s
                 )
             )
         lists.setdefault(list_name, []).append({"key": _option_key(name, number, parsed), **texts})
+    for list_name, options in lists.items():
+        if len(options) > MAX_OPTIONS:
+            parsed.errors.append(
+                Problem(
+                    1,
+                    _(
+                        "Choices sheet: the list “%(list)s” has %(count)s choices; at most %(max)s can "
+                        "be imported."
+                    )
+                    % {"list": list_name, "count": len(options), "max": MAX_OPTIONS},
+                )
+            )
     return lists
 
 
@@ -364,8 +383,29 @@ class _Builder:
             )
         if not any(s["questions"] for s in self.sections):
             self.parsed.errors.append(Problem(1, _("No question in the workbook could be imported.")))
+        self.check_size()
         self.parsed.spec = {"title": self.title(), "intro": self.intro, "sections": self.sections}
         return self.parsed
+
+    def check_size(self) -> None:
+        questions = [q for section in self.sections for q in section["questions"]]
+        if len(questions) > MAX_QUESTIONS:
+            self.parsed.errors.append(
+                Problem(
+                    1,
+                    _("The survey has %(count)s questions; at most %(max)s can be imported.")
+                    % {"count": len(questions), "max": MAX_QUESTIONS},
+                )
+            )
+        options = sum(len(q.get("options", [])) for q in questions)
+        if options > MAX_TOTAL_OPTIONS:
+            self.parsed.errors.append(
+                Problem(
+                    1,
+                    _("The questions have %(count)s choices in all; at most %(max)s can be imported.")
+                    % {"count": options, "max": MAX_TOTAL_OPTIONS},
+                )
+            )
 
     def title(self) -> dict[str, str]:
         settings = _sheet(self.book, "settings")
@@ -575,10 +615,55 @@ def parse_xlsform(data: bytes, filename: str) -> Parsed:
     if len(data) > MAX_FILE_BYTES:
         return Parsed(spec={}, errors=[Problem(1, _("The file is larger than 5 MB."))])
     try:
+        # Before pyxform reads it: openpyxl loads a workbook's shared strings whole.
+        check_xlsx_archive(data)
+    except ArchiveRefused as refused:
+        return Parsed(spec={}, errors=[Problem(1, str(refused))])
+    try:
         book = _read_workbook(data, filename)
     except Exception:  # noqa: BLE001  (pyxform and its readers raise many kinds for a bad file)
         return Parsed(spec={}, errors=[Problem(1, _("The file could not be read as an XLSForm workbook."))])
+    problems = _oversized_sheets(book) or _damaged_rows(book)
+    if problems:
+        return Parsed(spec={}, errors=problems)
     return _Builder(book, filename).run()
+
+
+def _oversized_sheets(book: dict[str, Any]) -> list[Problem]:
+    return [
+        Problem(
+            1,
+            _("The “%(sheet)s” sheet has %(count)s rows; at most %(max)s can be imported.")
+            % {"sheet": sheet_name, "count": len(rows), "max": MAX_SHEET_ROWS},
+        )
+        for sheet_name, rows in book.items()
+        if isinstance(rows, list) and len(rows) > MAX_SHEET_ROWS
+    ]
+
+
+def _damaged_rows(book: dict[str, Any]) -> list[Problem]:
+    """Rows with text that cannot be stored: xlrd decodes an .xls file's UTF-16 strings itself,
+    and a lone surrogate from a damaged file would otherwise fail only when it is saved (a 500)."""
+    problems = []
+    for sheet_name, rows in book.items():
+        if not isinstance(rows, list):
+            continue
+        for index, raw in enumerate(rows):
+            cells = [*raw.keys(), *raw.values()] if isinstance(raw, dict) else []
+            if any(isinstance(cell, str) and not _storable(cell) for cell in cells):
+                message = _("This row has characters that are not valid text (a damaged file?).")
+                if str(sheet_name).lower() != "survey":
+                    message = _("%(sheet)s sheet: %(message)s") % {"sheet": sheet_name, "message": message}
+                problems.append(Problem(index + 2, message))
+    return problems
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass

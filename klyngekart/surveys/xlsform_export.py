@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.text import slugify
 from openpyxl import Workbook
 
+from klyngekart.core.spreadsheets import xlsx_cell
 from klyngekart.surveys.definitions import ordered_questions, ordered_sections
 from klyngekart.surveys.models import Question, QuestionType, SurveyVersion
 
@@ -145,27 +146,32 @@ def export_xlsform(version: SurveyVersion) -> bytes:
                 for option in question.options
             ]
 
-    workbook = Workbook()
-    survey_sheet = workbook.active
-    survey_sheet.title = "survey"
-    survey_sheet.append(SURVEY_COLUMNS)
-    for row in rows:
-        survey_sheet.append([row.get(column, "") or None for column in SURVEY_COLUMNS])
-    choices_sheet = workbook.create_sheet("choices")
-    choices_sheet.append(["list_name", "name", f"label::{NB_HEADER}", f"label::{EN_HEADER}"])
-    for choice in choices:
-        choices_sheet.append([cell or None for cell in choice])
-    settings_sheet = workbook.create_sheet("settings")
-    settings_sheet.append(["form_title", "form_id", "version", "default_language", "klyngekart_title_en"])
+    # Write-only cells through xlsx_cell: a label that starts with "=" would otherwise be saved as
+    # a live formula and run in the Excel of whoever opens the export.
+    workbook = Workbook(write_only=True)
+
+    def sheet_of(title: str, table: list[list[Any]]) -> None:
+        sheet = workbook.create_sheet(title)
+        for values in table:
+            sheet.append([xlsx_cell(sheet, value or None) for value in values])
+
+    sheet_of(
+        "survey", [SURVEY_COLUMNS, *([row.get(column, "") for column in SURVEY_COLUMNS] for row in rows)]
+    )
+    sheet_of("choices", [["list_name", "name", f"label::{NB_HEADER}", f"label::{EN_HEADER}"], *choices])
     survey = version.survey
-    settings_sheet.append(
+    sheet_of(
+        "settings",
         [
-            survey.title_nb,
-            slugify(survey.title_nb)[:50] or "survey",
-            str(version.number),
-            NB_HEADER,
-            survey.title_en,
-        ]
+            ["form_title", "form_id", "version", "default_language", "klyngekart_title_en"],
+            [
+                survey.title_nb,
+                slugify(survey.title_nb)[:50] or "survey",
+                str(version.number),
+                NB_HEADER,
+                survey.title_en,
+            ],
+        ],
     )
     out = io.BytesIO()
     workbook.save(out)

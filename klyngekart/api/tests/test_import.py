@@ -7,6 +7,7 @@ from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Company, Membership
 from klyngekart.members.tests.factories import valid_org_number
+from klyngekart.members.tests.test_damaged_files import DAMAGED_UTF16
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,14 @@ def test_import_into_another_cluster_is_404(client, world, other_world, bearer):
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert not Company.objects.filter(org_number=NEW_A).exists()
+
+
+@pytest.mark.parametrize("content", DAMAGED_UTF16.values(), ids=DAMAGED_UTF16.keys())
+def test_a_damaged_utf16_file_is_reported_as_a_file_problem(client, world, bearer, content):
+    upload = SimpleUploadedFile("medlemmer.csv", content, content_type="text/csv")
+    response = post_import(client, bearer(world.users["manager"]), upload, dry_run="false")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is False
+    assert body["errors"][0]["field"] == "file"
+    assert "damaged near character" in body["errors"][0]["message"]

@@ -22,10 +22,11 @@ def test_lists_the_current_visible_areas_in_order(client, world, bearer):
         "code": "digital-data-analytics",
         "group": "digital",
         "name": {"nb": "Dataanalyse", "en": "Data analytics"},
+        "description": default_areas()[0]["description"],
         "esco": default_areas()[0]["esco"],
     }
     for item in body:
-        assert set(item) == {"code", "group", "name", "esco"}
+        assert set(item) == {"code", "group", "name", "description", "esco"}
         assert set(item["name"]) == {"nb", "en"}
         assert all(uri.startswith("http://data.europa.eu/esco/skill/") for uri in item["esco"])
 

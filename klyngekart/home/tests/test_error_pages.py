@@ -47,3 +47,20 @@ def test_the_server_error_page_renders_without_a_request_context():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", 'multipart/form-data; boundary=""'])
+def test_a_form_without_a_multipart_boundary_gets_a_page_that_says_so(world, login, english, content_type):
+    client = login(world.users["manager"])
+    response = client.generic(
+        "POST", f"/c/{world.cluster.slug}/members/import/", b"--x\r\nfile", content_type=content_type
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "We could not read what your browser sent" in body
+    assert 'href="/"' in body
+
+
+def test_the_bad_request_page_renders_without_a_request_context():
+    html = get_template("400.html").render()
+    assert "We could not read what your browser sent" in html

@@ -56,6 +56,25 @@ def test_create_patch_and_bad_money(world, client) -> None:
         assert Measure.objects.get().funding_share == Decimal("0.5")
 
 
+def test_patch_with_null_clears_a_text_and_refuses_what_cannot_be_empty(world, client) -> None:
+    call = _client(client, world.users["manager"])
+    measure = make_measure(cluster=world.cluster, description="Tre dager", provider="NTNU", capacity=10)
+    url = f"/api/v1/clusters/{world.cluster.slug}/measures/{measure.pk}"
+
+    response = call("patch", url, {"provider": None, "description": None, "capacity": None})
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["provider"], response.json()["description"]) == ("", "")
+    assert response.json()["capacity"] is None
+    for field in ("title", "format", "status", "fixed_cost", "cost_per_participant", "funding_share"):
+        refused = call("patch", url, {field: None})
+        assert refused.status_code == 422, field
+        assert refused.json()["detail"][0]["loc"][-1] == field
+    with scopes_disabled():
+        stored = Measure.objects.get()
+    assert (stored.provider, stored.description, stored.title) == ("", "", measure.title)
+
+
 def test_contact_registers_and_sees_only_its_own_row(world, client) -> None:
     measure = make_measure(cluster=world.cluster)
     MeasureInterestFactory(measure=measure, membership=world.other_membership, participants=1)

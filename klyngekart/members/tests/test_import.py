@@ -270,3 +270,30 @@ def test_a_renamed_zip_that_is_not_a_workbook_is_a_file_error(world):
     report = run(world, "members.xlsx", content=buffer.getvalue())
 
     assert errors_of(report) == {(0, "file")}
+
+
+def test_the_dry_run_finds_what_only_the_models_refuse(world, english):
+    """The row check knew some lengths, not all: a 230-character web address and a 260-character
+    email passed the dry run, and the real import then failed on them."""
+    from klyngekart.members.tests.factories import valid_org_number
+
+    website = "www.fjordkraft.no/" + "a" * 212
+    email = "kari@" + "b" * 251 + ".no"
+    content = "\r\n".join(
+        [
+            "Organisasjonsnummer;Navn;Hjemmeside;Kontaktperson;E-post;Nivå",
+            f"{valid_org_number(8_200_001)};Lang Adresse AS;{website};Kari;kari@example.no;Gull",
+            f"{valid_org_number(8_300_001)};Lang Epost AS;;Kari;{email};Gull",
+            f"{valid_org_number(8_400_001)};Kort AS;www.kort.no;Ola;ola@kort.no;Sølv",
+        ]
+    ).encode("utf-8")
+    before = member_count(world)
+
+    dry = run(world, "medlemmer.csv", content=content)
+    real = run(world, "medlemmer.csv", content=content, dry_run=False)
+
+    assert not dry.ok
+    assert errors_of(dry) == {(2, "website"), (3, "contact_email")}
+    assert "at most 200 characters" in next(e.message for e in dry.errors if e.field == "website")
+    assert errors_of(real) == errors_of(dry) and not real.written
+    assert member_count(world) == before

@@ -201,6 +201,20 @@ def test_the_manager_locks_and_unlocks_a_year(world, english, login):
     assert not response.context["overview"].locked
 
 
+@pytest.mark.parametrize(
+    ("name", "message"), [("lock", "Choose a year to lock."), ("unlock", "Choose a year to open.")]
+)
+@pytest.mark.parametrize("posted", [{}, {"year": ""}, {"year": "1066"}, {"year": "twenty"}])
+def test_locking_or_unlocking_without_a_year_asks_for_one(world, english, login, name, message, posted):
+    client = login(world.users["manager"])
+
+    response = client.post(url(world, name), posted, follow=True)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not response.context["overview"].locked
+
+
 def test_a_member_user_has_no_strategy_pages(world, login):
     client = login(world.users["member"])
     assert client.get(url(world, "index")).status_code == 403

@@ -254,3 +254,46 @@ def test_the_needs_page_links_to_the_report_for_its_round(world, report_round: R
     assert link in page.content.decode()
     form = client.get(link).context["form"]
     assert form.initial["round"] == report_round.round.pk
+
+
+def test_the_xlsx_writes_names_that_look_like_formulas_as_text(english) -> None:
+    from decimal import Decimal
+
+    from klyngekart.reports.needs_data import CostRow, MeasureSummary, NeedsReportData, RankingRow
+    from klyngekart.reports.needs_report import needs_report_xlsx
+
+    money = Decimal("100")
+    data = NeedsReportData(
+        cluster="Klynge",
+        round_title="Runde",
+        k=5,
+        threshold=Decimal("1"),
+        companies_invited=1,
+        companies_answered=1,
+        respondents=5,
+        response_rate=None,
+        ranking=[RankingRow("x", '=HYPERLINK("http://evil.example")', 1, None, None, None, None, 0)],
+        heatmaps=[],
+        strategies=[],
+        texts=[],
+        trend_rounds=[],
+        trend=[],
+        measures=[
+            MeasureSummary(
+                "@SUM(A1)",
+                "planned",
+                "course",
+                [],
+                money,
+                money,
+                Decimal("0"),
+                [CostRow("-1+1 AS", 2, money, money, money)],
+                money,
+                money,
+            )
+        ],
+    )
+    book = load_workbook(io.BytesIO(needs_report_xlsx(data)))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert {'=HYPERLINK("http://evil.example")', "@SUM(A1)", "-1+1 AS"} <= {cell.value for cell in cells}
