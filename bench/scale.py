@@ -44,8 +44,8 @@ from klyngekart.surveys.models import (
     RoundCompany,
     SegmentCount,
 )
-from klyngekart.surveys.results.release import release_build
 from klyngekart.surveys.responding import round_areas, round_questions, submission_hash
+from klyngekart.surveys.results.release import release_build
 from klyngekart.surveys.rounds import round_close, round_create, round_open
 from klyngekart.surveys.survey_templates import survey_create_from_template
 from klyngekart.taxonomy.models import CompetenceArea

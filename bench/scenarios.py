@@ -54,8 +54,8 @@ from klyngekart.surveys.models import (
     RoundRelease,
     RoundStatus,
 )
-from klyngekart.surveys.results.release import release_build
 from klyngekart.surveys.responding import round_areas, round_questions
+from klyngekart.surveys.results.release import release_build
 from klyngekart.surveys.rounds import round_close, round_create, round_open
 
 CLUSTER = "scale-001"

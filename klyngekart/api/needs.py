@@ -9,18 +9,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from klyngekart.api.clusters import cluster_scope
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, ErrorOut
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
-from klyngekart.surveys.results.release import NotReleased
 
 
-def _not_released(unreleased: NotReleased) -> str:
+def _not_released(unreleased: res.NotReleased) -> str:
     if unreleased.building:
-        return "The round has closed and its results are being prepared: try again shortly."
-    return "The round's results are released when it closes; until then no figure is shown."
+        return _("The round has closed and its results are being prepared: try again shortly.")
+    return _("The round's results are released when it closes; until then no figure is shown.")
 
 
 router = Router(tags=["needs"])
@@ -38,7 +38,7 @@ class NeedOut(Schema):
 
 @router.get(
     "/clusters/{slug}/needs",
-    response={200: list[NeedOut], **ERROR_RESPONSES},
+    response={200: list[NeedOut], 409: ErrorOut, **ERROR_RESPONSES},
     summary="The cluster's competence needs for a round, by priority",
     description=(
         "Role with `needs.view`. `breadth`: companies (among those with at least `k` answers in the "
@@ -74,7 +74,7 @@ def needs_ranking(
             rows = sel.needs_ranking(
                 round_, threshold=threshold, segment=(segment, value) if segment else None
             )
-        except NotReleased as unreleased:
+        except res.NotReleased as unreleased:
             # No figure before the round's results are released (surveys/release.py says why).
             raise HttpError(409, str(_not_released(unreleased))) from unreleased
         return [

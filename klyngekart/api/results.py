@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES
@@ -116,13 +117,13 @@ def round_results(
     id: int,  # noqa: A002 - the path's name in the published contract
     company: str = "",
     segment: str = "",
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     permission = "results.company" if company else "results.cluster"
     with cluster_scope(request, slug, permission) as access:
         round_ = sel.access_results_round(access, id)
         part = sel.access_results_company_by_org_number(access, round_, company) if company else None
         try:
-            return 200, _released_body(round_, access, part, segment)
+            return Status(200, _released_body(round_, access, part, segment))
         except NotReleased as unreleased:
             body: dict[str, Any] = {
                 "round": round_.pk,
@@ -135,7 +136,7 @@ def round_results(
                 "areas": [],
                 "segments": [],
             }
-            return (202 if unreleased.building else 200), body
+            return Status(202 if unreleased.building else 200, body)
 
 
 def _released_body(round_: Any, access: Any, part: Any, segment: str) -> dict[str, Any]:
