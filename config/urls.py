@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from klyngekart.accounts.views_start import start
 from klyngekart.api.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", start, name="start"),
     path("", include("klyngekart.core.urls")),
     path("accounts/", include("klyngekart.accounts.urls")),
     path("accounts/", include("allauth.urls")),

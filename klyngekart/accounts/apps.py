@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from klyngekart.accounts import signals  # noqa: F401  (connects the receivers)
+        from klyngekart.accounts.models import ClusterRoleKind, CompanyRoleKind
+        from klyngekart.core.audit_text import register_role_labels
+
+        register_role_labels(dict(ClusterRoleKind.choices) | dict(CompanyRoleKind.choices))

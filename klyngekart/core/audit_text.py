@@ -21,7 +21,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from klyngekart.accounts.models import ClusterRoleKind, CompanyRoleKind
 from klyngekart.core.models import AuditLog
 
 # The filter on the change log: the app an action belongs to is its first dotted part.
@@ -98,7 +97,13 @@ SENTENCES: dict[str, Promise] = {
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 
-_ROLE_LABELS = dict(ClusterRoleKind.choices) | dict(CompanyRoleKind.choices)
+# Role names as the audit sentences print them. The roles are the accounts app's, which sits above
+# core, so it hands its labels down when it is ready (accounts/apps.py) instead of core importing it.
+_ROLE_LABELS: dict[str, Any] = {}
+
+
+def register_role_labels(labels: dict[str, Any]) -> None:
+    _ROLE_LABELS.update(labels)
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,9 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from klyngekart.accounts.access import user_clusters
-
-
-def start(request: HttpRequest) -> HttpResponse:
-    """The front door: the user's clusters, or straight into the only one."""
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
-    accesses = user_clusters(request.user)
-    if len(accesses) == 1 and not request.GET.get("all"):
-        return redirect("cluster:home", accesses[0].cluster.slug)
-    return render(request, "core/start.html", {"accesses": accesses})
 
 
 @never_cache

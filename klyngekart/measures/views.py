@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.core.forms import add_service_errors
 from klyngekart.measures import selectors, services
 from klyngekart.measures.access import access_measure
 from klyngekart.measures.forms import InterestForm, MeasureForm, StatusFilterForm, StatusForm, rounds_for
 from klyngekart.measures.models import Measure
 from klyngekart.members.access import access_membership
-from klyngekart.members.forms import add_service_errors
 from klyngekart.members.models import Membership
 from klyngekart.needs.selectors import area_names, current_areas
 

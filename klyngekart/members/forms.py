@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klyngekart.core.forms import DsForm
+from klyngekart.core.forms import add_service_errors as add_service_errors  # for the members views
 from klyngekart.members.models import Company, Contact, Membership, MembershipStatus, SizeClass
 from klyngekart.members.selectors import SORTS
 from klyngekart.members.validators import normalise_org_number, validate_org_number
@@ -45,15 +46,6 @@ class DateInput(forms.DateInput):
 def _date_field(field: forms.Field) -> forms.Field:
     field.widget = DateInput()
     return field
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, beside the field it is about when we have one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class MemberFilterForm(DsForm):

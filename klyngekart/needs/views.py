@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.charts import bar_chart
+from klyngekart.core.forms import add_service_errors
 from klyngekart.members.access import access_membership
-from klyngekart.members.forms import add_service_errors
 from klyngekart.members.models import Membership
 from klyngekart.needs import selectors, services
 from klyngekart.needs.forms import StrategyForm, YearForm

@@ -7,4 +7,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.job, name="job"),
     path("<int:pk>/download/", views.download, name="download"),
+    path(
+        "rounds/<int:round_id>/companies/<int:rc_id>/pdf/",
+        views.company_results_pdf,
+        name="company_pdf",
+    ),
 ]

@@ -5,15 +5,19 @@ seconds with htmx, and without JavaScript refreshes itself until the file is rea
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
-from klyngekart.members.forms import add_service_errors
+from klyngekart.core.forms import add_service_errors
 from klyngekart.reports import selectors, services
+from klyngekart.reports.company_results import company_results_pdf as build_company_pdf
 from klyngekart.reports.forms import NeedsReportForm
 from klyngekart.reports.models import ReportJob
 from klyngekart.surveys import results as res
@@ -79,4 +83,21 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(content), content_type=report.content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@cluster_view("results.company")
+def company_results_pdf(request: HttpRequest, round_id: int, rc_id: int) -> HttpResponse:
+    """A company's results as a PDF for its management: what its results page shows."""
+    try:
+        context = res.company_page(_access(request), round_id, rc_id, request.GET.get("segment", ""))
+    except res.NotReleased:
+        # No report before the release: the page says when the results appear, and why.
+        return redirect("results:company", _access(request).cluster.slug, round_id, rc_id)
+    started = time.perf_counter()
+    pdf = build_company_pdf(context, cluster=_access(request).cluster, language=get_language() or "nb")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"{context['company'].name} {context['round'].title}") or "results"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
     return response

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.core.forms import add_service_errors
 from klyngekart.core.privacy import k_threshold
-from klyngekart.members.forms import add_service_errors
 from klyngekart.surveys import rounds
 from klyngekart.surveys.forms_rounds import ExtendForm, InvitationListForm, RoundForm
 from klyngekart.surveys.models import RoundStatus

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from klyngekart.core.models import Cluster
-from klyngekart.surveys.models import Round
 from klyngekart.taxonomy.defaults import esco_label
 from klyngekart.taxonomy.models import CompetenceArea, CompetenceGroup, TaxonomyVersion
 
@@ -56,7 +55,10 @@ def areas_by_group(*, version: TaxonomyVersion) -> list[GroupOfAreas]:
 
 def version_history(*, cluster: Cluster) -> list[TaxonomyVersion]:
     """The cluster's versions, newest first, each with ``pinned_rounds`` (the rounds that use it)."""
-    rounds = Round.objects.order_by("opens_on", "pk").only(
+    # The rounds come through the reverse side of surveys' foreign key: taxonomy sits below surveys
+    # and names no surveys model.
+    round_model = TaxonomyVersion._meta.get_field("rounds").related_model
+    rounds = round_model._default_manager.order_by("opens_on", "pk").only(  # type: ignore[union-attr]
         "pk", "title", "opens_on", "status", "taxonomy_version"
     )
     return list(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
-from klyngekart.members.forms import add_service_errors
+from klyngekart.core.forms import add_service_errors
 from klyngekart.taxonomy import selectors, services
 from klyngekart.taxonomy.access import access_area
 from klyngekart.taxonomy.forms import AreaForm, MoveForm

@@ -118,7 +118,7 @@ def test_logout(world, login):
     assert client.get(reverse("account_logout")).status_code == 200
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
-    assert not client.get(reverse("core:start")).wsgi_request.user.is_authenticated
+    assert not client.get(reverse("start")).wsgi_request.user.is_authenticated
 
 
 def test_manage_pages_render_in_our_layout(world, login):

@@ -172,7 +172,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "results:cluster": lambda o: {},
     "results:mine": lambda o: {},
     "results:company": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
-    "results:company_pdf": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
+    "reports:company_pdf": lambda o: {"round_id": o["round"].pk, "rc_id": o["round_part"].pk},
     "results:comment_hide": lambda o: {"round_id": o["round"].pk, "comment_id": o["comment"].pk},
     "reports:index": lambda o: {},
     "reports:job": lambda o: {"pk": o["report_job"].pk},

@@ -13,6 +13,7 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
   companies) for the needs analysis;
 - ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
+- ``company_page``: what a company's results page and its PDF show (the reports app prints it);
 - ``scrub``: free text without contact details or names; ``views``/``urls``: the results pages.
 """
 
@@ -31,6 +32,7 @@ from klyngekart.surveys.results.cells import (
     segment_value,
 )
 from klyngekart.surveys.results.cluster import ClusterResults, cluster_results, company_listing
+from klyngekart.surveys.results.company_page import company_page
 from klyngekart.surveys.results.core import (
     CACHE_SECONDS,
     AreaFigures,
@@ -103,6 +105,7 @@ __all__ = [
     "company_cells",
     "company_listing",
     "company_need_areas",
+    "company_page",
     "company_results",
     "company_scale_summaries",
     "company_top_priorities",

@@ -12,9 +12,4 @@ urlpatterns = [
         views_results.comment_hide,
         name="comment_hide",
     ),
-    path(
-        "rounds/<int:round_id>/companies/<int:rc_id>/pdf/",
-        views_results.company_results_pdf,
-        name="company_pdf",
-    ),
 ]

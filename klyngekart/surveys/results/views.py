@@ -1,113 +1,40 @@
-"""Results pages: the cluster's view of a round, and one company's results (page and PDF).
+"""Results pages: the cluster's view of a round, and one company's results (its PDF is the reports
+app's, built from the same ``company_page``).
 
-Thin: the selectors in results.py and results_questions.py decide what may be shown; the views
+Thin: the read side (core, cluster, questions, company_page) decides what may be shown; the views
 pick the round and the company through the access functions and render."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klyngekart.accounts.access import cluster_view
-from klyngekart.core.charts import grouped_bar_chart, line_chart
 from klyngekart.surveys.models import ReleasedText, Round, RoundCompany
 from klyngekart.surveys.results import cluster as csel
 from klyngekart.surveys.results import core as sel
-from klyngekart.surveys.results import questions as qsel
+from klyngekart.surveys.results.company_page import (
+    company_page,
+    gap_chart,
+    segment_choices,
+    segment_context,
+    segment_param,
+)
 from klyngekart.surveys.results.release import (
     NotReleased,
     release_progress,
     release_state,
     released_comment_set_hidden,
 )
-
-TREND_AREAS = 6
-
-
-def _segment_choices(round_: Round) -> list[tuple[str, str]]:
-    return [(question.key, question.text()) for question in sel.segment_questions(round_)]
-
-
-def _segment_param(request: HttpRequest, choices: list[tuple[str, str]]) -> str | None:
-    wanted = request.GET.get("segment", "")
-    return wanted if wanted in {key for key, _label in choices} else None
-
-
-def gap_chart(rows: list[sel.AreaRow], *, compare: bool) -> dict[str, Any]:
-    """Importance and level per area (cluster), or the company's gap beside the cluster's."""
-    values: list[dict[str, Any]] = []
-    order = [row.name for row in rows]
-    for row in rows:
-        figures = row.figures.value
-        if figures is None:
-            continue
-        if compare:
-            values.append({"area": row.name, "series": _("Your company"), "value": figures.gap_mean})
-            if row.cluster.value is not None:
-                values.append({"area": row.name, "series": _("Cluster"), "value": row.cluster.value.gap_mean})
-        else:
-            values.append(
-                {"area": row.name, "series": _("Importance in 2–3 years"), "value": figures.importance_mean}
-            )
-            values.append({"area": row.name, "series": _("Today's level"), "value": figures.level_mean})
-    return grouped_bar_chart(
-        values,
-        category="area",
-        value="value",
-        series="series",
-        value_title=_("Mean gap (importance − level)") if compare else _("Mean (1–5)"),
-        series_title="",
-        domain=None if compare else (0, 5),
-        order=[name for name in order if any(v["area"] == name for v in values)],
-    )
-
-
-def trend_chart(lines: list[qsel.TrendLine]) -> dict[str, Any]:
-    rows = [
-        {"round": point.round.title, "gap": point.gap.value, "area": line.name}
-        for line in lines
-        for point in line.points
-        if point.gap.value is not None
-    ]
-    order = [point.round.title for point in lines[0].points] if lines else []
-    return line_chart(
-        rows,
-        x="round",
-        y="gap",
-        series="area",
-        x_title=_("Round"),
-        y_title=_("Mean gap"),
-        series_title=_("Competence area"),
-        x_order=order,
-    )
-
-
-def segment_context(result: sel.CompanyResults | csel.ClusterResults) -> dict[str, Any]:
-    """What _segment_table.html reads: per area, its cell in each segment (None when the whole
-    segment is hidden), and the hidden marker rendered once rather than per cell."""
-    by_segment = [
-        None if segment.suppressed else {row.code: row.figures for row in segment.areas}
-        for segment in result.segments
-    ]
-    rows = [
-        (row, [None if cells is None else cells.get(row.code) for cells in by_segment])
-        for row in result.areas
-    ]
-    hidden = render_to_string("surveys/results/_hidden_short.html", {"k": result.k})
-    return {"segment_rows": rows, "hidden_short": mark_safe(hidden)}  # noqa: S308 - a rendered template
 
 
 def _company_rows(
@@ -160,8 +87,8 @@ def cluster_results(request: HttpRequest) -> HttpResponse:
                 raise Http404("No such round")
             round_ = sel.access_results_round(access, int(wanted))
         context["round"] = round_
-        choices = _segment_choices(round_)
-        segment = _segment_param(request, choices)
+        choices = segment_choices(round_)
+        segment = segment_param(request.GET.get("segment", ""), choices)
         try:
             result = csel.cluster_results(round=round_, segment_question=segment)
         except NotReleased:
@@ -206,87 +133,16 @@ def _unreleased(round_: Round) -> dict[str, Any]:
     return {"unreleased": state, "progress": release_progress(release) if release else None}
 
 
-def _company_context(request: HttpRequest, round_id: int, rc_id: int) -> dict[str, Any]:
-    """The company page's figures; raises NotReleased before the round's results are released."""
-    access = request.access  # type: ignore[attr-defined]
-    part = sel.access_results_company(access, round_id, rc_id)
-    round_ = part.round
-    choices = _segment_choices(round_)
-    segment = _segment_param(request, choices)
-    viewer = sel.viewer_companies(access)
-    result = sel.company_results(
-        round=round_, round_company=part, segment_question=segment, viewer_company_ids=viewer
-    )
-    ranked = result.ranked_areas
-    texts = []
-    if not result.suppressed:
-        texts = [
-            (
-                question,
-                qsel.free_texts(
-                    round=round_,
-                    round_company=part,
-                    question_key=question.key,
-                    # The team sees what it hid, marked, so that it can show it again.
-                    with_hidden=access.can("results.moderate"),
-                ),
-            )
-            for question in qsel.free_text_questions(round_)
-        ]
-    shown_codes = [row.code for row in ranked if not row.figures.suppressed][:TREND_AREAS]
-    trend = (
-        qsel.company_trend(membership=part.membership, area_codes=shown_codes, viewer_company_ids=viewer)
-        if shown_codes
-        else []
-    )
-    return {
-        "round": round_,
-        "part": part,
-        "company": part.company,
-        "result": result,
-        "ranked": ranked,
-        "chart": gap_chart(ranked, compare=True),
-        "priorities": qsel.company_top_priorities(results=result),
-        "scales": qsel.company_scale_summaries(results=result),
-        "texts": texts,
-        "trend": trend,
-        "trend_rounds": [point.round for point in trend[0].points] if trend else [],
-        "trend_chart": trend_chart(trend),
-        "segment_choices": choices,
-        "segment": segment,
-        "hidden_reason": sel.hidden_reason(result.k),
-        **segment_context(result),
-    }
-
-
 @cluster_view("results.company")
 def company_results(request: HttpRequest, round_id: int, rc_id: int) -> HttpResponse:
     try:
-        context = _company_context(request, round_id, rc_id)
+        context = company_page(request.access, round_id, rc_id, request.GET.get("segment", ""))  # type: ignore[attr-defined]
     except NotReleased as unreleased:
         part = sel.access_results_company(request.access, round_id, rc_id)  # type: ignore[attr-defined]
         context = {"round": unreleased.round, "part": part, "company": part.company}
         context.update(_unreleased(unreleased.round))
         return render(request, "surveys/results/company_unreleased.html", context)
     return render(request, "surveys/results/company.html", context)
-
-
-@cluster_view("results.company")
-def company_results_pdf(request: HttpRequest, round_id: int, rc_id: int) -> HttpResponse:
-    from klyngekart.reports.company_results import company_results_pdf as build_pdf
-
-    try:
-        context = _company_context(request, round_id, rc_id)
-    except NotReleased:
-        # No report before the release: the page says when the results appear, and why.
-        return redirect("results:company", request.cluster.slug, round_id, rc_id)  # type: ignore[attr-defined]
-    started = time.perf_counter()
-    pdf = build_pdf(context, cluster=request.cluster, language=get_language() or "nb")  # type: ignore[attr-defined]
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(f"{context['company'].name} {context['round'].title}") or "results"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
-    return response
 
 
 @require_POST

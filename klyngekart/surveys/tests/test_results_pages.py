@@ -105,7 +105,7 @@ def test_a_contact_sees_its_own_results_and_only_those(world, mapped, login, eng
     assert "Too little time for courses" in body
     assert "Download PDF" in body
     assert client.get(_company_url(world, mapped, mapped.neighbour)).status_code == 404
-    assert client.get(_company_url(world, mapped, mapped.neighbour, "results:company_pdf")).status_code == 404
+    assert client.get(_company_url(world, mapped, mapped.neighbour, "reports:company_pdf")).status_code == 404
     assert client.get(reverse("results:cluster", args=[world.cluster.slug])).status_code == 403
     mine = client.get(reverse("results:mine", args=[world.cluster.slug]))
     assert mapped.round.title in mine.content.decode()
@@ -124,7 +124,7 @@ def test_a_company_below_k_shows_no_figure(world, mapped, login, english) -> Non
 def test_the_pdf_of_a_company_and_of_a_suppressed_one(world, mapped, login, english) -> None:
     client = login(world.users["contact"])
     started = time.perf_counter()
-    response = client.get(_company_url(world, mapped, mapped.big, "results:company_pdf"))
+    response = client.get(_company_url(world, mapped, mapped.big, "reports:company_pdf"))
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -136,7 +136,7 @@ def test_the_pdf_of_a_company_and_of_a_suppressed_one(world, mapped, login, engl
     assert elapsed < 10
 
     manager = login(world.users["manager"])
-    response = manager.get(_company_url(world, mapped, mapped.small, "results:company_pdf"))
+    response = manager.get(_company_url(world, mapped, mapped.small, "reports:company_pdf"))
     assert response.content.startswith(b"%PDF")
     text = _pdf_text(response.content)
     assert "Fewer than 5 answers" in text
@@ -148,7 +148,7 @@ def test_the_pdf_of_a_company_and_of_a_suppressed_one(world, mapped, login, engl
 def test_the_pdf_follows_the_language(world, mapped, login) -> None:
     client = login(world.users["contact"])
     client.cookies["django_language"] = "nb"
-    response = client.get(_company_url(world, mapped, mapped.big, "results:company_pdf"))
+    response = client.get(_company_url(world, mapped, mapped.big, "reports:company_pdf"))
     assert response.status_code == 200
     text = _pdf_text(response.content)
     assert re.search(r"\d,\d\d", text)  # Norwegian decimal comma
