@@ -15,7 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/members/", include("klyngekart.members.urls")),
     path("c/<slug:cluster_slug>/people/", include("klyngekart.accounts.cluster_urls")),
     path("c/<slug:cluster_slug>/taxonomy/", include("klyngekart.taxonomy.urls")),
-    path("c/<slug:cluster_slug>/surveys/", include("klyngekart.surveys.urls_builder")),
+    path("c/<slug:cluster_slug>/surveys/", include("klyngekart.surveys.definitions.urls")),
     path("c/<slug:cluster_slug>/rounds/", include("klyngekart.surveys.urls_rounds")),
     path("c/<slug:cluster_slug>/results/", include("klyngekart.surveys.results.urls")),
     path("c/<slug:cluster_slug>/strategy/", include("klyngekart.needs.urls")),

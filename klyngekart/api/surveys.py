@@ -13,8 +13,8 @@ from ninja.responses import Status
 
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
-from klyngekart.surveys.definitions import survey_list
-from klyngekart.surveys.xlsform import MAX_FILE_BYTES, survey_import_xlsform
+from klyngekart.surveys.definitions.services import survey_list
+from klyngekart.surveys.definitions.xlsform import MAX_FILE_BYTES, survey_import_xlsform
 
 router = Router(tags=["surveys"])
 

@@ -132,7 +132,7 @@ def round_areas(round_: Round) -> list[CompetenceArea]:
 # --- what a round asks, cached per version ---------------------------------------------------------
 #
 # A round's questions come from a published survey version and its areas from the taxonomy version it
-# pinned; neither changes afterwards (surveys/definitions.py edits drafts only and copies a published
+# pinned; neither changes afterwards (surveys/definitions/services.py edits drafts only and copies a published
 # version into a new draft; taxonomy/services.py copies a pinned version before any edit). So each
 # process keeps them, per version, in a small LRU: a submission then reads no definitions at all.
 # The key holds the version's updated_at besides its id, so a reused id (a deleted version on

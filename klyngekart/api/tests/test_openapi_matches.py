@@ -15,7 +15,7 @@ from ninja import Schema
 
 from klyngekart.api.tests.openapi_check import response_problems
 from klyngekart.measures.tests.factories import make_measure
-from klyngekart.surveys.survey_templates import survey_create_from_template
+from klyngekart.surveys.definitions.templates import survey_create_from_template
 from klyngekart.surveys.tests.answering import build_mapping
 from klyngekart.surveys.tests.results_world import build_round, fill, release
 

@@ -12,7 +12,7 @@ from klyngekart.core.middleware import PrivateDownloadsMiddleware
 from klyngekart.core.tenancy import scope
 from klyngekart.reports.models import ReportJob
 from klyngekart.reports.tests.factories import ReportJobFactory
-from klyngekart.surveys.survey_templates import survey_create_from_template
+from klyngekart.surveys.definitions.templates import survey_create_from_template
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
 
 pytestmark = pytest.mark.django_db

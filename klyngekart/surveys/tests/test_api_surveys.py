@@ -10,9 +10,9 @@ from openpyxl import Workbook
 
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.definitions import ordered_questions
+from klyngekart.surveys.definitions.services import ordered_questions
+from klyngekart.surveys.definitions.templates import survey_create_from_template
 from klyngekart.surveys.models import Survey
-from klyngekart.surveys.survey_templates import survey_create_from_template
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.tests.test_damaged_files import DAMAGED_UTF16
-from klyngekart.surveys import xlsform
+from klyngekart.surveys.definitions import xlsform
 from klyngekart.surveys.models import RespondentInvitation, Survey
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys.definitions import (
+from klyngekart.surveys.definitions.services import (
     ordered_questions,
     question_create,
     question_delete,
@@ -18,8 +18,8 @@ from klyngekart.surveys.definitions import (
     survey_publish,
     version_to_spec,
 )
+from klyngekart.surveys.definitions.templates import survey_create_from_template, survey_templates
 from klyngekart.surveys.models import SurveyVersion
-from klyngekart.surveys.survey_templates import survey_create_from_template, survey_templates
 from klyngekart.taxonomy.tests.factories import CompetenceAreaFactory, TaxonomyVersionFactory
 
 pytestmark = pytest.mark.django_db

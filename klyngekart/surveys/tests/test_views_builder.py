@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.definitions import ordered_questions
+from klyngekart.surveys.definitions.services import ordered_questions
+from klyngekart.surveys.definitions.templates import survey_create_from_template
 from klyngekart.surveys.models import Survey, SurveyVersion
-from klyngekart.surveys.survey_templates import survey_create_from_template
 from klyngekart.surveys.tests.test_api_surveys import small_xlsform
 
 pytestmark = pytest.mark.django_db

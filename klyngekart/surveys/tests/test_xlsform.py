@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.definitions import ordered_questions, question_create, survey_publish
-from klyngekart.surveys.survey_templates import survey_create_from_template
-from klyngekart.surveys.xlsform import parse_xlsform, survey_import_xlsform
-from klyngekart.surveys.xlsform_export import export_xlsform
+from klyngekart.surveys.definitions.services import ordered_questions, question_create, survey_publish
+from klyngekart.surveys.definitions.templates import survey_create_from_template
+from klyngekart.surveys.definitions.xlsform import parse_xlsform, survey_import_xlsform
+from klyngekart.surveys.definitions.xlsform_export import export_xlsform
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_round_trip_keeps_keys_types_options_and_both_languages(world) -> None:
     actor = world.users["manager"]
     survey = survey_create_from_template(cluster=world.cluster, actor=actor, template_key="employee_mapping")
     # Show-if, number bounds and NPS are part of the round trip too.
-    from klyngekart.surveys.definitions import survey_new_version
+    from klyngekart.surveys.definitions.services import survey_new_version
 
     draft = survey_new_version(survey=survey, actor=actor)
     with scope(world.cluster):

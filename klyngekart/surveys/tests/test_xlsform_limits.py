@@ -11,11 +11,11 @@ from openpyxl import Workbook, load_workbook
 
 from klyngekart.core.tenancy import scope
 from klyngekart.core.tests.test_spreadsheets import bomb
-from klyngekart.surveys import xlsform
-from klyngekart.surveys.definitions import question_create, survey_create, survey_publish
+from klyngekart.surveys.definitions import xlsform
+from klyngekart.surveys.definitions.services import question_create, survey_create, survey_publish
+from klyngekart.surveys.definitions.xlsform import parse_xlsform
+from klyngekart.surveys.definitions.xlsform_export import export_xlsform
 from klyngekart.surveys.models import Survey
-from klyngekart.surveys.xlsform import parse_xlsform
-from klyngekart.surveys.xlsform_export import export_xlsform
 
 pytestmark = pytest.mark.django_db
 

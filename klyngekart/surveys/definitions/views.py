@@ -15,12 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
-from klyngekart.surveys import definitions as svc
-from klyngekart.surveys.forms_builder import ImportForm, QuestionForm, SectionForm, SurveyForm, VersionForm
+from klyngekart.surveys.definitions import services as svc
+from klyngekart.surveys.definitions.forms import (
+    ImportForm,
+    QuestionForm,
+    SectionForm,
+    SurveyForm,
+    VersionForm,
+)
+from klyngekart.surveys.definitions.templates import survey_create_from_template, survey_templates
+from klyngekart.surveys.definitions.xlsform import MAX_FILE_BYTES, survey_import_xlsform
+from klyngekart.surveys.definitions.xlsform_export import export_xlsform
 from klyngekart.surveys.models import Question, Section, Survey, SurveyVersion
-from klyngekart.surveys.survey_templates import survey_create_from_template, survey_templates
-from klyngekart.surveys.xlsform import MAX_FILE_BYTES, survey_import_xlsform
-from klyngekart.surveys.xlsform_export import export_xlsform
 
 
 def _access(request: HttpRequest) -> ClusterAccess:

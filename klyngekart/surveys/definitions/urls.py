@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klyngekart.surveys import views_builder as views
+from klyngekart.surveys.definitions import views as views
 
 app_name = "surveys"
 urlpatterns = [

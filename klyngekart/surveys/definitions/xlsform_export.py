@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 
 from klyngekart.core.spreadsheets import xlsx_cell
-from klyngekart.surveys.definitions import ordered_questions, ordered_sections
+from klyngekart.surveys.definitions.services import ordered_questions, ordered_sections
 from klyngekart.surveys.models import Question, QuestionType, SurveyVersion
 
 NB_HEADER = "Norwegian (nb)"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from klyngekart.core.models import Cluster
 from klyngekart.core.spreadsheets import ArchiveRefused, check_xlsx_archive
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.definitions import (
+from klyngekart.surveys.definitions.services import (
     KEY_RE,
     OPTION_KEY_RE,
     survey_create_from_spec,

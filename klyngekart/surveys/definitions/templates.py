@@ -18,10 +18,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from klyngekart.core.models import Cluster
-from klyngekart.surveys.definitions import survey_create_from_spec
+from klyngekart.surveys.definitions.services import survey_create_from_spec
 from klyngekart.surveys.models import Survey
 
-DATA = Path(__file__).resolve().parent / "data" / "survey_templates"
+DATA = Path(__file__).resolve().parent.parent / "data" / "survey_templates"
 ORDER = ("employee_mapping", "membership_strategy", "annual_member", "activity_feedback", "pulse")
 
 

@@ -1,0 +1,3 @@
+"""Survey definitions: the builder (services, forms, views and URLs), versions, the ready templates,
+and XLSForm import and export. The first part of the survey engine's flow: definitions -> rounds ->
+answering -> results."""
