@@ -114,7 +114,7 @@ def role_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def company_role_remove(request: HttpRequest, pk: int) -> HttpResponse:
     company_role = selectors.access_company_role(cluster=request.cluster, pk=pk)  # type: ignore[attr-defined]
     if request.method == "POST":
-        services.company_role_remove(company_role=company_role, cluster=request.cluster, actor=request.user)  # type: ignore[attr-defined]
+        services.company_role_remove(company_role=company_role, actor=request.user)
         messages.success(
             request,
             _("%(name)s no longer has a role in %(company)s.")

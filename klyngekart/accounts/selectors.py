@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -52,11 +52,11 @@ def cluster_roles(*, cluster: Cluster) -> QuerySet[ClusterRole]:
 
 
 def company_roles(*, cluster: Cluster) -> QuerySet[CompanyRole]:
-    """People with a role in the cluster's active member companies."""
+    """People with a role that this cluster granted, in its active member companies. A role that
+    another cluster granted for a company the two share is not this cluster's to see."""
+    active = Membership.objects.filter(cluster=cluster, status=MembershipStatus.ACTIVE).values("company_id")
     return (
-        CompanyRole.objects.filter(
-            company__memberships__cluster=cluster, company__memberships__status=MembershipStatus.ACTIVE
-        )
+        CompanyRole.objects.filter(cluster=cluster, company_id__in=active)
         .select_related("user", "company")
         .order_by("company__name", "role", "user__email")
     )
@@ -152,7 +152,9 @@ class ClusterRoleRow:
 class CompanyRoleRow:
     company: Company
     role: str
-    clusters: list[Cluster] = field(default_factory=list)
+    role_key: str
+    cluster: Cluster
+    active: bool = False
 
 
 @dataclass
@@ -163,7 +165,8 @@ class UserRoles:
 
 def user_roles(*, user: User) -> UserRoles:
     """Every role the user holds, for their profile. Reading one's own roles across clusters
-    is why this steps outside a single cluster's scope."""
+    is why this steps outside a single cluster's scope. A company role is listed with the cluster
+    that granted it, the only one where it counts."""
     with scopes_disabled():
         cluster_rows = [
             ClusterRoleRow(cluster=r.cluster, role=r.get_role_display())
@@ -171,20 +174,28 @@ def user_roles(*, user: User) -> UserRoles:
             .select_related("cluster")
             .order_by("cluster__name")
         ]
-        company_rows = [
-            CompanyRoleRow(company=r.company, role=r.get_role_display())
-            for r in CompanyRole.objects.filter(user=user).select_related("company").order_by("company__name")
-        ]
-        memberships = Membership.objects.filter(
-            company__in=[row.company for row in company_rows],
-            status=MembershipStatus.ACTIVE,
-            cluster__is_active=True,
-        ).select_related("cluster")
-        by_company: dict[int, list[Cluster]] = {}
-        for membership in memberships:
-            by_company.setdefault(membership.company_id, []).append(membership.cluster)
-    for row in company_rows:
-        row.clusters = sorted(by_company.get(row.company.pk, []), key=lambda c: c.name)
+        roles = list(
+            CompanyRole.objects.filter(user=user, cluster__is_active=True)
+            .select_related("company", "cluster")
+            .order_by("cluster__name", "company__name")
+        )
+        active = set(
+            Membership.objects.filter(
+                cluster__in={role.cluster_id for role in roles},
+                company__in={role.company_id for role in roles},
+                status=MembershipStatus.ACTIVE,
+            ).values_list("cluster_id", "company_id")
+        )
+    company_rows = [
+        CompanyRoleRow(
+            company=role.company,
+            role=role.get_role_display(),
+            role_key=role.role,
+            cluster=role.cluster,
+            active=(role.cluster_id, role.company_id) in active,
+        )
+        for role in roles
+    ]
     return UserRoles(cluster_roles=cluster_rows, company_roles=company_rows)
 
 

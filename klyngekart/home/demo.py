@@ -294,7 +294,7 @@ def build_demo(today: date | None = None) -> DemoResult:
                 )
             elif spec.role in {"contact", "member"} and login_membership is not None:
                 role, made = CompanyRole.objects.get_or_create(
-                    company=login_membership.company, user=user, defaults={"role": spec.role}
+                    cluster=cluster, company=login_membership.company, user=user, defaults={"role": spec.role}
                 )
             else:
                 continue

@@ -59,8 +59,8 @@ def _prepare(world: World) -> dict[str, Any]:
             role="staff",
             invited_by=world.users["manager"],
         )
-    member_role = CompanyRole.objects.get(user=world.users["member"])
     with scopes_disabled():
+        member_role = CompanyRole.objects.get(cluster=world.cluster, user=world.users["member"])
         area = taxonomy_current(cluster=world.cluster).areas.order_by("position").first()
     MembershipStrategyFactory(membership=world.membership, year=THIS_YEAR)
     round_ = RoundFactory(cluster=world.cluster, status="draft", taxonomy_version=area.version)  # type: ignore[union-attr]
