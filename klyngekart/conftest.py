@@ -66,9 +66,13 @@ class SharedWorlds:
     company: Company
 
 
-# B's own facts about the shared company (none yet: the facts a cluster records move to its
-# membership in the next step).
-B_FACTS: dict[str, Any] = {}
+# What B records about the shared company, unlike A (whose record is the company's own facts).
+B_FACTS: dict[str, Any] = {
+    "name": "Delt Bedrift sett fra Beta AS",
+    "website": "https://beta-sitt-syn.example.no",
+    "employees": 3,
+    "municipality": "Betaby",
+}
 
 
 def build_shared_worlds() -> SharedWorlds:

@@ -79,10 +79,16 @@ def invitation_url(secret: str) -> str:
 
 
 def _send_invitation_mail(*, invitation: Invitation, secret: str, language: str) -> None:
+    with scope(invitation.cluster):
+        # The company as the inviting cluster records it.
+        company_name = (
+            Membership.objects.filter(company=invitation.company_id).values_list("name", flat=True).first()
+        )
     with translation.override(language):
         context = {
             "cluster": invitation.cluster,
             "company": invitation.company,
+            "company_name": company_name,
             "role": role_label(invitation.role),
             "inviter": invitation.invited_by,
             "url": invitation_url(secret),

@@ -51,7 +51,7 @@ def me(request: HttpRequest) -> dict:
             {
                 "cluster": row.cluster.slug,
                 "org_number": row.company.org_number,
-                "name": row.company.name,
+                "name": row.company_name,
                 "role": row.role_key,
             }
             for row in company_roles

@@ -77,7 +77,7 @@ def _round_out(round_: Round) -> dict[str, Any]:
         "taxonomy_version": round_.taxonomy_version.number,
         "companies": [
             part.company.identifier
-            for part in round_.companies.select_related("company").order_by("company__name")
+            for part in round_.companies.select_related("company").order_by("membership__name")
         ],
     }
 

@@ -23,7 +23,7 @@ from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
 from klyngekart.members.filereader import FileProblem, read_rows
-from klyngekart.members.models import Company, Membership, SizeClass
+from klyngekart.members.models import Membership, SizeClass
 from klyngekart.members.services import membership_create
 from klyngekart.members.validators import normalise_org_number, validate_org_number
 from klyngekart.taxonomy.nace import lookup_nace
@@ -129,13 +129,15 @@ class ImportRow:
     company: dict[str, Any]
     membership: dict[str, Any]
     contacts: list[dict[str, Any]]
-    existing_company: bool = False
     errors: list[RowError] = field(default_factory=list)
 
 
 @dataclass
 class ImportReport:
-    """``created`` and ``updated`` count what was written, or on a dry run what would be."""
+    """``created`` counts the memberships written, or on a dry run those that would be. An import
+    changes no existing record (a company already on the platform is only linked by its org
+    number, and the file's facts become this cluster's own record), so ``updated`` is always 0;
+    it stays for the API's shape."""
 
     ok: bool
     created: int
@@ -444,8 +446,8 @@ def import_members(
 
     report = ImportReport(
         ok=not any(item.errors for item in parsed),
-        created=sum(1 for item in parsed if not item.existing_company),
-        updated=sum(1 for item in parsed if item.existing_company),
+        created=len(parsed),
+        updated=0,
         errors=[error for item in parsed for error in item.errors],
         rows=parsed,
         columns={str(rows[header_index][col]).strip(): name for col, name in mapping.items()},
@@ -457,7 +459,8 @@ def import_members(
 
 
 def _check_against_database(cluster: Cluster, parsed: list[ImportRow]) -> None:
-    """Duplicates in the file, members already in this cluster, companies already on the platform."""
+    """Duplicates in the file and members already in this cluster. Whether a company is on the
+    platform through another cluster is that cluster's business: the report does not say."""
     first_row: dict[str, int] = {}
     for item in parsed:
         org_number = item.company["org_number"]
@@ -480,7 +483,6 @@ def _check_against_database(cluster: Cluster, parsed: list[ImportRow]) -> None:
             "company__org_number", flat=True
         )
     )
-    known = set(Company.objects.filter(org_number__in=numbers).values_list("org_number", flat=True))
     for item in parsed:
         org_number = item.company["org_number"]
         if org_number in members:
@@ -491,7 +493,6 @@ def _check_against_database(cluster: Cluster, parsed: list[ImportRow]) -> None:
                     _("%(org)s is already a member of this cluster.") % {"org": org_number},
                 )
             )
-        item.existing_company = org_number in known
 
 
 def _write(*, cluster: Cluster, actor: Any, filename: str, report: ImportReport) -> ImportReport:

@@ -170,7 +170,12 @@ def _cells_for_area(data: res._RoundData, code: str, shown_ids: set[int], k: int
 
 def round_companies(round_: Round) -> dict[int, CompanyInfo]:
     rows = RoundCompany.objects.filter(round=round_).values_list(
-        "pk", "company_id", "company__name", "company__size_class", "company__nace_section", "company__region"
+        "pk",
+        "company_id",
+        "membership__name",
+        "membership__size_class",
+        "membership__nace_section",
+        "membership__region",
     )
     return {
         pk: CompanyInfo(company_id, name, size, nace, region)
@@ -632,7 +637,7 @@ def _companies_fingerprint(round_: Round) -> str:
     rows = (
         RoundCompany.objects.filter(round=round_)
         .order_by("pk")
-        .values_list("pk", "company__size_class", "company__nace_section", "company__region")
+        .values_list("pk", "membership__size_class", "membership__nace_section", "membership__region")
     )
     return hashlib.blake2b(repr(list(rows)).encode(), digest_size=16).hexdigest()
 
@@ -739,7 +744,7 @@ def _heatmap_of(
     paging = heat_page(len(matrix.columns), page, per_page) if page is not None else None
     chosen = range(paging.first - 1, paging.last) if paging is not None else range(len(matrix.columns))
     ids = [matrix.columns[index] for index in chosen]
-    names = dict(RoundCompany.objects.filter(round=round_, pk__in=ids).values_list("pk", "company__name"))
+    names = dict(RoundCompany.objects.filter(round=round_, pk__in=ids).values_list("pk", "membership__name"))
     columns = [HeatColumn(str(rc_id), names.get(rc_id, "")) for rc_id in ids]
     columns.append(HeatColumn(POOL, _("Other companies (pooled)"), pooled=True))
     row_of = {code: index for index, code in enumerate(matrix.codes)}

@@ -179,8 +179,8 @@ def my_results(request: HttpRequest) -> HttpResponse:
     parts = (
         RoundCompany.objects.filter(company_id__in=access.company_ids)
         .exclude(round__status="draft")
-        .select_related("round", "company")
-        .order_by("-round__opens_on", "company__name")
+        .select_related("round", "membership")
+        .order_by("-round__opens_on", "membership__name")
     )
     return render(request, "surveys/results/mine.html", {"parts": list(parts)})
 
@@ -211,7 +211,7 @@ def _company_context(request: HttpRequest, round_id: int, rc_id: int) -> dict[st
     return {
         "round": round_,
         "part": part,
-        "company": part.company,
+        "company": part.membership,
         "result": result,
         "ranked": ranked,
         "chart": gap_chart(ranked, compare=True),

@@ -10,8 +10,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("accounts", "0003_invitation_invited_by_optional")]
-AFTER = [("accounts", "0006_company_role_cluster_required")]
+# The members app stays where it is (its tables are up to date either way).
+MEMBERS = ("members", "0004_membership_facts_data")
+BEFORE = [("accounts", "0003_invitation_invited_by_optional"), MEMBERS]
+AFTER = [("accounts", "0006_company_role_cluster_required"), MEMBERS]
 
 
 def _migrate(targets):  # type: ignore[no-untyped-def]
@@ -34,8 +36,8 @@ def test_existing_roles_go_to_the_granting_cluster_or_every_cluster_of_their_com
     beta = Cluster.objects.create(name="Beta", slug="beta")
     shared = Company.objects.create(org_number="923609016", name="Delt AS")
     lonely = Company.objects.create(org_number="974760673", name="Ingen klynge AS")
-    Membership.objects.create(cluster=alfa, company=shared, status="active")
-    Membership.objects.create(cluster=beta, company=shared, status="paused")
+    Membership.objects.create(cluster=alfa, company=shared, name="Delt AS", status="active")
+    Membership.objects.create(cluster=beta, company=shared, name="Delt AS", status="paused")
     invited = User.objects.create(email="invitert@example.no")
     made = User.objects.create(email="laget@example.no")
     stray = User.objects.create(email="uten@example.no")
