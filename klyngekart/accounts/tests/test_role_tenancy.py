@@ -190,3 +190,17 @@ def test_a_contact_invited_by_one_cluster_cannot_act_for_the_company_in_the_othe
         assert not MeasureInterest.objects.exists()
         assert not RespondentInvitation.objects.exists()
     assert mail.outbox == []
+
+
+def test_a_clusters_mail_to_a_shared_company_goes_only_to_the_contacts_it_appointed(
+    shared_worlds: SharedWorlds,
+):
+    from klyngekart.core.tenancy import scope
+    from klyngekart.measures.selectors import contact_addresses
+
+    a, b = shared_worlds.a, shared_worlds.b
+    for world, other in ((a, b), (b, a)):
+        with scope(world.cluster):
+            addresses = contact_addresses(world.membership)
+        assert world.users["contact"].email in addresses
+        assert other.users["contact"].email not in addresses
