@@ -161,8 +161,11 @@ def _count() -> tuple[int, int]:
 def _records(shared: SharedWorlds) -> list[dict[str, Any]]:
     """The shared company's record and every cluster's record of it."""
     with scopes_disabled():
-        company = Company.objects.values().get(pk=shared.company.pk)
-        return [company, *Membership.objects.filter(company=shared.company).order_by("pk").values()]
+        company = dict(Company.objects.values().get(pk=shared.company.pk))
+        records = [
+            dict(row) for row in Membership.objects.filter(company=shared.company).order_by("pk").values()
+        ]
+    return [company, *records]
 
 
 def _foreign_strings(away: World) -> list[str]:

@@ -269,8 +269,10 @@ def _secrets_of(world: World, objects: dict[str, Any]) -> list[str]:
 def _shared_records(shared: SharedWorlds) -> list[dict[str, Any]]:
     """The shared company's record and each cluster's own record of it."""
     with scopes_disabled():
-        company = Company.objects.values().get(pk=shared.company.pk)
-        records = list(Membership.objects.filter(company=shared.company).order_by("pk").values())
+        company = dict(Company.objects.values().get(pk=shared.company.pk))
+        records = [
+            dict(row) for row in Membership.objects.filter(company=shared.company).order_by("pk").values()
+        ]
     return [company, *records]
 
 
