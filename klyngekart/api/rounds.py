@@ -189,7 +189,7 @@ def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]
         progress = rounds.round_progress(round_=round_, access=access)
         return [
             {
-                "org_number": row.company.identifier,
+                "org_number": row.part.company.identifier,
                 "token": row.part.link_token,
                 "url": rounds.open_link_url(row.part),
             }
@@ -209,7 +209,7 @@ def round_progress(request: HttpRequest, slug: str, id: int) -> list[dict[str, A
         progress = rounds.round_progress(round_=round_, access=access)
         return [
             {
-                "org_number": row.company.identifier,
+                "org_number": row.part.company.identifier,
                 "name": row.company.name,
                 "invited": row.invited,
                 "started": row.started,

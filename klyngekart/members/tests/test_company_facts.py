@@ -234,3 +234,48 @@ def test_a_contact_both_clusters_appointed_updates_both_clusters_records(shared_
         in_b = AuditLog.objects.get(cluster=b.cluster, action="members.company.updated")
     assert in_b.actor == contact
     assert in_b.data["changed"] == {"website": [B_FACTS["website"], "https://offisiell.example.no"]}
+
+
+def test_listings_read_the_clusters_names_without_a_query_per_company(world, login):
+    """The round's progress (page and API), the people page and the member list read each
+    company's name from the cluster's record in the same queries, however many companies."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klyngekart.accounts.tests.factories import CompanyRoleFactory
+    from klyngekart.accounts.tokens import api_token_create
+    from klyngekart.members.tests.factories import MembershipFactory
+    from klyngekart.surveys.tests.factories import RoundCompanyFactory, gap_survey
+
+    round_ = gap_survey(world.cluster)["round"]
+    manager = login(world.users["manager"])
+    _token, secret = api_token_create(user=world.users["manager"], name="Tests")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    slug = world.cluster.slug
+    urls = [
+        reverse("rounds:detail", args=[slug, round_.pk]),
+        reverse("people:list", args=[slug]),
+        reverse("members:list", args=[slug]),
+    ]
+    api = f"/api/v1/clusters/{slug}/rounds/{round_.pk}/progress"
+
+    def queries() -> list[int]:
+        counts = []
+        for url in [*urls, api]:
+            with CaptureQueriesContext(connection) as captured:
+                response = manager.get(url, **(headers if url == api else {}))
+            assert response.status_code == 200, url
+            counts.append(len(captured))
+        return counts
+
+    def add_companies(n: int) -> None:
+        for _ in range(n):
+            membership = MembershipFactory(cluster=world.cluster)
+            RoundCompanyFactory(round=round_, cluster=world.cluster, membership=membership)
+            CompanyRoleFactory(cluster=world.cluster, company=membership.company)
+
+    add_companies(2)
+    queries()  # once to fill what is cached across requests (the token's last use, areas...)
+    few = queries()
+    add_companies(10)
+    assert queries() == few
