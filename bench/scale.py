@@ -155,8 +155,17 @@ def _setup_cluster(number: int, companies: list[Company], today: date) -> Round:
     Company.objects.bulk_create(companies)
     # bulk_create does not set pks on every backend (MySQL), so the memberships use re-read rows.
     saved = Company.objects.filter(org_number__in=[c.org_number for c in companies]).order_by("org_number")
+    # Each cluster keeps its own record of its members' facts (bulk_create skips save(), so the
+    # derived size class and NACE section are copied as they are).
     Membership.objects.bulk_create(
-        Membership(cluster=cluster, company=company, status=MembershipStatus.ACTIVE, joined_on=today)
+        Membership(
+            cluster=cluster,
+            company=company,
+            status=MembershipStatus.ACTIVE,
+            joined_on=today,
+            nace_section=company.nace_section,
+            **company.facts(),
+        )
         for company in saved
     )
     version = taxonomy_current(cluster=cluster)
@@ -290,10 +299,10 @@ def _load_responses(
     codes = [area.code for area in round_areas(round_)]
     draws = _Draws.build(rng, len(codes))
     parts = list(
-        RoundCompany.objects.filter(round=round_).select_related("company").order_by("company__name")
+        RoundCompany.objects.filter(round=round_).select_related("membership").order_by("membership__name")
     )
     # Bigger companies have more respondents, but every company has some.
-    weights = [(part.company.employees or 1) ** 0.5 for part in parts]
+    weights = [(part.membership.employees or 1) ** 0.5 for part in parts]
     skill = {part.pk: rng.randrange(_Draws.SKILL_STEPS) for part in parts}
     # Per (company, role): how often each (area, pair) was answered; every sum derives from it.
     histograms: dict[tuple[int, str], list[int]] = {}

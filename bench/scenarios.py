@@ -111,7 +111,7 @@ def world() -> World:
         )
         for part in companies:
             CompanyRole.objects.get_or_create(
-                company=part.company, user=contact, defaults={"role": "contact"}
+                cluster=cluster, company=part.company, user=contact, defaults={"role": "contact"}
             )
         _token, secret = api_token_create(user=manager, name=f"bench {uuid.uuid4().hex[:6]}")
     return World(

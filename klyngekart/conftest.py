@@ -13,7 +13,7 @@ from django.utils import translation
 from klyngekart.accounts.tests.factories import ClusterRoleFactory, CompanyRoleFactory, UserFactory
 from klyngekart.core.models import Cluster
 from klyngekart.core.tests.factories import ClusterFactory
-from klyngekart.members.models import Membership
+from klyngekart.members.models import Company, Membership
 from klyngekart.members.tests.factories import MembershipFactory
 
 CLUSTER_ROLES = ("manager", "staff", "advisor", "board")
@@ -31,10 +31,13 @@ class World:
     users: dict[str, Any]
 
 
-def build_world(slug: str) -> World:
+def build_world(slug: str, *, company: Company | None = None, facts: dict[str, Any] | None = None) -> World:
+    """``company``: an existing company (a member of another world) that this world's
+    ``membership`` is of, with this cluster's own ``facts`` about it."""
     # factory_boy's call returns the model instance; the annotations say so for mypy.
     cluster: Cluster = ClusterFactory(slug=slug, name=f"Klynge {slug}")  # type: ignore[assignment]
-    membership: Membership = MembershipFactory(cluster=cluster)  # type: ignore[assignment]
+    shared = {"company": company, **(facts or {})} if company is not None else {}
+    membership: Membership = MembershipFactory(cluster=cluster, **shared)  # type: ignore[assignment]
     other: Membership = MembershipFactory(cluster=cluster)  # type: ignore[assignment]
     users: dict[str, Any] = {}
     for role in CLUSTER_ROLES:
@@ -43,9 +46,45 @@ def build_world(slug: str) -> World:
         ).user
     for role in COMPANY_ROLES:
         users[role] = CompanyRoleFactory(
-            company=membership.company, role=role, user=UserFactory(email=f"{role}@{slug}.example.no")
+            cluster=cluster,
+            company=membership.company,
+            role=role,
+            user=UserFactory(email=f"{role}@{slug}.example.no"),
         ).user
     return World(cluster=cluster, membership=membership, other_membership=other, users=users)
+
+
+@dataclass
+class SharedWorlds:
+    """Two clusters that share a member company: ``a.membership`` and ``b.membership`` are the two
+    clusters' memberships of ``company``, each with the cluster's own facts about it (B calls it
+    by another name, gives another website and head count), and each cluster has its own contact
+    and member user for it (``a.users["contact"]``, ``b.users["contact"]``)."""
+
+    a: World
+    b: World
+    company: Company
+
+
+# What B records about the shared company, unlike A (whose record is the company's own facts).
+B_FACTS: dict[str, Any] = {
+    "name": "Delt Bedrift sett fra Beta AS",
+    "website": "https://beta-sitt-syn.example.no",
+    "employees": 3,
+    "municipality": "Betaby",
+}
+
+
+def build_shared_worlds() -> SharedWorlds:
+    a = build_world("alfa")
+    company = a.membership.company
+    b = build_world("beta", company=company, facts=B_FACTS)
+    return SharedWorlds(a=a, b=b, company=company)
+
+
+@pytest.fixture
+def shared_worlds(db) -> SharedWorlds:  # type: ignore[no-untyped-def]
+    return build_shared_worlds()
 
 
 @pytest.fixture

@@ -121,17 +121,20 @@ def user_has_mfa(user: Any) -> bool:
 
 
 def resolve_access(user: Any, cluster: Cluster) -> ClusterAccess | None:
-    """The user's strongest role in ``cluster``, or None. Cluster roles outrank company roles."""
+    """The user's strongest role in ``cluster``, or None. Cluster roles outrank company roles.
+
+    A company role counts only in the cluster that granted it (the scope filters on its cluster)
+    and only while its company is an active member there: a company that is also a member of
+    another cluster gives its contacts nothing in that other cluster."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not cluster.is_active:
         return None
+    from klyngekart.members.models import Membership
+
     with scope(cluster):
         cluster_role = ClusterRole.objects.filter(user=user).values_list("role", flat=True).first()
+        active = Membership.objects.filter(status="active").values("company_id")
         company_roles = list(
-            CompanyRole.objects.filter(
-                user=user,
-                company__memberships__cluster=cluster,
-                company__memberships__status="active",
-            ).values_list("company_id", "role")
+            CompanyRole.objects.filter(user=user, company_id__in=active).values_list("company_id", "role")
         )
     company_ids = frozenset(company_id for company_id, _role in company_roles)
     if cluster_role:
@@ -157,19 +160,13 @@ def access_cluster(user: Any, slug: str, permission: str = "cluster.view") -> Cl
 
 
 def user_clusters(user: Any) -> list[ClusterAccess]:
-    """Every cluster the user can enter, for the start page and the cluster switcher."""
+    """Every cluster the user can enter, for the start page and the cluster switcher: where they
+    hold a cluster role or a company role (each granted by that cluster)."""
     if not getattr(user, "is_authenticated", False):
         return []
     with scopes_disabled():
         cluster_ids = set(ClusterRole.objects.filter(user=user).values_list("cluster_id", flat=True))
-    from klyngekart.members.models import Membership
-
-    with scopes_disabled():
-        cluster_ids |= set(
-            Membership.objects.filter(company__roles__user=user, status="active").values_list(
-                "cluster_id", flat=True
-            )
-        )
+        cluster_ids |= set(CompanyRole.objects.filter(user=user).values_list("cluster_id", flat=True))
     result = []
     for cluster in Cluster.objects.filter(id__in=cluster_ids, is_active=True).order_by("name"):
         access = resolve_access(user, cluster)

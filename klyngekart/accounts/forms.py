@@ -19,10 +19,18 @@ INVITE_ROLE_CHOICES = [
 ]
 
 
+class MemberCompanyField(forms.ModelChoiceField):
+    """A member company, shown by the name this cluster records for it (``cluster_name``, see
+    accounts.selectors.member_companies), never by another cluster's."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "cluster_name", None) or obj.identifier)
+
+
 class InviteForm(DsForm):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=INVITE_ROLE_CHOICES)
-    company = forms.ModelChoiceField(
+    company = MemberCompanyField(
         label=_("Member company"),
         queryset=Company.objects.none(),
         required=False,

@@ -94,21 +94,31 @@ class ClusterRole(TenantModel):
         return f"{self.user} · {self.get_role_display()}"
 
 
-class CompanyRole(TimeStampedModel):
-    """A person's role in a member company. Not cluster-owned: a company may be in several clusters,
-    and its contact acts for it in each of them, within what that membership shares."""
+class CompanyRole(TenantModel):
+    """A person's role in a member company, granted by one cluster and valid in that cluster only.
+
+    A company can be a member of several clusters, and each cluster decides for itself who speaks
+    for the company there: a role that cluster B granted gives nothing in cluster A, and A cannot
+    see or remove it. One person may hold a role for the same company in several clusters, one
+    row per cluster (each by that cluster's own invitation)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_roles")
     company = models.ForeignKey("members.Company", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=20, choices=CompanyRoleKind.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["company", "user"], name="one_company_role_per_user")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "company", "user"], name="one_company_role_per_user_in_cluster"
+            )
+        ]
         verbose_name = _("company role")
         verbose_name_plural = _("company roles")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.company} · {self.get_role_display()}"
+        # The company by its identifier, never by a name: a name is what one cluster recorded, and
+        # this text lands in audit rows and the admin.
+        return f"{self.user} · {self.company.identifier} · {self.get_role_display()}"
 
 
 def hash_secret(secret: str) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from klyngekart.accounts import selectors, services
 from klyngekart.accounts.access import cluster_view
 from klyngekart.accounts.forms import ClusterRoleForm, InviteForm
+from klyngekart.accounts.models import CompanyRole
 
 
 def _people_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -31,6 +32,11 @@ def _people_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     }
     context.update(extra)
     return context
+
+
+def _company_name(company_role: CompanyRole) -> str:
+    """The name the cluster records for the role's company (selectors.company_roles adds it)."""
+    return str(getattr(company_role, "company_name", "") or company_role.company.identifier)
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -106,7 +112,7 @@ def role_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/role_remove.html",
-        {"person": role.user, "role_label": role.get_role_display(), "company": None},
+        {"person": role.user, "role_label": role.get_role_display(), "company_name": None},
     )
 
 
@@ -114,11 +120,11 @@ def role_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def company_role_remove(request: HttpRequest, pk: int) -> HttpResponse:
     company_role = selectors.access_company_role(cluster=request.cluster, pk=pk)  # type: ignore[attr-defined]
     if request.method == "POST":
-        services.company_role_remove(company_role=company_role, cluster=request.cluster, actor=request.user)  # type: ignore[attr-defined]
+        services.company_role_remove(company_role=company_role, actor=request.user)
         messages.success(
             request,
             _("%(name)s no longer has a role in %(company)s.")
-            % {"name": company_role.user, "company": company_role.company},
+            % {"name": company_role.user, "company": _company_name(company_role)},
         )
         return _back(request)
     return render(
@@ -127,7 +133,7 @@ def company_role_remove(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": company_role.user,
             "role_label": company_role.get_role_display(),
-            "company": company_role.company,
+            "company_name": _company_name(company_role),
         },
     )
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,15 @@ from klyngekart.members.models import Company, Membership, MembershipStatus
 MAX_SECRET_LENGTH = 200
 
 
+def _company_name(cluster: str = "cluster", company: str = "company") -> Subquery:
+    """The company's name as the row's cluster records it (its membership there). A company's
+    name is a fact each cluster keeps for itself, so a role or invitation of one cluster is shown
+    with that cluster's name for the company, never another's."""
+    return Subquery(
+        Membership.objects.filter(cluster=OuterRef(cluster), company=OuterRef(company)).values("name")[:1]
+    )
+
+
 def role_label(role: str) -> str:
     labels = dict(ClusterRoleKind.choices) | dict(CompanyRoleKind.choices)
     return str(labels.get(role, role))
@@ -42,6 +51,7 @@ def invitation_by_secret(secret: str) -> Invitation | None:
     with scopes_disabled():
         return (
             Invitation.objects.select_related("cluster", "company", "invited_by")
+            .annotate(company_name=_company_name())
             .filter(token_hash=hash_secret(secret))
             .first()
         )
@@ -52,13 +62,14 @@ def cluster_roles(*, cluster: Cluster) -> QuerySet[ClusterRole]:
 
 
 def company_roles(*, cluster: Cluster) -> QuerySet[CompanyRole]:
-    """People with a role in the cluster's active member companies."""
+    """People with a role that this cluster granted, in its active member companies. A role that
+    another cluster granted for a company the two share is not this cluster's to see."""
+    active = Membership.objects.filter(cluster=cluster, status=MembershipStatus.ACTIVE).values("company_id")
     return (
-        CompanyRole.objects.filter(
-            company__memberships__cluster=cluster, company__memberships__status=MembershipStatus.ACTIVE
-        )
+        CompanyRole.objects.filter(cluster=cluster, company_id__in=active)
         .select_related("user", "company")
-        .order_by("company__name", "role", "user__email")
+        .annotate(company_name=_company_name())
+        .order_by("company_name", "role", "user__email")
     )
 
 
@@ -67,6 +78,7 @@ def open_invitations(*, cluster: Cluster) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(cluster=cluster, accepted_at__isnull=True, revoked_at__isnull=True)
         .select_related("company", "invited_by")
+        .annotate(company_name=_company_name())
         .order_by("-created_at")
     )
 
@@ -111,10 +123,14 @@ def role_history(*, cluster: Cluster, limit: int = 50) -> list[HistoryRow]:
 
 
 def member_companies(*, cluster: Cluster) -> QuerySet[Company]:
-    """Companies a company role can be given in: the cluster's active members."""
-    return Company.objects.filter(
-        memberships__cluster=cluster, memberships__status=MembershipStatus.ACTIVE
-    ).order_by("name")
+    """Companies a company role can be given in: the cluster's active members, each with the
+    name the cluster records for it (``cluster_name``)."""
+    ours = Membership.objects.filter(cluster=cluster, status=MembershipStatus.ACTIVE)
+    return (
+        Company.objects.filter(pk__in=ours.values("company_id"))
+        .annotate(cluster_name=Subquery(ours.filter(company=OuterRef("pk")).values("name")[:1]))
+        .order_by("cluster_name", "pk")
+    )
 
 
 def access_cluster_role(*, cluster: Cluster, pk: int) -> ClusterRole:
@@ -151,8 +167,11 @@ class ClusterRoleRow:
 @dataclass
 class CompanyRoleRow:
     company: Company
+    company_name: str
     role: str
-    clusters: list[Cluster] = field(default_factory=list)
+    role_key: str
+    cluster: Cluster
+    active: bool = False
 
 
 @dataclass
@@ -163,7 +182,8 @@ class UserRoles:
 
 def user_roles(*, user: User) -> UserRoles:
     """Every role the user holds, for their profile. Reading one's own roles across clusters
-    is why this steps outside a single cluster's scope."""
+    is why this steps outside a single cluster's scope. A company role is listed with the cluster
+    that granted it, the only one where it counts."""
     with scopes_disabled():
         cluster_rows = [
             ClusterRoleRow(cluster=r.cluster, role=r.get_role_display())
@@ -171,20 +191,32 @@ def user_roles(*, user: User) -> UserRoles:
             .select_related("cluster")
             .order_by("cluster__name")
         ]
-        company_rows = [
-            CompanyRoleRow(company=r.company, role=r.get_role_display())
-            for r in CompanyRole.objects.filter(user=user).select_related("company").order_by("company__name")
-        ]
-        memberships = Membership.objects.filter(
-            company__in=[row.company for row in company_rows],
-            status=MembershipStatus.ACTIVE,
-            cluster__is_active=True,
-        ).select_related("cluster")
-        by_company: dict[int, list[Cluster]] = {}
-        for membership in memberships:
-            by_company.setdefault(membership.company_id, []).append(membership.cluster)
-    for row in company_rows:
-        row.clusters = sorted(by_company.get(row.company.pk, []), key=lambda c: c.name)
+        roles = list(
+            CompanyRole.objects.filter(user=user, cluster__is_active=True)
+            .select_related("company", "cluster")
+            .order_by("cluster__name", "pk")
+        )
+        memberships = {
+            (cluster_id, company_id): (name, status)
+            for cluster_id, company_id, name, status in Membership.objects.filter(
+                cluster__in={role.cluster_id for role in roles},
+                company__in={role.company_id for role in roles},
+            ).values_list("cluster_id", "company_id", "name", "status")
+        }
+    company_rows = []
+    for role in roles:
+        # The company by the name the granting cluster records for it.
+        name, status = memberships.get((role.cluster_id, role.company_id), (role.company.identifier, ""))
+        company_rows.append(
+            CompanyRoleRow(
+                company=role.company,
+                company_name=name,
+                role=role.get_role_display(),
+                role_key=role.role,
+                cluster=role.cluster,
+                active=status == MembershipStatus.ACTIVE,
+            )
+        )
     return UserRoles(cluster_roles=cluster_rows, company_roles=company_rows)
 
 

@@ -80,10 +80,16 @@ def invitation_url(secret: str) -> str:
 
 
 def _send_invitation_mail(*, invitation: Invitation, secret: str, language: str) -> None:
+    with scope(invitation.cluster):
+        # The company as the inviting cluster records it.
+        company_name = (
+            Membership.objects.filter(company=invitation.company_id).values_list("name", flat=True).first()
+        )
     with translation.override(language):
         context = {
             "cluster": invitation.cluster,
             "company": invitation.company,
+            "company_name": company_name,
             "role": role_label(invitation.role),
             "inviter": invitation.invited_by,
             "url": invitation_url(secret),
@@ -224,6 +230,8 @@ def invitation_accept(*, secret: str, user: User) -> Invitation:
                 granted.full_clean()
                 granted.save()
         else:
+            # The role is this cluster's: inside its scope only its own rows are found, and a new
+            # one records the cluster, so it gives nothing in another cluster of the company.
             company_role = CompanyRole.objects.filter(user=user, company=invitation.company).first()
             if company_role is not None:
                 previous = company_role.role
@@ -231,7 +239,9 @@ def invitation_accept(*, secret: str, user: User) -> Invitation:
                 company_role.save(update_fields=["role", "updated_at"])
                 granted = company_role
             else:
-                granted = CompanyRole(user=user, company=invitation.company, role=invitation.role)
+                granted = CompanyRole(
+                    cluster=cluster, user=user, company=invitation.company, role=invitation.role
+                )
                 granted.full_clean()
                 granted.save()
         invitation.accepted_at = timezone.now()
@@ -324,10 +334,11 @@ def cluster_role_remove(*, role: ClusterRole, actor: Any) -> None:
         role.delete()
 
 
-def company_role_remove(*, company_role: CompanyRole, cluster: Cluster, actor: Any) -> None:
-    """Remove a person's role in a member company. The role belongs to the company, so this
-    ends it in every cluster the company is a member of; the audit row goes to the cluster
-    whose manager did it."""
+def company_role_remove(*, company_role: CompanyRole, actor: Any) -> None:
+    """Remove a person's role in a member company. The role belongs to the cluster that granted
+    it, so this ends it there only (a role the person holds for the same company in another
+    cluster stays), and the audit row goes to that cluster."""
+    cluster = company_role.cluster
     with scope(cluster), transaction.atomic():
         audit_log(
             cluster=cluster,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from klyngekart.accounts.access import user_clusters
-from klyngekart.accounts.models import CompanyRole
+from klyngekart.accounts.selectors import user_roles
 from klyngekart.api.errors import ERROR_RESPONSES
 
 router = Router(tags=["me"])
@@ -19,8 +19,11 @@ class ClusterRoleOut(Schema):
 
 
 class CompanyRoleOut(Schema):
+    cluster: str = Field(
+        description="The slug of the cluster that granted the role, the only one where it counts."
+    )
     org_number: str | None
-    name: str
+    name: str = Field(description="The company's name as that cluster records it.")
     role: str
 
 
@@ -35,7 +38,7 @@ class MeOut(Schema):
 @router.get("/me", response={200: MeOut, 401: ERROR_RESPONSES[401]}, summary="The token's user and roles")
 def me(request: HttpRequest) -> dict:
     user = request.auth  # type: ignore[attr-defined]
-    company_roles = CompanyRole.objects.filter(user=user).select_related("company").order_by("company__name")
+    company_roles = user_roles(user=user).company_roles
     return {
         "email": user.email,
         "name": user.full_name,
@@ -45,7 +48,12 @@ def me(request: HttpRequest) -> dict:
             for access in user_clusters(user)
         ],
         "companies": [
-            {"org_number": role.company.org_number, "name": role.company.name, "role": role.role}
-            for role in company_roles
+            {
+                "cluster": row.cluster.slug,
+                "org_number": row.company.org_number,
+                "name": row.company_name,
+                "role": row.role_key,
+            }
+            for row in company_roles
         ],
     }

@@ -155,19 +155,21 @@ class ImportReportOut(Schema):
 
 
 def member_item(membership: Membership) -> dict[str, Any]:
+    """The company's identity, and the facts as this cluster records them (its membership): never
+    what another cluster of the same company recorded."""
     company = membership.company
     return {
         "org_number": company.org_number,
         "foreign_id": company.foreign_id,
         "country": company.country,
-        "name": company.name,
-        "nace_code": company.nace_code,
-        "nace_section": company.nace_section,
-        "size_class": company.size_class,
-        "employees": company.employees,
-        "municipality": company.municipality,
-        "region": company.region,
-        "website": company.website,
+        "name": membership.name,
+        "nace_code": membership.nace_code,
+        "nace_section": membership.nace_section,
+        "size_class": membership.size_class,
+        "employees": membership.employees,
+        "municipality": membership.municipality,
+        "region": membership.region,
+        "website": membership.website,
         "status": membership.status,
         "tier": membership.tier,
         "annual_fee": None if membership.annual_fee is None else str(membership.annual_fee.quantize(CENTS)),

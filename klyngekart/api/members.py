@@ -84,8 +84,10 @@ def _check_contacts(payload: MemberIn) -> None:
     response={201: MemberDetailOut, **ERROR_RESPONSES},
     summary="Add a member",
     description=(
-        "Makes a company a member of the cluster. A company already on the platform (a member of "
-        "another cluster) is reused, and only its blank fields are filled in."
+        "Makes a company a member of the cluster. The facts given (name, industry, size, place, "
+        "website) are this cluster's own record of the company. A company that is already a "
+        "member of another cluster is linked by its org number, but nothing that cluster recorded "
+        "is read or changed, and the answer carries only what this cluster gave."
     ),
 )
 def member_create(request: HttpRequest, slug: str, payload: MemberIn) -> Status[dict[str, Any]]:

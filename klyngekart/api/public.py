@@ -185,7 +185,7 @@ def public_survey(request: HttpRequest, token: str, query: Query[LanguageQuery])
         return {
             "round": {"title": round_.title, "closes_on": round_.closes_on},
             "cluster": cluster.name,
-            "company": respondent.round_company.company.name,
+            "company": respondent.round_company.membership.name,
             "language": language,
             "intro": round_.survey_version.intro(language),
             "sections": sections,

@@ -85,7 +85,7 @@ def _round_out(round_: Round) -> dict[str, Any]:
         "taxonomy_version": round_.taxonomy_version.number,
         "companies": [
             part.company.identifier
-            for part in round_.companies.select_related("company").order_by("company__name")
+            for part in round_.companies.select_related("company").order_by("membership__name")
         ],
     }
 
@@ -216,7 +216,7 @@ def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]
         progress = rounds.round_progress(round_=round_, access=access)
         return [
             {
-                "org_number": row.company.identifier,
+                "org_number": row.part.company.identifier,
                 "token": row.part.link_token,
                 "url": rounds.open_link_url(row.part),
             }
@@ -236,7 +236,7 @@ def round_progress(request: HttpRequest, slug: str, id: int) -> list[dict[str, A
         progress = rounds.round_progress(round_=round_, access=access)
         return [
             {
-                "org_number": row.company.identifier,
+                "org_number": row.part.company.identifier,
                 "name": row.company.name,
                 "invited": row.invited,
                 "started": row.started,

@@ -70,7 +70,7 @@ def _out(
     shown = strategy or empty
     return {
         "org_number": membership.company.org_number or "",
-        "company": membership.company.name,
+        "company": membership.name,
         "year": year,
         "exists": strategy is not None,
         "status": shown.status,

@@ -106,6 +106,25 @@ def register_role_labels(labels: dict[str, Any]) -> None:
     _ROLE_LABELS.update(labels)
 
 
+# A company's own contact, appointed by another cluster of the company, changed the company's
+# shared facts: this cluster is told which (members.services.company_update_shared), not by whom,
+# and its own record is left as it keeps it.
+COMPANY_STATED = _(
+    "The company’s own contact changed its shared information (%(fields)s) about %(object)s; "
+    "this cluster’s record is unchanged"
+)
+# The company facts by name (members.models.FACT_FIELDS), for the sentence above.
+_FACT_LABELS: dict[str, Promise] = {
+    "name": _("name"),
+    "nace_code": _("NACE code"),
+    "employees": _("employees"),
+    "size_class": _("size class"),
+    "municipality": _("municipality"),
+    "region": _("region"),
+    "website": _("website"),
+}
+
+
 @dataclass(frozen=True)
 class Change:
     """One audit row as the pages show it."""
@@ -174,8 +193,11 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
         "updated": data.get("updated", 0),
         "year": data.get("year", ""),
         "count": _count(data),
+        "fields": ", ".join(str(_FACT_LABELS.get(name, name)) for name in data.get("fields") or []),
     }
     template = SENTENCES.get(entry.action, FALLBACK)
+    if entry.action == "members.company.updated" and data.get("applied") is False:
+        template = COMPANY_STATED
     # A pause was once recorded as an ended membership; the status it went to tells them apart.
     if entry.action == "members.membership.ended" and data.get("to") == "paused":
         template = SENTENCES["members.membership.paused"]

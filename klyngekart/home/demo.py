@@ -211,6 +211,13 @@ def build_demo(today: date | None = None) -> DemoResult:
                 cluster=cluster,
                 company=company,
                 defaults={
+                    # The demo cluster records each company as the plan describes it.
+                    "name": plan.company.name,
+                    "nace_code": plan.company.nace,
+                    "employees": plan.company.employees,
+                    "municipality": plan.company.municipality,
+                    "region": plan.company.region,
+                    "website": plan.website,
                     "status": plan.status,
                     "tier": plan.tier,
                     "annual_fee": plan.annual_fee,
@@ -294,7 +301,7 @@ def build_demo(today: date | None = None) -> DemoResult:
                 )
             elif spec.role in {"contact", "member"} and login_membership is not None:
                 role, made = CompanyRole.objects.get_or_create(
-                    company=login_membership.company, user=user, defaults={"role": spec.role}
+                    cluster=cluster, company=login_membership.company, user=user, defaults={"role": spec.role}
                 )
             else:
                 continue

@@ -285,9 +285,9 @@ def _mapping_survey(ctx: MappingContext) -> SurveyVersion:
 def _profiles(rng: random.Random, memberships: list[Membership]) -> dict[int, CompanyProfile]:
     return {
         m.pk: CompanyProfile(
-            sector=sector(m.company.nace_code),
-            employees=m.company.employees or 1,
-            skill=rng.uniform(-0.3, 0.3) + (0.2 if (m.company.employees or 0) >= 100 else 0.0),
+            sector=sector(m.nace_code),
+            employees=m.employees or 1,
+            skill=rng.uniform(-0.3, 0.3) + (0.2 if (m.employees or 0) >= 100 else 0.0),
         )
         for m in memberships
     }
@@ -357,7 +357,9 @@ def _closed_round(
     areas = round_areas(round_)
     profiles = _profiles(rng, chosen)
     answered: list[Any] = []
-    for part in round_.companies.select_related("round", "company", "cluster").order_by("company__name"):
+    for part in round_.companies.select_related("round", "company", "membership", "cluster").order_by(
+        "membership__name"
+    ):
         profile = profiles[part.membership_id]
         if part.membership_id == ctx.login_membership.pk:
             count = CONTACT_CLOSED_ANSWERS
@@ -381,7 +383,7 @@ def _closed_round(
 
 
 def _invite(rng: random.Random, ctx: MappingContext, part: RoundCompany) -> None:
-    host = f"{data.slugify_company(part.company.name)}.example.no"
+    host = f"{data.slugify_company(part.membership.name)}.example.no"
     emails: list[str] = []
     while len(emails) < CONTACT_INVITATIONS:
         first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
@@ -424,7 +426,11 @@ def _open_round(
     ctx.created["rounds"] += 1
     areas = round_areas(round_)
     profiles = _profiles(rng, active)
-    parts = list(round_.companies.select_related("round", "company", "cluster").order_by("company__name"))
+    parts = list(
+        round_.companies.select_related("round", "company", "membership", "cluster").order_by(
+            "membership__name"
+        )
+    )
     # Fetched again: the rows read before opening still say the round is a draft.
     contact_part = next(p for p in parts if p.pk == contact_part.pk)
     early = rng.sample([p for p in parts if p.pk != contact_part.pk], OPEN_ROUND_COMPANIES)
@@ -452,7 +458,7 @@ def _strategies(rng: random.Random, ctx: MappingContext, active: list[Membership
             continue
         submit = is_login or last_year or rng.random() < 0.65
         suggestion = suggested_areas(membership=membership, area_codes=codes).codes
-        shifts = SECTOR_SHIFTS[sector(membership.company.nace_code)]
+        shifts = SECTOR_SHIFTS[sector(membership.nace_code)]
         profile_areas = [code for code, (more, _level) in shifts.items() if more > 0 and code in codes]
         areas = suggestion[:4] or rng.sample(profile_areas or codes, 3)
         chosen_goals = rng.sample(goals, rng.randint(2, 4))
@@ -500,7 +506,7 @@ def build_mapping(ctx: MappingContext) -> None:
     active = list(
         Membership.objects.filter(cluster=ctx.cluster, status=MembershipStatus.ACTIVE)
         .select_related("company")
-        .order_by("company__name")
+        .order_by("name")
     )
     mark = _last_audit_pk()
     _fish_health_area(ctx)

@@ -205,7 +205,7 @@ def _measure(rng: random.Random, ctx: MappingContext, round_: Round, plan: Measu
     created_on = min((round_.closes_on or today) + timedelta(days=rng.randint(20, 60)), today)
     mark = _backdate_audit(mark, _at(created_on, 11))
     for membership in _interested(rng, ctx, plan, companies_with_need(round_=round_, areas=areas)):
-        size = membership.company.employees or 1
+        size = membership.employees or 1
         participants = rng.randint(1, max(1, min(6, size // 8 + 1)))
         is_login = membership.pk == ctx.login_membership.pk
         services.interest_register(

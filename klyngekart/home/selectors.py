@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from klyngekart.core.models import AuditLog, Cluster
-from klyngekart.members.models import Company, Membership, MembershipStatus, SizeClass
+from klyngekart.members.models import Membership, MembershipStatus, SizeClass
 from klyngekart.members.selectors import CountRow, active_memberships
 from klyngekart.taxonomy.regions import region_name
 
@@ -39,8 +39,8 @@ def key_figures(*, cluster: Cluster, today: date) -> KeyFigures:
         left_this_year=Count(
             "id", filter=Q(status=MembershipStatus.LEFT, left_on__gte=start_of_year, left_on__lte=today)
         ),
-        sized=Count("id", filter=active & ~Q(company__size_class="")),
-        sme=Count("id", filter=active & Q(company__size_class__in=SME_CLASSES)),
+        sized=Count("id", filter=active & ~Q(size_class="")),
+        sme=Count("id", filter=active & Q(size_class__in=SME_CLASSES)),
     )
     sized = row.pop("sized")
     sme = row.pop("sme")
@@ -50,9 +50,9 @@ def key_figures(*, cluster: Cluster, today: date) -> KeyFigures:
 def members_by_region(*, cluster: Cluster) -> list[CountRow]:
     rows = list(
         active_memberships(cluster=cluster)
-        .values_list("company__region")
+        .values_list("region")
         .annotate(n=Count("id"))
-        .values_list("company__region", "n")
+        .values_list("region", "n")
     )
     result = [CountRow(code, region_name(code) or code, n) for code, n in rows if code]
     unknown = sum(n for code, n in rows if not code)
@@ -74,9 +74,10 @@ def audit_entries(*, cluster: Cluster, prefix: str = "") -> QuerySet[AuditLog]:
     return queryset.order_by("-created_at", "-id")
 
 
-def user_companies(*, company_ids: frozenset[int]) -> list[Company]:
-    """The companies a company contact or member user acts for in this cluster."""
-    return list(Company.objects.filter(pk__in=company_ids).order_by("name"))
+def user_companies(*, cluster: Cluster, company_ids: frozenset[int]) -> list[Membership]:
+    """The companies a company contact or member user acts for in this cluster, as the cluster
+    records them (their memberships); ``str()`` of one is its name."""
+    return list(Membership.objects.filter(cluster=cluster, company_id__in=company_ids).order_by("name"))
 
 
 def clusters_for_platform() -> QuerySet[Cluster]:

@@ -47,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
             region_chart=_chart(by_region, _("County"), sort_by_value=True),
         )
     if access.is_company_role:
-        context["companies"] = selectors.user_companies(company_ids=access.company_ids)
+        context["companies"] = selectors.user_companies(cluster=cluster, company_ids=access.company_ids)
     if access.can("cluster.view_audit"):
         context["recent_changes"] = describe_all(
             selectors.recent_changes(cluster=cluster, limit=8), company_names=member_selectors.company_names

@@ -34,7 +34,8 @@ def invitations_send(*, cluster_id: int, measure_id: int, membership_ids: list[i
             addresses = selectors.contact_addresses(membership)
             if not addresses:
                 continue
-            context = {"cluster": cluster, "measure": measure, "company": membership.company, "url": url}
+            # The company as this cluster records it (its membership), never another cluster's name.
+            context = {"cluster": cluster, "measure": measure, "company": membership, "url": url}
             subject = render_subject("measures/email/subject.txt", context)
             body = render_to_string("measures/email/message.txt", context)
             EmailMessage(subject, body, None, addresses).send()

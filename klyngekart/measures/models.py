@@ -118,7 +118,7 @@ class MeasureInterest(TenantModel):
     )
 
     class Meta:
-        ordering = ["membership__company__name"]
+        ordering = ["membership__name"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "membership"], name="one_interest_per_company")
         ]

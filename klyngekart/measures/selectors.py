@@ -30,9 +30,7 @@ def companies_with_need(*, round_: Round, areas: Iterable[str]) -> list[Membersh
     except NotReleased:
         return []
     return list(
-        Membership.objects.filter(pk__in=ids, status="active")
-        .select_related("company")
-        .order_by("company__name")
+        Membership.objects.filter(pk__in=ids, status="active").select_related("company").order_by("name")
     )
 
 
@@ -63,7 +61,7 @@ def measure_list(*, status: str = "") -> QuerySet[Measure]:
 
 
 def interests(measure: Measure) -> list[MeasureInterest]:
-    return list(measure.interests.select_related("membership__company").order_by("membership__company__name"))
+    return list(measure.interests.select_related("membership__company").order_by("membership__name"))
 
 
 def reserved_places(measure: Measure, *, excluding: Membership | None = None) -> int:
@@ -84,9 +82,7 @@ class MeasureCosts:
 def measure_costs(measure: Measure) -> MeasureCosts:
     rows = interests(measure)
     companies = [
-        Participant(
-            key=str(i.membership_id), participants=i.participants, size_class=i.membership.company.size_class
-        )
+        Participant(key=str(i.membership_id), participants=i.participants, size_class=i.membership.size_class)
         for i in rows
     ]
     money = {
@@ -108,7 +104,8 @@ def measure_costs(measure: Measure) -> MeasureCosts:
 
 def contact_addresses(membership: Membership) -> list[str]:
     """Where to mail a company: its contacts with an address (the main contact first), then the
-    users with a contact role for the company, without repeats."""
+    users this cluster made contacts of the company (a contact another cluster appointed for the
+    same company is not this cluster's to mail), without repeats."""
     from klyngekart.accounts.models import CompanyRole, CompanyRoleKind
     from klyngekart.members.models import Contact
 
@@ -117,7 +114,9 @@ def contact_addresses(membership: Membership) -> list[str]:
         Contact.objects.filter(membership=membership).exclude(email="").values_list("email", flat=True)
     ):
         seen.setdefault(email.lower(), None)
-    roles = CompanyRole.objects.filter(company=membership.company, role=CompanyRoleKind.CONTACT)
+    roles = CompanyRole.objects.filter(
+        cluster=membership.cluster_id, company=membership.company_id, role=CompanyRoleKind.CONTACT
+    )
     for email in roles.values_list("user__email", flat=True):
         if email:
             seen.setdefault(email.lower(), None)

@@ -54,15 +54,16 @@ def rows(memberships: Iterable[Membership]) -> Iterator[list[Any]]:
         company = membership.company
         contacts = getattr(membership, "sorted_contacts", [])
         contact = contacts[0] if contacts else None
+        # The identity is the company's; every fact is this cluster's own record of it.
         yield [
             company.org_number or company.identifier,
-            company.name,
-            company.nace_code,
-            company.employees,
-            company.get_size_class_display() if company.size_class else "",
-            region_name(company.region),
-            company.municipality,
-            company.website,
+            membership.name,
+            membership.nace_code,
+            membership.employees,
+            membership.get_size_class_display() if membership.size_class else "",
+            region_name(membership.region),
+            membership.municipality,
+            membership.website,
             membership.get_status_display(),
             membership.joined_on,
             membership.left_on,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klyngekart.core.forms import DsForm
 from klyngekart.core.forms import add_service_errors as add_service_errors  # for the members views
-from klyngekart.members.models import Company, Contact, Membership, MembershipStatus, SizeClass
+from klyngekart.members.models import Contact, Membership, MembershipStatus, SizeClass
 from klyngekart.members.selectors import SORTS
 from klyngekart.members.validators import normalise_org_number, validate_org_number
 from klyngekart.taxonomy.nace import lookup_nace, section_choices
@@ -27,8 +27,9 @@ def _formfield(db_field: Any, **kwargs: Any) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
+# The company's facts as a cluster records them on its membership (see members.models.FACT_FIELDS).
 _company = forms.fields_for_model(
-    Company,
+    Membership,
     fields=["name", "nace_code", "employees", "size_class", "municipality", "region", "website"],
     formfield_callback=_formfield,
 )
@@ -109,8 +110,9 @@ class CompanyForm(DsForm):
         return nace.code
 
     @staticmethod
-    def company_initial(company: Company) -> dict[str, Any]:
-        return {name: getattr(company, name) for name in CompanyForm.base_fields}
+    def company_initial(membership: Membership) -> dict[str, Any]:
+        """The cluster's own record of the company."""
+        return {name: getattr(membership, name) for name in CompanyForm.base_fields}
 
 
 class MembershipForm(DsForm):
@@ -130,7 +132,10 @@ class MemberCreateForm(CompanyForm, MembershipForm):
     org_number = forms.CharField(
         label=_("Organisation number"),
         max_length=20,
-        help_text=_("Nine digits. If the company is already on Klyngekart, its data is reused."),
+        help_text=_(
+            "Nine digits. What you enter about the company is this cluster's own record; "
+            "other clusters the company is a member of do not see it."
+        ),
     )
     contact_name = forms.CharField(label=_("Main contact"), required=False, max_length=150)
     contact_email = forms.EmailField(label=_("Main contact's email"), required=False)

@@ -23,7 +23,7 @@ from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
 from klyngekart.members.filereader import FileProblem, read_rows
-from klyngekart.members.models import Company, Contact, Membership, SizeClass
+from klyngekart.members.models import FACT_FIELDS, Company, Contact, Membership, SizeClass
 from klyngekart.members.services import membership_create
 from klyngekart.members.validators import normalise_org_number, validate_org_number
 from klyngekart.taxonomy.nace import lookup_nace
@@ -129,13 +129,15 @@ class ImportRow:
     company: dict[str, Any]
     membership: dict[str, Any]
     contacts: list[dict[str, Any]]
-    existing_company: bool = False
     errors: list[RowError] = field(default_factory=list)
 
 
 @dataclass
 class ImportReport:
-    """``created`` and ``updated`` count what was written, or on a dry run what would be."""
+    """``created`` counts the memberships written, or on a dry run those that would be. An import
+    changes no existing record (a company already on the platform is only linked by its org
+    number, and the file's facts become this cluster's own record), so ``updated`` is always 0;
+    it stays for the API's shape."""
 
     ok: bool
     created: int
@@ -446,8 +448,8 @@ def import_members(
 
     report = ImportReport(
         ok=not any(item.errors for item in parsed),
-        created=sum(1 for item in parsed if not item.existing_company),
-        updated=sum(1 for item in parsed if item.existing_company),
+        created=len(parsed),
+        updated=0,
         errors=[error for item in parsed for error in item.errors],
         rows=parsed,
         columns={str(rows[header_index][col]).strip(): name for col, name in mapping.items()},
@@ -462,6 +464,10 @@ def import_members(
 _CONTACT_FIELD_NAMES = {"name": "contact_name", "email": "contact_email", "phone": "contact_phone"}
 
 
+def _facts(company: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in company.items() if name in FACT_FIELDS and value is not None}
+
+
 def _check_models(cluster: Cluster, item: ImportRow) -> None:
     """The models' own validation of the row, as membership_create will run it, so the dry run
     refuses what the real import would (a web address over 200 characters passed the row check
@@ -470,7 +476,8 @@ def _check_models(cluster: Cluster, item: ImportRow) -> None:
     exclude_keys = ["cluster", "company", "membership"]
     candidates: list[tuple[Any, dict[str, str]]] = [
         (Company(**{k: v for k, v in item.company.items() if v is not None}), {}),
-        (Membership(cluster=cluster, **item.membership), {}),
+        # The facts are the cluster's own record, on its membership (members/models.py, CompanyFacts).
+        (Membership(cluster=cluster, **_facts(item.company), **item.membership), {}),
         *((Contact(cluster=cluster, **data), _CONTACT_FIELD_NAMES) for data in item.contacts),
     ]
     reported = {error.field for error in item.errors}
@@ -486,7 +493,8 @@ def _check_models(cluster: Cluster, item: ImportRow) -> None:
 
 
 def _check_against_database(cluster: Cluster, parsed: list[ImportRow]) -> None:
-    """Duplicates in the file, members already in this cluster, companies already on the platform."""
+    """Duplicates in the file and members already in this cluster. Whether a company is on the
+    platform through another cluster is that cluster's business: the report does not say."""
     first_row: dict[str, int] = {}
     for item in parsed:
         org_number = item.company["org_number"]
@@ -509,7 +517,6 @@ def _check_against_database(cluster: Cluster, parsed: list[ImportRow]) -> None:
             "company__org_number", flat=True
         )
     )
-    known = set(Company.objects.filter(org_number__in=numbers).values_list("org_number", flat=True))
     for item in parsed:
         org_number = item.company["org_number"]
         if org_number in members:
@@ -520,7 +527,6 @@ def _check_against_database(cluster: Cluster, parsed: list[ImportRow]) -> None:
                     _("%(org)s is already a member of this cluster.") % {"org": org_number},
                 )
             )
-        item.existing_company = org_number in known
 
 
 def _write(*, cluster: Cluster, actor: Any, filename: str, report: ImportReport) -> ImportReport:

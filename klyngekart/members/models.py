@@ -36,11 +36,70 @@ class SizeClass(models.TextChoices):
         return cls.LARGE
 
 
-class Company(TimeStampedModel):
+# The facts about a company that a cluster records, and that the company itself may state for
+# every cluster: its name, industry, head count, place and website (issue 12). The identity (org
+# number, or foreign id and country) lives on Company alone.
+FACT_FIELDS = (
+    "name",
+    "nace_code",
+    "employees",
+    "size_class",
+    "municipality",
+    "region",
+    "website",
+)
+
+
+class CompanyFacts(models.Model):
+    """Name, industry, size, place and website, with the size class and NACE section derived in
+    ``save()`` so filters and segments can use plain columns.
+
+    Two models carry them: ``Membership`` (what one cluster records about its member, read in
+    every cluster page, export and figure) and ``Company`` (what the company itself, through its
+    contact, or a public register states; never shown in a cluster's pages)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    nace_code = models.CharField(_("NACE code"), max_length=10, blank=True)
+    nace_section = models.CharField(_("NACE section"), max_length=1, blank=True, editable=False)
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=2, choices=REGION_CHOICES, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def facts(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FACT_FIELDS}
+
+    def clean_facts(self) -> dict[str, Any]:
+        """Errors in the facts, by field; a known NACE code is written in its canonical form."""
+        errors: dict[str, Any] = {}
+        if self.nace_code:
+            nace = lookup_nace(self.nace_code)
+            if nace is None:
+                errors["nace_code"] = _("Unknown NACE code.")
+            else:
+                self.nace_code = nace.code
+        return errors
+
+    def derive_facts(self) -> None:
+        # Derived fields are kept in step here so filters can use plain columns.
+        nace = lookup_nace(self.nace_code) if self.nace_code else None
+        self.nace_section = nace.section if nace else ""
+        if self.employees is not None:
+            self.size_class = SizeClass.for_employees(self.employees)
+
+
+class Company(TimeStampedModel, CompanyFacts):
     """A company, identified by its Norwegian org number or a foreign id and country.
 
-    Not owned by one cluster: a company can be a member of several. What a cluster knows about
-    its membership (status, fee, contacts, notes) lives on ``Membership``."""
+    Not owned by one cluster: a company can be a member of several. Each cluster's view of it
+    (and what it records about the membership) lives on ``Membership``; pages, exports and figures
+    in a cluster read that, never the facts here. The facts here are the company's shared record:
+    the first cluster's entry when it was added (shown to no cluster), then only what a trusted
+    source states: the company's own contact or a public register (``company_update_shared``)."""
 
     org_number = models.CharField(
         _("organisation number"),
@@ -52,17 +111,9 @@ class Company(TimeStampedModel):
     )
     foreign_id = models.CharField(_("foreign identifier"), max_length=40, blank=True)
     country = models.CharField(_("country"), max_length=2, default="NO")
-    name = models.CharField(_("name"), max_length=200)
-    nace_code = models.CharField(_("NACE code"), max_length=10, blank=True)
-    nace_section = models.CharField(_("NACE section"), max_length=1, blank=True, editable=False)
-    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
-    region = models.CharField(_("region"), max_length=2, choices=REGION_CHOICES, blank=True)
-    website = models.URLField(_("website"), blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["org_number", "country", "foreign_id"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         constraints = [
@@ -74,34 +125,26 @@ class Company(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # The identifier, not a name: a name is a fact some cluster recorded, and whatever prints a
+        # company without thinking (a form's choice, an audit row) must not show it to another.
+        return self.identifier
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.derive_facts()
+        super().save(*args, **kwargs)
 
     @property
     def identifier(self) -> str:
         return self.org_number or f"{self.country}-{self.foreign_id}"
 
     def clean(self) -> None:
-        errors: dict[str, Any] = {}
+        errors = self.clean_facts()
         if self.country == "NO" and not self.org_number:
             errors["org_number"] = _("A Norwegian company needs its organisation number.")
         if self.country != "NO" and not self.org_number and not self.foreign_id:
             errors["foreign_id"] = _("A foreign company needs an identifier from its own registry.")
-        if self.nace_code:
-            nace = lookup_nace(self.nace_code)
-            if nace is None:
-                errors["nace_code"] = _("Unknown NACE code.")
-            else:
-                self.nace_code = nace.code
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        # Derived fields are kept in step here so filters can use plain columns.
-        nace = lookup_nace(self.nace_code) if self.nace_code else None
-        self.nace_section = nace.section if nace else ""
-        if self.employees is not None:
-            self.size_class = SizeClass.for_employees(self.employees)
-        super().save(*args, **kwargs)
 
 
 class MembershipStatus(models.TextChoices):
@@ -110,8 +153,11 @@ class MembershipStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
-class Membership(TenantModel):
-    """A company's membership in one cluster, and what the cluster records about it."""
+class Membership(TenantModel, CompanyFacts):
+    """A company's membership in one cluster, and what the cluster records about it: the status,
+    tier, fee, dates and notes of the membership, and the cluster's own facts about the company
+    (name, industry, size, place, website). Another cluster that has the same company keeps its
+    own; neither sees nor changes the other's."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="memberships")
     status = models.CharField(
@@ -131,7 +177,7 @@ class Membership(TenantModel):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
-        ordering = ["company__name"]
+        ordering = ["name", "id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
@@ -140,11 +186,26 @@ class Membership(TenantModel):
         indexes = [models.Index(fields=["cluster", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.company} · {self.cluster}"
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.derive_facts()
+        super().save(*args, **kwargs)
+
+    @property
+    def org_number(self) -> str | None:
+        return self.company.org_number
+
+    @property
+    def identifier(self) -> str:
+        return self.company.identifier
 
     def clean(self) -> None:
+        errors = self.clean_facts()
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
-            raise ValidationError({"left_on": _("A membership cannot end before it began.")})
+            errors["left_on"] = _("A membership cannot end before it began.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Contact(TenantModel):

@@ -12,14 +12,15 @@ from klyngekart.members.validators import normalise_org_number
 from klyngekart.taxonomy.nace import nace_codes
 
 # Sort keys the list page and the API accept, and the columns behind them. Ties fall back to the
-# company name and id so pagination is stable.
+# company name and id so pagination is stable. Names and head counts are the cluster's own record
+# (on the membership), never the company's shared one.
 SORTS: dict[str, tuple] = {
-    "name": (F("company__name").asc(),),
-    "-name": (F("company__name").desc(),),
+    "name": (F("name").asc(),),
+    "-name": (F("name").desc(),),
     "joined_on": (F("joined_on").asc(nulls_last=True),),
     "-joined_on": (F("joined_on").desc(nulls_last=True),),
-    "employees": (F("company__employees").asc(nulls_last=True),),
-    "-employees": (F("company__employees").desc(nulls_last=True),),
+    "employees": (F("employees").asc(nulls_last=True),),
+    "-employees": (F("employees").desc(nulls_last=True),),
     "org_number": (F("company__org_number").asc(nulls_last=True),),
 }
 DEFAULT_SORT = "name"
@@ -46,9 +47,9 @@ def membership_counts_by_status(*, cluster: Cluster) -> dict[str, int]:
 def members_by_size_class(*, cluster: Cluster) -> list[CountRow]:
     rows = dict(
         active_memberships(cluster=cluster)
-        .values_list("company__size_class")
+        .values_list("size_class")
         .annotate(n=Count("id"))
-        .values_list("company__size_class", "n")
+        .values_list("size_class", "n")
     )
     result = [CountRow(key, str(label), rows.get(key, 0)) for key, label in SizeClass.choices]
     if rows.get(""):
@@ -61,9 +62,9 @@ def members_by_size_class(*, cluster: Cluster) -> list[CountRow]:
 def members_by_nace_section(*, cluster: Cluster) -> list[CountRow]:
     rows = (
         active_memberships(cluster=cluster)
-        .values_list("company__nace_section")
+        .values_list("nace_section")
         .annotate(n=Count("id"))
-        .values_list("company__nace_section", "n")
+        .values_list("nace_section", "n")
     )
     codes = nace_codes()
     result = [
@@ -89,7 +90,7 @@ def membership_list(
     queryset = Membership.objects.filter(cluster=cluster).select_related("company")
     q = (q or "").strip()
     if q:
-        match = Q(company__name__icontains=q) | Q(company__municipality__icontains=q)
+        match = Q(name__icontains=q) | Q(municipality__icontains=q)
         digits = normalise_org_number(q)
         if digits.isdigit():
             match |= Q(company__org_number__contains=digits)
@@ -97,13 +98,13 @@ def membership_list(
     if status:
         queryset = queryset.filter(status=status)
     if size_class:
-        queryset = queryset.filter(company__size_class=size_class)
+        queryset = queryset.filter(size_class=size_class)
     if nace_section:
-        queryset = queryset.filter(company__nace_section=nace_section)
+        queryset = queryset.filter(nace_section=nace_section)
     if region:
-        queryset = queryset.filter(company__region=region)
+        queryset = queryset.filter(region=region)
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    return queryset.order_by(*order, "company__name", "id")
+    return queryset.order_by(*order, "name", "id")
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def membership_history(*, membership: Membership, limit: int = 100) -> QuerySet[
 def company_names(membership_ids: set[int]) -> dict[int, str]:
     """Company names for memberships, for audit sentences about contacts. Inside the cluster
     scope, another cluster's membership id in an audit row resolves to nothing."""
-    return dict(Membership.objects.filter(pk__in=membership_ids).values_list("pk", "company__name"))
+    return dict(Membership.objects.filter(pk__in=membership_ids).values_list("pk", "name"))
 
 
 def membership_detail(*, membership: Membership) -> MembershipDetail:

@@ -5,46 +5,38 @@ the API, the importer or a management command."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from klyngekart.accounts.models import CompanyRole, CompanyRoleKind
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
-from klyngekart.core.tenancy import scope
-from klyngekart.members.models import Company, Contact, Membership, MembershipStatus
+from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.members.models import (
+    FACT_FIELDS,
+    Company,
+    CompanyFacts,
+    Contact,
+    Membership,
+    MembershipStatus,
+)
 from klyngekart.members.validators import normalise_org_number
 
 M = TypeVar("M", bound=models.Model)
 
-COMPANY_FIELDS = (
-    "org_number",
-    "foreign_id",
-    "country",
-    "name",
-    "nace_code",
-    "employees",
-    "size_class",
-    "municipality",
-    "region",
-    "website",
-)
-# The org number and foreign id are the company's identity across clusters: no cluster may change
-# them for everyone else, so updates leave them alone.
-COMPANY_EDITABLE_FIELDS = (
-    "name",
-    "nace_code",
-    "employees",
-    "size_class",
-    "municipality",
-    "region",
-    "website",
-)
+# The identity of a company across clusters: no cluster may change it for everyone else.
+IDENTITY_FIELDS = ("org_number", "foreign_id", "country")
+# What a caller may pass for a company: its identity and the facts (see members.models).
+COMPANY_FIELDS = (*IDENTITY_FIELDS, *FACT_FIELDS)
+# The facts a cluster edits in its own record, and a trusted source in the company's.
+COMPANY_EDITABLE_FIELDS = FACT_FIELDS
 MEMBERSHIP_FIELDS = ("tier", "annual_fee", "joined_on", "notes")
 CONTACT_FIELDS = ("name", "email", "phone", "title", "is_primary")
 
@@ -91,8 +83,13 @@ def _assign(instance: models.Model, data: Mapping[str, Any], fields: Iterable[st
     return changed
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or value == ""
+def _facts(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts in ``data``. The size class follows the head count wherever that is given (see
+    CompanyFacts.derive_facts), so a size class passed beside it is not a change of its own."""
+    facts = {name: data[name] for name in FACT_FIELDS if name in data}
+    if facts.get("employees") is not None:
+        facts.pop("size_class", None)
+    return facts
 
 
 def _find_company(data: Mapping[str, Any]) -> Company | None:
@@ -113,35 +110,33 @@ def membership_create(
     membership: Mapping[str, Any] | None = None,
     contacts: Sequence[Mapping[str, Any]] | None = None,
 ) -> Membership:
-    """Make a company a member of ``cluster``.
+    """Make a company a member of ``cluster``, with the facts the cluster gives for it.
 
-    A company already on the platform (a member of another cluster) is reused: its data belongs
-    to every cluster it is in, so we only fill fields that are blank and never overwrite."""
+    A company already on the platform (a member of another cluster) is found by its identity and
+    reused, but nothing is read from or written to what anyone else recorded: the new membership
+    holds exactly the facts given here, and the company's shared record is left as it is. (Filling
+    "only the blank fields" of the shared company used to let one cluster write what every other
+    cluster of the company read, and read back what they had entered.)"""
     company_data = {k: v for k, v in company.items() if k in COMPANY_FIELDS}
     if "org_number" in company_data:
         company_data["org_number"] = normalise_org_number(company_data["org_number"]) or None
     with scope(cluster), transaction.atomic():
         existing = _find_company(company_data)
         if existing is not None:
-            if Membership.objects.filter(cluster=cluster, company=existing).exists():
-                message = _("%(name)s is already a member of this cluster.") % {"name": existing.name}
+            ours = Membership.objects.filter(cluster=cluster, company=existing).first()
+            if ours is not None:
+                message = _("%(name)s is already a member of this cluster.") % {"name": ours.name}
                 raise ValidationError({"org_number": message}, code="already_member")
-            filled = [
-                name
-                for name in COMPANY_EDITABLE_FIELDS
-                if _is_blank(getattr(existing, name)) and not _is_blank(company_data.get(name))
-            ]
-            if filled:
-                _assign(existing, company_data, filled)
-                existing.full_clean()
-                existing.save()
             company_obj = existing
         else:
+            # A company new to the platform: its shared record starts as this cluster's entry. No
+            # cluster is shown it; it is what a trusted source later corrects.
             company_obj = Company(**{k: v for k, v in company_data.items() if v is not None})
             company_obj.full_clean()
             company_obj.save()
 
         member = Membership(cluster=cluster, company=company_obj)
+        _assign(member, company_data, FACT_FIELDS)
         _assign(member, membership or {}, (*MEMBERSHIP_FIELDS, "status"))
         member.full_clean()
         member.save()
@@ -150,7 +145,7 @@ def membership_create(
             actor=actor,
             action="members.membership.created",
             target=member,
-            data={"company": company_obj.identifier, "existing_company": existing is not None},
+            data={"company": company_obj.identifier},
         )
         for data in contacts or []:
             contact = Contact(cluster=cluster, membership=member)
@@ -179,17 +174,105 @@ def membership_update(*, membership: Membership, actor: Any, data: Mapping[str, 
     )
 
 
-def company_update(*, company: Company, actor: Any, cluster: Cluster, data: Mapping[str, Any]) -> Company:
-    """Change a company's facts. Every cluster the company is in sees the change; the audit row
-    goes to the cluster where it was made."""
+def membership_facts_update(*, membership: Membership, actor: Any, data: Mapping[str, Any]) -> Membership:
+    """Change the cluster's own facts about a member company (name, industry, size, place,
+    website). Only this cluster's record changes, so only this cluster sees it; the audit row
+    is this cluster's."""
     return _update_audited(
-        company,
-        cluster=cluster,
+        membership,
+        cluster=membership.cluster,
         actor=actor,
-        data=data,
-        fields=COMPANY_EDITABLE_FIELDS,
+        data=_facts(data),
+        fields=FACT_FIELDS,
         action="members.company.updated",
     )
+
+
+class FactSource:
+    """Who may change a company's shared facts: the company itself or a public register."""
+
+    CONTACT = "contact"
+    REGISTER = "register"
+
+
+def company_update_shared(
+    *,
+    membership: Membership,
+    actor: Any,
+    data: Mapping[str, Any],
+    source: str = FactSource.CONTACT,
+) -> Membership:
+    """A trusted source states the company's facts: the company's own contact (``actor``, acting
+    in ``membership``'s cluster) or a public register (``actor`` None, where a lookup is set up).
+
+    The company's shared record takes the changed fields. So does each cluster's own record where
+    that cluster trusts the source: every cluster for the register; for a contact, the clusters
+    that appointed this person contact of the company. Each cluster can appoint whom it likes, so a
+    contact that one cluster appointed must not rewrite what another cluster keeps (that was the
+    phishing website of issue 12). Every cluster that has the company gets an audit row; where
+    its record did not change, the row says which fields the company stated, and not who did
+    it, since that person belongs to another cluster."""
+    if source not in (FactSource.CONTACT, FactSource.REGISTER):
+        raise ValidationError(_("Unknown source of company facts."))
+    company = membership.company
+    if source == FactSource.CONTACT:
+        with scope(membership.cluster):
+            is_contact = (
+                getattr(actor, "is_authenticated", False)
+                and CompanyRole.objects.filter(
+                    user=actor, company=company, role=CompanyRoleKind.CONTACT
+                ).exists()
+            )
+        if not is_contact:
+            # Only the company's own contact in this cluster speaks for the company here.
+            raise PermissionDenied(_("Only the company's contact can change the company's facts."))
+    with transaction.atomic():
+        # The fields that change are those the source states differently from what the acting
+        # cluster keeps (for the register, from the shared record).
+        baseline: CompanyFacts = membership if source == FactSource.CONTACT else company
+        stated = sorted(_assign(copy.copy(baseline), _facts(data), FACT_FIELDS))
+        if not stated:
+            return membership
+        values = {name: data[name] for name in stated}
+        _assign(company, values, stated)
+        company.full_clean()
+        company.save()
+        with scopes_disabled():
+            others = list(
+                Membership.objects.filter(company=company).select_related("cluster").order_by("cluster_id")
+            )
+            if source == FactSource.REGISTER:
+                trusting = {other.cluster_id for other in others}
+            else:
+                trusting = set(
+                    CompanyRole.objects.filter(
+                        user=actor, company=company, role=CompanyRoleKind.CONTACT
+                    ).values_list("cluster_id", flat=True)
+                )
+        for other in others:
+            record = membership if other.pk == membership.pk else other
+            with scope(other.cluster):
+                if other.cluster_id in trusting:
+                    changed = _assign(record, values, stated)
+                    if changed:
+                        record.full_clean()
+                        record.save()
+                    audit_log(
+                        cluster=other.cluster,
+                        actor=actor,
+                        action="members.company.updated",
+                        target=record,
+                        data={"source": source, "changed": changed},
+                    )
+                else:
+                    audit_log(
+                        cluster=other.cluster,
+                        actor=None,
+                        action="members.company.updated",
+                        target=record,
+                        data={"source": source, "fields": stated, "applied": False},
+                    )
+    return membership
 
 
 _STATUS_ACTIONS = {

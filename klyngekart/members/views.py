@@ -87,12 +87,12 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "members/detail.html",
         {
+            # The cluster's own record: the membership, with its facts about the company.
             "membership": detail.membership,
-            "company": detail.membership.company,
             "contacts": detail.contacts,
             # Contact changes on this page are all about this membership's company.
             "history": describe_all(
-                detail.history, company_names=lambda _ids: {membership.pk: detail.membership.company.name}
+                detail.history, company_names=lambda _ids: {membership.pk: detail.membership.name}
             ),
             "can_change": access.can("members.change"),
             "can_change_company": access.can("members.change_own"),
@@ -131,7 +131,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(name)s is now a member.") % {"name": membership.company.name})
+            messages.success(request, _("%(name)s is now a member.") % {"name": membership.name})
             return redirect("members:detail", access.cluster.slug, membership.pk)
     return render(request, "members/create.html", {"form": form})
 
@@ -139,12 +139,13 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @cluster_view("members.change_own")
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The cluster team edits the company and the membership; a company contact only the company."""
+    """The cluster team edits its own record of the company and the membership; a company contact
+    states the company's facts, which reach the clusters that trust that contact (see
+    ``services.company_update_shared``)."""
     access = _access(request)
     membership = access_membership(access, pk, "members.change_own")
-    company = membership.company
     data = request.POST or None
-    company_form = CompanyForm(data, prefix="company", initial=CompanyForm.company_initial(company))
+    company_form = CompanyForm(data, prefix="company", initial=CompanyForm.company_initial(membership))
     membership_form: MembershipForm | None = None
     if access.can("members.change"):
         membership_form = MembershipForm(
@@ -153,9 +154,14 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     forms_ok = company_form.is_valid() and (membership_form is None or membership_form.is_valid())
     if request.method == "POST" and forms_ok:
         try:
-            services.company_update(
-                company=company, actor=request.user, cluster=access.cluster, data=company_form.cleaned_data
-            )
+            if access.is_company_role:
+                services.company_update_shared(
+                    membership=membership, actor=request.user, data=company_form.cleaned_data
+                )
+            else:
+                services.membership_facts_update(
+                    membership=membership, actor=request.user, data=company_form.cleaned_data
+                )
         except ValidationError as error:
             add_service_errors(company_form, error)
         if membership_form is not None and not company_form.errors:
@@ -173,9 +179,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "members/edit.html",
         {
             "membership": membership,
-            "company": company,
             "company_form": company_form,
             "membership_form": membership_form,
+            "is_company_role": access.is_company_role,
         },
     )
 
@@ -200,7 +206,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The membership of %(name)s is now %(status)s.")
-                % {"name": membership.company.name, "status": membership.get_status_display().lower()},
+                % {"name": membership.name, "status": membership.get_status_display().lower()},
             )
             return redirect("members:detail", access.cluster.slug, membership.pk)
     return render(request, "members/end.html", {"membership": membership, "form": form})

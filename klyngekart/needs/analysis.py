@@ -462,7 +462,7 @@ def _companies_fingerprint(round_: Round) -> str:
     rows = (
         RoundCompany.objects.filter(round=round_)
         .order_by("pk")
-        .values_list("pk", "company__size_class", "company__nace_section", "company__region")
+        .values_list("pk", "membership__size_class", "membership__nace_section", "membership__region")
     )
     return hashlib.blake2b(repr(list(rows)).encode(), digest_size=16).hexdigest()
 
@@ -569,7 +569,7 @@ def _heatmap_of(
     paging = heat_page(len(matrix.columns), page, per_page) if page is not None else None
     chosen = paging.indexes if paging is not None else range(len(matrix.columns))
     ids = [matrix.columns[index] for index in chosen]
-    names = dict(RoundCompany.objects.filter(round=round_, pk__in=ids).values_list("pk", "company__name"))
+    names = dict(RoundCompany.objects.filter(round=round_, pk__in=ids).values_list("pk", "membership__name"))
     columns = [HeatColumn(str(rc_id), names.get(rc_id, "")) for rc_id in ids]
     columns.append(HeatColumn(POOL, _("Other companies (pooled)"), pooled=True))
     row_of = {code: index for index, code in enumerate(matrix.codes)}

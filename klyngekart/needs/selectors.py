@@ -86,7 +86,7 @@ def strategy_overview(*, cluster: Cluster, year: int) -> Overview:
         .filter(Q(status="active") | Q(strategies__year=year))
         .distinct()
         .select_related("company")
-        .order_by("company__name", "pk")
+        .order_by("name", "pk")
     )
     strategies = {s.membership_id: s for s in MembershipStrategy.objects.filter(cluster=cluster, year=year)}
     goal_labels = dict(GoalCategory.choices)

@@ -36,7 +36,7 @@ def _own_memberships(access: ClusterAccess) -> list[Membership]:
     return list(
         Membership.objects.filter(cluster=access.cluster, company_id__in=access.company_ids, status="active")
         .select_related("company")
-        .order_by("company__name")
+        .order_by("name")
     )
 
 

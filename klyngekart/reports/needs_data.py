@@ -156,7 +156,7 @@ def _measures(round_: Round, names: dict[str, str]) -> list[MeasureSummary]:
         if measure.source_round_id != round_.pk and not set(measure.areas) & names.keys():
             continue
         costs = measure_costs(measure)
-        companies = {str(i.membership_id): i.membership.company.name for i in costs.interests}
+        companies = {str(i.membership_id): i.membership.name for i in costs.interests}
         summaries.append(
             MeasureSummary(
                 title=measure.title,

@@ -39,7 +39,7 @@ class VersionChoiceField(forms.ModelChoiceField):
 
 class MembershipChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.company.name)
+        return str(obj.name)
 
 
 class RoundForm(DsForm):
@@ -80,9 +80,7 @@ class RoundForm(DsForm):
             status=VersionStatus.PUBLISHED
         ).select_related("survey")
         self.fields["companies"].queryset = (  # type: ignore[attr-defined]
-            Membership.objects.filter(status=MembershipStatus.ACTIVE)
-            .select_related("company")
-            .order_by("company__name")
+            Membership.objects.filter(status=MembershipStatus.ACTIVE).order_by("name")
         )
         self.fields["opens_on"].initial = timezone.localdate()
 

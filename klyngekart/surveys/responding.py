@@ -89,7 +89,7 @@ def respondent_for_token(token: str) -> Respondent | None:
     lookup spans clusters; callers enter ``scope(respondent.round_company.cluster)`` next."""
     if not token or len(token) > MAX_KEY_LENGTH:
         return None
-    related = ("round__survey_version", "round__taxonomy_version", "company", "cluster")
+    related = ("round__survey_version", "round__taxonomy_version", "company", "membership", "cluster")
     with scopes_disabled():
         company_part = (
             RoundCompany.objects.select_related(*related)

@@ -22,7 +22,7 @@ def render_round_mail(
     with translation.override(invitation.language):
         context = {
             "cluster": part.cluster,
-            "company": part.company,
+            "company": part.membership,
             "round": part.round,
             "url": url,
             "reminder": kind == "reminder",

@@ -439,7 +439,7 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
                 pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN
             )
             .exclude(email="")
-            .select_related("round_company__round", "round_company__company")
+            .select_related("round_company__round", "round_company__membership")
         )
         for invitation in invitations:
             if kind == INVITATION and invitation.sent_on is not None:
@@ -607,7 +607,8 @@ class ProgressRow:
 
     @property
     def company(self) -> Any:
-        return self.part.company
+        """The company as this cluster records it (its membership)."""
+        return self.part.membership
 
     @property
     def response_percent(self) -> Decimal | None:
@@ -643,7 +644,7 @@ def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
     """Counts per company (never who) and their totals, each count under k shown as such; a company
     role gets its own rows only."""
     k = k_threshold(round_.cluster)
-    parts = list(round_.companies.select_related("company").order_by("company__name"))
+    parts = list(round_.companies.select_related("company", "membership").order_by("membership__name"))
     if access.is_company_role:
         parts = [part for part in parts if part.company_id in access.company_ids]
     completed = sum(part.completed_count for part in parts)

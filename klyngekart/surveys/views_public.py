@@ -132,7 +132,7 @@ class Visit:
             "visit": self,
             "language": self.language,
             "cluster_name": cluster.name,
-            "company_name": self.company.company.name,
+            "company_name": self.company.membership.name,
             "survey_title": self.round.survey_version.survey.title,
             "closes_on": self.round.closes_on,
             "k": k_threshold(cluster),

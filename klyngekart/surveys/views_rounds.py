@@ -211,6 +211,6 @@ def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpRespo
         code.save(buffer, kind="png", scale=12, border=4)
         content_type = "image/png"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    name = slugify(f"{round_.title} {part.company.name}") or "qr"
+    name = slugify(f"{round_.title} {part.membership.name}") or "qr"
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

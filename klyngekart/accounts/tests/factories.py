@@ -40,10 +40,13 @@ class ClusterRoleFactory(TenantFactory):
     role = "manager"
 
 
-class CompanyRoleFactory(DjangoModelFactory):
+class CompanyRoleFactory(TenantFactory):
+    """A role granted by ``cluster``; pass the cluster whose member ``company`` is."""
+
     class Meta:
         model = CompanyRole
 
+    cluster = factory.SubFactory(ClusterFactory)
     company = factory.SubFactory(CompanyFactory)
     user = factory.SubFactory(UserFactory)
     role = "contact"

@@ -1,8 +1,11 @@
 """Walk every API endpoint under /clusters/{slug}/ with every role's token, in its own cluster
-and in another. Same promise as the page walk: a foreign cluster or object is 404 with the same
-body as a missing one, a call above one's role is 403, a company role reaches only its own
-company, and refused writes change nothing. Every path in the OpenAPI schema must be listed
-here, so a new endpoint cannot slip past the walk."""
+and in another. The two clusters share a member company (``shared_worlds``), each with its own
+contact for it and its own facts about it. Same promise as the page walk: a foreign cluster or
+object is 404 with the same body as a missing one, a call above one's role is 403, a company role
+reaches only its own company, refused writes change nothing, no answer carries what the other
+cluster records (its name for the shared company, its website for it, its people), and nothing
+changes the other cluster's record. Every path in the OpenAPI schema must be listed here, so a new
+endpoint cannot slip past the walk."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from django.utils import timezone
 from klyngekart.accounts.access import PERMISSIONS
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.api.api import api
-from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, World
+from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Company, Membership
 from klyngekart.members.tests.factories import valid_org_number
@@ -159,6 +162,24 @@ def _count() -> tuple[int, int]:
         return Membership.objects.count(), Company.objects.count()
 
 
+def _records(shared: SharedWorlds) -> list[dict[str, Any]]:
+    """The shared company's record and every cluster's record of it."""
+    with scopes_disabled():
+        company = dict(Company.objects.values().get(pk=shared.company.pk))
+        records = [
+            dict(row) for row in Membership.objects.filter(company=shared.company).order_by("pk").values()
+        ]
+    return [company, *records]
+
+
+def _foreign_strings(away: World) -> list[str]:
+    """What ``away`` records that no answer in the other cluster may carry."""
+    values = [away.cluster.name, away.membership.name, away.other_membership.name]
+    values += [value for value in (away.membership.website, away.membership.municipality) if value]
+    values += [user.email for user in away.users.values()]
+    return values
+
+
 def test_every_api_path_is_in_the_walk() -> None:
     schema = api.get_openapi_schema()
     operations = {
@@ -168,11 +189,19 @@ def test_every_api_path_is_in_the_walk() -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_walk_every_endpoint_as_every_role(world, other_world, client, role: str) -> None:
+@pytest.mark.parametrize("side", ["a", "b"])
+def test_walk_every_endpoint_as_every_role(shared_worlds, client, role: str, side: str) -> None:
+    world, other_world = (
+        (shared_worlds.a, shared_worlds.b) if side == "a" else (shared_worlds.b, shared_worlds.a)
+    )
     _token, secret = api_token_create(user=world.users[role], name="walk")
     for each in (world, other_world):
-        MembershipStrategyFactory(membership=each.membership, year=THIS_YEAR)
-    foreign_strings = [other_world.cluster.name, other_world.membership.company.name]
+        MembershipStrategyFactory(
+            membership=each.membership, year=THIS_YEAR, goals_text=f"Strategien til {each.cluster.slug}"
+        )
+    foreign_strings = [*_foreign_strings(other_world), f"Strategien til {other_world.cluster.slug}"]
+    others_record = _records(shared_worlds)[1:]
+    others_record = [r for r in others_record if r["cluster_id"] == other_world.cluster.pk]
     for (method, path), permission in ENDPOINTS.items():
         allowed = role in PERMISSIONS[permission]
 
@@ -183,9 +212,9 @@ def test_walk_every_endpoint_as_every_role(world, other_world, client, role: str
         assert response.json() == NOT_FOUND
         assert _count() == before
 
-        # Own cluster, another cluster's company: 404 as well.
+        # Own cluster, a company only the other cluster has: 404 as well.
         if "{org_number}" in path and allowed:
-            response = _call(client, method, _url(path, world, other_world.membership), secret)
+            response = _call(client, method, _url(path, world, other_world.other_membership), secret)
             assert response.status_code == 404 and response.json() == NOT_FOUND
 
         # A company role and a neighbouring member of the same cluster: 404.
@@ -202,10 +231,20 @@ def test_walk_every_endpoint_as_every_role(world, other_world, client, role: str
             assert response.status_code in ok, f"{role} {method} {path}: {response.status_code}"
             body = response.content.decode()
             for foreign in foreign_strings:
-                assert foreign not in body
+                assert foreign not in body, f"{role} {method} {path} carries {foreign!r}"
         else:
             assert response.status_code == 403, f"{role} {method} {path}: {response.status_code}"
             assert _count() == before
+
+    # The shared company through the own cluster: this cluster's record, never the other's.
+    if role in PERMISSIONS["members.view_own"]:
+        url = _url("/api/v1/clusters/{slug}/members/{org_number}", world, world.membership)
+        body = _call(client, "get", url, secret).json()
+        assert (body["name"], body["website"]) == (world.membership.name, world.membership.website)
+    # Nothing any call did changed what the other cluster records about the shared company.
+    assert [
+        r for r in _records(shared_worlds)[1:] if r["cluster_id"] == other_world.cluster.pk
+    ] == others_record
 
 
 def test_without_a_token_every_endpoint_is_401(world, client) -> None:

@@ -15,7 +15,7 @@ def test_me_lists_the_users_clusters_and_companies(client, world, other_world, b
     user.save()
     ClusterRoleFactory(cluster=other_world.cluster, user=user, role="board")
     company = other_world.membership.company
-    CompanyRoleFactory(company=company, user=user, role="contact")
+    CompanyRoleFactory(cluster=other_world.cluster, company=company, user=user, role="contact")
 
     response = client.get("/api/v1/me", **bearer(user))
 
@@ -28,7 +28,9 @@ def test_me_lists_the_users_clusters_and_companies(client, world, other_world, b
             {"slug": "alfa", "name": "Klynge alfa", "role": "manager"},
             {"slug": "beta", "name": "Klynge beta", "role": "board"},
         ],
-        "companies": [{"org_number": company.org_number, "name": company.name, "role": "contact"}],
+        "companies": [
+            {"cluster": "beta", "org_number": company.org_number, "name": company.name, "role": "contact"}
+        ],
     }
 
 
@@ -43,4 +45,14 @@ def test_me_for_a_company_contact_shows_the_clusters_the_company_is_active_in(
     body = client.get("/api/v1/me", **bearer(contact)).json()
 
     assert body["clusters"] == [{"slug": "alfa", "name": "Klynge alfa", "role": "contact"}]
-    assert body["companies"] == [{"org_number": company.org_number, "name": company.name, "role": "contact"}]
+    assert body["companies"] == [
+        {"cluster": "alfa", "org_number": company.org_number, "name": company.name, "role": "contact"}
+    ]
+
+
+def test_me_lists_a_company_role_only_in_the_cluster_that_granted_it(client, shared_worlds, bearer):
+    """The company is an active member of both clusters; A's contact has a role in A only."""
+    a = shared_worlds.a
+    body = client.get("/api/v1/me", **bearer(a.users["contact"])).json()
+    assert body["clusters"] == [{"slug": "alfa", "name": "Klynge alfa", "role": "contact"}]
+    assert [(row["cluster"], row["role"]) for row in body["companies"]] == [("alfa", "contact")]

@@ -266,8 +266,14 @@ def test_create_makes_a_member_with_contacts_and_audits_it(client, world, bearer
     assert entry.cluster == world.cluster
 
 
-def test_create_reuses_a_company_from_another_cluster(client, world, other_world, bearer):
+def test_create_of_another_clusters_member_carries_none_of_its_facts(client, world, other_world, bearer):
+    """B adds one of A's member companies by org number (issue 12): the company is the same one
+    (no duplicate), but B's 201 carries only what B posted, nothing that A recorded about it, and
+    A's record is as it was."""
     company = other_world.membership.company
+    with scopes_disabled():
+        theirs = Membership.objects.values().get(pk=other_world.membership.pk)
+    assert theirs["website"] == "" and theirs["employees"] == 25  # what the factory recorded in A
 
     response = client.post(
         members_url("alfa"),
@@ -277,8 +283,12 @@ def test_create_reuses_a_company_from_another_cluster(client, world, other_world
     )
 
     assert response.status_code == 201
-    assert response.json()["name"] == company.name
+    body = response.json()
+    assert body["name"] == "Another name"
+    assert (body["employees"], body["size_class"], body["nace_code"], body["region"]) == (None, "", "", "")
     assert Company.objects.filter(org_number=company.org_number).count() == 1
+    with scopes_disabled():
+        assert Membership.objects.values().get(pk=other_world.membership.pk) == theirs
 
 
 @pytest.mark.parametrize(

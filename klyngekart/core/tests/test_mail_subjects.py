@@ -25,9 +25,9 @@ COMPANY = "Berg & Co's Verksted AS"
 def named(world):  # type: ignore[no-untyped-def]
     world.cluster.name = CLUSTER
     world.cluster.save()
-    company = world.membership.company
-    company.name = COMPANY
-    company.save()
+    # The mails name the company as the cluster records it: its membership.
+    world.membership.name = COMPANY
+    world.membership.save()
     return world
 
 

@@ -97,10 +97,10 @@ def test_the_platform_admin_is_a_superuser_who_can_log_in(demo, client):
 def test_company_logins_belong_to_one_active_member_company(demo):
     contact = User.objects.get(email="contact@demo.klyngekart.no")
     member = User.objects.get(email="member@demo.klyngekart.no")
-    contact_role = CompanyRole.objects.get(user=contact)
-    assert contact_role.role == "contact"
-    assert CompanyRole.objects.get(user=member).company == contact_role.company
     with scope(demo):
+        contact_role = CompanyRole.objects.get(user=contact)
+        assert contact_role.role == "contact"
+        assert CompanyRole.objects.get(user=member).company == contact_role.company
         assert Membership.objects.get(company=contact_role.company).status == "active"
     assert EmailAddress.objects.filter(user=member, verified=True, primary=True).exists()
 

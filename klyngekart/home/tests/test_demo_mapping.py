@@ -64,8 +64,8 @@ def _round(cluster: Cluster, year: int) -> Round:
 
 def _login_membership(cluster: Cluster) -> Membership:
     contact = User.objects.get(email="contact@demo.klyngekart.no")
-    company = CompanyRole.objects.get(user=contact).company
     with scope(cluster):
+        company = CompanyRole.objects.get(user=contact).company
         return Membership.objects.get(cluster=cluster, company=company)
 
 

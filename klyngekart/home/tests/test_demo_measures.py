@@ -42,7 +42,7 @@ def _measures(cluster: Cluster) -> list[Measure]:
 
 
 def _contacts_membership(cluster: Cluster) -> Membership:
-    company = CompanyRole.objects.get(user__email=CONTACT).company
+    company = CompanyRole.objects.get(cluster=cluster, user__email=CONTACT).company
     return Membership.objects.select_related("company").get(cluster=cluster, company=company)
 
 

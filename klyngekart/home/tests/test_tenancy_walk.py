@@ -1,12 +1,16 @@
 """Walk every page under /c/<cluster_slug>/ as every role, in its own cluster and in another.
 
-This is the tenancy promise for pages, tested as an outsider would try it:
+The two clusters share a member company (``shared_worlds``): each has its own contact and member
+user for it, its own facts about it (name, website, head count), its own membership record, strategy
+and round. This is the tenancy promise for pages, tested as an outsider would try it:
 - another cluster's pages and objects are 404, exactly like pages that do not exist;
 - an object of another cluster addressed under one's own cluster is 404 too;
 - a company role reaches only its own company's objects (404 for a neighbour's);
 - a page above one's role is 403; a page within it answers;
-- no page of one cluster mentions another cluster's companies, people or name;
-- POSTs that are refused change nothing.
+- no page of one cluster mentions another cluster's companies, people, name, the facts it records
+  about the shared company or the free texts of its records;
+- POSTs that are refused change nothing, and nothing anyone does in one cluster changes what the
+  other records about the shared company.
 
 Every cluster URL must be listed in OBJECT_KWARGS, so a new page cannot slip past the walk.
 """
@@ -14,6 +18,7 @@ Every cluster URL must be listed in OBJECT_KWARGS, so a new page cannot slip pas
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,11 +27,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from klyngekart.accounts.access import PERMISSIONS
 from klyngekart.accounts.models import ClusterRole, CompanyRole, Invitation
 from klyngekart.accounts.services import invitation_create
-from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, World
+from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.measures.tests.factories import MeasureFactory
-from klyngekart.members.models import Contact, Membership
+from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 from klyngekart.reports.tests.factories import ReportJobFactory
@@ -50,8 +55,17 @@ COMPANY_ONLY_URLS = {"members:my_company"}
 
 
 def _prepare(world: World) -> dict[str, Any]:
-    """Objects of every kind that a cluster URL can address, all inside ``world``."""
-    contact = ContactFactory(membership=world.membership, cluster=world.cluster)
+    """Objects of every kind that a cluster URL can address, all inside ``world``, with texts that
+    only this cluster wrote (the shared company's record, its contact, its strategy)."""
+    slug = world.cluster.slug
+    with scopes_disabled():
+        Membership.objects.filter(pk=world.membership.pk).update(
+            notes=f"Notat fra {slug}", tier=f"Nivå {slug}", annual_fee=Decimal("12345.00")
+        )
+        world.membership.refresh_from_db()
+    contact = ContactFactory(
+        membership=world.membership, cluster=world.cluster, phone=f"+47 400 00 {ord(slug[0])}"
+    )
     with scopes_disabled():
         staff_role = ClusterRole.objects.get(cluster=world.cluster, user=world.users["staff"])
         invitation, _secret = invitation_create(
@@ -60,10 +74,12 @@ def _prepare(world: World) -> dict[str, Any]:
             role="staff",
             invited_by=world.users["manager"],
         )
-    member_role = CompanyRole.objects.get(user=world.users["member"])
     with scopes_disabled():
+        member_role = CompanyRole.objects.get(cluster=world.cluster, user=world.users["member"])
         area = taxonomy_current(cluster=world.cluster).areas.order_by("position").first()
-    MembershipStrategyFactory(membership=world.membership, year=THIS_YEAR)
+    MembershipStrategyFactory(
+        membership=world.membership, year=THIS_YEAR, goals_text=f"Strategien til {slug} for bedriften"
+    )
     round_ = RoundFactory(cluster=world.cluster, status="draft", taxonomy_version=area.version)  # type: ignore[union-attr]
     round_part = RoundCompanyFactory(
         round=round_, cluster=world.cluster, membership=world.membership, company=world.membership.company
@@ -253,17 +269,40 @@ def _snapshot() -> tuple[int, ...]:
 
 
 def _secrets_of(world: World, objects: dict[str, Any]) -> list[str]:
-    """Strings from ``world`` that must never appear on another cluster's pages."""
-    companies = [objects["membership"].company, objects["neighbour"].company]
-    values = [world.cluster.name, objects["contact"].name, objects["contact"].email]
-    values += [c.name for c in companies] + [c.org_number for c in companies if c.org_number]
+    """Strings from ``world`` that must never appear on another cluster's pages: its name, its
+    people, its own company (org number and all), and what it records about the company the two
+    clusters share. (The shared company's org number is both clusters' to show.)"""
+    shared, neighbour = objects["membership"], objects["neighbour"]
+    contact = objects["contact"]
+    values = [world.cluster.name, contact.name, contact.email, contact.phone]
+    values += [shared.name, shared.notes, shared.tier, f"Strategien til {world.cluster.slug}"]
+    values += [value for value in (shared.website, shared.municipality) if value]
+    values += [neighbour.name, neighbour.company.org_number or ""]
     values += [user.email for user in world.users.values()]
+    values += [user.full_name for user in world.users.values() if user.full_name]
     return values
 
 
+def _shared_records(shared: SharedWorlds) -> list[dict[str, Any]]:
+    """The shared company's record and each cluster's own record of it."""
+    with scopes_disabled():
+        company = dict(Company.objects.values().get(pk=shared.company.pk))
+        records = [
+            dict(row) for row in Membership.objects.filter(company=shared.company).order_by("pk").values()
+        ]
+    return [company, *records]
+
+
 @pytest.fixture
-def worlds(world: World, other_world: World) -> tuple[tuple[World, dict], tuple[World, dict]]:
-    return (world, _prepare(world)), (other_world, _prepare(other_world))
+def worlds(shared_worlds: SharedWorlds) -> tuple[tuple[World, dict], tuple[World, dict]]:
+    return (shared_worlds.a, _prepare(shared_worlds.a)), (shared_worlds.b, _prepare(shared_worlds.b))
+
+
+def test_the_walks_clusters_share_a_company_and_record_it_differently(worlds) -> None:
+    (home, _objects), (away, _away_objects) = worlds
+    assert home.membership.company_id == away.membership.company_id
+    assert home.membership.name != away.membership.name
+    assert home.membership.website != away.membership.website
 
 
 def test_every_cluster_url_is_in_the_walk() -> None:
@@ -282,8 +321,10 @@ def test_every_cluster_view_declares_its_permission() -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_walk_every_page_as_every_role(worlds, client, role: str) -> None:
-    (home, home_objects), (away, away_objects) = worlds
+@pytest.mark.parametrize("side", ["a", "b"])
+def test_walk_every_page_as_every_role(shared_worlds, worlds, client, role: str, side: str) -> None:
+    (home, home_objects), (away, away_objects) = worlds if side == "a" else worlds[::-1]
+    records = _shared_records(shared_worlds)
     user = home.users[role]
     client.force_login(user)
     forbidden_strings = _secrets_of(away, away_objects)
@@ -336,6 +377,9 @@ def test_walk_every_page_as_every_role(worlds, client, role: str) -> None:
                 name, kwargs={"cluster_slug": home.cluster.slug, **OBJECT_KWARGS[name](neighbour)}
             )
             assert client.get(neighbour_url).status_code in {403, 404}, f"{role} reached {neighbour_url}"
+
+    # Nothing this role did changed what either cluster records about the shared company.
+    assert _shared_records(shared_worlds) == records
 
 
 def test_anonymous_visitors_are_sent_to_log_in(worlds, client) -> None:

@@ -31,12 +31,22 @@ class CompanyFactory(DjangoModelFactory):
 
 
 class MembershipFactory(TenantFactory):
+    """A membership whose facts start as the company's (as if this cluster added it); pass
+    ``name=``, ``employees=``... for a cluster that records the company differently."""
+
     class Meta:
         model = Membership
 
     cluster = factory.SubFactory(ClusterFactory)
     company = factory.SubFactory(CompanyFactory)
     status = "active"
+    name = factory.SelfAttribute("company.name")
+    nace_code = factory.SelfAttribute("company.nace_code")
+    employees = factory.SelfAttribute("company.employees")
+    size_class = factory.SelfAttribute("company.size_class")
+    municipality = factory.SelfAttribute("company.municipality")
+    region = factory.SelfAttribute("company.region")
+    website = factory.SelfAttribute("company.website")
 
 
 class ContactFactory(TenantFactory):

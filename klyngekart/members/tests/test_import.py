@@ -126,19 +126,22 @@ def test_a_company_already_in_the_cluster_is_reported(world):
     assert any("already a member" in e.message for e in report.errors if e.row == 2)
 
 
-def test_a_company_from_another_cluster_is_linked_not_overwritten(world, other_world):
+def test_a_company_from_another_cluster_is_linked_and_neither_read_nor_overwritten(world, other_world):
     shared = make_company(org_number="912345602", name="Fjordkraft Ørsta (registrert)", municipality="")
-    make_membership(other_world.cluster, company=shared)
+    theirs = make_membership(other_world.cluster, company=shared)
 
     report = run(world, "excel_nb_semicolon_cp1252.csv", dry_run=False)
 
     assert report.ok, report.errors
-    assert (report.created, report.updated) == (2, 1)
+    assert (report.created, report.updated) == (3, 0)
     shared.refresh_from_db()
-    assert shared.name == "Fjordkraft Ørsta (registrert)"  # kept
-    assert shared.municipality == "Ørsta"  # blank, so filled
+    assert (shared.name, shared.municipality) == ("Fjordkraft Ørsta (registrert)", "")
     with scopes_disabled():
         assert Membership.objects.filter(company=shared).count() == 2
+        ours = Membership.objects.get(cluster=world.cluster, company=shared)
+        theirs.refresh_from_db()
+    assert (ours.municipality, theirs.municipality) == ("Ørsta", "")
+    assert ours.name != theirs.name == "Fjordkraft Ørsta (registrert)"
 
 
 def test_one_bad_row_writes_nothing_even_when_not_a_dry_run(world):

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -49,7 +49,7 @@ def test_membership_create_validates_the_company(world):
         assert not Company.objects.filter(name="Feil AS").exists()
 
 
-def test_an_existing_company_is_reused_and_only_its_blank_fields_are_filled(world, other_world):
+def test_an_existing_company_is_reused_and_the_new_membership_keeps_its_own_facts(world, other_world):
     shared = make_company(org_number="912345602", name="Original AS", municipality="", website="")
     make_membership(other_world.cluster, company=shared)
 
@@ -61,8 +61,8 @@ def test_an_existing_company_is_reused_and_only_its_blank_fields_are_filled(worl
 
     shared.refresh_from_db()
     assert membership.company_id == shared.pk
-    assert shared.name == "Original AS"
-    assert shared.municipality == "Bergen"
+    assert (membership.name, membership.municipality) == ("Overskrevet AS", "Bergen")
+    assert (shared.name, shared.municipality) == ("Original AS", "")
     with scopes_disabled():
         assert Company.objects.filter(org_number="912345602").count() == 1
 
@@ -92,19 +92,57 @@ def test_membership_update_without_changes_writes_no_audit_row(world):
     assert "members.membership.updated" not in actions(world.cluster)
 
 
-def test_company_update_leaves_the_org_number_alone(world):
+def test_membership_facts_update_changes_the_clusters_record_and_leaves_the_org_number_alone(world):
     company = world.membership.company
-    original = company.org_number
-    services.company_update(
-        company=company,
-        actor=world.users["contact"],
-        cluster=world.cluster,
-        data={"org_number": "912345602", "name": "Nytt Navn AS", "employees": 300},
+    original = (company.org_number, company.name)
+    services.membership_facts_update(
+        membership=world.membership,
+        actor=world.users["staff"],
+        data={"org_number": "912345602", "name": "Nytt Navn AS", "employees": 300, "size_class": "micro"},
+    )
+
+    world.membership.refresh_from_db()
+    company.refresh_from_db()
+    assert (world.membership.name, world.membership.size_class) == ("Nytt Navn AS", "large")
+    assert (company.org_number, company.name) == original
+    with scope(world.cluster):
+        entry = AuditLog.objects.get(action="members.company.updated")
+    assert entry.data == {"changed": {"employees": [25, 300], "name": [original[1], "Nytt Navn AS"]}}
+
+
+@pytest.mark.parametrize("role", ["manager", "staff", "member"])
+def test_only_the_companys_contact_states_its_shared_facts(world, role):
+    with pytest.raises(PermissionDenied):
+        services.company_update_shared(
+            membership=world.membership, actor=world.users[role], data={"name": "Kapret AS"}
+        )
+    world.membership.company.refresh_from_db()
+    assert world.membership.company.name != "Kapret AS"
+
+
+def test_a_public_register_updates_the_shared_facts_and_every_clusters_record(world, other_world):
+    """Where a register lookup is set up, it is the source every cluster trusts."""
+    company = world.membership.company
+    theirs = make_membership(other_world.cluster, company=company, name="Deres navn AS", employees=4)
+
+    services.company_update_shared(
+        membership=world.membership,
+        actor=None,
+        data={"name": "Registrert Navn AS", "employees": 80},
+        source=services.FactSource.REGISTER,
     )
 
     company.refresh_from_db()
-    assert (company.org_number, company.name, company.size_class) == (original, "Nytt Navn AS", "large")
-    assert "members.company.updated" in actions(world.cluster)
+    world.membership.refresh_from_db()
+    theirs.refresh_from_db()
+    assert company.name == world.membership.name == theirs.name == "Registrert Navn AS"
+    assert company.size_class == world.membership.size_class == theirs.size_class == "medium"
+    with scopes_disabled():
+        rows = AuditLog.objects.filter(action="members.company.updated").order_by("cluster_id")
+        assert [(row.cluster_id, row.actor, row.data["source"]) for row in rows] == [
+            (world.cluster.pk, None, "register"),
+            (other_world.cluster.pk, None, "register"),
+        ]
 
 
 def test_membership_end_pause_and_reactivate(world):

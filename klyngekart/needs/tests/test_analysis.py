@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.members.models import Company
+from klyngekart.members.models import Membership
 from klyngekart.members.tests.factories import MembershipFactory
 from klyngekart.needs import analysis as sel
 from klyngekart.needs.tests.factories import MembershipStrategyFactory
@@ -40,11 +40,12 @@ def _round(world: Any, **kwargs: Any) -> Round:
 def _company(
     round_: Round, n: int, gaps: dict[str, tuple[int, int]], membership: Any = None, **company: Any
 ) -> RoundCompany:
-    """A company in the round with ``n`` respondents and, per area, (answers, sum of gaps)."""
+    """A company in the round with ``n`` respondents and, per area, (answers, sum of gaps);
+    ``company`` facts (size class, region...) as the cluster records them."""
     membership = membership or MembershipFactory(cluster=round_.cluster)
     if company:
         with scopes_disabled():
-            Company.objects.filter(pk=membership.company_id).update(**company)
+            Membership.objects.filter(pk=membership.pk).update(**company)
     part: RoundCompany = RoundCompanyFactory(  # type: ignore[assignment]
         round=round_, cluster=round_.cluster, membership=membership
     )

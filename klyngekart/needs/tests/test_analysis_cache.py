@@ -83,9 +83,10 @@ def test_a_change_of_k_changes_the_columns(world, mapped) -> None:
 
 
 def test_a_company_moving_to_another_segment_shows_without_a_new_answer(world, mapped) -> None:
-    """Segments are what the companies are now (size, NACE, region), not part of the answers."""
+    """Segments are what the companies are now (size, NACE, region, as the cluster records them),
+    not part of the answers."""
     before = _analysis(mapped, heat="size")
-    company = mapped.companies[1].company
+    company = mapped.companies[1].membership
     with scopes_disabled():
         company.employees = 400
         company.save()
@@ -154,7 +155,7 @@ def test_the_page_links_keep_the_other_choices(world, mapped, login, english, mo
     back = re.findall(r'href="\?([^"#]*)#kk-heatmap"', second)
     assert len(back) == 1 and "heat_page=1" in back[0]
     # A company's name is on exactly one page; the pooled column is on both.
-    names = [part.company.name for part in mapped.companies[:3]]
+    names = [part.membership.name for part in mapped.companies[:3]]
     assert (
         sorted(name for name in names if name in first) + sorted(name for name in names if name in second)
         != []

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.members.models import Company
+from klyngekart.members.models import Membership
 from klyngekart.reports import needs_report
 from klyngekart.reports.needs_data import Heatmap, HeatmapRow, needs_report_data
 from klyngekart.reports.tests.conftest import HIDDEN_MEANS, add_company, make_round
@@ -100,8 +100,8 @@ def wide_round(world: Any) -> Any:
     with scopes_disabled():
         names = ("Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")
         for part, name in zip(shown + pooled, names, strict=True):
-            Company.objects.filter(pk=part.membership.company_id).update(name=f"{name} Verksted AS")
-            part.company.refresh_from_db()
+            Membership.objects.filter(pk=part.membership_id).update(name=f"{name} Verksted AS")
+            part.membership.refresh_from_db()
     return round_, shown, pooled
 
 
@@ -119,9 +119,9 @@ def test_the_pdf_prints_the_companies_with_most_need_and_points_to_the_excel_fil
         workbook = load_workbook(io.BytesIO(needs_report.needs_report_xlsx(data)), read_only=True)
     # The fixture gave later companies more need: the last two are printed, the first two are not.
     for part in shown[-2:]:
-        assert part.company.name in text
+        assert part.membership.name in text
     for part in shown[:2] + pooled:
-        assert part.company.name not in text
+        assert part.membership.name not in text
     assert "Excel" in text
     for figure in HIDDEN_MEANS:
         assert figure not in text
@@ -129,7 +129,7 @@ def test_the_pdf_prints_the_companies_with_most_need_and_points_to_the_excel_fil
     sheets = workbook.worksheets
     heat = [value for sheet in sheets for row in sheet.iter_rows(values_only=True) for value in row]
     for part in shown:
-        assert part.company.name in heat
+        assert part.membership.name in heat
 
 
 @pytest.mark.django_db
@@ -140,5 +140,5 @@ def test_a_cluster_with_few_companies_gets_the_whole_heatmap_and_no_note(world, 
         with translation.override("en"):
             text = _pdf_text(needs_report.needs_report_pdf(data))
     for part in shown:
-        assert part.company.name in text
+        assert part.membership.name in text
     assert "Excel" not in text

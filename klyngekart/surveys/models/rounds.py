@@ -85,7 +85,7 @@ class RoundCompany(TenantModel):
     aggregates_ready = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["company__name"]
+        ordering = ["membership__name"]
         constraints = [models.UniqueConstraint(fields=["round", "company"], name="one_round_company")]
         verbose_name = _("company in a round")
         verbose_name_plural = _("companies in a round")
@@ -96,7 +96,7 @@ class RoundCompany(TenantModel):
     @property
     def audience_size(self) -> int | None:
         """Personal invitations when there are any, otherwise the company's head count."""
-        return self.invited_count or self.company.employees
+        return self.invited_count or self.membership.employees
 
     @property
     def response_rate(self) -> float | None:

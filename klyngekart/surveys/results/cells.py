@@ -126,8 +126,15 @@ def _cells_for_area(data: RoundData, code: str, shown_ids: set[int], k: int) -> 
 
 
 def round_companies(round_: Round) -> dict[int, CompanyInfo]:
+    # The company as this cluster records it (its membership): another cluster's facts never
+    # decide a segment here.
     rows = RoundCompany.objects.filter(round=round_).values_list(
-        "pk", "company_id", "company__name", "company__size_class", "company__nace_section", "company__region"
+        "pk",
+        "company_id",
+        "membership__name",
+        "membership__size_class",
+        "membership__nace_section",
+        "membership__region",
     )
     return {
         pk: CompanyInfo(company_id, name, size, nace, region)

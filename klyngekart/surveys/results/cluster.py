@@ -196,7 +196,7 @@ def cluster_segments(
 def listed_companies(round_: Round) -> list[ListedCompany]:
     """The round's companies for the listing, in the listing's order."""
     rows = RoundCompany.objects.filter(round=round_).values_list(
-        "pk", "company_id", "company__name", "invited_count", "completed_count", "company__employees"
+        "pk", "company_id", "membership__name", "invited_count", "completed_count", "membership__employees"
     )
     return [ListedCompany(*row) for row in rows]
 

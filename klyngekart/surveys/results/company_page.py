@@ -129,7 +129,8 @@ def company_page(access: ClusterAccess, round_id: int, rc_id: int, segment: str 
     return {
         "round": round_,
         "part": part,
-        "company": part.company,
+        # The company as this cluster records it (its membership), never another cluster's name.
+        "company": part.membership,
         "result": result,
         "ranked": ranked,
         "chart": gap_chart(ranked, compare=True),

@@ -85,10 +85,9 @@ def cluster_people_names(cluster: Any) -> list[str]:
     """The names of the cluster's team, of the accounts with a role in its member companies, and
     of its memberships' contact persons. Read inside the cluster's scope."""
     from klyngekart.accounts.models import ClusterRole, CompanyRole
-    from klyngekart.members.models import Contact, Membership
+    from klyngekart.members.models import Contact
 
-    companies = Membership.objects.filter(cluster=cluster).values("company_id")
     names = list(ClusterRole.objects.filter(cluster=cluster).values_list("user__full_name", flat=True))
-    names += CompanyRole.objects.filter(company_id__in=companies).values_list("user__full_name", flat=True)
+    names += CompanyRole.objects.filter(cluster=cluster).values_list("user__full_name", flat=True)
     names += Contact.objects.filter(cluster=cluster).values_list("name", flat=True)
     return [name for name in names if name]

@@ -120,8 +120,8 @@ def my_results(request: HttpRequest) -> HttpResponse:
     parts = (
         RoundCompany.objects.filter(company_id__in=access.company_ids)
         .exclude(round__status="draft")
-        .select_related("round", "company")
-        .order_by("-round__opens_on", "company__name")
+        .select_related("round", "membership")
+        .order_by("-round__opens_on", "membership__name")
     )
     return render(request, "surveys/results/mine.html", {"parts": list(parts)})
 
@@ -139,7 +139,7 @@ def company_results(request: HttpRequest, round_id: int, rc_id: int) -> HttpResp
         context = company_page(request.access, round_id, rc_id, request.GET.get("segment", ""))  # type: ignore[attr-defined]
     except NotReleased as unreleased:
         part = sel.access_results_company(request.access, round_id, rc_id)  # type: ignore[attr-defined]
-        context = {"round": unreleased.round, "part": part, "company": part.company}
+        context = {"round": unreleased.round, "part": part, "company": part.membership}
         context.update(_unreleased(unreleased.round))
         return render(request, "surveys/results/company_unreleased.html", context)
     return render(request, "surveys/results/company.html", context)
