@@ -47,6 +47,10 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/links"): "rounds.invite_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/progress"): "rounds.view_own",
+    ("patch", "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}"): "rounds.invite_own",
+    ("get", "/api/v1/clusters/{slug}/rounds/{id}/held"): "rounds.change",
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/approve"): "rounds.change",
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/reject"): "rounds.change",
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/close"): "rounds.change",
 }
 NOT_FOUND = {"detail": "Not found."}
@@ -68,6 +72,10 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url, {"file": upload}, **headers)
     if "/measures" in url:
         return _call_measures(client, method, url, headers)
+    if method == "patch" and "/companies/" in url:
+        return client.patch(url, {"open_link": True}, content_type="application/json", **headers)
+    if "/held/" in url:
+        return client.post(url, {"ids": []}, content_type="application/json", **headers)
     if url.endswith("/rounds"):
         today = timezone.localdate()
         round_body: dict[str, Any] = {
