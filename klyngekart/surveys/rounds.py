@@ -38,7 +38,7 @@ from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Membership, MembershipStatus
-from klyngekart.surveys.completions import completions_flush, completions_pending_ids
+from klyngekart.surveys.completions import completions_flush, completions_flush_due, completions_pending_ids
 from klyngekart.surveys.drafts import drafts_purge
 from klyngekart.surveys.holds import held_uncount_at_close
 from klyngekart.surveys.models import (
@@ -613,13 +613,16 @@ class DailyReport:
 
 def round_duties_daily(*, today: Any) -> DailyReport:
     """What the daily task and ``manage.py send_reminders`` do: close rounds past their close
-    date, send the day's reminders, and erase expired invitation lists."""
+    date, send the day's reminders, and erase expired invitation lists. Completions waiting for
+    their batch are applied too, so that an installation without a task consumer (which runs
+    the ten-minute task) applies them at least daily."""
     with scopes_disabled():
         overdue = list(
             Round.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today).select_related("cluster")
         )
     for round_ in overdue:
         round_close(round_=round_, actor=None, automatic=True)
+    completions_flush_due()
     reminded = sum(reminders_send(round_=round_, today=today) for round_ in reminders_due(today=today))
     return DailyReport(closed=len(overdue), reminded=reminded, erased=invitations_purge(today=today))
 

@@ -239,3 +239,16 @@ def test_the_database_alone_cannot_tell_whose_completion_is_pending(mapping, set
         assert completions_pending_ids(mapping.round) == {invitation.pk}
         settings.SECRET_KEY = "another-installation-" + "x" * 40
         assert completions_pending_ids(mapping.round) == set()
+
+
+def test_the_daily_duties_apply_full_batches_too(mapping) -> None:  # type: ignore[no-untyped-def]
+    """An installation without a task consumer runs only the daily duties (from cron)."""
+    from django.utils import timezone
+
+    from klyngekart.surveys.rounds import round_duties_daily
+
+    for number in range(5):
+        answer_all(Client(), mapping, token=invite(mapping.company, email=f"d{number}@bedrift.no"))
+    round_duties_daily(today=timezone.localdate())
+    with scope(mapping.round.cluster):
+        assert set(RespondentInvitation.objects.values_list("status", flat=True)) == {"completed"}
