@@ -71,7 +71,9 @@ def completion_record(*, cluster_id: int, round_id: int, invitation_id: int) -> 
     """Record that a personal invitation has answered. Call after the response's transaction has
     committed (``transaction.on_commit``), never inside it: this row must not share its
     transaction. Nothing is applied here; see the module docstring."""
-    with transaction.atomic():
+    # An on-commit callback may run outside the request's cluster scope (after an outer
+    # transaction): the row names its cluster itself.
+    with scopes_disabled(), transaction.atomic():
         PendingCompletion.objects.create(
             cluster_id=cluster_id, round_id=round_id, sealed=_seal(round_id, invitation_id)
         )

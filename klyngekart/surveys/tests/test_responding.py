@@ -16,6 +16,7 @@ from klyngekart.surveys.models import (
     AreaAggregate,
     GapAnswer,
     HeldBatch,
+    PendingCompletion,
     Question,
     QuestionAggregate,
     ReleasedText,
@@ -266,6 +267,7 @@ def test_no_answer_model_has_a_time_finer_than_the_day() -> None:
         ResponseDraft,
         ReleasedText,
         HeldBatch,
+        PendingCompletion,
     )
     for model in answers_and_what_comes_of_them:
         for f in model._meta.concrete_fields:
