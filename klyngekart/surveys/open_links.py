@@ -84,11 +84,15 @@ def burst_setting() -> tuple[int, int]:
     return int(limit or 0), max(1, int(minutes or DEFAULT_BURST_MINUTES))
 
 
+def _clock() -> float:
+    return time.time()
+
+
 def _burst_count(request: HttpRequest, round_company: RoundCompany, window: int) -> float:
     """Count this answer and return the answers of the last ``window`` seconds, estimated from two
     fixed windows (the current one, and the previous one weighted by how much of it still lies
     within ``window``): no list of times is kept, only two counters."""
-    now = time.time()
+    now = _clock()
     bucket = int(now // window)
 
     def key(number: int) -> str:
