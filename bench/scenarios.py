@@ -54,6 +54,7 @@ from klyngekart.surveys.models import (
     RoundRelease,
     RoundStatus,
 )
+from klyngekart.surveys.open_links import open_link_set
 from klyngekart.surveys.responding import round_areas, round_questions
 from klyngekart.surveys.results.release import release_build
 from klyngekart.surveys.rounds import round_close, round_create, round_open
@@ -314,6 +315,9 @@ def _submission_round(w: World) -> Round:
             companies="all",
             reminder_days=[],
         )
+        # The load posts through the companies' open links, which are off until turned on.
+        for part in RoundCompany.objects.filter(round=round_).select_related("round", "cluster"):
+            open_link_set(round_company=part, actor=None, enabled=True)
         return round_open(round_=round_, actor=None)
 
 

@@ -186,6 +186,15 @@ KLYNGEKART_BASE_URL = env_str("KLYNGEKART_BASE_URL", "http://localhost:8000")
 KLYNGEKART_MIN_ANONYMITY_THRESHOLD = 3
 # Days after a round closes before its invitation list (the email addresses) is erased.
 KLYNGEKART_INVITATION_RETENTION_DAYS = env_int("KLYNGEKART_INVITATION_RETENTION_DAYS", 30)
+# Open links: more than this many answers from one address through one link within this many
+# minutes are held for the cluster team's review (0 turns the check off). The default lets an
+# office of up to 20 colleagues behind one address answer together after a meeting; a script
+# posting dozens is held. See docs/security.md.
+KLYNGEKART_OPEN_LINK_BURST = env_int("KLYNGEKART_OPEN_LINK_BURST", 20)
+KLYNGEKART_OPEN_LINK_BURST_MINUTES = env_int("KLYNGEKART_OPEN_LINK_BURST_MINUTES", 10)
+# Personal invitations are marked completed in shuffled batches of at least this many, apart from
+# the answers (surveys/completions.py): whoever reads the database learns "one of these", no more.
+KLYNGEKART_COMPLETION_BATCH = env_int("KLYNGEKART_COMPLETION_BATCH", 5)
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ from klyngekart.api.errors import ErrorOut
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.logic import gap_areas
 from klyngekart.surveys.models import Question, QuestionType
+from klyngekart.surveys.open_links import open_link_hold
 from klyngekart.surveys.responding import (
     AlreadyAnswered,
     AnswersInvalid,
@@ -201,7 +202,10 @@ def public_survey(request: HttpRequest, token: str, query: Query[LanguageQuery])
         'Send a random `Idempotency-Key` header (required) and `{"answers": {question_key: value}}`. '
         "201 when stored; a retry with the same key gets 200 and the same body and stores nothing. "
         '422 `{"detail": {question_key: message}}`; 409 when a personal link has been used; 410 when '
-        "the round is not open; 429 when one address sends too many in a few minutes."
+        "the round is not open; 429 when one address sends too many in a few minutes. An open link "
+        "is answered once per person: answers through it that look like one person answering many "
+        "times are stored held for the cluster's review and count only if approved (the reply is "
+        "the same)."
     ),
 )
 def public_submit(request: HttpRequest, token: str, payload: AnswersIn, query: Query[LanguageQuery]) -> Any:
@@ -214,6 +218,16 @@ def public_submit(request: HttpRequest, token: str, payload: AnswersIn, query: Q
         )
     with _respondent(token) as respondent:
         language = pick_language(request, respondent, query.lang)
+        personal = respondent.invitation is not None
+        # An open link's answers from one address within minutes beyond the installation's
+        # setting are held for review (surveys/open_links.py); the reply does not say so.
+        hold = (
+            None
+            if personal
+            else open_link_hold(
+                request=request, round_company=respondent.round_company, answered_before=False
+            )
+        )
         with translation.override(language):
             try:
                 result = response_submit(
@@ -221,7 +235,8 @@ def public_submit(request: HttpRequest, token: str, payload: AnswersIn, query: Q
                     raw_answers=payload.answers,
                     submission_key=key,
                     language=language,
-                    invitation_token=token if respondent.invitation is not None else None,
+                    invitation_token=token if personal else None,
+                    hold=hold,
                 )
             except RoundClosed:
                 return _gone()

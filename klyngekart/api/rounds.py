@@ -1,10 +1,13 @@
 """API: mapping rounds. Create, open and close (the cluster team); the companies' open links and
-progress (a company contact sees only its own companies). The same services, access functions
-and selectors as the pages, so the same rules: progress is counts, never who answered."""
+progress (a company contact sees only its own companies); turning an open link on or off; the
+answers held for review (the cluster team). The same services, access functions and selectors as
+the pages, so the same rules: progress is counts, never who answered, and held answers are counts
+per company, reason and day."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -16,8 +19,8 @@ from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.members.models import Membership
 from klyngekart.members.validators import normalise_org_number
-from klyngekart.surveys import rounds
-from klyngekart.surveys.models import Audience, Round, SurveyVersion
+from klyngekart.surveys import holds, open_links, rounds
+from klyngekart.surveys.models import Audience, HoldReason, Round, SurveyVersion
 
 router = Router(tags=["rounds"])
 
@@ -55,6 +58,40 @@ class LinkOut(Schema):
     org_number: str
     token: str
     url: str
+
+
+class OpenLinkIn(Schema):
+    open_link: bool = Field(description="true turns the company's open link on, false off.")
+
+
+class CompanyPartOut(Schema):
+    org_number: str
+    open_link: bool
+    url: str | None = Field(description="The open link, while it is on.")
+    warning: str | None = Field(
+        description="Why an open link is off by default: given whenever it is on, to whoever turned it on."
+    )
+
+
+class HeldOut(Schema):
+    id: uuid.UUID = Field(description="The id of the held batch, for approve and reject.")
+    org_number: str
+    company: str
+    reason: HoldReason = Field(
+        description="`repeat`: the same browser answered the link again; `burst`: more answers from "
+        "one address within minutes than the installation allows."
+    )
+    held_on: datetime.date = Field(description="The day: no finer time is kept of an answer.")
+    count: int
+
+
+class HeldIdsIn(Schema):
+    ids: list[uuid.UUID] = Field(description="Ids of held batches of this round (from `GET .../held`).")
+
+
+class HeldDecisionOut(Schema):
+    batches: int
+    responses: int
 
 
 class ProgressOut(Schema):
@@ -207,8 +244,11 @@ def round_update(request: HttpRequest, slug: str, id: int, payload: RoundPatch) 
 @router.get(
     "/clusters/{slug}/rounds/{id}/links",
     response={200: list[LinkOut], **ERROR_RESPONSES},
-    summary="The open answering link of each company",
-    description="A company contact gets only its own companies' links.",
+    summary="The open answering links that are on",
+    description=(
+        "Open links are off unless turned on per company (`PATCH .../companies/{org_number}`); only "
+        "those that are on are listed. A company contact gets only its own companies' links."
+    ),
 )
 def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]]:
     with cluster_scope(request, slug, "rounds.invite_own") as access:
@@ -221,7 +261,108 @@ def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]
                 "url": rounds.open_link_url(row.part),
             }
             for row in progress.rows
+            if row.part.open_link_enabled
         ]
+
+
+@router.patch(
+    "/clusters/{slug}/rounds/{id}/companies/{org_number}",
+    response={200: CompanyPartOut, **ERROR_RESPONSES},
+    summary="Turn a company's open link on or off",
+    description=(
+        "Personal invitations are the default. Whoever holds an open link can answer through it, and "
+        "so pad a small company up to the anonymity threshold: the reply carries that warning while "
+        "the link is on. The cluster team may change any company's link, a company contact its own "
+        "company's. Audited. A closed round's link cannot be turned on (422)."
+    ),
+)
+def round_company_update(
+    request: HttpRequest, slug: str, id: int, org_number: str, payload: OpenLinkIn
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "rounds.invite_own") as access:
+        round_ = rounds.access_round(access, id, "rounds.invite_own")
+        part = rounds.access_round_company(
+            access, round_, None, "rounds.invite_own", org_number=normalise_org_number(org_number)
+        )
+        try:
+            open_links.open_link_set(
+                round_company=part,
+                actor=request.auth,  # type: ignore[attr-defined]
+                enabled=payload.open_link,
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error, lambda _key: ["body", "payload", "open_link"]) from error
+        on = part.open_link_enabled
+        return {
+            "org_number": part.company.identifier,
+            "open_link": on,
+            "url": rounds.open_link_url(part) if on else None,
+            "warning": str(open_links.OPEN_LINK_WARNING) if on else None,
+        }
+
+
+@router.get(
+    "/clusters/{slug}/rounds/{id}/held",
+    response={200: list[HeldOut], **ERROR_RESPONSES},
+    summary="Answers held for review",
+    description=(
+        "Answers through open links that look like one person answering many times, by company (link), "
+        "reason and day, with how many. They count for nothing until approved. The cluster team only."
+    ),
+)
+def round_held(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]]:
+    with cluster_scope(request, slug, "rounds.change") as access:
+        round_ = rounds.access_round(access, id, "rounds.change")
+        return [
+            {
+                "id": row.id,
+                "org_number": row.org_number,
+                "company": row.company_name,
+                "reason": row.reason,
+                "held_on": row.held_on,
+                "count": row.count,
+            }
+            for row in holds.held_list(round_=round_)
+        ]
+
+
+def _held_decision(
+    request: HttpRequest, slug: str, id: int, payload: HeldIdsIn, *, approve: bool
+) -> dict[str, int]:
+    with cluster_scope(request, slug, "rounds.change") as access:
+        round_ = rounds.access_round(access, id, "rounds.change")
+        decide = holds.held_approve if approve else holds.held_reject
+        try:
+            outcome = decide(round_=round_, actor=request.auth, ids=payload.ids)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, lambda _key: ["body", "payload", "ids"]) from error
+        return {"batches": outcome.batches, "responses": outcome.responses}
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/held/approve",
+    response={200: HeldDecisionOut, **ERROR_RESPONSES},
+    summary="Approve held answers: they count",
+    description=(
+        "Takes ids of held batches (`GET .../held`); all or none are approved (422 for an id that "
+        "is not a held batch of this round, or when the round is not open). Audited."
+    ),
+)
+def round_held_approve(request: HttpRequest, slug: str, id: int, payload: HeldIdsIn) -> dict[str, int]:
+    return _held_decision(request, slug, id, payload, approve=True)
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/held/reject",
+    response={200: HeldDecisionOut, **ERROR_RESPONSES},
+    summary="Reject held answers: they are deleted",
+    description=(
+        "Takes ids of held batches (`GET .../held`); all or none are rejected (422 for an id that "
+        "is not a held batch of this round, or when the round is not open). Audited."
+    ),
+)
+def round_held_reject(request: HttpRequest, slug: str, id: int, payload: HeldIdsIn) -> dict[str, int]:
+    return _held_decision(request, slug, id, payload, approve=False)
 
 
 @router.get(

@@ -31,6 +31,7 @@ from klyngekart.needs.selectors import current_areas, suggested_areas
 from klyngekart.needs.services import strategy_save
 from klyngekart.surveys.definitions.templates import survey_create_from_template, survey_templates
 from klyngekart.surveys.models import Response, Round, RoundCompany, Survey, SurveyKind, SurveyVersion
+from klyngekart.surveys.open_links import open_link_set
 from klyngekart.surveys.responding import response_submit, round_areas
 from klyngekart.surveys.results.release import release_build
 from klyngekart.surveys.rounds import invitations_add, round_close, round_create, round_open
@@ -416,6 +417,9 @@ def _open_round(
         membership=ctx.login_membership
     )
     _invite(rng, ctx, contact_part)
+    # Open links are off by default; the contact also shares its company's (the demo shows both
+    # ways to answer, and the browser journeys answer through it).
+    open_link_set(round_company=contact_part, actor=ctx.contact, enabled=True)
     # The story: the invitations went out when the round opened five days ago. Marked as sent
     # here, so the demo mails no one at its fictional addresses (reminders still find them).
     contact_part.invitations.update(sent_on=opens_on)
@@ -434,6 +438,10 @@ def _open_round(
     # Fetched again: the rows read before opening still say the round is a draft.
     contact_part = next(p for p in parts if p.pk == contact_part.pk)
     early = rng.sample([p for p in parts if p.pk != contact_part.pk], OPEN_ROUND_COMPANIES)
+    # The companies that answer early shared an open link the team turned on for them.
+    for part in early:
+        open_link_set(round_company=part, actor=ctx.manager, enabled=True)
+    _backdate_audit(mark, _at(opens_on, 9))
     answered: list[Any] = []
     for part in [contact_part, *early]:
         count = CONTACT_OPEN_ANSWERS if part.pk == contact_part.pk else rng.randint(1, 7)

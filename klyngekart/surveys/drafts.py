@@ -1,10 +1,11 @@
 """Drafts: answers saved as a respondent goes, so they can resume from the same link.
 
-A draft is found by a hash of a token only the respondent holds (a personal invitation's token, or
-the random resume token an open link keeps in a cookie) and encrypted with a key derived from that
-token. Without the respondent's token the server can neither read a draft nor find it; the hash is
-domain-separated from the invitation's own token hash, so a draft row does not even share a value
-with the invitation it belongs to.
+A draft is found by a keyed hash of a token only the respondent holds (a personal invitation's
+token, or the random resume token an open link keeps in a cookie) and encrypted with a key derived
+from that token. Without the respondent's token the server can neither read a draft nor find it;
+the hash is domain-separated from the invitation's own token hash, so a draft row does not even
+share a value with the invitation it belongs to. It is keyed with a secret (surveys/keyed.py), so
+that whoever has the mail with a personal link and a copy of the database cannot compute it either.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from klyngekart.surveys.keyed import DRAFT, keyed_digest, sha256_hex
 from klyngekart.surveys.models import ResponseDraft, Round, RoundCompany
 from klyngekart.surveys.models.rounds import InvitationStatus, RespondentInvitation
 
@@ -28,7 +30,7 @@ _HASH_PREFIX = b"klyngekart-draft:"
 
 
 def draft_token_hash(token: str) -> str:
-    return hashlib.sha256(_HASH_PREFIX + token.encode()).hexdigest()
+    return keyed_digest(DRAFT, sha256_hex(_HASH_PREFIX + token.encode()))
 
 
 def invitation_token_hash(token: str) -> str:

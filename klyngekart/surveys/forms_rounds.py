@@ -171,3 +171,33 @@ class ExtendForm(DsForm):
             "The round takes answers until the end of this day. Results are released when it closes."
         ),
     )
+
+
+class OpenLinkForm(DsForm):
+    """On or off: the value of the page's button (one button per state)."""
+
+    ON = "on"
+    OFF = "off"
+    enabled = forms.TypedChoiceField(
+        label=_("Open link"),
+        choices=[(ON, _("On")), (OFF, _("Off"))],
+        coerce=lambda value: value == OpenLinkForm.ON,
+        widget=forms.HiddenInput,
+    )
+
+
+class HeldDecisionForm(DsForm):
+    """Approve or reject some of a round's held batches (checkboxes in the page's table)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    ids = forms.MultipleChoiceField(
+        label=_("Held answers"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the held answers to approve or reject.")},
+    )
+    action = forms.ChoiceField(label=_("Decision"), choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))])
+
+    def __init__(self, *args: Any, rows: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(str(row.id), str(row.id)) for row in rows]  # type: ignore[attr-defined]

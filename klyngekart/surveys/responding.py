@@ -1,21 +1,29 @@
 """Answering a round: finding the round from a link token, and the submit service.
 
 Anonymity (PRODUCT.md, "Privacy"): a response keeps no user, IP, user agent, invitation or time
-finer than the day. Completing a personal invitation flips its status with update() so that not
-even the invitation's updated_at records when. No audit entry is written for a submission, since
-an audit row carries a timestamp and would date the answers to the second.
+finer than the day. No audit entry is written for a submission, since an audit row carries a
+timestamp and would date the answers to the second. And nothing in the database ties a response
+to the personal invitation that gave it:
+
+- the invitation is not completed in the transaction that stores the response (both rows would
+  carry the same transaction id): its completion is recorded after commit and applied in shuffled
+  batches (surveys/completions.py);
+- the rows of a response get random keys, and on SQLite random rowids as well (the rowid of a table
+  is otherwise its insertion order, which is the order of submissions);
+- what is stored of a key the respondent holds (the submission key, the link's answer key) is an
+  HMAC under a server secret (surveys/keyed.py), never a plain hash of a mailed token.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -26,11 +34,15 @@ from django.utils import timezone
 
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.surveys import aggregates
+from klyngekart.surveys.completions import completion_record
 from klyngekart.surveys.drafts import draft_token_hash, invitation_token_hash
+from klyngekart.surveys.keyed import INVITATION, SUBMISSION, keyed_digest, sha256_hex
 from klyngekart.surveys.logic import validate_answers
 from klyngekart.surveys.models import (
     Answer,
     GapAnswer,
+    HeldBatch,
+    HoldReason,
     Question,
     QuestionType,
     Response,
@@ -201,7 +213,15 @@ def area_codes_of(round_: Round) -> tuple[str, ...]:
 
 
 def submission_hash(round_: Round, key: str) -> str:
-    return hashlib.sha256(f"{round_.pk}:{key}".encode()).hexdigest()
+    """What is stored of a submission key: keyed, so a mailed token (the key of a personal link's
+    pages) cannot be hashed by whoever has the mail and matched in the database."""
+    return keyed_digest(SUBMISSION, sha256_hex(f"{round_.pk}:{key}"))
+
+
+def invitation_answer_key(round_: Round, token: str) -> str:
+    """What is stored of the personal link a response came through: one response per link, keyed
+    like the submission key."""
+    return keyed_digest(INVITATION, sha256_hex(f"{round_.pk}:{token}"))
 
 
 def receipt_for(round_: Round, key: str) -> str:
@@ -238,14 +258,24 @@ def _gap_rows(
     """GapAnswer rows as parameters (see ``_GAP_COLUMNS``), with the random ids the model gives."""
     prep = GapAnswer._meta.pk.get_db_prep_value  # type: ignore[union-attr]
     return [
-        (prep(uuid.uuid4(), connection), *ids, key, code, int(pair["importance"]), int(pair["level"]))
+        (
+            _random_rowid(),
+            prep(uuid.uuid4(), connection),
+            *ids,
+            key,
+            code,
+            int(pair["importance"]),
+            int(pair["level"]),
+        )
         for key in gap_keys
         if key in answers
         for code, pair in answers[key].items()
     ]
 
 
+# On SQLite every row also gets a random rowid (see ``_ROWID``), written by the INSERT itself.
 _GAP_COLUMNS = (
+    "rowid",
     "id",
     "cluster",
     "round",
@@ -258,19 +288,55 @@ _GAP_COLUMNS = (
 )
 
 
+# --- no insertion order ------------------------------------------------------------------------------
+#
+# A SQLite table without an INTEGER PRIMARY KEY keeps its rows in the order of an implicit rowid,
+# which counts up with every insert: ``ORDER BY rowid`` would list responses (and their answers and
+# gap rows) in the order they came in, and whoever knows when a colleague answered would find their
+# row. So on SQLite each row gets a random rowid in the transaction that inserts it (SQLite allows
+# the rowid to be set). 62 random bits: a collision is as unlikely as one of two random UUIDs, and
+# would only fail the submission, which the client retries. PostgreSQL has no rowid; what it keeps
+# of the order (a row's transaction id) is discussed in docs/security.md.
+
+_ROWID_BITS = 62
+
+
+def _random_rowid() -> int | None:
+    return uuid.uuid4().int >> (128 - _ROWID_BITS) if connection.vendor == "sqlite" else None
+
+
+def _scatter_rowids(response_id: Any) -> None:
+    """Random rowids for the response and its answers (gap rows get theirs in their INSERT)."""
+    if connection.vendor != "sqlite":
+        return
+    quote = connection.ops.quote_name
+    bound = 1 << _ROWID_BITS
+    with connection.cursor() as cursor:
+        for model, column in ((Response, "id"), (Answer, "response_id")):
+            cursor.execute(
+                f"UPDATE {quote(model._meta.db_table)} SET rowid = abs(random() %% {bound}) "  # noqa: S608
+                f"WHERE {quote(column)} = %s",
+                [response_id],
+            )
+
+
 def _insert_gap_rows(rows: list[tuple[Any, ...]]) -> None:
     """One multi-row INSERT of the gap matrix (40 rows at cluster scale): building 40 model
     instances for bulk_create cost more than the statement. Names are quoted by the backend and every
-    value is a parameter; the batch size keeps within SQLite's parameter limit."""
+    value is a parameter; the batch size keeps within SQLite's parameter limit. The rowid is
+    written on SQLite only (see ``_scatter_rowids``); elsewhere its column is left out."""
     if not rows:
         return
     meta = GapAnswer._meta
     quote = connection.ops.quote_name
-    by_name = {field.name: str(field.column) for field in meta.concrete_fields}
-    columns = ", ".join(quote(by_name[name]) for name in _GAP_COLUMNS)
-    marks = "(" + ", ".join(["%s"] * len(_GAP_COLUMNS)) + ")"
+    by_name = {field.name: str(field.column) for field in meta.concrete_fields} | {"rowid": "rowid"}
+    names = _GAP_COLUMNS if connection.vendor == "sqlite" else _GAP_COLUMNS[1:]
+    if len(names) < len(_GAP_COLUMNS):
+        rows = [row[1:] for row in rows]
+    columns = ", ".join(quote(by_name[name]) for name in names)
+    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
     limit = connection.features.max_query_params
-    per_statement = max(1, limit // len(_GAP_COLUMNS)) if limit else len(rows)
+    per_statement = max(1, limit // len(names)) if limit else len(rows)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
@@ -280,6 +346,17 @@ def _insert_gap_rows(rows: list[tuple[Any, ...]]) -> None:
             )
 
 
+def _held_batch(round_company: RoundCompany, reason: str) -> HeldBatch:
+    """The batch of the day for this link and reason (one per link, reason and day)."""
+    batch, _created = HeldBatch.objects.get_or_create(
+        round_company=round_company,
+        reason=reason,
+        held_on=timezone.localdate(),
+        defaults={"cluster_id": round_company.cluster_id, "round": round_company.round},
+    )
+    return batch
+
+
 def response_submit(
     *,
     round_company: RoundCompany,
@@ -287,6 +364,7 @@ def response_submit(
     submission_key: str,
     language: str,
     invitation_token: str | None = None,
+    hold: str | None = None,
 ) -> SubmitResult:
     """Store one anonymous response, once per key. Nothing is added up here: a round's figures are
     built when it closes (surveys/release.py), so no figure moves with one answer.
@@ -294,13 +372,20 @@ def response_submit(
     A second call with the same ``submission_key`` returns the first result (``created=False``)
     and changes nothing, whatever its answers: a double click, a re-POST or a client retrying
     after a lost reply. Raises RoundClosed, AnswersInvalid (errors per question key) or
-    AlreadyAnswered (a personal invitation used before).
+    AlreadyAnswered (a personal link that has answered before, with another key).
+
+    ``hold`` (a HoldReason, for an open link; surveys/holds.py decides it) stores the response held
+    for the cluster team's review: it counts for nothing until approved. The respondent is told
+    nothing of it, and the company's completed count moves as for any answer, so that whoever pads
+    cannot see that they were caught.
 
     Everything that needs no lock (validation, the rows to insert) is done before the transaction,
-    which then only writes: it deletes the drafts, counts the company, completes the invitation,
-    and inserts the response (the unique submission key is what stores a key once: a second insert
-    fails and the whole transaction, counts and draft deletes included, rolls back) and its
-    answers."""
+    which then only writes: it deletes the drafts, counts the company, and inserts the response (the
+    unique submission key is what stores a key once: a second insert fails and the whole
+    transaction, counts and draft deletes included, rolls back) and its answers. A personal
+    invitation is only read here; its completion is recorded after commit (surveys/completions.py)."""
+    if hold is not None and (invitation_token is not None or hold not in HoldReason.values):
+        raise ValueError("only an open link's answer can be held, for a known reason")
     round_ = round_company.round
     key = submission_key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -321,10 +406,11 @@ def response_submit(
         submitted_on=timezone.localdate(),
         language=(language or "nb")[:2],
         submission_key=digest,
+        invitation_key=invitation_answer_key(round_, invitation_token) if invitation_token else None,
         segments=segments,
     )
     # The foreign keys are the caller's own rows (checking them would cost a query each).
-    response.full_clean(exclude=["cluster", "round", "round_company"], validate_unique=False)
+    response.full_clean(exclude=["cluster", "round", "round_company", "held"], validate_unique=False)
     common = {"cluster_id": round_company.cluster_id, "round": round_, "response": response}
     answers = [
         Answer(question_key=k, value=v, other_text=cleaned.other_texts.get(k, ""), **common)
@@ -356,25 +442,49 @@ def response_submit(
             if not counted:
                 raise RoundClosed  # rolls the transaction back
             if invitation_token is not None:
-                # update(), not save(): not even the invitation's updated_at records when.
-                completed = (
+                # Read, never written here: an update (or a row lock) would stamp the invitation
+                # with this transaction's id, the very link this service must not leave.
+                invitation_id = (
                     RespondentInvitation.objects.filter(
                         round_company=round_company, token_hash=invitation_token_hash(invitation_token)
                     )
                     .exclude(status=InvitationStatus.COMPLETED)
-                    .update(status=InvitationStatus.COMPLETED)
+                    .values_list("pk", flat=True)
+                    .first()
                 )
-                if not completed:
+                if invitation_id is None:
                     raise AlreadyAnswered  # rolls the transaction back
+                # Runs only if this transaction (and any around it) commits, in a transaction of
+                # its own; the completion itself is applied later, in a shuffled batch.
+                transaction.on_commit(
+                    partial(
+                        completion_record,
+                        cluster_id=round_company.cluster_id,
+                        round_id=round_.pk,
+                        invitation_id=invitation_id,
+                    )
+                )
+            if hold is not None:
+                response.held = _held_batch(round_company, hold)
             response.save(force_insert=True)
             Answer.objects.bulk_create(answers)
             _insert_gap_rows(gap_rows)
+            _scatter_rowids(response_id)
     except IntegrityError:
         # The key is stored already (a retry, or a concurrent request that got the lock first):
-        # that one counts, and everything this one did has rolled back.
+        # that one counts, and everything this one did has rolled back. Or the personal link has
+        # stored a response under another key: it has answered.
         if (earlier := _existing(round_, key, digest)) is not None:
             return earlier
+        if invitation_token is not None and personal_link_answered(round_, invitation_token):
+            raise AlreadyAnswered from None
         raise
     except (AlreadyAnswered, RoundClosed) as error:
         return _earlier_or(error, round_, key, digest)
     return SubmitResult(True, response.pk, receipt_for(round_, key))
+
+
+def personal_link_answered(round_: Round, token: str) -> bool:
+    """Whether a personal link has stored its response, whether or not its invitation's completion
+    has been applied yet (surveys/completions.py)."""
+    return Response.objects.filter(invitation_key=invitation_answer_key(round_, token)).exists()

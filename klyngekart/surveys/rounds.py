@@ -9,6 +9,11 @@ Privacy (PRODUCT.md, "Privacy: what may be shown"):
   saved answers are keyed by it) and is reminded to use the link in their invitation.
 - Progress is counters per company; nothing here tells who answered. Email addresses are erased a
   set number of days after the round closes (``invitations_purge``).
+- An invitation's completion is applied in shuffled batches after the answer is stored
+  (surveys/completions.py); until then the reminders treat it as completed, and closing applies
+  what is left.
+- An address is invited at most once per round, whichever company invites it: each invitation is
+  one more answer, and whoever invites decides who answers (docs/security.md).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any, Final, Literal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -35,7 +40,9 @@ from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Membership, MembershipStatus
+from klyngekart.surveys.completions import completions_flush, completions_flush_due, completions_pending_ids
 from klyngekart.surveys.drafts import drafts_purge
+from klyngekart.surveys.holds import held_uncount_at_close
 from klyngekart.surveys.models import (
     RespondentInvitation,
     Round,
@@ -94,9 +101,16 @@ def access_round(access: ClusterAccess, pk: int, permission: str) -> Round:
     return round_
 
 
-def access_round_company(access: ClusterAccess, round_: Round, pk: int, permission: str) -> RoundCompany:
-    """A company's part in ``round_``; a company role reaches only its own company's part."""
-    part = round_.companies.filter(pk=pk).select_related("company", "membership").first()
+def access_round_company(
+    access: ClusterAccess, round_: Round, pk: int | None, permission: str, *, org_number: str | None = None
+) -> RoundCompany:
+    """A company's part in ``round_``, by its id (or by the company's org number, for the API); a
+    company role reaches only its own company's part."""
+    parts = round_.companies.select_related("company", "membership", "round", "cluster")
+    if org_number is None:
+        part = parts.filter(pk=pk).first() if pk is not None else None
+    else:
+        part = parts.filter(company__org_number=org_number).first() if org_number else None
     if part is None or (access.is_company_role and part.company_id not in access.company_ids):
         raise Http404("No such company in this round")
     if not access.can(permission):
@@ -289,6 +303,20 @@ def round_close(*, round_: Round, actor: Any, automatic: bool = False) -> Round:
             )
             # Unfinished drafts can no longer be submitted: they go with the round's closing.
             drafts_purge(round=round_)
+            # Completions still waiting for a batch are applied now (whatever their number);
+            # the periodic task applies any that arrive while the round is closing.
+            completions_flush(round_=round_, force=True)
+            # Answers still held never counted, and the release drops them: the progress
+            # counters let go of them now.
+            held = held_uncount_at_close(round_=round_)
+            if held:
+                audit_log(
+                    cluster=round_.cluster,
+                    actor=actor,
+                    action="surveys.held.dropped",
+                    target=round_,
+                    data={"responses": held},
+                )
             # The results are released now, once: built by a task after commit.
             release_start(round_=round_)
     return round_
@@ -342,6 +370,11 @@ class InvitationReport:
     duplicates: int = 0
     bad_lines: list[BadLine] = field(default_factory=list)
 
+    def refuse(self, lines: dict[str, tuple[int, str]], addresses: set[str], message: str) -> None:
+        for address in sorted(addresses, key=lambda a: lines[a][0]):
+            number, raw = lines[address]
+            self.bad_lines.append(BadLine(number, raw, message))
+
     @property
     def ok(self) -> bool:
         return not self.bad_lines
@@ -353,8 +386,10 @@ def invitations_add(
     """Personal invitations for a list of addresses, one per entry (``line`` numbers count from 1).
 
     Every address is checked first and the list is saved whole or not at all; repeats, within the
-    list or of earlier invitations, are skipped. In an open round the mails go out at once, in a
-    draft when it opens."""
+    list or of the company's earlier invitations, are skipped. An address that another company has
+    invited to the round is an error on its line: an address is invited at most once per round, as
+    each invitation is one more answer (the database refuses it too). The error does not say which
+    company. In an open round the mails go out at once, in a draft when it opens."""
     round_ = round_company.round
     if round_.status == RoundStatus.CLOSED:
         raise ValidationError(_("The round is closed; no more invitations can be sent."), code="closed")
@@ -363,6 +398,7 @@ def invitations_add(
     report = InvitationReport()
     seen: set[str] = set()
     fresh: list[str] = []
+    lines: dict[str, tuple[int, str]] = {}
     for number, raw in enumerate(emails, start=1):
         address = (raw or "").strip().strip("<>;,").strip().lower()
         if not address:
@@ -377,45 +413,89 @@ def invitations_add(
             continue
         seen.add(address)
         fresh.append(address)
+        lines[address] = (number, raw.strip()[:200])
     if not report.ok:
         return report
-    with scope(round_company.cluster), transaction.atomic():
-        existing = set(round_company.invitations.filter(email__in=fresh).values_list("email", flat=True))
-        new = [address for address in fresh if address not in existing]
-        report.duplicates += len(fresh) - len(new)
-        # Until its mail is sent an invitation holds the hash of a token no one has, so it opens nothing.
-        RespondentInvitation.objects.bulk_create(
-            RespondentInvitation(
-                cluster=round_company.cluster,
-                round_company=round_company,
-                email=address,
-                token_hash=new_invitation_token()[1],
-                language=language,
-            )
-            for address in new
-        )
-        report.added = len(new)
-        if new:
-            RoundCompany.objects.filter(pk=round_company.pk).update(
-                invited_count=F("invited_count") + len(new)
-            )
-            round_company.refresh_from_db(fields=["invited_count"])
-            # The audit log is read by the cluster team, who see counts only: no addresses here.
-            audit_log(
-                cluster=round_company.cluster,
+    elsewhere = _("This address is already invited to this round through another company.")
+    try:
+        with scope(round_company.cluster), transaction.atomic():
+            _insert_invitations(
+                round_company,
                 actor=actor,
-                action="surveys.invitations.added",
-                target=round_company,
-                data={"count": len(new), "company_id": round_company.company_id},
+                fresh=fresh,
+                language=language,
+                report=report,
+                lines=lines,
+                elsewhere=elsewhere,
             )
-            if round_.status == RoundStatus.OPEN:
-                ids = list(
-                    round_company.invitations.filter(email__in=new, sent_on__isnull=True).values_list(
-                        "pk", flat=True
-                    )
-                )
-                _schedule_mails(round_company.cluster, ids, INVITATION)
+    except IntegrityError:
+        # Another company invited one of these addresses while this list was being saved: the
+        # constraint refused it and nothing of this list was saved. Say which, as above.
+        with scope(round_company.cluster):
+            taken = _invited_elsewhere(round_company, fresh)
+        report = InvitationReport()
+        report.refuse(lines, taken, elsewhere)
+        if not report.bad_lines:
+            raise
     return report
+
+
+def _invited_elsewhere(round_company: RoundCompany, addresses: list[str]) -> set[str]:
+    return set(
+        RespondentInvitation.objects.filter(round=round_company.round, email__in=addresses)
+        .exclude(round_company=round_company)
+        .values_list("email", flat=True)
+    )
+
+
+def _insert_invitations(
+    round_company: RoundCompany,
+    *,
+    actor: Any,
+    fresh: list[str],
+    language: str,
+    report: InvitationReport,
+    lines: dict[str, tuple[int, str]],
+    elsewhere: str,
+) -> None:
+    round_ = round_company.round
+    taken = _invited_elsewhere(round_company, fresh)
+    if taken:
+        report.refuse(lines, taken, elsewhere)
+        return
+    existing = set(round_company.invitations.filter(email__in=fresh).values_list("email", flat=True))
+    new = [address for address in fresh if address not in existing]
+    report.duplicates += len(fresh) - len(new)
+    # Until its mail is sent an invitation holds the hash of a token no one has, so it opens nothing.
+    RespondentInvitation.objects.bulk_create(
+        RespondentInvitation(
+            cluster=round_company.cluster,
+            round_company=round_company,
+            round=round_,
+            email=address,
+            token_hash=new_invitation_token()[1],
+            language=language,
+        )
+        for address in new
+    )
+    report.added = len(new)
+    if not new:
+        return
+    RoundCompany.objects.filter(pk=round_company.pk).update(invited_count=F("invited_count") + len(new))
+    round_company.refresh_from_db(fields=["invited_count"])
+    # The audit log is read by the cluster team, who see counts only: no addresses here.
+    audit_log(
+        cluster=round_company.cluster,
+        actor=actor,
+        action="surveys.invitations.added",
+        target=round_company,
+        data={"count": len(new), "company_id": round_company.company_id},
+    )
+    if round_.status == RoundStatus.OPEN:
+        ids = list(
+            round_company.invitations.filter(email__in=new, sent_on__isnull=True).values_list("pk", flat=True)
+        )
+        _schedule_mails(round_company.cluster, ids, INVITATION)
 
 
 def invited_addresses(round_company: RoundCompany) -> list[str]:
@@ -441,10 +521,19 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
             .exclude(email="")
             .select_related("round_company__round", "round_company__membership")
         )
+        # Answered, with the completion still waiting for its batch: treated as completed (read
+        # only; applying the batch now would date it to this mail).
+        answered = (
+            set().union(*(completions_pending_ids(round_) for round_ in _rounds_of(invitations)))
+            if kind == REMINDER
+            else set()
+        )
         for invitation in invitations:
             if kind == INVITATION and invitation.sent_on is not None:
                 continue
-            if kind == REMINDER and invitation.status == InvitationStatus.COMPLETED:
+            if kind == REMINDER and (
+                invitation.status == InvitationStatus.COMPLETED or invitation.pk in answered
+            ):
                 continue
             token: str | None = None
             changes: dict[str, Any] = {}
@@ -476,9 +565,19 @@ def reminders_due(*, today: Any) -> list[Round]:
         ]
 
 
+def _rounds_of(invitations: QuerySet[RespondentInvitation]) -> list[Round]:
+    return list(
+        {
+            invitation.round_company.round.pk: invitation.round_company.round for invitation in invitations
+        }.values()
+    )
+
+
 def reminders_send(*, round_: Round, today: Any) -> int:
     """Remind everyone invited to ``round_`` who has not completed, once a day at most.
 
+    Someone whose answer is stored while its completion waits for a batch (surveys/completions.py)
+    has completed: a reminder would give them a fresh link, through which they could answer again.
     Marked here, in the transaction, so that a second run on the same day reminds no one twice."""
     with scope(round_.cluster), transaction.atomic():
         due = (
@@ -487,6 +586,7 @@ def reminders_send(*, round_: Round, today: Any) -> int:
             )
             .exclude(email="")
             .exclude(last_reminded_on=today)
+            .exclude(pk__in=completions_pending_ids(round_))
         )
         ids = list(due.values_list("pk", flat=True))
         RespondentInvitation.objects.filter(pk__in=ids).update(
@@ -547,13 +647,16 @@ class DailyReport:
 
 def round_duties_daily(*, today: Any) -> DailyReport:
     """What the daily task and ``manage.py send_reminders`` do: close rounds past their close
-    date, send the day's reminders, and erase expired invitation lists."""
+    date, send the day's reminders, and erase expired invitation lists. Completions waiting for
+    their batch are applied too, so that an installation without a task consumer (which runs
+    the ten-minute task) applies them at least daily."""
     with scopes_disabled():
         overdue = list(
             Round.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today).select_related("cluster")
         )
     for round_ in overdue:
         round_close(round_=round_, actor=None, automatic=True)
+    completions_flush_due()
     reminded = sum(reminders_send(round_=round_, today=today) for round_ in reminders_due(today=today))
     return DailyReport(closed=len(overdue), reminded=reminded, erased=invitations_purge(today=today))
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from klyngekart.surveys import rounds
+from klyngekart.surveys import completions, rounds
 from klyngekart.surveys.results import release
 
 
@@ -26,6 +26,13 @@ def round_duties() -> None:
     # A release whose build failed (or a round closed before releases existed) is built again.
     for round_id in release.releases_pending():
         release.release_build(round_id=round_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def flush_completions() -> int:
+    """Apply personal invitations' completions in shuffled batches (surveys/completions.py): every
+    round with at least KLYNGEKART_COMPLETION_BATCH waiting, and what is left of closed rounds."""
+    return completions.completions_flush_due()
 
 
 @db_task()

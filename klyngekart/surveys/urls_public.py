@@ -9,5 +9,4 @@ urlpatterns = [
     path("", views_public.start, name="start"),
     path("part/<int:number>/", views_public.part, name="part"),
     path("thanks/", views_public.thanks, name="thanks"),
-    path("again/", views_public.again, name="again"),
 ]

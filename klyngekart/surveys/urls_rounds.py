@@ -10,8 +10,10 @@ urlpatterns = [
     path("<int:pk>/open/", views.round_open, name="open"),
     path("<int:pk>/close/", views.round_close, name="close"),
     path("<int:pk>/extend/", views.round_extend, name="extend"),
+    path("<int:pk>/held/", views.round_held, name="held"),
     path("<int:pk>/companies/<int:part_pk>/", views.round_company, name="company"),
     path("<int:pk>/companies/<int:part_pk>/invite/", views.round_invite, name="invite"),
+    path("<int:pk>/companies/<int:part_pk>/open-link/", views.round_open_link, name="open_link"),
     path("<int:pk>/companies/<int:part_pk>/qr.png", views.round_qr, {"fmt": "png"}, name="qr_png"),
     path("<int:pk>/companies/<int:part_pk>/qr.svg", views.round_qr, {"fmt": "svg"}, name="qr_svg"),
 ]

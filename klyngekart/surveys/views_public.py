@@ -5,8 +5,15 @@ encrypted draft under a key only the respondent holds: the personal token itself
 link a random resume token in a cookie limited to this link's path. That key is also the
 submission key, so a double click or a re-POST of the last page stores one response.
 
+One browser answers an open link once: once its key has stored a response, the link shows the
+thank-you page until the round closes. A browser that answers the link again all the same (with its
+resume cookie changed or deleted, but the "answered" cookie still there), and an address that sends
+more answers through the link within minutes than the installation allows, are held for the
+cluster team's review (surveys/open_links.py). The respondent sees the same thank-you either way:
+whoever pads must not learn that they were caught.
+
 Nothing here records who answers: no user, IP address or user agent is read into anything stored;
-the rate limit keeps only an expiring keyed hash of the address (surveys/throttle.py).
+the rate limit and the burst counter keep only expiring keyed hashes of the address in the cache.
 """
 
 from __future__ import annotations
@@ -21,10 +28,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation.trans_real import parse_accept_lang_header
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope
@@ -33,11 +40,13 @@ from klyngekart.surveys.forms_answers import post_to_raw
 from klyngekart.surveys.logic import OTHER_SUFFIX, is_visible, validate_answers
 from klyngekart.surveys.models import Question, RoundStatus, Section
 from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.surveys.open_links import open_link_hold
 from klyngekart.surveys.responding import (
     AlreadyAnswered,
     AnswersInvalid,
     Respondent,
     RoundClosed,
+    personal_link_answered,
     receipt_for,
     respondent_for_token,
     response_submit,
@@ -51,6 +60,9 @@ from klyngekart.taxonomy.models import CompetenceArea
 
 LANGUAGES = ("nb", "en")
 RESUME_COOKIE = "kk_resume"
+# Set once a browser has stored an answer through an open link: if the same browser answers the
+# link again (say, with its resume cookie deleted), that answer is held as a repeat.
+ANSWERED_COOKIE = "kk_answered"
 RESUME_DAYS = 30
 _RESUME_FORMAT = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -80,6 +92,7 @@ class Visit:
     language: str
     key: str
     new_key: bool = False
+    answered: bool = False
     _questions: list[Question] | None = field(default=None, repr=False)
     _sections: list[Section] | None = field(default=None, repr=False)
     _areas: list[CompetenceArea] | None = field(default=None, repr=False)
@@ -147,16 +160,26 @@ def _resume_key(request: HttpRequest) -> str | None:
     return value if _RESUME_FORMAT.match(value) else None
 
 
-def _set_resume_cookie(response: HttpResponse, visit: Visit, value: str) -> None:
+def _cookie_days(visit: Visit) -> int:
+    """At least RESUME_DAYS, and until the round closes: a browser that has answered keeps seeing
+    the thank-you page for as long as the link takes answers."""
+    return max(RESUME_DAYS, (visit.round.closes_on - timezone.localdate()).days + 1)
+
+
+def _set_link_cookie(response: HttpResponse, visit: Visit, name: str, value: str) -> None:
     response.set_cookie(
-        RESUME_COOKIE,
+        name,
         value,
-        max_age=RESUME_DAYS * 24 * 3600,
+        max_age=_cookie_days(visit) * 24 * 3600,
         path=reverse("respond:start", args=[visit.token]),
         secure=visit.request.is_secure(),
         httponly=True,
         samesite="Lax",
     )
+
+
+def _answered_before(visit: Visit) -> bool:
+    return visit.request.COOKIES.get(ANSWERED_COOKIE) == "1"
 
 
 def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -183,7 +206,9 @@ def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             else:
                 response = view(visit, *args, **kwargs)
         if visit.new_key:
-            _set_resume_cookie(response, visit, visit.key)
+            _set_link_cookie(response, visit, RESUME_COOKIE, visit.key)
+        if visit.answered:
+            _set_link_cookie(response, visit, ANSWERED_COOKIE, "1")
         response.headers["Cache-Control"] = "no-store"
         # Not "no-referrer": with it, browsers send "Origin: null" on the form's POST and Django's
         # CSRF check refuses every answer. "strict-origin" still keeps the token out of any Referer.
@@ -199,8 +224,12 @@ def _closed(visit: Visit) -> HttpResponse:
 
 
 def _used_invitation(visit: Visit) -> bool:
+    """A personal link that has answered: completed, or answered with its completion still waiting
+    for its batch (surveys/completions.py), through these pages or the API."""
     invitation = visit.respondent.invitation
-    return invitation is not None and invitation.status == InvitationStatus.COMPLETED
+    if invitation is None:
+        return False
+    return invitation.status == InvitationStatus.COMPLETED or personal_link_answered(visit.round, visit.token)
 
 
 def _finished(visit: Visit) -> bool:
@@ -223,6 +252,7 @@ def start(visit: Visit) -> HttpResponse:
             "has_draft": draft is not None,
             "first_url": visit.url("part", resume_at + 1),
             "sections_count": len(visit.sections),
+            "open_link": not visit.is_personal,
         },
     )
 
@@ -356,13 +386,20 @@ def _post_part(visit: Visit, index: int, saved: dict[str, Any]) -> HttpResponse:
 
 
 def _submit(visit: Visit, raw: dict[str, Any]) -> HttpResponse:
+    hold = None
+    if not visit.is_personal:
+        # Counted before storing, so that answers sent at once are counted at once.
+        hold = open_link_hold(
+            request=visit.request, round_company=visit.company, answered_before=_answered_before(visit)
+        )
     try:
-        response_submit(
+        result = response_submit(
             round_company=visit.company,
             raw_answers=raw,
             submission_key=visit.key,
             language=visit.language,
             invitation_token=visit.token if visit.is_personal else None,
+            hold=hold,
         )
     except RoundClosed:
         return _closed(visit)
@@ -375,6 +412,7 @@ def _submit(visit: Visit, raw: dict[str, Any]) -> HttpResponse:
             if keys & set(error.errors):
                 return _render_part(visit, index, raw, errors=error.errors)
         raise
+    visit.answered = result.created and not visit.is_personal
     return HttpResponseRedirect(visit.url("thanks"))
 
 
@@ -384,21 +422,7 @@ def thanks(visit: Visit) -> HttpResponse:
     done = submitted(round_company=visit.company, submission_key=visit.key)
     if not done and not _used_invitation(visit):
         return HttpResponseRedirect(visit.url("start"))
+    # The same page whether the answer was counted or held: nothing here may tell them apart.
     return visit.render(
-        "surveys/respond/thanks.html",
-        {
-            "receipt": receipt_for(visit.round, visit.key) if done else "",
-            "can_start_again": not visit.is_personal and round_accepts_answers(visit.round),
-            "again_url": visit.url("again"),
-        },
+        "surveys/respond/thanks.html", {"receipt": receipt_for(visit.round, visit.key) if done else ""}
     )
-
-
-@require_POST
-@respondent_view
-def again(visit: Visit) -> HttpResponse:
-    """A new response from the same device (a shared computer at work): a fresh resume token."""
-    if visit.is_personal:
-        return HttpResponseRedirect(visit.url("thanks"))
-    visit.key, visit.new_key = secrets.token_urlsafe(24), True
-    return HttpResponseRedirect(visit.url("start"))

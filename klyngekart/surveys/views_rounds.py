@@ -1,9 +1,11 @@
 """Round pages: the list, creating a round, its progress, opening and closing, and each company's
-part (open link, QR code, invitation list). Thin: the services and selectors in rounds.py work.
+part (open link, QR code, invitation list), and the answers held for review. Thin: the services and
+selectors in rounds.py, open_links.py and holds.py work.
 
 A company contact reaches only rounds its company takes part in, and only its own company's row,
 link and QR code. Nobody sees who answered: progress is counts, and the invited addresses are
-shown only to the company's own contact, without any status."""
+shown only to the company's own contact, without any status. An open link is off until the team or
+the company's contact turns it on, after a warning of what it allows (surveys/open_links.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +24,14 @@ from django.views.decorators.http import require_http_methods
 from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.forms import add_service_errors
 from klyngekart.core.privacy import k_threshold
-from klyngekart.surveys import rounds
-from klyngekart.surveys.forms_rounds import ExtendForm, InvitationListForm, RoundForm
+from klyngekart.surveys import holds, open_links, rounds
+from klyngekart.surveys.forms_rounds import (
+    ExtendForm,
+    HeldDecisionForm,
+    InvitationListForm,
+    OpenLinkForm,
+    RoundForm,
+)
 from klyngekart.surveys.models import RoundStatus
 from klyngekart.surveys.results.release import release_state
 
@@ -66,7 +74,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = rounds.access_round(access, pk, "rounds.view_own")
     progress = rounds.round_progress(round_=round_, access=access)
     can_invite = access.can("rounds.invite_own")
-    rows = [(row, rounds.open_link_url(row.part) if can_invite else "") for row in progress.rows]
+    rows = [
+        (row, rounds.open_link_url(row.part) if can_invite and row.part.open_link_enabled else "")
+        for row in progress.rows
+    ]
     return render(
         request,
         "surveys/rounds/detail.html",
@@ -76,6 +87,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "can_invite": can_invite,
             "release_state": release_state(round_),
+            # Only the team reviews held answers; a company's own people are not told of them.
+            "held": holds.held_total(round_) if access.can("rounds.change") else 0,
         },
     )
 
@@ -99,7 +112,13 @@ def _transition(request: HttpRequest, pk: int, *, opening: bool) -> HttpResponse
     return render(
         request,
         "surveys/rounds/confirm.html",
-        {"round": round_, "opening": opening, "error": error, "pending": rounds.pending_invitations(round_)},
+        {
+            "round": round_,
+            "opening": opening,
+            "error": error,
+            "pending": rounds.pending_invitations(round_),
+            "held": 0 if opening else holds.held_total(round_),
+        },
     )
 
 
@@ -150,7 +169,7 @@ def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "row": rounds.progress_row(part, k_threshold(round_.cluster)),
             "k": k_threshold(round_.cluster),
             "can_invite": can_invite,
-            "link": rounds.open_link_url(part) if can_invite else "",
+            "link": rounds.open_link_url(part) if can_invite and part.open_link_enabled else "",
             # Only the company's own people see whom they invited; the cluster sees counts.
             "addresses": rounds.invited_addresses(part) if access.is_company_role else None,
         },
@@ -202,6 +221,9 @@ def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpRespo
     access = _access(request)
     round_ = rounds.access_round(access, pk, "rounds.invite_own")
     part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    if not part.open_link_enabled:
+        messages.info(request, _("The open link is off. Turn it on before sharing its QR code."))
+        return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
     code = segno.make(rounds.open_link_url(part), error="m")
     buffer = io.BytesIO()
     if fmt == "svg":
@@ -214,3 +236,65 @@ def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpRespo
     name = slugify(f"{round_.title} {part.membership.name}") or "qr"
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@cluster_view("rounds.invite_own")
+@require_http_methods(["GET", "POST"])
+def round_open_link(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    """Turn a company's open link on (after reading why it is off by default) or off."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.invite_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    form = OpenLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enabled = form.cleaned_data["enabled"]
+        try:
+            open_links.open_link_set(round_company=part, actor=request.user, enabled=enabled)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The open link is on. Share it only with the company's employees.")
+                if enabled
+                else _("The open link is off. Only personal invitations can answer."),
+            )
+            return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+    return render(
+        request,
+        "surveys/rounds/open_link.html",
+        {"round": round_, "part": part, "form": form, "warning": open_links.OPEN_LINK_WARNING},
+    )
+
+
+@cluster_view("rounds.change")
+@require_http_methods(["GET", "POST"])
+def round_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answers held for review, by company, reason and day, to approve or reject."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.change")
+    rows = holds.held_list(round_=round_)
+    form = HeldDecisionForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["action"] == HeldDecisionForm.APPROVE
+        decide = holds.held_approve if approve else holds.held_reject
+        try:
+            outcome = decide(round_=round_, actor=request.user, ids=form.cleaned_data["ids"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                (
+                    _("%(count)s held answers now count.")
+                    if approve
+                    else _("%(count)s held answers were deleted.")
+                )
+                % {"count": outcome.responses},
+            )
+            return redirect("rounds:held", access.cluster.slug, round_.pk)
+    return render(
+        request,
+        "surveys/rounds/held.html",
+        {"round": round_, "rows": rows, "form": form, "total": sum(row.count for row in rows)},
+    )

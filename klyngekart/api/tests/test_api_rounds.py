@@ -25,7 +25,8 @@ def api(client, world):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}", "HTTP_ACCEPT_LANGUAGE": "en"}
         if method == "get":
             return client.get(url, **headers)
-        return client.post(url, body or {}, content_type="application/json", **headers)
+        send = client.patch if method == "patch" else client.post
+        return send(url, body or {}, content_type="application/json", **headers)
 
     return call
 
@@ -90,6 +91,13 @@ def test_links_and_progress_for_the_cluster_and_for_a_contact(world, api, settin
         )
     own = part_of(round_, world)
 
+    # Open links are off until turned on: none are listed.
+    assert api("manager", "get", f"/{round_.pk}/links").json() == []
+    for membership in (world.membership, world.other_membership):
+        turned = api(
+            "manager", "patch", f"/{round_.pk}/companies/{membership.company.org_number}", {"open_link": True}
+        )
+        assert turned.status_code == 200 and turned.json()["open_link"] is True
     links = api("manager", "get", f"/{round_.pk}/links").json()
     assert {link["org_number"] for link in links} == {
         world.membership.company.org_number,

@@ -51,6 +51,10 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/links"): "rounds.invite_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/progress"): "rounds.view_own",
     ("patch", "/api/v1/clusters/{slug}/rounds/{id}"): "rounds.change",
+    ("patch", "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}"): "rounds.invite_own",
+    ("get", "/api/v1/clusters/{slug}/rounds/{id}/held"): "rounds.change",
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/approve"): "rounds.change",
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/reject"): "rounds.change",
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/close"): "rounds.change",
 }
 NOT_FOUND = {"detail": "Not found."}
@@ -72,6 +76,10 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url, {"file": upload}, **headers)
     if "/measures" in url:
         return _call_measures(client, method, url, headers)
+    if method == "patch" and "/companies/" in url:
+        return client.patch(url, {"open_link": True}, content_type="application/json", **headers)
+    if "/held/" in url:
+        return client.post(url, {"ids": []}, content_type="application/json", **headers)
     if method == "patch" and "/rounds/" in url:
         later = {"closes_on": (timezone.localdate() + dt.timedelta(days=60)).isoformat()}
         return client.patch(url, later, content_type="application/json", **headers)

@@ -171,7 +171,10 @@ def test_this_years_round_is_open_with_a_few_answers_and_the_contacts_invitation
     answered = [part for part in parts if part.completed_count]
     assert 5 <= len(answered) < len(parts) / 2
     assert own.completed_count >= k_threshold(demo)
-    assert all(part.open_link_enabled and part.link_token for part in parts)
+    # Open links are off by default: on only where the story shares one (the companies that
+    # answered, the contact's own among them).
+    assert all(part.open_link_enabled and part.link_token for part in answered)
+    assert not any(part.open_link_enabled for part in parts if not part.completed_count)
 
 
 def test_about_sixty_percent_of_members_have_a_strategy_for_this_year(demo):

@@ -21,6 +21,7 @@ from klyngekart.surveys.models.responses import (
 )
 from klyngekart.surveys.models.rounds import (
     Audience,
+    PendingCompletion,
     ReleaseStatus,
     RespondentInvitation,
     Round,
@@ -36,6 +37,7 @@ __all__ = [
     "GapAnswer",
     "HeldBatch",
     "HoldReason",
+    "PendingCompletion",
     "Question",
     "QuestionAggregate",
     "QuestionType",

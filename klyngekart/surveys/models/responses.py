@@ -59,9 +59,15 @@ class Response(ClusterOwnedModel):
     )
     submitted_on = models.DateField()
     language = models.CharField(max_length=8, default="nb")
-    # sha256 of the round and the client's idempotency key (or the draft token): a second submit
-    # of the same answers is recognised and stored once. It identifies the submission, not a person.
+    # An HMAC (keyed with a secret derived from SECRET_KEY) of the round and the client's
+    # idempotency key (or the draft token): a second submit of the same answers is recognised and
+    # stored once. Keyed, so that someone with a mailed personal link and a copy of the database
+    # still cannot compute it and find the answer (surveys/keyed.py).
     submission_key = models.CharField(max_length=64, unique=True)
+    # For an answer through a personal link only: the same kind of HMAC of the round and the link's
+    # token, unique, so one link stores one response whatever idempotency keys a client sends,
+    # also before the invitation's completion is applied (surveys/completions.py).
+    invitation_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     segments = models.JSONField(default=list, blank=True)
     # Set while the response is held for review (see HeldBatch): not counted by any release.
     held = models.ForeignKey(

@@ -8,11 +8,13 @@ person, an IP or a time finer than the day.
 from __future__ import annotations
 
 import secrets
+import uuid
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from klyngekart.core.tenancy import TenantModel
+from klyngekart.core.tenancy import ClusterOwnedModel, TenantModel
 
 
 class Audience(models.TextChoices):
@@ -78,7 +80,9 @@ class RoundCompany(TenantModel):
     membership = models.ForeignKey("members.Membership", on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey("members.Company", on_delete=models.PROTECT, related_name="+")
     link_token = models.CharField(max_length=40, unique=True, default=new_link_token)
-    open_link_enabled = models.BooleanField(_("open link"), default=True)
+    # Off until the cluster team or the company's contact turns it on (surveys/open_links.py):
+    # whoever holds an open link can post answers, and so pad a small company up to k.
+    open_link_enabled = models.BooleanField(_("open link"), default=False)
     invited_count = models.PositiveIntegerField(default=0)
     started_count = models.PositiveIntegerField(default=0)
     completed_count = models.PositiveIntegerField(default=0)
@@ -115,6 +119,9 @@ class RespondentInvitation(TenantModel):
     number of days after the round closes. It never points to a response."""
 
     round_company = models.ForeignKey(RoundCompany, on_delete=models.CASCADE, related_name="invitations")
+    # The company part's round, kept here so that the database itself refuses a second invitation
+    # of one address in a round (through another company): each invitation is one more answer.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(_("email address"), blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(
@@ -130,14 +137,35 @@ class RespondentInvitation(TenantModel):
         verbose_name_plural = _("respondent invitations")
         constraints = [
             models.UniqueConstraint(
-                fields=["round_company", "email"],
+                fields=["round", "email"],
                 condition=~models.Q(email=""),
-                name="one_invitation_per_email",
+                name="one_invitation_per_round_email",
             )
         ]
 
     def __str__(self) -> str:
         return self.email or "(erased)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.round_id is None and self.round_company_id is not None:
+            self.round_id = self.round_company.round_id
+        super().save(*args, **kwargs)
+
+
+class PendingCompletion(ClusterOwnedModel):
+    """A personal invitation whose response is stored but whose completion is not yet applied
+    (surveys/completions.py). Written after the response's transaction commits, in one of its own,
+    and applied in shuffled batches, so that no transaction, order or key ties an invitation to its
+    response. Which invitation it is, is sealed with a key derived from SECRET_KEY: the database
+    alone cannot tell whose completion is pending. No timestamps and a random key, like answers."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("pending completion")
+        verbose_name_plural = _("pending completions")
 
 
 class ReleaseStatus(models.TextChoices):

@@ -1,5 +1,6 @@
 """Shared setup for the answering tests: a survey with every question type, an open round in it
-for one member company, and personal invitations."""
+for one member company with its open link turned on (it is off by default), and personal
+invitations."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def build_mapping(membership: Any) -> Mapping:
         ),
     )
     made_company: RoundCompany = RoundCompanyFactory(  # type: ignore[assignment]
-        round=made["round"], cluster=cluster, membership=membership
+        round=made["round"], cluster=cluster, membership=membership, open_link_enabled=True
     )
     with scopes_disabled():
         company = RoundCompany.objects.select_related("round", "company", "cluster").get(pk=made_company.pk)

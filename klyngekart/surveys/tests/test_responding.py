@@ -9,12 +9,14 @@ from django.db import models
 from django.utils import timezone
 
 from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.surveys.completions import completions_flush
 from klyngekart.surveys.drafts import draft_load, draft_save, drafts_purge
 from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
     GapAnswer,
     HeldBatch,
+    PendingCompletion,
     Question,
     QuestionAggregate,
     ReleasedText,
@@ -214,11 +216,18 @@ def test_a_round_past_its_close_date_refuses(mapping) -> None:  # type: ignore[n
         submit(mapping, full_answers())
 
 
-def test_an_invitation_completes_once_and_never_meets_its_response(mapping) -> None:  # type: ignore[no-untyped-def]
+def test_an_invitation_completes_once_and_never_meets_its_response(
+    mapping, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     token = invite(mapping.company)
     invitation = RespondentInvitation.objects.get()
     touched = invitation.updated_at
-    submit(mapping, full_answers(), key=token, invitation_token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(mapping, full_answers(), key=token, invitation_token=token)
+    # Recorded after commit, applied with the round's next batch (here: its closing).
+    invitation.refresh_from_db()
+    assert invitation.status == "invited"
+    completions_flush(round_=mapping.round, force=True)
     invitation.refresh_from_db()
     assert invitation.status == "completed"
     # Completion is not timed: the row's own timestamp stays as it was.
@@ -258,6 +267,7 @@ def test_no_answer_model_has_a_time_finer_than_the_day() -> None:
         ResponseDraft,
         ReleasedText,
         HeldBatch,
+        PendingCompletion,
     )
     for model in answers_and_what_comes_of_them:
         for f in model._meta.concrete_fields:
@@ -270,6 +280,7 @@ def test_no_answer_model_has_a_time_finer_than_the_day() -> None:
         "submitted_on",
         "language",
         "submission_key",
+        "invitation_key",
         "segments",
         "held",
     }

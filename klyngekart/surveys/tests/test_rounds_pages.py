@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys.models import RespondentInvitation, Round, RoundCompany, RoundStatus
+from klyngekart.surveys.open_links import open_link_set
 from klyngekart.surveys.rounds import invitations_add, round_open
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of, published_version
 from klyngekart.taxonomy.tests.factories import TaxonomyVersionFactory
@@ -56,6 +57,8 @@ def test_the_cluster_sees_every_company_with_counts_and_never_an_address(world, 
 def test_links_and_qr_codes_only_for_those_who_distribute(world, login) -> None:
     round_ = _with_invitations(world)
     part = part_of(round_, world)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["manager"], enabled=True)
     for role, sees in (
         ("manager", True),
         ("staff", True),
@@ -255,6 +258,11 @@ def test_qr_codes_of_the_open_link(world, login, settings) -> None:
     round_ = draft_round(world)
     part = part_of(round_, world)
     client = login(world.users["contact"])
+    # Off by default: no QR code until the link is on.
+    off = client.get(_url(world, "qr_png", round_.pk, part.pk))
+    assert off.status_code == 302 and off["Location"] == _url(world, "company", round_.pk, part.pk)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
     png = client.get(_url(world, "qr_png", round_.pk, part.pk))
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert png.content.startswith(b"\x89PNG")

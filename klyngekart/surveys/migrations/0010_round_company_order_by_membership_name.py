@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0003_membership_facts'),
-        ('surveys', '0006_round_release'),
+        ('surveys', '0009_one_invitation_per_round'),
     ]
 
     operations = [
