@@ -32,7 +32,7 @@ from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Company, Membership, MembershipStatus, SizeClass
 from klyngekart.members.validators import is_valid_org_number
-from klyngekart.surveys import aggregates
+from klyngekart.surveys.answering.services import round_areas, round_questions, submission_hash
 from klyngekart.surveys.definitions.templates import survey_create_from_template
 from klyngekart.surveys.models import (
     Answer,
@@ -45,9 +45,9 @@ from klyngekart.surveys.models import (
     RoundCompany,
     SegmentCount,
 )
-from klyngekart.surveys.responding import round_areas, round_questions, submission_hash
+from klyngekart.surveys.results import aggregates
 from klyngekart.surveys.results.release import release_build
-from klyngekart.surveys.rounds import round_close, round_create, round_open
+from klyngekart.surveys.rounds.services import round_close, round_create, round_open
 from klyngekart.taxonomy.models import CompetenceArea
 from klyngekart.taxonomy.nace import lookup_nace
 from klyngekart.taxonomy.services import area_hide, taxonomy_current

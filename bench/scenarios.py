@@ -43,7 +43,7 @@ from klyngekart.accounts.models import ClusterRole, CompanyRole, User
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys import aggregates
+from klyngekart.surveys.answering.services import round_areas, round_questions
 from klyngekart.surveys.models import (
     GapAnswer,
     QuestionType,
@@ -54,10 +54,10 @@ from klyngekart.surveys.models import (
     RoundRelease,
     RoundStatus,
 )
-from klyngekart.surveys.open_links import open_link_set
-from klyngekart.surveys.responding import round_areas, round_questions
+from klyngekart.surveys.results import aggregates
 from klyngekart.surveys.results.release import release_build
-from klyngekart.surveys.rounds import round_close, round_create, round_open
+from klyngekart.surveys.rounds.open_links import open_link_set
+from klyngekart.surveys.rounds.services import round_close, round_create, round_open
 
 CLUSTER = "scale-001"
 SUBMIT_TITLE = "Benchmark: innsending"

@@ -11,7 +11,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from klyngekart.surveys.log_privacy import PRIVATE_PREFIXES
+from klyngekart.surveys.answering.log_privacy import PRIVATE_PREFIXES
 
 accesslog = "-"
 

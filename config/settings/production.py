@@ -30,12 +30,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# The anonymous answering URLs stay out of every log (klyngekart/surveys/log_privacy.py): a log line
+# The anonymous answering URLs stay out of every log (klyngekart/surveys/answering/log_privacy.py): a log line
 # there could tie a person's address and a time to a personal link. gunicorn's access log is
 # filtered the same way in config/gunicorn.conf.py.
 LOGGING = {
     **LOGGING,
-    "filters": {"answering": {"()": "klyngekart.surveys.log_privacy.DropAnsweringRequests"}},
+    "filters": {"answering": {"()": "klyngekart.surveys.answering.log_privacy.DropAnsweringRequests"}},
     "handlers": {"console": {**LOGGING["handlers"]["console"], "filters": ["answering"]}},  # type: ignore[index]
 }
 # The public survey rate limit counts per client address; behind the load balancer that is the

@@ -75,7 +75,7 @@ def needs_ranking(
                 round_, threshold=threshold, segment=(segment, value) if segment else None
             )
         except res.NotReleased as unreleased:
-            # No figure before the round's results are released (surveys/release.py says why).
+            # No figure before the round's results are released (surveys/results/release.py says why).
             raise HttpError(409, str(_not_released(unreleased))) from unreleased
         return [
             {

@@ -2,7 +2,7 @@
 instead of an API token (auth=None), and reach the same submit service as the answering pages.
 
 Anonymity: nothing here reads or stores who calls. The rate limit counts under a keyed hash of
-the address that expires in minutes (surveys/throttle.py), and production logging drops these paths.
+the address that expires in minutes (surveys/answering/throttle.py), and production logging drops these paths.
 """
 
 from __future__ import annotations
@@ -20,10 +20,7 @@ from ninja.responses import Status
 
 from klyngekart.api.errors import ErrorOut
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.logic import gap_areas
-from klyngekart.surveys.models import Question, QuestionType
-from klyngekart.surveys.open_links import open_link_hold
-from klyngekart.surveys.responding import (
+from klyngekart.surveys.answering.services import (
     AlreadyAnswered,
     AnswersInvalid,
     Respondent,
@@ -34,8 +31,11 @@ from klyngekart.surveys.responding import (
     round_areas,
     round_questions,
 )
-from klyngekart.surveys.throttle import allow_post
-from klyngekart.surveys.views_public import pick_language
+from klyngekart.surveys.answering.throttle import allow_post
+from klyngekart.surveys.answering.views import pick_language
+from klyngekart.surveys.definitions.logic import gap_areas
+from klyngekart.surveys.models import Question, QuestionType
+from klyngekart.surveys.rounds.open_links import open_link_hold
 from klyngekart.taxonomy.models import CompetenceArea
 
 router = Router(tags=["public"])
@@ -220,7 +220,7 @@ def public_submit(request: HttpRequest, token: str, payload: AnswersIn, query: Q
         language = pick_language(request, respondent, query.lang)
         personal = respondent.invitation is not None
         # An open link's answers from one address within minutes beyond the installation's
-        # setting are held for review (surveys/open_links.py); the reply does not say so.
+        # setting are held for review (surveys/rounds/open_links.py); the reply does not say so.
         hold = (
             None
             if personal

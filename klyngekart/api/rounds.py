@@ -19,8 +19,9 @@ from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.members.models import Membership
 from klyngekart.members.validators import normalise_org_number
-from klyngekart.surveys import holds, open_links, rounds
 from klyngekart.surveys.models import Audience, HoldReason, Round, SurveyVersion
+from klyngekart.surveys.rounds import holds, open_links
+from klyngekart.surveys.rounds import services as rounds
 
 router = Router(tags=["rounds"])
 

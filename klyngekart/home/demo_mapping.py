@@ -29,12 +29,12 @@ from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.needs.models import GoalCategory, MembershipStrategy
 from klyngekart.needs.selectors import current_areas, suggested_areas
 from klyngekart.needs.services import strategy_save
+from klyngekart.surveys.answering.services import response_submit, round_areas
 from klyngekart.surveys.definitions.templates import survey_create_from_template, survey_templates
 from klyngekart.surveys.models import Response, Round, RoundCompany, Survey, SurveyKind, SurveyVersion
-from klyngekart.surveys.open_links import open_link_set
-from klyngekart.surveys.responding import response_submit, round_areas
 from klyngekart.surveys.results.release import release_build
-from klyngekart.surveys.rounds import invitations_add, round_close, round_create, round_open
+from klyngekart.surveys.rounds.open_links import open_link_set
+from klyngekart.surveys.rounds.services import invitations_add, round_close, round_create, round_open
 from klyngekart.taxonomy.models import CompetenceArea
 from klyngekart.taxonomy.services import area_add, taxonomy_current
 

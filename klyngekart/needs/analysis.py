@@ -13,7 +13,7 @@ results page may show it:
 - a segment of companies (size class, NACE section, region) is shown per area only when it and the
   rest of the cluster reach k, when what several shown segments leave over is empty or reaches k
   (``visible_parts``), and when the company cells do not narrow it down to a small group;
-- free text as the release scrubbed and shuffled it, from k texts or more (surveys/results_questions.py).
+- free text as the release scrubbed and shuffled it, from k texts or more (surveys/results/questions.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 mail server; the daily task closes, reminds and purges. In tests huey runs tasks at once.
 
 Task arguments are ids only: a personal link's token is made inside the task that mails it and
-never enters the queue (see klyngekart/surveys/rounds.py)."""
+never enters the queue (see klyngekart/surveys/rounds/services.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from klyngekart.surveys import completions, rounds
 from klyngekart.surveys.results import release
+from klyngekart.surveys.rounds import completions
+from klyngekart.surveys.rounds import services as rounds
 
 
 @db_task()
@@ -30,13 +31,13 @@ def round_duties() -> None:
 
 @db_periodic_task(crontab(minute="*/10"))
 def flush_completions() -> int:
-    """Apply personal invitations' completions in shuffled batches (surveys/completions.py): every
+    """Apply personal invitations' completions in shuffled batches (surveys/rounds/completions.py): every
     round with at least KLYNGEKART_COMPLETION_BATCH waiting, and what is left of closed rounds."""
     return completions.completions_flush_due()
 
 
 @db_task()
 def build_release(round_id: int) -> int:
-    """Build a closed round's release (surveys/release.py); returns its respondents."""
+    """Build a closed round's release (surveys/results/release.py); returns its respondents."""
     built = release.release_build(round_id=round_id)
     return built.respondents if built is not None else 0

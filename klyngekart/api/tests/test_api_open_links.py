@@ -8,8 +8,8 @@ from django.core.cache import cache
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope
+from klyngekart.surveys.answering.services import response_submit
 from klyngekart.surveys.models import HeldBatch, Response, RoundCompany
-from klyngekart.surveys.responding import response_submit
 from klyngekart.surveys.tests.answering import build_mapping, full_answers
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.models import Round, RoundCompany
-from klyngekart.surveys.rounds import invitations_add
+from klyngekart.surveys.rounds.services import invitations_add
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of, published_version
 from klyngekart.taxonomy.tests.factories import TaxonomyVersionFactory
 

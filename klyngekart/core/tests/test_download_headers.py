@@ -13,6 +13,7 @@ from klyngekart.core.tenancy import scope
 from klyngekart.reports.models import ReportJob
 from klyngekart.reports.tests.factories import ReportJobFactory
 from klyngekart.surveys.definitions.templates import survey_create_from_template
+from klyngekart.surveys.models import RoundCompany
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,8 @@ def test_every_download_is_private_and_not_stored(world, login) -> None:
         version = survey.versions.get()
     round_ = draft_round(world)
     part = part_of(round_, world)
+    with scope(world.cluster):  # a QR code is for a link that is on (links are opt-in)
+        RoundCompany.objects.filter(pk=part.pk).update(open_link_enabled=True)
     report: ReportJob = ReportJobFactory(cluster=world.cluster, requested_by=world.users["manager"])  # type: ignore[assignment]
     downloads = [
         reverse("members:export", args=[slug]) + "?format=csv",

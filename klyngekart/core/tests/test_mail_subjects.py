@@ -11,8 +11,8 @@ from klyngekart.core.tenancy import scope
 from klyngekart.measures.mail import invitations_send
 from klyngekart.measures.tests.factories import make_measure
 from klyngekart.members.tests.factories import ContactFactory
-from klyngekart.surveys.round_mail import render_round_mail
-from klyngekart.surveys.rounds import invitations_add
+from klyngekart.surveys.rounds.mail import render_round_mail
+from klyngekart.surveys.rounds.services import invitations_add
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
 
 pytestmark = pytest.mark.django_db

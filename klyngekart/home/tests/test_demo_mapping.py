@@ -15,7 +15,6 @@ from klyngekart.home.demo_mapping import round_title
 from klyngekart.home.tests.demo_once import BuiltDemo, built_demo, run_demo
 from klyngekart.members.models import Membership
 from klyngekart.needs.models import MembershipStrategy
-from klyngekart.surveys import aggregates
 from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
@@ -27,7 +26,7 @@ from klyngekart.surveys.models import (
     Survey,
 )
 from klyngekart.surveys.models.responses import ALL
-from klyngekart.surveys.results import company_results
+from klyngekart.surveys.results import aggregates, company_results
 from klyngekart.surveys.results.release import is_released
 from klyngekart.taxonomy.models import CompetenceArea
 

@@ -9,8 +9,8 @@ from django.db import connection, transaction
 
 from bench.scale import AREAS, SCALES, summary
 from klyngekart.core.tenancy import scopes_disabled
-from klyngekart.surveys import aggregates
 from klyngekart.surveys.models import AreaAggregate, Round, SegmentCount
+from klyngekart.surveys.results import aggregates
 
 pytestmark = pytest.mark.django_db
 

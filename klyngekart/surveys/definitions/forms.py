@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from klyngekart.core.forms import DsForm
+from klyngekart.surveys.definitions.logic import OTHER
 from klyngekart.surveys.definitions.services import CONDITION_TYPES
-from klyngekart.surveys.logic import OTHER
 from klyngekart.surveys.models import Question, QuestionType, SurveyKind
 from klyngekart.taxonomy.models import CompetenceArea
 

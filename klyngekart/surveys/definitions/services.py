@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.logic import OTHER
+from klyngekart.surveys.definitions.logic import OTHER
 from klyngekart.surveys.models import (
     Question,
     QuestionType,

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from klyngekart.core.models import Cluster
 from klyngekart.core.spreadsheets import ArchiveRefused, check_xlsx_archive
 from klyngekart.core.tenancy import scope
+from klyngekart.surveys.definitions.logic import OTHER
 from klyngekart.surveys.definitions.services import (
     KEY_RE,
     OPTION_KEY_RE,
     survey_create_from_spec,
 )
-from klyngekart.surveys.logic import OTHER
 from klyngekart.surveys.models import QuestionType, Survey, SurveyVersion
 
 LANGUAGE_NAMES = {

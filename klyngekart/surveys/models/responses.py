@@ -62,11 +62,11 @@ class Response(ClusterOwnedModel):
     # An HMAC (keyed with a secret derived from SECRET_KEY) of the round and the client's
     # idempotency key (or the draft token): a second submit of the same answers is recognised and
     # stored once. Keyed, so that someone with a mailed personal link and a copy of the database
-    # still cannot compute it and find the answer (surveys/keyed.py).
+    # still cannot compute it and find the answer (surveys/answering/keyed.py).
     submission_key = models.CharField(max_length=64, unique=True)
     # For an answer through a personal link only: the same kind of HMAC of the round and the link's
     # token, unique, so one link stores one response whatever idempotency keys a client sends,
-    # also before the invitation's completion is applied (surveys/completions.py).
+    # also before the invitation's completion is applied (surveys/rounds/completions.py).
     invitation_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     segments = models.JSONField(default=list, blank=True)
     # Set while the response is held for review (see HeldBatch): not counted by any release.
@@ -221,7 +221,7 @@ class QuestionAggregate(ClusterOwnedModel):
 
 class ReleasedText(ClusterOwnedModel):
     """A free-text answer as the release shows it: scrubbed of e-mail addresses, phone numbers and
-    the names of people registered in the cluster (surveys/scrub.py), in a random order fixed at
+    the names of people registered in the cluster (surveys/results/scrub.py), in a random order fixed at
     release (``position``), so no reload reshuffles it into a different, comparable list. The team
     can hide one (``hidden``, audited); a hidden text still counts toward k, since the group that
     answered is the same. No timestamps, and a random key, like the answers it comes from."""

@@ -80,7 +80,7 @@ class RoundCompany(TenantModel):
     membership = models.ForeignKey("members.Membership", on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey("members.Company", on_delete=models.PROTECT, related_name="+")
     link_token = models.CharField(max_length=40, unique=True, default=new_link_token)
-    # Off until the cluster team or the company's contact turns it on (surveys/open_links.py):
+    # Off until the cluster team or the company's contact turns it on (surveys/rounds/open_links.py):
     # whoever holds an open link can post answers, and so pad a small company up to k.
     open_link_enabled = models.BooleanField(_("open link"), default=False)
     invited_count = models.PositiveIntegerField(default=0)
@@ -154,7 +154,7 @@ class RespondentInvitation(TenantModel):
 
 class PendingCompletion(ClusterOwnedModel):
     """A personal invitation whose response is stored but whose completion is not yet applied
-    (surveys/completions.py). Written after the response's transaction commits, in one of its own,
+    (surveys/rounds/completions.py). Written after the response's transaction commits, in one of its own,
     and applied in shuffled batches, so that no transaction, order or key ties an invitation to its
     response. Which invitation it is, is sealed with a key derived from SECRET_KEY: the database
     alone cannot tell whose completion is pending. No timestamps and a random key, like answers."""
@@ -178,7 +178,7 @@ class RoundRelease(TenantModel):
 
     While a round is open nothing derived from its answers is shown: read before and after one
     answer, a live figure would give that answer away. Closing starts the release; a task builds
-    the round's aggregates from the raw answers in one pass (surveys/release.py) and marks it
+    the round's aggregates from the raw answers in one pass (surveys/results/release.py) and marks it
     ready. From then on the release never changes: the round cannot reopen and takes no answers,
     so whatever is computed from it may be cached by its id. Every figure, chart, export and API
     field of a round reads through a ready release."""
@@ -188,7 +188,7 @@ class RoundRelease(TenantModel):
         _("status"), max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.BUILDING
     )
     respondents = models.PositiveIntegerField(_("respondents"), default=0)
-    # Answers held for review (surveys/holds.py) that nobody approved before the round closed:
+    # Answers held for review (surveys/rounds/holds.py) that nobody approved before the round closed:
     # they were never counted and are dropped by the release.
     held_dropped = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,7 @@ Why not live figures: a figure read before and after one answer gives that answe
 five before and of six after is one person's rating). So while a round is open nothing derived from
 its answers is shown, and closing it starts its release:
 
-1. ``release_start`` (inside the closing transaction) records a ``RoundRelease`` that is being
+1. ``rounds.services.release_start`` (inside the closing transaction) records a ``RoundRelease`` that is being
    prepared and queues ``release_build`` after commit;
 2. ``release_build`` (a task) drops answers still held for review (never approved, never counted),
    computes every aggregate of the round from the raw answers in one pass (``aggregates.recompute``,
@@ -34,7 +34,6 @@ from django.utils import timezone, translation
 
 from klyngekart.core.audit import audit_log
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys import aggregates
 from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
@@ -49,6 +48,7 @@ from klyngekart.surveys.models import (
     RoundStatus,
     SegmentCount,
 )
+from klyngekart.surveys.results import aggregates
 from klyngekart.surveys.results.scrub import Scrubber, cluster_scrubber
 
 log = logging.getLogger(__name__)
@@ -112,17 +112,6 @@ def is_released(round_: Round) -> bool:
 
 
 # --- building --------------------------------------------------------------------------------------
-
-
-def release_start(*, round_: Round) -> RoundRelease:
-    """Record the release of a round that has just closed and build it after commit. Call inside
-    the closing transaction; a round has one release, so a second call returns the first."""
-    release, created = RoundRelease.objects.get_or_create(cluster_id=round_.cluster_id, round=round_)
-    if created:
-        from klyngekart.surveys.tasks import build_release
-
-        transaction.on_commit(lambda: build_release(round_.pk))
-    return release
 
 
 def _progress_key(release: RoundRelease) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from klyngekart.surveys.logic import OTHER, RANKING_SIZE, gap_areas
+from klyngekart.surveys.definitions.logic import OTHER, RANKING_SIZE, gap_areas
 from klyngekart.surveys.models import Question, QuestionType
 
 register = template.Library()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from klyngekart.core.tenancy import scopes_disabled
-from klyngekart.surveys.drafts import invitation_token_hash
+from klyngekart.surveys.answering.drafts import invitation_token_hash
 from klyngekart.surveys.models import Question, Round, RoundCompany
 from klyngekart.surveys.models.rounds import RespondentInvitation
 from klyngekart.surveys.tests.factories import (

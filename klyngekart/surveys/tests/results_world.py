@@ -11,9 +11,10 @@ from typing import Any
 
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.tests.factories import MembershipFactory
-from klyngekart.surveys import aggregates
+from klyngekart.surveys.answering.services import response_submit
+from klyngekart.surveys.definitions.logic import response_segments
 from klyngekart.surveys.models import Question, Round, RoundCompany
-from klyngekart.surveys.responding import response_submit
+from klyngekart.surveys.results import aggregates
 from klyngekart.surveys.tests.factories import (
     QuestionFactory,
     RoundCompanyFactory,
@@ -101,7 +102,7 @@ def fill(
 def tally_only(company: RoundCompany, questions: list[Question], raw: dict[str, Any]) -> None:
     """Add one (already clean) response to the aggregates exactly as the submit service does,
     without storing the raw rows: fast enough for property tests over many response sets."""
-    segments = aggregates.response_segments(questions, raw)
+    segments = response_segments(questions, raw)
     with scope(company.cluster):
         aggregates.apply(round_company=company, increments=aggregates.tally(questions, raw, segments))
 
@@ -110,7 +111,7 @@ def release(round_: Round) -> Round:
     """Close the round and build its release, as closing does (in production a task builds it after
     the closing commits; test transactions never commit, so the build is called here)."""
     from klyngekart.surveys.results.release import release_build
-    from klyngekart.surveys.rounds import round_close
+    from klyngekart.surveys.rounds.services import round_close
 
     with scope(round_.cluster):
         round_close(round_=round_, actor=None)

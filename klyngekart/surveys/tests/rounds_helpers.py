@@ -11,7 +11,7 @@ from django.utils import timezone
 from klyngekart.conftest import World
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.models import Round, RoundCompany, SurveyVersion
-from klyngekart.surveys.rounds import round_create
+from klyngekart.surveys.rounds.services import round_create
 from klyngekart.surveys.tests.factories import SurveyFactory, SurveyVersionFactory
 from klyngekart.taxonomy.tests.factories import TaxonomyVersionFactory
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.aggregates import Tally, apply, rebuild, recompute
+from klyngekart.surveys.answering.services import response_submit
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
-from klyngekart.surveys.responding import response_submit
+from klyngekart.surveys.results.aggregates import Tally, apply, rebuild, recompute
 from klyngekart.surveys.results.release import NotReleased, release_version
 from klyngekart.surveys.tests.answering import AREA_CODES, OPTIONS, build_mapping, full_answers
 from klyngekart.surveys.tests.results_world import release
@@ -97,7 +97,7 @@ def answered(world):  # type: ignore[no-untyped-def]
 def test_a_submit_takes_a_fixed_number_of_statements_and_sums_nothing(world, role) -> None:  # type: ignore[no-untyped-def]
     """A response writes with five statements whatever its size: drafts, the company's counts, the
     response, its answers and its gap rows (on SQLite two more give the response and its answers
-    random rowids: surveys/responding.py, "no insertion order"). No aggregate is touched: they are
+    random rowids: surveys/answering/services.py, "no insertion order"). No aggregate is touched: they are
     built at close. The definitions come from the per-version cache."""
     mapping = build_mapping(world.membership)
     if role != "production":

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys.log_privacy import DropAnsweringRequests
+from klyngekart.surveys.answering.log_privacy import DropAnsweringRequests
 from klyngekart.surveys.models import Answer, Response, ResponseDraft, RoundCompany
 from klyngekart.surveys.models.rounds import RespondentInvitation
 from klyngekart.surveys.tests.answering import AREA_CODES, build_mapping, invite
@@ -238,7 +238,7 @@ def test_a_personal_link_resumes_by_its_token_and_completes_its_invitation(clien
     other_device = Client()
     assert post(other_device, mapping, 2, GAPS, token=token).status_code == 302
     assert post(other_device, mapping, 3, LAST, token=token).status_code == 302
-    # The completion is applied later, with a batch (surveys/completions.py); the link is used now.
+    # The completion is applied later, with a batch (surveys/rounds/completions.py); the link is used now.
     assert len(stored(mapping.round.cluster)) == 1
     assert Client().get(f"/s/{token}/?lang=en").headers["Location"].startswith(f"/s/{token}/thanks/")
     assert Client().get(f"/s/{token}/thanks/?lang=en").status_code == 200

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys import holds
+from klyngekart.surveys.answering.services import response_submit
 from klyngekart.surveys.models import HeldBatch, Response, RoundCompany, RoundRelease
-from klyngekart.surveys.open_links import open_link_set
-from klyngekart.surveys.responding import response_submit
+from klyngekart.surveys.rounds import holds
+from klyngekart.surveys.rounds.open_links import open_link_set
 from klyngekart.surveys.tests.answering import build_mapping, full_answers
 from klyngekart.surveys.tests.results_world import release
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of

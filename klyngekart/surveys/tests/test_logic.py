@@ -1,6 +1,6 @@
 import pytest
 
-from klyngekart.surveys.logic import AnswerError, clean_answer, is_visible, validate_answers
+from klyngekart.surveys.definitions.logic import AnswerError, clean_answer, is_visible, validate_answers
 from klyngekart.surveys.models import Question
 
 pytestmark = pytest.mark.django_db

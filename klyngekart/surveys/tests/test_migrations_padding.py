@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys.drafts import draft_load, draft_save
+from klyngekart.surveys.answering.drafts import draft_load, draft_save
+from klyngekart.surveys.answering.services import response_submit, submitted
 from klyngekart.surveys.models import RespondentInvitation, Response, RoundCompany
-from klyngekart.surveys.responding import response_submit, submitted
 from klyngekart.surveys.tests.answering import build_mapping, full_answers
 from klyngekart.surveys.tests.factories import RoundCompanyFactory
 

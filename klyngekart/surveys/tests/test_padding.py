@@ -14,11 +14,11 @@ from django.db import IntegrityError
 from django.test import Client, override_settings
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys import open_links
 from klyngekart.surveys.models import Response, RoundCompany
 from klyngekart.surveys.models.rounds import RespondentInvitation
 from klyngekart.surveys.results import company_results
-from klyngekart.surveys.rounds import invitations_add
+from klyngekart.surveys.rounds import open_links
+from klyngekart.surveys.rounds.services import invitations_add
 from klyngekart.surveys.tests.answering import build_mapping, full_answers
 from klyngekart.surveys.tests.results_world import release
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
@@ -158,7 +158,7 @@ def test_the_counters_are_per_link_and_keep_no_address(world, mapping) -> None: 
 
 
 def test_a_personal_link_is_never_held(mapping) -> None:  # type: ignore[no-untyped-def]
-    from klyngekart.surveys.responding import response_submit
+    from klyngekart.surveys.answering.services import response_submit
 
     with pytest.raises(ValueError), scope(mapping.round.cluster):
         response_submit(

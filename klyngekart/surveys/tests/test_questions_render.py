@@ -11,8 +11,8 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from klyngekart.surveys.forms_answers import post_to_raw
-from klyngekart.surveys.logic import validate_answers
+from klyngekart.surveys.answering.forms import post_to_raw
+from klyngekart.surveys.definitions.logic import validate_answers
 from klyngekart.surveys.models import Question
 from klyngekart.taxonomy.models import CompetenceArea
 

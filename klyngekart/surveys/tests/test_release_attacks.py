@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.core.tenancy import scope
+from klyngekart.surveys.answering.services import RoundClosed, response_submit
 from klyngekart.surveys.models import Response
-from klyngekart.surveys.responding import RoundClosed, response_submit
 from klyngekart.surveys.tests.results_world import ResultsRound, answers, build_round, fill, release
 
 pytestmark = pytest.mark.django_db

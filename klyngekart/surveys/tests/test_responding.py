@@ -9,8 +9,14 @@ from django.db import models
 from django.utils import timezone
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys.completions import completions_flush
-from klyngekart.surveys.drafts import draft_load, draft_save, drafts_purge
+from klyngekart.surveys.answering.drafts import draft_load, draft_save
+from klyngekart.surveys.answering.services import (
+    AlreadyAnswered,
+    AnswersInvalid,
+    RoundClosed,
+    respondent_for_token,
+    response_submit,
+)
 from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
@@ -26,13 +32,8 @@ from klyngekart.surveys.models import (
     SegmentCount,
 )
 from klyngekart.surveys.models.rounds import RespondentInvitation
-from klyngekart.surveys.responding import (
-    AlreadyAnswered,
-    AnswersInvalid,
-    RoundClosed,
-    respondent_for_token,
-    response_submit,
-)
+from klyngekart.surveys.rounds.completions import completions_flush
+from klyngekart.surveys.rounds.services import drafts_purge
 from klyngekart.surveys.tests.answering import build_mapping, full_answers, invite
 from klyngekart.surveys.tests.results_world import release
 
@@ -120,7 +121,7 @@ def test_a_race_lost_on_the_unique_key_returns_the_winner_and_leaves_no_trace(ma
 def test_an_insert_error_that_is_no_duplicate_is_raised(mapping, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from django.db import IntegrityError
 
-    from klyngekart.surveys import responding
+    from klyngekart.surveys.answering import services as responding
 
     def broken(_rows):  # type: ignore[no-untyped-def]
         raise IntegrityError("something else")
@@ -159,7 +160,12 @@ def test_the_questions_and_areas_of_a_round_are_read_once_per_version(mapping) -
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from klyngekart.surveys.responding import area_codes_of, questions_of, round_areas, round_questions
+    from klyngekart.surveys.answering.services import (
+        area_codes_of,
+        questions_of,
+        round_areas,
+        round_questions,
+    )
     from klyngekart.surveys.tests.factories import QuestionFactory
 
     round_ = (
@@ -181,7 +187,7 @@ def test_the_questions_and_areas_of_a_round_are_read_once_per_version(mapping) -
 
 
 def test_a_draft_version_is_never_cached(mapping) -> None:  # type: ignore[no-untyped-def]
-    from klyngekart.surveys.responding import questions_of
+    from klyngekart.surveys.answering.services import questions_of
     from klyngekart.surveys.tests.factories import QuestionFactory
 
     round_ = mapping.round
@@ -317,7 +323,7 @@ def test_a_personal_link_starts_its_invitation_and_the_draft_goes_on_submit(mapp
 
 
 def test_closing_purges_the_drafts(world, mapping) -> None:  # type: ignore[no-untyped-def]
-    from klyngekart.surveys.rounds import round_close
+    from klyngekart.surveys.rounds.services import round_close
 
     draft_save(round_company=mapping.company, token="t", answers={}, section=0)
     assert drafts_purge(round=mapping.round) == 1

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys.models import RespondentInvitation, Round, RoundCompany, RoundStatus
-from klyngekart.surveys.open_links import open_link_set
-from klyngekart.surveys.rounds import invitations_add, round_open
+from klyngekart.surveys.rounds.open_links import open_link_set
+from klyngekart.surveys.rounds.services import invitations_add, round_open
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of, published_version
 from klyngekart.taxonomy.tests.factories import TaxonomyVersionFactory
 

@@ -19,7 +19,7 @@ from huey.contrib import djhuey
 
 import config.settings.base as base_settings
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.rounds import invitations_add, round_open
+from klyngekart.surveys.rounds.services import invitations_add, round_open
 from klyngekart.surveys.tasks import send_round_mails
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
 

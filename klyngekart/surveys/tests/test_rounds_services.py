@@ -17,7 +17,7 @@ from klyngekart.members.models import Membership
 from klyngekart.members.tests.factories import MembershipFactory
 from klyngekart.surveys.models import RespondentInvitation, Round, RoundStatus
 from klyngekart.surveys.models.rounds import InvitationStatus
-from klyngekart.surveys.rounds import (
+from klyngekart.surveys.rounds.services import (
     invitations_add,
     invitations_purge,
     reminders_due,
@@ -392,7 +392,7 @@ def test_the_retention_comes_from_the_setting(world, settings) -> None:
 
 
 def test_an_open_round_can_be_extended_later_only_and_a_closed_one_never(world) -> None:  # type: ignore[no-untyped-def]
-    from klyngekart.surveys.rounds import round_extend
+    from klyngekart.surveys.rounds.services import round_extend
 
     round_ = draft_round(world)
     with scope(world.cluster):

@@ -20,11 +20,15 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys.completions import completions_flush, completions_flush_due, completions_pending_ids
-from klyngekart.surveys.drafts import draft_load, draft_save
+from klyngekart.surveys.answering.drafts import draft_load, draft_save
 from klyngekart.surveys.models import PendingCompletion, Response, ResponseDraft, Round
 from klyngekart.surveys.models.rounds import RespondentInvitation
-from klyngekart.surveys.rounds import reminders_send
+from klyngekart.surveys.rounds.completions import (
+    completions_flush,
+    completions_flush_due,
+    completions_pending_ids,
+)
+from klyngekart.surveys.rounds.services import reminders_send
 from klyngekart.surveys.tests.answering import build_mapping, full_answers, invite
 from klyngekart.surveys.tests.test_answering_pages import answer_all
 
@@ -202,7 +206,7 @@ def test_reminders_treat_a_pending_completion_as_completed_and_apply_nothing(map
 
 
 def test_completions_wait_for_a_batch_and_closing_applies_the_rest(world, mapping) -> None:  # type: ignore[no-untyped-def]
-    from klyngekart.surveys.rounds import round_close
+    from klyngekart.surveys.rounds.services import round_close
 
     tokens = [invite(mapping.company, email=f"p{n}@bedrift.no") for n in range(4)]
     for token in tokens:
@@ -245,7 +249,7 @@ def test_the_daily_duties_apply_full_batches_too(mapping) -> None:  # type: igno
     """An installation without a task consumer runs only the daily duties (from cron)."""
     from django.utils import timezone
 
-    from klyngekart.surveys.rounds import round_duties_daily
+    from klyngekart.surveys.rounds.services import round_duties_daily
 
     for number in range(5):
         answer_all(Client(), mapping, token=invite(mapping.company, email=f"d{number}@bedrift.no"))

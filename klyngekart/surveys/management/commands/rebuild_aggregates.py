@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.surveys.aggregates import rebuild
 from klyngekart.surveys.models import Round
+from klyngekart.surveys.results.aggregates import rebuild
 
 
 class Command(BaseCommand):

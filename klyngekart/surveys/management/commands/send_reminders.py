@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from klyngekart.surveys.rounds import round_duties_daily
+from klyngekart.surveys.rounds.services import round_duties_daily
 
 
 class Command(BaseCommand):

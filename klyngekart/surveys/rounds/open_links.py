@@ -7,14 +7,14 @@ k, and subtracting the fakes from the released figures gives the one real answer
 - personal invitations are the default: an open link is off until the cluster team (for any
   company) or the company's own contact turns it on, having been told why (``OPEN_LINK_WARNING``);
   every change is audited;
-- one browser answers an open link once (surveys/views_public.py);
+- one browser answers an open link once (surveys/answering/views.py);
 - what looks like one person answering many times is held for the cluster team's review and counts
-  for nothing until approved (surveys/holds.py): the same browser answering again (``repeat``), or
+  for nothing until approved (surveys/rounds/holds.py): the same browser answering again (``repeat``), or
   more answers from one address through one link within a few minutes than the installation allows
   (``burst``, below).
 
 The burst counter lives in the cache under an HMAC of the client's address, the link and the time
-window (as the rate limit does, surveys/throttle.py): it cannot be turned back into an address and
+window (as the rate limit does, surveys/answering/throttle.py): it cannot be turned back into an address and
 expires within two windows. Nothing stored with an answer says how it was decided.
 
 The default, more than 20 answers within 10 minutes from one address through one link, is chosen so
@@ -37,8 +37,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from klyngekart.core.audit import audit_log
+from klyngekart.core.client import cache_count, keyed_address
 from klyngekart.surveys.models import HoldReason, RoundCompany, RoundStatus
-from klyngekart.surveys.throttle import cache_count, keyed_address
 
 DEFAULT_BURST = 20
 DEFAULT_BURST_MINUTES = 10

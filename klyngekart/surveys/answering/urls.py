@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from klyngekart.surveys import views_public
+from klyngekart.surveys.answering import views as views_public
 
 app_name = "respond"
 urlpatterns = [

@@ -191,3 +191,16 @@ def validate_answers(
             elif text:
                 result.other_texts[question.key] = text[:MAX_TEXT]
     return result
+
+
+def response_segments(questions: Iterable[Question], answers: dict[str, Any]) -> list[str]:
+    """The segments a response belongs to: one per answered segment question. "Other" is no
+    segment: its free text could name a group of one."""
+    return [
+        f"{question.key}={answers[question.key]}"
+        for question in questions
+        if question.is_segment
+        and question.type == QuestionType.SINGLE
+        and isinstance(answers.get(question.key), str)
+        and answers[question.key] != OTHER
+    ]

@@ -2,7 +2,7 @@
 
 ``tally()`` turns one response's cleaned answers into increments; ``recompute()`` tallies every
 counted response of a round from the raw answers, and ``apply()`` writes a company's sums (the
-release does both, once, when the round closes: surveys/release.py); ``rebuild()`` recomputes a
+release does both, once, when the round closes: surveys/results/release.py); ``rebuild()`` recomputes a
 released round again and reports (and with ``fix`` repairs) any difference.
 
 Rows per (round company, segment) where segment "" is everyone and "<question>=<option>" a group:
@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import F
 
-from klyngekart.surveys.logic import OTHER, RANKING_SIZE
+from klyngekart.surveys.definitions.logic import RANKING_SIZE, response_segments
 from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
@@ -72,19 +72,6 @@ class Tally:
         for name, increments in other.rows.items():
             for key, values in increments.items():
                 _add(self.rows[name], key, values)
-
-
-def response_segments(questions: Iterable[Question], answers: dict[str, Any]) -> list[str]:
-    """The segments a response belongs to: one per answered segment question. "Other" is no
-    segment: its free text could name a group of one."""
-    return [
-        f"{question.key}={answers[question.key]}"
-        for question in questions
-        if question.is_segment
-        and question.type == QuestionType.SINGLE
-        and isinstance(answers.get(question.key), str)
-        and answers[question.key] != OTHER
-    ]
 
 
 def tally(

@@ -9,7 +9,7 @@ One browser answers an open link once: once its key has stored a response, the l
 thank-you page until the round closes. A browser that answers the link again all the same (with its
 resume cookie changed or deleted, but the "answered" cookie still there), and an address that sends
 more answers through the link within minutes than the installation allows, are held for the
-cluster team's review (surveys/open_links.py). The respondent sees the same thank-you either way:
+cluster team's review (surveys/rounds/open_links.py). The respondent sees the same thank-you either way:
 whoever pads must not learn that they were caught.
 
 Nothing here records who answers: no user, IP address or user agent is read into anything stored;
@@ -35,13 +35,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope
-from klyngekart.surveys.drafts import draft_load, draft_save
-from klyngekart.surveys.forms_answers import post_to_raw
-from klyngekart.surveys.logic import OTHER_SUFFIX, is_visible, validate_answers
-from klyngekart.surveys.models import Question, RoundStatus, Section
-from klyngekart.surveys.models.rounds import InvitationStatus
-from klyngekart.surveys.open_links import open_link_hold
-from klyngekart.surveys.responding import (
+from klyngekart.surveys.answering.drafts import draft_load, draft_save
+from klyngekart.surveys.answering.forms import post_to_raw
+from klyngekart.surveys.answering.services import (
     AlreadyAnswered,
     AnswersInvalid,
     Respondent,
@@ -55,7 +51,11 @@ from klyngekart.surveys.responding import (
     round_questions,
     submitted,
 )
-from klyngekart.surveys.throttle import allow_post
+from klyngekart.surveys.answering.throttle import allow_post
+from klyngekart.surveys.definitions.logic import OTHER_SUFFIX, is_visible, validate_answers
+from klyngekart.surveys.models import Question, RoundStatus, Section
+from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.surveys.rounds.open_links import open_link_hold
 from klyngekart.taxonomy.models import CompetenceArea
 
 LANGUAGES = ("nb", "en")
@@ -225,7 +225,7 @@ def _closed(visit: Visit) -> HttpResponse:
 
 def _used_invitation(visit: Visit) -> bool:
     """A personal link that has answered: completed, or answered with its completion still waiting
-    for its batch (surveys/completions.py), through these pages or the API."""
+    for its batch (surveys/rounds/completions.py), through these pages or the API."""
     invitation = visit.respondent.invitation
     if invitation is None:
         return False

@@ -5,7 +5,7 @@ selectors in rounds.py, open_links.py and holds.py work.
 A company contact reaches only rounds its company takes part in, and only its own company's row,
 link and QR code. Nobody sees who answered: progress is counts, and the invited addresses are
 shown only to the company's own contact, without any status. An open link is off until the team or
-the company's contact turns it on, after a warning of what it allows (surveys/open_links.py)."""
+the company's contact turns it on, after a warning of what it allows (surveys/rounds/open_links.py)."""
 
 from __future__ import annotations
 
@@ -24,16 +24,17 @@ from django.views.decorators.http import require_http_methods
 from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.forms import add_service_errors
 from klyngekart.core.privacy import k_threshold
-from klyngekart.surveys import holds, open_links, rounds
-from klyngekart.surveys.forms_rounds import (
+from klyngekart.surveys.models import RoundStatus
+from klyngekart.surveys.results.release import release_state
+from klyngekart.surveys.rounds import holds, open_links
+from klyngekart.surveys.rounds import services as rounds
+from klyngekart.surveys.rounds.forms import (
     ExtendForm,
     HeldDecisionForm,
     InvitationListForm,
     OpenLinkForm,
     RoundForm,
 )
-from klyngekart.surveys.models import RoundStatus
-from klyngekart.surveys.results.release import release_state
 
 
 def _access(request: HttpRequest) -> ClusterAccess:

@@ -4,7 +4,7 @@ A draft is found by a keyed hash of a token only the respondent holds (a persona
 token, or the random resume token an open link keeps in a cookie) and encrypted with a key derived
 from that token. Without the respondent's token the server can neither read a draft nor find it;
 the hash is domain-separated from the invitation's own token hash, so a draft row does not even
-share a value with the invitation it belongs to. It is keyed with a secret (surveys/keyed.py), so
+share a value with the invitation it belongs to. It is keyed with a secret (surveys/answering/keyed.py), so
 that whoever has the mail with a personal link and a copy of the database cannot compute it either.
 """
 
@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from klyngekart.surveys.keyed import DRAFT, keyed_digest, sha256_hex
-from klyngekart.surveys.models import ResponseDraft, Round, RoundCompany
+from klyngekart.surveys.answering.keyed import DRAFT, keyed_digest, sha256_hex
+from klyngekart.surveys.models import ResponseDraft, RoundCompany
 from klyngekart.surveys.models.rounds import InvitationStatus, RespondentInvitation
 
 _HASH_PREFIX = b"klyngekart-draft:"
@@ -96,10 +96,4 @@ def draft_delete(*, round_company: RoundCompany, token: str) -> int:
     deleted, _by_model = ResponseDraft.objects.filter(
         round_company=round_company, token_hash=draft_token_hash(token)
     ).delete()
-    return deleted
-
-
-def drafts_purge(*, round: Round) -> int:  # noqa: A002  (the services' keyword is the model's name)
-    """Delete every unfinished draft of a round: called when it closes, as nobody can submit them."""
-    deleted, _by_model = ResponseDraft.objects.filter(round_company__round=round).delete()
     return deleted

@@ -7,11 +7,11 @@ to the personal invitation that gave it:
 
 - the invitation is not completed in the transaction that stores the response (both rows would
   carry the same transaction id): its completion is recorded after commit and applied in shuffled
-  batches (surveys/completions.py);
+  batches (surveys/rounds/completions.py);
 - the rows of a response get random keys, and on SQLite random rowids as well (the rowid of a table
   is otherwise its insertion order, which is the order of submissions);
 - what is stored of a key the respondent holds (the submission key, the link's answer key) is an
-  HMAC under a server secret (surveys/keyed.py), never a plain hash of a mailed token.
+  HMAC under a server secret (surveys/answering/keyed.py), never a plain hash of a mailed token.
 """
 
 from __future__ import annotations
@@ -33,11 +33,9 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from klyngekart.core.tenancy import scopes_disabled
-from klyngekart.surveys import aggregates
-from klyngekart.surveys.completions import completion_record
-from klyngekart.surveys.drafts import draft_token_hash, invitation_token_hash
-from klyngekart.surveys.keyed import INVITATION, SUBMISSION, keyed_digest, sha256_hex
-from klyngekart.surveys.logic import validate_answers
+from klyngekart.surveys.answering.drafts import draft_token_hash, invitation_token_hash
+from klyngekart.surveys.answering.keyed import INVITATION, SUBMISSION, keyed_digest, sha256_hex
+from klyngekart.surveys.definitions.logic import response_segments, validate_answers
 from klyngekart.surveys.models import (
     Answer,
     GapAnswer,
@@ -54,6 +52,7 @@ from klyngekart.surveys.models import (
     SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus, RespondentInvitation
+from klyngekart.surveys.rounds.completions import completion_record
 from klyngekart.taxonomy.models import CompetenceArea, TaxonomyVersion
 
 MAX_KEY_LENGTH = 200
@@ -367,14 +366,14 @@ def response_submit(
     hold: str | None = None,
 ) -> SubmitResult:
     """Store one anonymous response, once per key. Nothing is added up here: a round's figures are
-    built when it closes (surveys/release.py), so no figure moves with one answer.
+    built when it closes (surveys/results/release.py), so no figure moves with one answer.
 
     A second call with the same ``submission_key`` returns the first result (``created=False``)
     and changes nothing, whatever its answers: a double click, a re-POST or a client retrying
     after a lost reply. Raises RoundClosed, AnswersInvalid (errors per question key) or
     AlreadyAnswered (a personal link that has answered before, with another key).
 
-    ``hold`` (a HoldReason, for an open link; surveys/holds.py decides it) stores the response held
+    ``hold`` (a HoldReason, for an open link; surveys/rounds/holds.py decides it) stores the response held
     for the cluster team's review: it counts for nothing until approved. The respondent is told
     nothing of it, and the company's completed count moves as for any answer, so that whoever pads
     cannot see that they were caught.
@@ -383,7 +382,7 @@ def response_submit(
     which then only writes: it deletes the drafts, counts the company, and inserts the response (the
     unique submission key is what stores a key once: a second insert fails and the whole
     transaction, counts and draft deletes included, rolls back) and its answers. A personal
-    invitation is only read here; its completion is recorded after commit (surveys/completions.py)."""
+    invitation is only read here; its completion is recorded after commit (surveys/rounds/completions.py)."""
     if hold is not None and (invitation_token is not None or hold not in HoldReason.values):
         raise ValueError("only an open link's answer can be held, for a known reason")
     round_ = round_company.round
@@ -397,7 +396,7 @@ def response_submit(
     cleaned = validate_answers(questions, raw_answers, area_codes=area_codes_of(round_))
     if not cleaned.ok:
         return _earlier_or(AnswersInvalid(cleaned.errors), round_, key, digest)
-    segments = aggregates.response_segments(questions, cleaned.answers)
+    segments = response_segments(questions, cleaned.answers)
     gap_keys = [question.key for question in questions if question.type == QuestionType.GAP_MATRIX]
     response = Response(
         cluster_id=round_company.cluster_id,
@@ -486,5 +485,5 @@ def response_submit(
 
 def personal_link_answered(round_: Round, token: str) -> bool:
     """Whether a personal link has stored its response, whether or not its invitation's completion
-    has been applied yet (surveys/completions.py)."""
+    has been applied yet (surveys/rounds/completions.py)."""
     return Response.objects.filter(invitation_key=invitation_answer_key(round_, token)).exists()

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from klyngekart.surveys.logic import OTHER_SUFFIX, RANKING_SIZE
+from klyngekart.surveys.definitions.logic import OTHER_SUFFIX, RANKING_SIZE
 from klyngekart.surveys.models import Question, QuestionType
 
 _GAP_PARTS = ("importance", "level")

@@ -10,7 +10,7 @@ Privacy (PRODUCT.md, "Privacy: what may be shown"):
 - Progress is counters per company; nothing here tells who answered. Email addresses are erased a
   set number of days after the round closes (``invitations_purge``).
 - An invitation's completion is applied in shuffled batches after the answer is stored
-  (surveys/completions.py); until then the reminders treat it as completed, and closing applies
+  (surveys/rounds/completions.py); until then the reminders treat it as completed, and closing applies
   what is left.
 - An address is invited at most once per round, whichever company invites it: each invitation is
   one more answer, and whoever invites decides who answers (docs/security.md).
@@ -40,18 +40,22 @@ from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Membership, MembershipStatus
-from klyngekart.surveys.completions import completions_flush, completions_flush_due, completions_pending_ids
-from klyngekart.surveys.drafts import drafts_purge
-from klyngekart.surveys.holds import held_uncount_at_close
 from klyngekart.surveys.models import (
     RespondentInvitation,
+    ResponseDraft,
     Round,
     RoundCompany,
+    RoundRelease,
     RoundStatus,
     SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus
-from klyngekart.surveys.results.release import release_start
+from klyngekart.surveys.rounds.completions import (
+    completions_flush,
+    completions_flush_due,
+    completions_pending_ids,
+)
+from klyngekart.surveys.rounds.holds import held_uncount_at_close
 from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
@@ -354,6 +358,23 @@ def round_extend(*, round_: Round, actor: Any, closes_on: datetime.date) -> Roun
     return round_
 
 
+def drafts_purge(*, round: Round) -> int:  # noqa: A002  (the services' keyword is the model's name)
+    """Delete every unfinished draft of a round: called when it closes, as nobody can submit them."""
+    deleted, _by_model = ResponseDraft.objects.filter(round_company__round=round).delete()
+    return deleted
+
+
+def release_start(*, round_: Round) -> RoundRelease:
+    """Record the release of a round that has just closed and build it after commit. Call inside
+    the closing transaction; a round has one release, so a second call returns the first."""
+    release, created = RoundRelease.objects.get_or_create(cluster_id=round_.cluster_id, round=round_)
+    if created:
+        from klyngekart.surveys.tasks import build_release
+
+        transaction.on_commit(lambda: build_release(round_.pk))
+    return release
+
+
 # --- invitations ----------------------------------------------------------------------------------
 
 
@@ -509,7 +530,7 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
 
     Checks again at send time, as the queue may run later: the round must be open, the address
     not erased, an invitation not already sent, a reminder only for those not completed."""
-    from klyngekart.surveys.round_mail import send_round_mail
+    from klyngekart.surveys.rounds.mail import send_round_mail
 
     sent = 0
     cluster = Cluster.objects.get(pk=cluster_id)
@@ -576,7 +597,7 @@ def _rounds_of(invitations: QuerySet[RespondentInvitation]) -> list[Round]:
 def reminders_send(*, round_: Round, today: Any) -> int:
     """Remind everyone invited to ``round_`` who has not completed, once a day at most.
 
-    Someone whose answer is stored while its completion waits for a batch (surveys/completions.py)
+    Someone whose answer is stored while its completion waits for a batch (surveys/rounds/completions.py)
     has completed: a reminder would give them a fresh link, through which they could answer again.
     Marked here, in the transaction, so that a second run on the same day reminds no one twice."""
     with scope(round_.cluster), transaction.atomic():

@@ -1,6 +1,6 @@
 """Answers held for review: listing them, approving and rejecting them (the cluster team).
 
-An answer through an open link that looks like one person answering many times (surveys/open_links.py)
+An answer through an open link that looks like one person answering many times (surveys/rounds/open_links.py)
 is stored held: in a ``HeldBatch`` per link, reason and day, which is as fine as the time of an
 answer may be known. A held answer counts for nothing (the release leaves it out) until the team
 approves its batch; rejecting a batch deletes its answers. Nobody sees the answers themselves here,
@@ -51,10 +51,10 @@ def held_list(*, round_: Round) -> list[HeldRow]:
         HeldBatch.objects.filter(round=round_)
         .annotate(n=Count("responses"))
         .values_list(
-            "pk", "round_company_id", "round_company__company__name", "round_company__company__org_number",
+            "pk", "round_company_id", "round_company__membership__name", "round_company__company__org_number",
             "reason", "held_on", "n",
         )
-        .order_by("held_on", "round_company__company__name", "reason")
+        .order_by("held_on", "round_company__membership__name", "reason")
     )  # fmt: skip
     return [HeldRow(pk, rc, name, org or "", reason, day, n) for pk, rc, name, org, reason, day, n in batches]
 
@@ -156,7 +156,7 @@ def held_reject(*, round_: Round, actor: Any, ids: Iterable[Any]) -> HeldOutcome
 
 
 def held_uncount_at_close(*, round_: Round) -> int:
-    """When a round closes with answers still held, its release drops them (surveys/release.py):
+    """When a round closes with answers still held, its release drops them (surveys/results/release.py):
     take them out of the progress counters now. Call inside the closing transaction. Returns how
     many answers were held."""
     per_company: Counter[int] = Counter(

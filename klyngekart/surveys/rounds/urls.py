@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klyngekart.surveys import views_rounds as views
+from klyngekart.surveys.rounds import views
 
 app_name = "rounds"
 urlpatterns = [
