@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from klyngekart.api.results import _body
 from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.surveys import results as res
 from klyngekart.surveys import results as sel
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, RoundCompany, SegmentCount
 from klyngekart.surveys.results import cluster as csel
@@ -140,6 +141,29 @@ def _cluster_figures(
     return figures
 
 
+def _needs_figures(round_: Any, people: dict[str, Any]) -> list[Figure]:
+    """What the needs page and its report show the same viewers: each company cell and the pooled
+    cell per area, and the cells of segments of companies (size class, NACE section, region)."""
+    figures: list[Figure] = []
+    cells = res.company_cells(round_, list(AREA_CODES))
+
+    def of(ids: set[int], code: str) -> frozenset[int]:
+        return frozenset().union(*(_set(people, company=rc, area=code) for rc in ids)) if ids else frozenset()
+
+    for code in AREA_CODES:
+        for rc in cells.area_cells.get(code, set()):
+            assert not cells.company_gap(rc, code).suppressed
+            figures.append((code, of({rc}, code)))
+        if not res.pool_cell(cells, code).suppressed:
+            figures.append((code, of(cells.pool_ids(code), code)))
+        for kind in res.SEGMENT_KINDS:
+            groups = res.segment_groups(cells, kind)
+            for value, cell in res.segment_cells(cells, kind, code).items():
+                if not cell.suppressed:
+                    figures.append((code, of(groups[value], code)))
+    return figures
+
+
 def _check(figures: list[Figure], k: int, who: str) -> None:
     """Each figure from k or more; and a figure minus one view, or minus several disjoint views
     inside it (two segments taken from their company), leaves nobody or at least k."""
@@ -202,6 +226,8 @@ def test_no_view_or_pair_of_views_reveals_a_group_below_k(world, mapping, compan
                             float(mapping.round.pk),
                             float(k),
                         }
+        # The needs page's cells sit beside the results pages for the same viewers.
+        team_figures += _needs_figures(mapping.round, people)
         _check(list(set(team_figures)), k, "cluster team")
 
 
