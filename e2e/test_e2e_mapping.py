@@ -79,8 +79,14 @@ def create_survey_and_open_round(app: App) -> tuple[int, str]:
     assert app.console_errors == []
     app.screenshot("round.png")
 
-    # The first company's page shows its open link (and the QR codes).
+    # Personal invitations are the default: the first company's open link is off until the manager
+    # turns it on, past a plain warning about padding. Then its page shows the link and QR codes.
     rows.filter(has_text=COMPANIES[0]).locator("th a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(COMPANIES[0])
+    expect(page.locator("main code")).to_have_count(0)
+    page.locator('main a[href$="/open-link/"]').first.click()
+    page.locator("main form button[name=enabled][value=on]").click()
+    page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text(COMPANIES[0])
     link = page.locator("main code").first.inner_text()
     path = re.search(r"/s/[^/\s]+/", link)

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from e2e.support import DEMO_PASSWORD, DEMO_SLUG, DESKTOP, SCREENSHOTS, App
 from klyngekart.accounts.models import CompanyRole, User
 from klyngekart.core.models import Cluster
-from klyngekart.core.tenancy import scope
+from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.home.demo_mapping import round_title
 from klyngekart.measures.models import Measure
 from klyngekart.measures.selectors import companies_with_need
@@ -67,7 +67,11 @@ def _shot_to_the_end_of(app: App, name: str, selector: str) -> None:
 def _second_contact(membership: Membership) -> None:
     user = User.objects.create_user(SECOND_CONTACT, DEMO_PASSWORD, full_name="Kari Nordvik")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    CompanyRole.objects.create(company=membership.company, user=user, role="contact")
+    # A company role belongs to the cluster that grants it.
+    with scopes_disabled():
+        CompanyRole.objects.create(
+            cluster=membership.cluster, company=membership.company, user=user, role="contact"
+        )
 
 
 def _register_interest(contact: App, measure_id: int, participants: int, company: str) -> None:
