@@ -20,6 +20,7 @@ from ninja.responses import Status
 
 from klyngekart.api.errors import ErrorOut
 from klyngekart.core.tenancy import scope
+from klyngekart.surveys.answering.language import pick_language
 from klyngekart.surveys.answering.services import (
     AlreadyAnswered,
     AnswersInvalid,
@@ -32,7 +33,6 @@ from klyngekart.surveys.answering.services import (
     round_questions,
 )
 from klyngekart.surveys.answering.throttle import allow_post
-from klyngekart.surveys.answering.views import pick_language
 from klyngekart.surveys.definitions.logic import gap_areas
 from klyngekart.surveys.models import Question, QuestionType
 from klyngekart.surveys.rounds.open_links import open_link_hold

@@ -30,13 +30,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
-from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope
 from klyngekart.surveys.answering.drafts import draft_load, draft_save
 from klyngekart.surveys.answering.forms import post_to_raw
+from klyngekart.surveys.answering.language import pick_language
 from klyngekart.surveys.answering.services import (
     AlreadyAnswered,
     AnswersInvalid,
@@ -58,28 +58,12 @@ from klyngekart.surveys.models.rounds import InvitationStatus
 from klyngekart.surveys.rounds.open_links import open_link_hold
 from klyngekart.taxonomy.models import CompetenceArea
 
-LANGUAGES = ("nb", "en")
 RESUME_COOKIE = "kk_resume"
 # Set once a browser has stored an answer through an open link: if the same browser answers the
 # link again (say, with its resume cookie deleted), that answer is held as a repeat.
 ANSWERED_COOKIE = "kk_answered"
 RESUME_DAYS = 30
 _RESUME_FORMAT = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def pick_language(request: HttpRequest, respondent: Respondent, requested: str | None = None) -> str:
-    """?lang= when given; else the invitation's language; else the browser's; else nb."""
-    if requested in LANGUAGES:
-        return str(requested)
-    if respondent.invitation is not None and respondent.invitation.language[:2] in LANGUAGES:
-        return respondent.invitation.language[:2]
-    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        short = code.lower()[:2]
-        if short in ("nb", "no", "nn"):
-            return "nb"
-        if short == "en":
-            return "en"
-    return "nb"
 
 
 @dataclass
