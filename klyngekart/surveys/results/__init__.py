@@ -7,6 +7,7 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
 ``klyngekart.surveys`` reads the aggregate tables or a name starting with an underscore here.
 
 - ``release``: the release at close, ``NotReleased``, the release's name for caches;
+- ``aggregates``: the sums a release holds, their arithmetic (``tally``) and the proof (``rebuild``);
 - ``core``: the k-rule arithmetic, loading, the cached round summary, a company's results;
 - ``cluster``: the cluster's results, its segments and the listing of companies;
 - ``cells``: cross-company cells (a company's figure per area, the pooled cell, segments of
