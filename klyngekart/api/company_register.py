@@ -96,9 +96,10 @@ def _lookup(org_number: str, *, fresh: bool) -> register.RegisterEntry | Status[
     summary="Look a company up in Enhetsregisteret",
     description=(
         "What Enhetsregisteret states about the company with this org number (a public lookup, "
-        "whether or not the company is a member), in the shape of a member's facts, with its status (a deleted company answers with status `deleted` and "
-        "its date). 404 when the register has no such company; 503 when the lookup is turned off "
-        "or the register does not answer, and the facts must be given by hand."
+        "whether or not the company is a member), in the shape of a member's facts, with its "
+        "status (a deleted company answers with status `deleted` and its date). 404 when the "
+        "register has no such company; 503 when the lookup is turned off or the register does "
+        "not answer, and the facts must be given by hand."
     ),
 )
 def register_lookup(
@@ -131,7 +132,10 @@ def register_refresh(request: HttpRequest, slug: str, org_number: str, payload: 
         changed: dict[str, list[Any]] = {}
         if not payload.dry_run:
             changed = company_register_refresh(
-                membership=membership, actor=request.auth, entry=entry, fields=payload.fields  # type: ignore[attr-defined]
+                membership=membership,
+                actor=request.auth,  # type: ignore[attr-defined]
+                entry=entry,
+                fields=payload.fields,
             )
         contacts = membership.contacts.order_by("-is_primary", "name")
         return {

@@ -116,7 +116,9 @@ COMPANY_STATED = _(
 # Enhetsregisteret, the public company register, corrected the facts (members.services
 # .company_register_refresh): with the person who asked it in their own cluster, without elsewhere.
 REGISTER_UPDATED = _("%(actor)s updated the company profile of %(object)s from Enhetsregisteret (%(fields)s)")
-REGISTER_UPDATED_BY_NOBODY = _("The company profile of %(object)s was updated from Enhetsregisteret (%(fields)s)")
+REGISTER_UPDATED_BY_NOBODY = _(
+    "The company profile of %(object)s was updated from Enhetsregisteret (%(fields)s)"
+)
 # A change of the company's standing in the register (members.models.RegisterStatus).
 REGISTER_STATUS = _("Enhetsregisteret now lists %(object)s as %(status)s")
 _REGISTER_STATUS_LABELS: dict[str, Promise] = {
@@ -213,7 +215,8 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
         template = COMPANY_STATED
     elif entry.action == "members.company.updated" and data.get("source") == "register":
         template = REGISTER_UPDATED if entry.actor is not None else REGISTER_UPDATED_BY_NOBODY
-        changed = data.get("changed") if isinstance(data.get("changed"), dict) else {}
+        changed = data.get("changed")
+        changed = changed if isinstance(changed, dict) else {}
         values["fields"] = ", ".join(str(_FACT_LABELS.get(name, name)) for name in changed)
     elif entry.action == "members.company.register_status":
         template = REGISTER_STATUS

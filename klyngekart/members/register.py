@@ -43,7 +43,25 @@ _DOWN_KEY = "members:brreg:down"
 _MAX_BYTES = 256 * 1024
 # Legal forms written in capitals in a company's name (AS, ASA, NUF ...).
 _LEGAL_FORMS = frozenset(
-    {"AS", "ASA", "ANS", "DA", "SA", "NUF", "BA", "KS", "IKS", "SF", "HF", "KF", "ENK", "FLI", "STI", "SE", "BBL"}
+    {
+        "AS",
+        "ASA",
+        "ANS",
+        "DA",
+        "SA",
+        "NUF",
+        "BA",
+        "KS",
+        "IKS",
+        "SF",
+        "HF",
+        "KF",
+        "ENK",
+        "FLI",
+        "STI",
+        "SE",
+        "BBL",
+    }
 )
 _SMALL_WORDS = frozenset({"og", "i", "på", "for", "av", "til", "med", "under", "ved"})
 _COUNTY_CODES = {code for code, _name in COUNTIES}
@@ -280,7 +298,9 @@ def _employees(body: dict[str, Any]) -> int | None:
 def _address(place: dict[str, Any]) -> str:
     lines = [str(line).strip() for line in place.get("adresse") or [] if str(line).strip()]
     town = " ".join(
-        part for part in (str(place.get("postnummer") or ""), _tidy_place(str(place.get("poststed") or ""))) if part
+        part
+        for part in (str(place.get("postnummer") or ""), _tidy_place(str(place.get("poststed") or "")))
+        if part
     )
     if place.get("landkode") not in (None, "", "NO") and place.get("land"):
         town = ", ".join(part for part in (town, str(place["land"])) if part)

@@ -183,7 +183,7 @@ def register_differences(*, membership: Membership, entry: RegisterEntry) -> lis
     for name in FACT_FIELDS:
         if name not in stated or stated[name] == getattr(membership, name):
             continue
-        label = str(Membership._meta.get_field(name).verbose_name)
+        label = str(Membership._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
         rows.append(
             RegisterDifference(
                 field=name,

@@ -354,7 +354,11 @@ def company_register_refresh(
         if stated:
             company_update_shared(membership=membership, actor=actor, data=stated, source=FactSource.REGISTER)
     after = membership.facts()
-    return {name: [_jsonable(before[name]), _jsonable(after[name])] for name in FACT_FIELDS if before[name] != after[name]}
+    return {
+        name: [_jsonable(before[name]), _jsonable(after[name])]
+        for name in FACT_FIELDS
+        if before[name] != after[name]
+    }
 
 
 _STATUS_ACTIONS = {

@@ -181,14 +181,16 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @cluster_view("members.change")
 @require_http_methods(["GET", "POST"])
 def member_register_refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Oppdater fra Enhetsregisteret": look the company up, show what the register states that
+    """ "Oppdater fra Enhetsregisteret": look the company up, show what the register states that
     differs from this cluster's record and its standing, and apply what the user confirms."""
     access = _access(request)
     membership = access_membership(access, pk, "members.change")
     entry: register.RegisterEntry | None = None
     problem = ""
     if not membership.company.org_number:
-        problem = _("Only a company with a Norwegian organisation number can be looked up in Enhetsregisteret.")
+        problem = _(
+            "Only a company with a Norwegian organisation number can be looked up in Enhetsregisteret."
+        )
     else:
         try:
             # Asked afresh when the page is opened; the confirmation applies what was shown then.
@@ -214,7 +216,9 @@ def member_register_refresh(request: HttpRequest, pk: int) -> HttpResponse:
             if changed:
                 messages.success(request, _("The member is updated from Enhetsregisteret."))
             else:
-                messages.success(request, _("The lookup in Enhetsregisteret is recorded; no facts were changed."))
+                messages.success(
+                    request, _("The lookup in Enhetsregisteret is recorded; no facts were changed.")
+                )
             return redirect("members:detail", access.cluster.slug, membership.pk)
     return render(
         request,

@@ -23,7 +23,11 @@ def test_lookup_answers_the_register_facts_and_status(client, world, bearer, brr
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["status_on"]) == ("bankrupt", "2026-10-02")
-    assert (body["name"], body["municipality"], body["region"]) == ("Vestlandske Ingeniører AS", "Bergen", "46")
+    assert (body["name"], body["municipality"], body["region"]) == (
+        "Vestlandske Ingeniører AS",
+        "Bergen",
+        "46",
+    )
 
 
 def test_lookup_of_unknown_invalid_and_unavailable_numbers(client, world, bearer, brreg, settings):  # noqa: F811

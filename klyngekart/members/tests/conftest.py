@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -82,10 +83,8 @@ def brreg(settings: Any) -> Iterator[BrregServer]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            with contextlib.suppress(OSError):  # the client gave up (the timeout test)
                 self.wfile.write(body)
-            except OSError:
-                pass  # the client gave up (the timeout test)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass

@@ -23,7 +23,9 @@ def lookup_post(client, world, org_number: str, headers=None, **typed: str):
 def test_fetch_fills_the_form_and_keeps_what_was_typed(world, login, brreg):
     client = login(world.users["staff"])
 
-    response = lookup_post(client, world, "912 345 653", name="Skrevet selv", tier="Gull", contact_name="Kari")
+    response = lookup_post(
+        client, world, "912 345 653", name="Skrevet selv", tier="Gull", contact_name="Kari"
+    )
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -50,7 +52,9 @@ def test_fetch_with_htmx_answers_only_the_form(world, login, brreg):
 def test_fetch_when_the_register_does_not_answer_says_so_and_keeps_the_form(world, login, brreg, settings):
     settings.KLYNGEKART_BRREG_URL = "http://127.0.0.1:9/enhetsregisteret/api"
 
-    response = lookup_post(login(world.users["staff"]), world, "912345653", name="Min bedrift AS", tier="Sølv")
+    response = lookup_post(
+        login(world.users["staff"]), world, "912345653", name="Min bedrift AS", tier="Sølv"
+    )
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -87,7 +91,9 @@ def test_a_bankrupt_company_added_after_a_lookup_is_flagged_on_its_page_and_in_t
     client = login(world.users["staff"])
     lookup_post(client, world, "912345661")
 
-    response = client.post(url(world, "new/"), {"org_number": "912345661", "name": "Vestlandske Ingeniører AS"})
+    response = client.post(
+        url(world, "new/"), {"org_number": "912345661", "name": "Vestlandske Ingeniører AS"}
+    )
 
     assert response.status_code == 302
     company = Company.objects.get(org_number="912345661")
@@ -106,7 +112,9 @@ def test_the_refresh_shows_the_differences_and_applies_only_what_is_confirmed(
     world, other_world, login, brreg
 ):
     company = make_company(org_number="912345653", name="Havbruksteknikk AS", employees=35)
-    ours = make_membership(world.cluster, company=company, name="Havbruk T", employees=3, municipality="Giske")
+    ours = make_membership(
+        world.cluster, company=company, name="Havbruk T", employees=3, municipality="Giske"
+    )
     theirs = make_membership(other_world.cluster, company=company, name="HT Havbruk", employees=3)
     client = login(world.users["staff"])
 
@@ -130,7 +138,12 @@ def test_the_refresh_shows_the_differences_and_applies_only_what_is_confirmed(
         ours.refresh_from_db()
         theirs.refresh_from_db()
     company.refresh_from_db()
-    assert (ours.name, ours.employees, ours.size_class, ours.municipality) == ("Havbruksteknikk AS", 35, "small", "Giske")
+    assert (ours.name, ours.employees, ours.size_class, ours.municipality) == (
+        "Havbruksteknikk AS",
+        35,
+        "small",
+        "Giske",
+    )
     # The register is trusted by every cluster: the other cluster's record follows too.
     assert (theirs.name, theirs.employees) == ("Havbruksteknikk AS", 35)
     assert company.register_status == RegisterStatus.ACTIVE and company.register_checked_at is not None
@@ -177,7 +190,9 @@ def test_the_refresh_when_the_register_is_off_says_so_plainly(world, login):
     assert "Enhetsregisteret is not answering right now" in response.content.decode()
 
 
-@pytest.mark.parametrize(("role", "status"), [("advisor", 403), ("board", 403), ("contact", 403), ("member", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("advisor", 403), ("board", 403), ("contact", 403), ("member", 403)]
+)
 def test_only_the_cluster_team_may_refresh_from_the_register(world, login, brreg, role, status):
     response = login(world.users[role]).get(url(world, f"{world.membership.pk}/register/"))
 
