@@ -265,7 +265,7 @@ def company_update_shared(
                     if changed:
                         record.full_clean()
                         record.save()
-                    elif source == FactSource.REGISTER and record is not membership:
+                    elif source == FactSource.REGISTER:
                         # The register agrees with what this cluster keeps: nothing to tell it.
                         continue
                     audit_log(
