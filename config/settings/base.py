@@ -195,6 +195,12 @@ KLYNGEKART_OPEN_LINK_BURST_MINUTES = env_int("KLYNGEKART_OPEN_LINK_BURST_MINUTES
 # Personal invitations are marked completed in shuffled batches of at least this many, apart from
 # the answers (surveys/completions.py): whoever reads the database learns "one of these", no more.
 KLYNGEKART_COMPLETION_BATCH = env_int("KLYNGEKART_COMPLETION_BATCH", 5)
+# Enhetsregisteret (Brønnøysundregistrene's open register of Norwegian companies), looked up by org
+# number when a member is added or refreshed (members/register.py). Off, or unreachable, the
+# pages say so and the user types the facts in. The timeout is in seconds, per request.
+KLYNGEKART_BRREG_ENABLED = env_bool("KLYNGEKART_BRREG_ENABLED", True)
+KLYNGEKART_BRREG_URL = env_str("KLYNGEKART_BRREG_URL", "https://data.brreg.no/enhetsregisteret/api")
+KLYNGEKART_BRREG_TIMEOUT = env_int("KLYNGEKART_BRREG_TIMEOUT", 4)
 
 LOGGING = {
     "version": 1,

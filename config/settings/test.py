@@ -23,3 +23,6 @@ if not env_str("DATABASE_URL"):
         }
     }
 WHITENOISE_AUTOREFRESH = True  # serve from STATICFILES_DIRS without collectstatic
+# No test reaches the real register: the register tests serve recorded answers from a local server.
+KLYNGEKART_BRREG_ENABLED = False
+KLYNGEKART_BRREG_URL = "http://127.0.0.1:9/enhetsregisteret/api"

@@ -4,6 +4,7 @@ The fields themselves come from the models, so labels and validators stay in one
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
@@ -143,6 +144,23 @@ class MemberCreateForm(CompanyForm, MembershipForm):
     contact_phone = forms.CharField(label=_("Main contact's phone"), required=False, max_length=30)
 
     field_order = ["org_number", "name"]
+    # The org number comes first, with "Hent fra Enhetsregisteret" right after it.
+    template_name = "members/create_form.html"
+    # What the template shows beside the lookup button (set by the view): whether the lookup is
+    # on, where it posts, and its outcome (``entry``, or a ``problem`` and its alert ``color``).
+    lookup: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup = {}
+
+    @classmethod
+    def with_register_facts(cls, data: Mapping[str, Any], facts: Mapping[str, Any]) -> MemberCreateForm:
+        """An unbound form showing what the user typed, with the register's facts filled in over
+        the company fields it states: the result of "Hent fra Enhetsregisteret"."""
+        initial = {name: data.get(name) for name in cls.base_fields if data.get(name) not in (None, "")}
+        initial.update(facts)
+        return cls(initial=initial)
 
     def clean_org_number(self) -> str:
         value = normalise_org_number(self.cleaned_data["org_number"])
@@ -172,6 +190,22 @@ class MemberCreateForm(CompanyForm, MembershipForm):
                 "is_primary": True,
             }
         ]
+
+
+class RegisterRefreshForm(DsForm):
+    """Which of the register's facts to apply: the ones that differ from this cluster's record,
+    all chosen to begin with."""
+
+    fields_to_apply = forms.MultipleChoiceField(
+        label=_("Apply these facts from Enhetsregisteret"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"fields_to_apply": [name for name, _label in choices]})
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["fields_to_apply"]).choices = choices
 
 
 class MembershipStatusForm(DsForm):

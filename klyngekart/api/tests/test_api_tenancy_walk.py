@@ -33,6 +33,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/members"): "members.change",
     ("post", "/api/v1/clusters/{slug}/members/import"): "members.import",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}"): "members.view_own",
+    ("get", "/api/v1/clusters/{slug}/company-register"): "members.change",
+    ("post", "/api/v1/clusters/{slug}/members/{org_number}/register-refresh"): "members.change",
     ("get", "/api/v1/clusters/{slug}/taxonomy"): "taxonomy.view",
     ("get", "/api/v1/clusters/{slug}/surveys"): "surveys.view",
     ("post", "/api/v1/clusters/{slug}/surveys/import-xlsform"): "surveys.change",
@@ -67,6 +69,8 @@ def _call(client, method: str, url: str, token: str) -> Any:
     if method == "put" and "/strategy/" in url:
         body = {"goal_categories": ["network"], "expectations": "Møteplasser."}
         return client.put(url, body, content_type="application/json", **headers)
+    if url.endswith("/register-refresh"):
+        return client.post(url, {"dry_run": True}, content_type="application/json", **headers)
     if url.endswith("/import-xlsform"):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -161,7 +165,9 @@ def _url(path: str, world: World, membership: Membership) -> str:
         .replace("{id}", str(_round_id(world)) if "{id}" in path else "{id}")
         .replace("{measure_id}", str(_measure_id(world)) if "{measure_id}" in path else "")
     )
-    # The needs ranking takes its round as a query parameter.
+    # The needs ranking takes its round as a query parameter, the register lookup an org number.
+    if path.endswith("/company-register"):
+        return f"{url}?org_number={membership.company.org_number}"
     return f"{url}?round={_round_id(world)}" if path.endswith("/needs") else url
 
 
@@ -236,6 +242,9 @@ def test_walk_every_endpoint_as_every_role(shared_worlds, client, role: str, sid
         if allowed:
             # The walk's round is open: the needs ranking answers 409 until its results are released.
             ok = {200, 409} if path.endswith("/needs") else {200, 201}
+            # The register lookup is off in the tests (503 says so); members/tests cover it on.
+            if "register" in path:
+                ok = {200, 503}
             assert response.status_code in ok, f"{role} {method} {path}: {response.status_code}"
             body = response.content.decode()
             for foreign in foreign_strings:

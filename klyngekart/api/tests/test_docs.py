@@ -13,6 +13,8 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/members", "post"),
     ("/api/v1/clusters/{slug}/members/{org_number}", "get"),
     ("/api/v1/clusters/{slug}/members/import", "post"),
+    ("/api/v1/clusters/{slug}/company-register", "get"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/register-refresh", "post"),
     ("/api/v1/clusters/{slug}/taxonomy", "get"),
     ("/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}", "get"),
     ("/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}", "put"),

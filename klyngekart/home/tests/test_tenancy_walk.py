@@ -135,6 +135,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "members:detail": lambda o: {"pk": o["membership"].pk},
     "members:edit": lambda o: {"pk": o["membership"].pk},
     "members:end": lambda o: {"pk": o["membership"].pk},
+    "members:register_refresh": lambda o: {"pk": o["membership"].pk},
     "members:contact_add": lambda o: {"pk": o["membership"].pk},
     "members:contact_edit": lambda o: {"pk": o["membership"].pk, "contact_pk": o["contact"].pk},
     "members:contact_delete": lambda o: {"pk": o["membership"].pk, "contact_pk": o["contact"].pk},
