@@ -23,3 +23,4 @@ if not env_str("DATABASE_URL"):
         }
     }
 WHITENOISE_AUTOREFRESH = True  # serve from STATICFILES_DIRS without collectstatic
+SITE_URL = env_str("SITE_URL") or "http://localhost:8000"

@@ -259,7 +259,7 @@ def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]
             {
                 "org_number": row.part.company.identifier,
                 "token": row.part.link_token,
-                "url": rounds.open_link_url(row.part),
+                "url": rounds.open_link_url(row.part, request=request),
             }
             for row in progress.rows
             if row.part.open_link_enabled
@@ -297,7 +297,7 @@ def round_company_update(
         return {
             "org_number": part.company.identifier,
             "open_link": on,
-            "url": rounds.open_link_url(part) if on else None,
+            "url": rounds.open_link_url(part, request=request) if on else None,
             "warning": str(open_links.OPEN_LINK_WARNING) if on else None,
         }
 

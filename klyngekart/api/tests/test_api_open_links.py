@@ -35,14 +35,14 @@ def api(client, world):  # type: ignore[no-untyped-def]
 
 
 def test_the_team_or_the_companys_contact_turns_an_open_link_on_and_off(world, api, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.KLYNGEKART_BASE_URL = "https://kk.example.no"
+    settings.SITE_URL = "https://mail.example.no"
     round_ = draft_round(world)
     own, neighbour = part_of(round_, world), part_of(round_, world, own=False)
     path = f"/{round_.pk}/companies/{own.company.org_number}"
     on = api("contact", "patch", path, {"open_link": True})
     assert on.status_code == 200
     body = on.json()
-    assert body["open_link"] is True and body["url"] == f"https://kk.example.no/s/{own.link_token}/"
+    assert body["open_link"] is True and body["url"] == f"http://testserver/s/{own.link_token}/"
     assert "subtract them" in body["warning"]
     assert [link["org_number"] for link in api("contact", "get", f"/{round_.pk}/links").json()] == [
         own.company.org_number

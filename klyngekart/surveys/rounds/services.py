@@ -30,12 +30,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import ClusterAccess
 from klyngekart.core.audit import audit_log
+from klyngekart.core.links import absolute_url
 from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -76,13 +78,14 @@ def new_invitation_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-def respond_url(token: str) -> str:
-    """The absolute answering address for a link token (a company's open link or a personal one)."""
-    return f"{settings.KLYNGEKART_BASE_URL.rstrip('/')}/s/{token}/"
+def respond_url(token: str, *, request: HttpRequest | None = None) -> str:
+    """The absolute answering address for a link token (a company's open link or a personal one):
+    on the request's host for a page, on SITE_URL for a mail (klyngekart/core/links.py)."""
+    return absolute_url(reverse("respond:start", kwargs={"token": token}), request=request)
 
 
-def open_link_url(round_company: RoundCompany) -> str:
-    return respond_url(round_company.link_token)
+def open_link_url(round_company: RoundCompany, *, request: HttpRequest | None = None) -> str:
+    return respond_url(round_company.link_token, request=request)
 
 
 # --- access -------------------------------------------------------------------------------------

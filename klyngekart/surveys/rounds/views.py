@@ -76,7 +76,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     progress = rounds.round_progress(round_=round_, access=access)
     can_invite = access.can("rounds.invite_own")
     rows = [
-        (row, rounds.open_link_url(row.part) if can_invite and row.part.open_link_enabled else "")
+        (row, rounds.open_link_url(row.part, request=request) if can_invite and row.part.open_link_enabled else "")
         for row in progress.rows
     ]
     return render(
@@ -170,7 +170,7 @@ def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "row": rounds.progress_row(part, k_threshold(round_.cluster)),
             "k": k_threshold(round_.cluster),
             "can_invite": can_invite,
-            "link": rounds.open_link_url(part) if can_invite and part.open_link_enabled else "",
+            "link": rounds.open_link_url(part, request=request) if can_invite and part.open_link_enabled else "",
             # Only the company's own people see whom they invited; the cluster sees counts.
             "addresses": rounds.invited_addresses(part) if access.is_company_role else None,
         },
@@ -225,7 +225,7 @@ def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpRespo
     if not part.open_link_enabled:
         messages.info(request, _("The open link is off. Turn it on before sharing its QR code."))
         return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
-    code = segno.make(rounds.open_link_url(part), error="m")
+    code = segno.make(rounds.open_link_url(part, request=request), error="m")
     buffer = io.BytesIO()
     if fmt == "svg":
         code.save(buffer, kind="svg", scale=8, border=4, title=round_.title)

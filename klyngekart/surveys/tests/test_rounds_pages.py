@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+import segno
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -254,7 +256,7 @@ def test_an_xlsx_upload_and_pasted_addresses(world, login) -> None:
 
 
 def test_qr_codes_of_the_open_link(world, login, settings) -> None:
-    settings.KLYNGEKART_BASE_URL = "https://klyngekart.example.no"
+    settings.SITE_URL = "https://mail.example.no"
     round_ = draft_round(world)
     part = part_of(round_, world)
     client = login(world.users["contact"])
@@ -270,4 +272,30 @@ def test_qr_codes_of_the_open_link(world, login, settings) -> None:
     svg = client.get(_url(world, "qr_svg", round_.pk, part.pk))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     page = client.get(_url(world, "company", round_.pk, part.pk)).content.decode()
-    assert f"https://klyngekart.example.no/s/{part.link_token}/" in page
+    assert f"http://testserver/s/{part.link_token}/" in page
+    assert "mail.example.no" not in page
+
+
+def test_links_and_qr_codes_follow_the_host_and_port_the_user_reached(world, login, settings) -> None:
+    """Behind another host, port and scheme (a proxy setting X-Forwarded-Proto), the open link on
+    the page, in the QR code and in the API is on that address, not on SITE_URL."""
+    settings.SITE_URL = "https://mail.example.no"
+    settings.ALLOWED_HOSTS = ["kart.example.no"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
+    client = login(world.users["contact"])
+    where = {"HTTP_HOST": "kart.example.no:8443", "HTTP_X_FORWARDED_PROTO": "https"}
+    expected = f"https://kart.example.no:8443/s/{part.link_token}/"
+    page = client.get(_url(world, "company", round_.pk, part.pk), **where).content.decode()
+    assert expected in page and "mail.example.no" not in page
+    detail = client.get(_url(world, "detail", round_.pk), **where).content.decode()
+    assert expected in detail
+    png = client.get(_url(world, "qr_png", round_.pk, part.pk), **where)
+    made = io.BytesIO()
+    segno.make(expected, error="m").save(made, kind="png", scale=12, border=4)
+    assert png.content == made.getvalue()
+    plain = client.get(_url(world, "company", round_.pk, part.pk), HTTP_HOST="kart.example.no:8001")
+    assert f"http://kart.example.no:8001/s/{part.link_token}/" in plain.content.decode()
