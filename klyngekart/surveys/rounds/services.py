@@ -62,7 +62,8 @@ from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
 REMINDER: Final = "reminder"
-MailKind = Literal["invitation", "reminder"]
+RESEND: Final = "resend"
+MailKind = Literal["invitation", "reminder", "resend"]
 NOT_COMPLETED = (InvitationStatus.INVITED, InvitationStatus.STARTED)
 RATE_PLACES = Decimal("0.0001")
 
@@ -272,7 +273,9 @@ def round_open(*, round_: Round, actor: Any) -> Round:
         if not changed:
             return round_
         pending = list(
-            RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True)
+            RespondentInvitation.objects.filter(
+                round_company__round=round_, sent_on__isnull=True, withdrawn=False
+            )
             .exclude(email="")
             .values_list("pk", flat=True)
         )
@@ -528,11 +531,107 @@ def invited_addresses(round_company: RoundCompany) -> list[str]:
     return sorted(round_company.invitations.exclude(email="").values_list("email", flat=True))
 
 
+@dataclass(frozen=True)
+class InvitedRow:
+    """One invited address as its company's contact sees it: never whether it answered."""
+
+    pk: int
+    email: str
+    withdrawn: bool
+
+
+def invitation_rows(round_company: RoundCompany) -> list[InvitedRow]:
+    """The company's invitations with the address, sorted, and whether each was withdrawn; the
+    same whether anyone answered or not (see ``invited_addresses``)."""
+    return [
+        InvitedRow(pk, email, withdrawn)
+        for pk, email, withdrawn in round_company.invitations.exclude(email="")
+        .order_by("email", "pk")
+        .values_list("pk", "email", "withdrawn")
+    ]
+
+
+def access_invitation(
+    access: ClusterAccess, round_company: RoundCompany, pk: int, permission: str
+) -> RespondentInvitation:
+    """One personal invitation of ``round_company``. Only a company's own people see whom they
+    invited, so only they reach an invitation; for anyone else, and for a missing, erased or
+    another company's invitation, it is the same 404."""
+    if not access.can(permission):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    invitation = (
+        round_company.invitations.filter(pk=pk)
+        .exclude(email="")
+        .select_related("round_company__round", "round_company__membership", "cluster")
+        .first()
+    )
+    if (
+        invitation is None
+        or not access.is_company_role
+        or round_company.company_id not in access.company_ids
+        or invitation.cluster_id != access.cluster.pk
+    ):
+        raise Http404("No such invitation")
+    return invitation
+
+
+def invitation_withdraw(*, invitation: RespondentInvitation, actor: Any) -> RespondentInvitation:
+    """Withdraw a personal invitation: its link stops working (the answering pages say it was
+    withdrawn) and no invitation or reminder goes to it again. Answers already given stay, and
+    nothing else changes: no counter and no date, so withdrawing after someone answered looks
+    exactly like withdrawing before (docs/security.md). Withdrawing it again changes nothing."""
+    part = invitation.round_company
+    if part.round.status == RoundStatus.CLOSED:
+        raise ValidationError(_("The round is closed; its invitations no longer open anything."), code="closed")
+    with scope(part.cluster), transaction.atomic():
+        changed = RespondentInvitation.objects.filter(pk=invitation.pk, withdrawn=False).update(withdrawn=True)
+        invitation.withdrawn = True
+        if changed:
+            # Counts only, as for adding: the audit log names no address.
+            audit_log(
+                cluster=part.cluster,
+                actor=actor,
+                action="surveys.invitation.withdrawn",
+                target=part,
+                data={"round_id": part.round_id, "company_id": part.company_id},
+            )
+    return invitation
+
+
+def invitation_resend(*, invitation: RespondentInvitation, actor: Any, today: Any = None) -> RespondentInvitation:
+    """Mail a personal invitation again, recorded as a reminder (its count and day). Whether or not
+    its person has answered, a mail goes out and the reply is the same, so the contact learns
+    nothing of an answer; only someone who has not started gets a new link (the old one stops
+    working), as with reminders. Refused for a withdrawn invitation and outside an open round."""
+    part = invitation.round_company
+    if part.round.status != RoundStatus.OPEN:
+        raise ValidationError(_("Invitations can be sent again only while the round is open."), code="not_open")
+    if invitation.withdrawn:
+        raise ValidationError(_("This invitation is withdrawn, so it cannot be sent again."), code="withdrawn")
+    today = today or timezone.localdate()
+    with scope(part.cluster), transaction.atomic():
+        RespondentInvitation.objects.filter(pk=invitation.pk).update(
+            reminders_sent=F("reminders_sent") + 1, last_reminded_on=today
+        )
+        audit_log(
+            cluster=part.cluster,
+            actor=actor,
+            action="surveys.invitation.resent",
+            target=part,
+            data={"round_id": part.round_id, "company_id": part.company_id},
+        )
+        _schedule_mails(part.cluster, [invitation.pk], RESEND)
+    return invitation
+
+
 def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: MailKind) -> int:
     """Mail invitations or reminders (the task's body). Returns how many mails went out.
 
     Checks again at send time, as the queue may run later: the round must be open, the address
-    not erased, an invitation not already sent, a reminder only for those not completed."""
+    not erased and the invitation not withdrawn, an invitation not already sent, a reminder only
+    for those not completed. A resend (``invitation_resend``) goes to everyone it was asked for,
+    completed or not, so that no one learns from a missing mail that someone answered; only those
+    who have not started get a new link in it."""
     from klyngekart.surveys.rounds.mail import send_round_mail
 
     sent = 0
@@ -540,7 +639,7 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
     with scope(cluster):
         invitations = (
             RespondentInvitation.objects.filter(
-                pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN
+                pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN, withdrawn=False
             )
             .exclude(email="")
             .select_related("round_company__round", "round_company__membership")
@@ -549,28 +648,34 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
         # only; applying the batch now would date it to this mail).
         answered = (
             set().union(*(completions_pending_ids(round_) for round_ in _rounds_of(invitations)))
-            if kind == REMINDER
+            if kind in (REMINDER, RESEND)
             else set()
         )
         for invitation in invitations:
             if kind == INVITATION and invitation.sent_on is not None:
                 continue
-            if kind == REMINDER and (
-                invitation.status == InvitationStatus.COMPLETED or invitation.pk in answered
-            ):
+            done = invitation.status == InvitationStatus.COMPLETED or invitation.pk in answered
+            if kind == REMINDER and done:
                 continue
+            # A resend of an invitation that was never mailed is its first invitation.
+            first = kind == INVITATION or (kind == RESEND and invitation.sent_on is None)
             token: str | None = None
             changes: dict[str, Any] = {}
             # A new link for anyone who has not started; a started respondent's saved answers
-            # belong to their link, so they keep it (see the module docstring).
-            if kind == INVITATION or invitation.status == InvitationStatus.INVITED:
+            # belong to their link, so they keep it (see the module docstring). Someone who has
+            # answered gets none, or they could answer again.
+            if first or (invitation.status == InvitationStatus.INVITED and not done):
                 token, changes["token_hash"] = new_invitation_token()
-            if kind == INVITATION:
+            if first:
                 changes["sent_on"] = invitation.sent_on = timezone.localdate()
             with transaction.atomic():
                 # update(), not save(): an invitation's updated_at must not tell when anything happened.
                 RespondentInvitation.objects.filter(pk=invitation.pk).update(**changes)
-                send_round_mail(invitation=invitation, url=respond_url(token) if token else None, kind=kind)
+                send_round_mail(
+                    invitation=invitation,
+                    url=respond_url(token) if token else None,
+                    kind=INVITATION if first else kind,
+                )
             sent += 1
     return sent
 
@@ -606,7 +711,7 @@ def reminders_send(*, round_: Round, today: Any) -> int:
     with scope(round_.cluster), transaction.atomic():
         due = (
             RespondentInvitation.objects.filter(
-                round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today
+                round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today, withdrawn=False
             )
             .exclude(email="")
             .exclude(last_reminded_on=today)
@@ -794,7 +899,7 @@ def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
 def pending_invitations(round_: Round) -> int:
     """Invitations not mailed yet (added while the round was a draft): opening sends them."""
     return (
-        RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True)
+        RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True, withdrawn=False)
         .exclude(email="")
         .count()
     )

@@ -172,7 +172,7 @@ def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "can_invite": can_invite,
             "link": rounds.open_link_url(part, request=request) if can_invite and part.open_link_enabled else "",
             # Only the company's own people see whom they invited; the cluster sees counts.
-            "addresses": rounds.invited_addresses(part) if access.is_company_role else None,
+            "invitations": rounds.invitation_rows(part) if access.is_company_role else None,
         },
     )
 
@@ -214,6 +214,49 @@ def round_invite(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "closed": round_.status == RoundStatus.CLOSED,
         },
     )
+
+
+def _invitation_action(request: HttpRequest, pk: int, part_pk: int, invitation_pk: int, *, withdraw: bool) -> HttpResponse:
+    """Confirm, then withdraw or resend one personal invitation (the company's own people only)."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.invite_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    invitation = rounds.access_invitation(access, part, invitation_pk, "rounds.invite_own")
+    error = None
+    if request.method == "POST":
+        try:
+            if withdraw:
+                rounds.invitation_withdraw(invitation=invitation, actor=request.user)
+                messages.success(
+                    request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+                )
+            else:
+                rounds.invitation_resend(invitation=invitation, actor=request.user)
+                messages.success(
+                    request, _("The invitation is sent again to %(email)s.") % {"email": invitation.email}
+                )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+    return render(
+        request,
+        "surveys/rounds/invitation_confirm.html",
+        {"round": round_, "part": part, "invitation": invitation, "withdraw": withdraw, "error": error},
+        status=422 if error else 200,
+    )
+
+
+@cluster_view("rounds.invite_own")
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request: HttpRequest, pk: int, part_pk: int, invitation_pk: int) -> HttpResponse:
+    return _invitation_action(request, pk, part_pk, invitation_pk, withdraw=True)
+
+
+@cluster_view("rounds.invite_own")
+@require_http_methods(["GET", "POST"])
+def invitation_resend(request: HttpRequest, pk: int, part_pk: int, invitation_pk: int) -> HttpResponse:
+    return _invitation_action(request, pk, part_pk, invitation_pk, withdraw=False)
 
 
 @cluster_view("rounds.invite_own")
