@@ -408,9 +408,16 @@ class InvitationReport:
 
 
 def invitations_add(
-    *, round_company: RoundCompany, actor: Any, emails: list[str], language: str
+    *,
+    round_company: RoundCompany,
+    actor: Any,
+    emails: list[str],
+    language: str,
+    sources: list[tuple[int, str]] | None = None,
 ) -> InvitationReport:
-    """Personal invitations for a list of addresses, one per entry (``line`` numbers count from 1).
+    """Personal invitations for a list of addresses, one per entry (``line`` numbers count from 1,
+    or come from ``sources``: each entry's line and text in what the user pasted or uploaded, as
+    klyngekart/surveys/rounds/addresses.py read it).
 
     Every address is checked first and the list is saved whole or not at all; repeats, within the
     list or of the company's earlier invitations, are skipped. An address that another company has
@@ -426,21 +433,24 @@ def invitations_add(
     seen: set[str] = set()
     fresh: list[str] = []
     lines: dict[str, tuple[int, str]] = {}
-    for number, raw in enumerate(emails, start=1):
+    where = sources if sources is not None else [(number, raw or "") for number, raw in enumerate(emails, 1)]
+    if len(where) != len(emails):
+        raise ValueError("sources must name one line and text per address")
+    for (number, text), raw in zip(where, emails, strict=True):
         address = (raw or "").strip().strip("<>;,").strip().lower()
         if not address:
             continue
         try:
             validate_email(address)
         except ValidationError:
-            report.bad_lines.append(BadLine(number, raw.strip()[:200], _("This is not an email address.")))
+            report.bad_lines.append(BadLine(number, text.strip()[:200], _("This is not an email address.")))
             continue
         if address in seen:
             report.duplicates += 1
             continue
         seen.add(address)
         fresh.append(address)
-        lines[address] = (number, raw.strip()[:200])
+        lines[address] = (number, text.strip()[:200])
     if not report.ok:
         return report
     elsewhere = _("This address is already invited to this round through another company.")

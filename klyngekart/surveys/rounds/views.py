@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
@@ -27,6 +28,7 @@ from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys.models import RoundStatus
 from klyngekart.surveys.results.release import release_state
 from klyngekart.surveys.rounds import holds, open_links
+from klyngekart.surveys.rounds.addresses import Entry
 from klyngekart.surveys.rounds import services as rounds
 from klyngekart.surveys.rounds.forms import (
     ExtendForm,
@@ -185,24 +187,40 @@ def round_invite(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
     part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
     form = InvitationListForm(request.POST or None, request.FILES or None)
     report = None
+    problems: list[Entry] = []
+    valid = 0
     if request.method == "POST" and form.is_valid():
-        try:
-            report = rounds.invitations_add(
-                round_company=part,
-                actor=request.user,
-                emails=form.cleaned_data["lines"],
-                language=form.cleaned_data["language"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        parsed = form.parsed
+        skipped = len(parsed.problems) if form.skip_invalid else 0
+        if parsed.problems and not form.skip_invalid:
+            # Nothing is sent until every entry is an address, or the user says to skip the rest.
+            problems, valid = parsed.problems, len(parsed.addresses)
         else:
-            if report.ok:
-                messages.success(
-                    request,
-                    _("%(added)s invited; %(duplicates)s already on the list were skipped.")
-                    % {"added": report.added, "duplicates": report.duplicates},
+            try:
+                report = rounds.invitations_add(
+                    round_company=part,
+                    actor=request.user,
+                    emails=[entry.address for entry in parsed.addresses],
+                    sources=[(entry.line, entry.text) for entry in parsed.addresses],
+                    language=form.cleaned_data["language"],
                 )
-                return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if report.ok:
+                    duplicates = report.duplicates + parsed.duplicates
+                    text = _("%(added)s invited; %(duplicates)s already on the list were skipped.") % {
+                        "added": report.added,
+                        "duplicates": duplicates,
+                    }
+                    if skipped:
+                        text += " " + ngettext(
+                            "%(count)s entry that was not an address was left out.",
+                            "%(count)s entries that were not addresses were left out.",
+                            skipped,
+                        ) % {"count": skipped}
+                    messages.success(request, text)
+                    return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
     return render(
         request,
         "surveys/rounds/invite.html",
@@ -211,6 +229,8 @@ def round_invite(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "part": part,
             "form": form,
             "report": report,
+            "problems": problems,
+            "valid": valid,
             "closed": round_.status == RoundStatus.CLOSED,
         },
     )

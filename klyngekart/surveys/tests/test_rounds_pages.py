@@ -255,6 +255,74 @@ def test_an_xlsx_upload_and_pasted_addresses(world, login) -> None:
     assert part.invited_count == 3
 
 
+OUTLOOK = (
+    '"Nordmann, Ola" <ola@bedrift.no>; Kari Hansen <KARI@bedrift.no>; per.bedrift.no; '
+    "kari@bedrift.no\nAnne\tanne@bedrift.no"
+)
+
+
+def test_a_pasted_outlook_list_with_a_mistake_sends_nothing_and_keeps_the_text(
+    world, login, django_capture_on_commit_callbacks
+) -> None:
+    round_ = draft_round(world)
+    round_open(round_=round_, actor=world.users["manager"])
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    url = _url(world, "invite", round_.pk, part.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url, {"addresses": OUTLOOK, "language": "nb"})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    # The problem is named with its line and text, and the list is still in the box as typed.
+    assert "per.bedrift.no" in page and "ikke en e-postadresse" in page.lower()
+    assert "&quot;Nordmann, Ola&quot; &lt;ola@bedrift.no&gt;; Kari Hansen" in page
+    assert 'name="skip_invalid"' in page and "Inviter de 3 gyldige adressene" in page
+    assert mail.outbox == []
+    with scope(world.cluster):
+        assert not part.invitations.exists()
+    # Corrected, it goes through: four entries, three addresses (Kari twice, in two cases).
+    fixed = OUTLOOK.replace("per.bedrift.no", "per@bedrift.no")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"addresses": fixed, "language": "nb"})
+    assert sent.status_code == 302
+    with scope(world.cluster):
+        assert sorted(part.invitations.values_list("email", flat=True)) == [
+            "anne@bedrift.no",
+            "kari@bedrift.no",
+            "ola@bedrift.no",
+            "per@bedrift.no",
+        ]
+    assert len(mail.outbox) == 4
+
+
+def test_the_valid_addresses_go_only_when_asked_explicitly(world, login) -> None:
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    url = _url(world, "invite", round_.pk, part.pk)
+    skipped = client.post(url, {"addresses": OUTLOOK, "language": "nb", "skip_invalid": "1"}, follow=True)
+    assert "1 oppføring som ikke var en adresse, ble utelatt." in skipped.content.decode()
+    with scope(world.cluster):
+        assert sorted(part.invitations.values_list("email", flat=True)) == [
+            "anne@bedrift.no",
+            "kari@bedrift.no",
+            "ola@bedrift.no",
+        ]
+
+
+def test_a_file_with_a_mistake_comes_back_as_text_to_correct(world, login) -> None:
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    upload = SimpleUploadedFile("ansatte.csv", b"Navn;E-post\nOla;ola@bedrift.no\nKari;kari(at)bedrift.no\n")
+    page = client.post(_url(world, "invite", round_.pk, part.pk), {"file": upload, "language": "nb"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "kari(at)bedrift.no" in body and "Ola\tola@bedrift.no" in body
+    with scope(world.cluster):
+        assert not part.invitations.exists()
+
+
 def test_qr_codes_of_the_open_link(world, login, settings) -> None:
     settings.SITE_URL = "https://mail.example.no"
     round_ = draft_round(world)
