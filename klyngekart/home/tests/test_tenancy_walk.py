@@ -205,6 +205,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "invitation_pk": o["respondent_invitation"].pk,
     },
     "rounds:open_link": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
+    "rounds:poster": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:qr_png": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:qr_svg": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "results:cluster": lambda o: {},

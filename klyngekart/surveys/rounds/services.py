@@ -906,6 +906,23 @@ def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
     )
 
 
+def open_parts_to_invite(*, access: ClusterAccess) -> list[RoundCompany]:
+    """The open rounds' parts of the companies a company role may invite employees for, newest
+    round first: what its home page offers to invite for. Empty for anyone else."""
+    if not access.is_company_role or not access.can("rounds.invite_own"):
+        return []
+    return list(
+        RoundCompany.objects.filter(
+            cluster=access.cluster,
+            company_id__in=access.company_ids,
+            round__status=RoundStatus.OPEN,
+            round__closes_on__gte=timezone.localdate(),
+        )
+        .select_related("round", "membership")
+        .order_by("-round__opens_on", "round_id", "membership__name")
+    )
+
+
 def pending_invitations(round_: Round) -> int:
     """Invitations not mailed yet (added while the round was a draft): opening sends them."""
     return (

@@ -24,6 +24,7 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path("<int:pk>/companies/<int:part_pk>/open-link/", views.round_open_link, name="open_link"),
+    path("<int:pk>/companies/<int:part_pk>/poster/", views.round_poster, name="poster"),
     path("<int:pk>/companies/<int:part_pk>/qr.png", views.round_qr, {"fmt": "png"}, name="qr_png"),
     path("<int:pk>/companies/<int:part_pk>/qr.svg", views.round_qr, {"fmt": "svg"}, name="qr_svg"),
 ]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -300,6 +301,34 @@ def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpRespo
     name = slugify(f"{round_.title} {part.membership.name}") or "qr"
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@cluster_view("rounds.invite_own")
+def round_poster(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    """An A4 poster of the company's open link to print: the company and round as the cluster
+    names them, a large QR code, the address in text and how to answer (in Norwegian, and in
+    English too when the survey can be answered in English)."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.invite_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    if not part.open_link_enabled:
+        messages.info(request, _("The open link is off. Turn it on before printing its poster."))
+        return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+    link = rounds.open_link_url(part, request=request)
+    qr = segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True, title=link)
+    survey = round_.survey_version.survey
+    return render(
+        request,
+        "surveys/rounds/poster.html",
+        {
+            "round": round_,
+            "part": part,
+            "link": link,
+            "qr": mark_safe(qr),  # noqa: S308  (segno's own SVG markup; the only text in it is escaped)
+            "english": bool(survey.title_en),
+            "survey": survey,
+        },
+    )
 
 
 @cluster_view("rounds.invite_own")

@@ -367,3 +367,59 @@ def test_links_and_qr_codes_follow_the_host_and_port_the_user_reached(world, log
     assert png.content == made.getvalue()
     plain = client.get(_url(world, "company", round_.pk, part.pk), HTTP_HOST="kart.example.no:8001")
     assert f"http://kart.example.no:8001/s/{part.link_token}/" in plain.content.decode()
+
+
+def test_copy_link_is_an_enhancement_of_selectable_text(world, login) -> None:
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
+    client = login(world.users["contact"])
+    link = f"http://testserver/s/{part.link_token}/"
+    for page in (_url(world, "company", round_.pk, part.pk), _url(world, "detail", round_.pk)):
+        body = client.get(page).content.decode()
+        # Without JavaScript: the link as text, the button hidden; the script shows it.
+        assert f'<code class="kk-copy__link" data-copy-source>{link}</code>' in body
+        assert "data-copy-button hidden" in body and 'data-copied="Kopiert"' in body
+        assert "Kopier lenke" in body and "klyngekart/copy-link.js" in body
+    script = (settings_base_dir() / "static" / "klyngekart" / "copy-link.js").read_text()
+    assert "navigator.clipboard" in script and "button.hidden = false" in script
+
+
+def settings_base_dir():  # type: ignore[no-untyped-def]
+    from django.conf import settings as django_settings
+
+    return django_settings.BASE_DIR
+
+
+def test_the_a4_poster_names_the_company_and_round_with_a_large_qr_code(world, login) -> None:
+    round_ = draft_round(world, title="Kompetanse 2026")
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    url = _url(world, "poster", round_.pk, part.pk)
+    # Off by default: no poster until the open link is on.
+    off = client.get(url)
+    assert off.status_code == 302 and off["Location"] == _url(world, "company", round_.pk, part.pk)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
+        survey = round_.survey_version.survey
+        survey.title_en = ""
+        survey.save()
+    assert url in client.get(_url(world, "company", round_.pk, part.pk)).content.decode()
+    body = client.get(url).content.decode()
+    link = f"http://testserver/s/{part.link_token}/"
+    assert "@page { size: A4 portrait" in body
+    assert "Kompetanse 2026" in body and world.membership.name in body and world.cluster.name in body
+    assert f'<p class="link">{link}</p>' in body
+    assert "<svg" in body and f"<title>{link}</title>" in body
+    assert "Skann koden med kameraet på mobilen" in body
+    # English too only when the survey can be answered in English.
+    assert "Scan the code with your phone" not in body
+    with scope(world.cluster):
+        survey.title_en = "Competence 2026"
+        survey.save()
+    english = client.get(url).content.decode()
+    assert "Scan the code with your phone" in english and 'lang="en"' in english
+    # The cluster team reaches it too; a board member does not.
+    assert login(world.users["manager"]).get(url).status_code == 200
+    assert login(world.users["board"]).get(url).status_code == 403
