@@ -24,7 +24,13 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         ]
     parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or parts.path.strip("/") or parts.query or parts.fragment:
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
         return [
             Error(
                 f"SITE_URL must be the installation's https address with no path, not {value!r}.",

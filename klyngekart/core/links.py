@@ -20,7 +20,9 @@ def site_url() -> str:
     """``SITE_URL`` without a trailing slash, e.g. ``https://klyngekart.example.no``."""
     base = (getattr(settings, "SITE_URL", "") or "").strip().rstrip("/")
     if not base:
-        raise ImproperlyConfigured("Set SITE_URL to the installation's public address (see docs/deployment.md).")
+        raise ImproperlyConfigured(
+            "Set SITE_URL to the installation's public address (see docs/deployment.md)."
+        )
     return base
 
 

@@ -46,7 +46,9 @@ def test_invitation_expires_after_14_days_and_is_audited(world, invite):
     assert "accounts.invitation.created" in audit_actions(world.cluster)
 
 
-def test_invitation_mail_carries_the_link_and_goes_after_commit(world, django_capture_on_commit_callbacks, settings):
+def test_invitation_mail_carries_the_link_and_goes_after_commit(
+    world, django_capture_on_commit_callbacks, settings
+):
     settings.SITE_URL = "https://kart.example.no"
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _invitation, secret = invitation_create(

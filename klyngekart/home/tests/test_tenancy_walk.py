@@ -88,8 +88,8 @@ def _prepare(world: World) -> dict[str, Any]:
     with scopes_disabled():
         respondent_invitation = RespondentInvitation.objects.create(
             cluster=world.cluster,
-            round_company=round_part,
-            round=round_,
+            round_company=round_part,  # type: ignore[misc]
+            round=round_,  # type: ignore[misc]
             email=f"ansatt@{slug}.example.no",
             token_hash=f"{slug}-walk".ljust(64, "0"),
         )

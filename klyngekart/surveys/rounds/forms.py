@@ -156,8 +156,7 @@ class InvitationListForm(DsForm):
         elif upload and parsed.problems:
             # The file's lines go into the text box, to correct there or to send the valid ones:
             # a file input cannot be filled in again.
-            self.data = self.data.copy()
-            self.data["addresses"] = "\n".join(lines)
+            self.data = {**self.data.dict(), "addresses": "\n".join(lines)}  # type: ignore[attr-defined]
         data["parsed"] = parsed
         return data
 

@@ -592,9 +592,13 @@ def invitation_withdraw(*, invitation: RespondentInvitation, actor: Any) -> Resp
     exactly like withdrawing before (docs/security.md). Withdrawing it again changes nothing."""
     part = invitation.round_company
     if part.round.status == RoundStatus.CLOSED:
-        raise ValidationError(_("The round is closed; its invitations no longer open anything."), code="closed")
+        raise ValidationError(
+            _("The round is closed; its invitations no longer open anything."), code="closed"
+        )
     with scope(part.cluster), transaction.atomic():
-        changed = RespondentInvitation.objects.filter(pk=invitation.pk, withdrawn=False).update(withdrawn=True)
+        changed = RespondentInvitation.objects.filter(pk=invitation.pk, withdrawn=False).update(
+            withdrawn=True
+        )
         invitation.withdrawn = True
         if changed:
             # Counts only, as for adding: the audit log names no address.
@@ -608,16 +612,22 @@ def invitation_withdraw(*, invitation: RespondentInvitation, actor: Any) -> Resp
     return invitation
 
 
-def invitation_resend(*, invitation: RespondentInvitation, actor: Any, today: Any = None) -> RespondentInvitation:
+def invitation_resend(
+    *, invitation: RespondentInvitation, actor: Any, today: Any = None
+) -> RespondentInvitation:
     """Mail a personal invitation again, recorded as a reminder (its count and day). Whether or not
     its person has answered, a mail goes out and the reply is the same, so the contact learns
     nothing of an answer; only someone who has not started gets a new link (the old one stops
     working), as with reminders. Refused for a withdrawn invitation and outside an open round."""
     part = invitation.round_company
     if part.round.status != RoundStatus.OPEN:
-        raise ValidationError(_("Invitations can be sent again only while the round is open."), code="not_open")
+        raise ValidationError(
+            _("Invitations can be sent again only while the round is open."), code="not_open"
+        )
     if invitation.withdrawn:
-        raise ValidationError(_("This invitation is withdrawn, so it cannot be sent again."), code="withdrawn")
+        raise ValidationError(
+            _("This invitation is withdrawn, so it cannot be sent again."), code="withdrawn"
+        )
     today = today or timezone.localdate()
     with scope(part.cluster), transaction.atomic():
         RespondentInvitation.objects.filter(pk=invitation.pk).update(
@@ -926,7 +936,9 @@ def open_parts_to_invite(*, access: ClusterAccess) -> list[RoundCompany]:
 def pending_invitations(round_: Round) -> int:
     """Invitations not mailed yet (added while the round was a draft): opening sends them."""
     return (
-        RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True, withdrawn=False)
+        RespondentInvitation.objects.filter(
+            round_company__round=round_, sent_on__isnull=True, withdrawn=False
+        )
         .exclude(email="")
         .count()
     )

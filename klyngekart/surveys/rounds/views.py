@@ -29,8 +29,8 @@ from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys.models import RoundStatus
 from klyngekart.surveys.results.release import release_state
 from klyngekart.surveys.rounds import holds, open_links
-from klyngekart.surveys.rounds.addresses import Entry
 from klyngekart.surveys.rounds import services as rounds
+from klyngekart.surveys.rounds.addresses import Entry
 from klyngekart.surveys.rounds.forms import (
     ExtendForm,
     HeldDecisionForm,
@@ -79,7 +79,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     progress = rounds.round_progress(round_=round_, access=access)
     can_invite = access.can("rounds.invite_own")
     rows = [
-        (row, rounds.open_link_url(row.part, request=request) if can_invite and row.part.open_link_enabled else "")
+        (
+            row,
+            rounds.open_link_url(row.part, request=request)
+            if can_invite and row.part.open_link_enabled
+            else "",
+        )
         for row in progress.rows
     ]
     return render(
@@ -173,7 +178,9 @@ def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "row": rounds.progress_row(part, k_threshold(round_.cluster)),
             "k": k_threshold(round_.cluster),
             "can_invite": can_invite,
-            "link": rounds.open_link_url(part, request=request) if can_invite and part.open_link_enabled else "",
+            "link": rounds.open_link_url(part, request=request)
+            if can_invite and part.open_link_enabled
+            else "",
             # Only the company's own people see whom they invited; the cluster sees counts.
             "invitations": rounds.invitation_rows(part) if access.is_company_role else None,
         },
@@ -237,7 +244,9 @@ def round_invite(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
     )
 
 
-def _invitation_action(request: HttpRequest, pk: int, part_pk: int, invitation_pk: int, *, withdraw: bool) -> HttpResponse:
+def _invitation_action(
+    request: HttpRequest, pk: int, part_pk: int, invitation_pk: int, *, withdraw: bool
+) -> HttpResponse:
     """Confirm, then withdraw or resend one personal invitation (the company's own people only)."""
     access = _access(request)
     round_ = rounds.access_round(access, pk, "rounds.invite_own")

@@ -27,22 +27,34 @@ def _read(text: str) -> tuple[list[str], list[tuple[int, str]], int]:
             ["ola@bedrift.no", "kari@bedrift.no"],
         ),
         # Exchange's "Surname, First name", quoted, so the comma is part of the name.
-        ('"Nordmann, Ola" <ola@bedrift.no>; "Hansen, Per" <per@bedrift.no>', ["ola@bedrift.no", "per@bedrift.no"]),
+        (
+            '"Nordmann, Ola" <ola@bedrift.no>; "Hansen, Per" <per@bedrift.no>',
+            ["ola@bedrift.no", "per@bedrift.no"],
+        ),
         # Single and typographic quotes, and an apostrophe inside a name.
-        ("'Ola' <ola@bedrift.no>, “Kari Ås” <kari@bedrift.no>, D'Angelo <dangelo@bedrift.no>",
-         ["ola@bedrift.no", "kari@bedrift.no", "dangelo@bedrift.no"]),
+        (
+            "'Ola' <ola@bedrift.no>, “Kari Ås” <kari@bedrift.no>, D'Angelo <dangelo@bedrift.no>",
+            ["ola@bedrift.no", "kari@bedrift.no", "dangelo@bedrift.no"],
+        ),
         # Commas between plain addresses, and mixed separators.
-        ("ola@bedrift.no, kari@bedrift.no;per@bedrift.no", ["ola@bedrift.no", "kari@bedrift.no", "per@bedrift.no"]),
+        (
+            "ola@bedrift.no, kari@bedrift.no;per@bedrift.no",
+            ["ola@bedrift.no", "kari@bedrift.no", "per@bedrift.no"],
+        ),
         # Excel: two columns (name, address) pasted as tab-separated rows, with a heading row.
-        ("Navn\tE-post\nOla Nordmann\tola@bedrift.no\nKari Nordmann\tkari@bedrift.no",
-         ["ola@bedrift.no", "kari@bedrift.no"]),
+        (
+            "Navn\tE-post\nOla Nordmann\tola@bedrift.no\nKari Nordmann\tkari@bedrift.no",
+            ["ola@bedrift.no", "kari@bedrift.no"],
+        ),
         # Excel with the address first and an employee number column.
         ("ola@bedrift.no\t1001\tOla\nkari@bedrift.no\t1002\tKari", ["ola@bedrift.no", "kari@bedrift.no"]),
         # An unquoted "Surname, First name <address>": the surname alone is a name, skipped.
         ("Nordmann, Ola <ola@bedrift.no>", ["ola@bedrift.no"]),
         # mailto: links, a bare <address>, and an address with its name in parentheses.
-        ("mailto:ola@bedrift.no\n<kari@bedrift.no>\nper@bedrift.no (Per Hansen)",
-         ["ola@bedrift.no", "kari@bedrift.no", "per@bedrift.no"]),
+        (
+            "mailto:ola@bedrift.no\n<kari@bedrift.no>\nper@bedrift.no (Per Hansen)",
+            ["ola@bedrift.no", "kari@bedrift.no", "per@bedrift.no"],
+        ),
         # Upper case is the same address: kept once, as first written, in lower case.
         ("Ola@Bedrift.NO\nola@bedrift.no\nOLA <OLA@BEDRIFT.NO>", ["ola@bedrift.no"]),
         # Non-ASCII names, and plus addressing and subdomains in addresses.
@@ -60,7 +72,9 @@ def test_real_world_shapes(text: str, addresses: list[str]) -> None:
 
 
 def test_duplicates_are_counted_not_listed() -> None:
-    found, problems, duplicates = _read("ola@bedrift.no; OLA@bedrift.no\nOla <Ola@Bedrift.no>\nkari@bedrift.no")
+    found, problems, duplicates = _read(
+        "ola@bedrift.no; OLA@bedrift.no\nOla <Ola@Bedrift.no>\nkari@bedrift.no"
+    )
     assert found == ["ola@bedrift.no", "kari@bedrift.no"]
     assert problems == [] and duplicates == 2
 
@@ -78,7 +92,11 @@ def test_every_problem_is_named_with_its_line_and_text() -> None:
         ]
     )
     parsed = parse_addresses(text.splitlines())
-    assert [entry.address for entry in parsed.addresses] == ["ola@bedrift.no", "lise@bedrift.no", "anne@bedrift.no"]
+    assert [entry.address for entry in parsed.addresses] == [
+        "ola@bedrift.no",
+        "lise@bedrift.no",
+        "anne@bedrift.no",
+    ]
     assert [(entry.line, entry.text) for entry in parsed.problems] == [
         (2, "kari.bedrift.no"),
         (3, "Per Hansen <per@bedrift>"),

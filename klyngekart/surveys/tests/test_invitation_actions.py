@@ -4,6 +4,7 @@ someone answered."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -51,7 +52,9 @@ def _opened(world, capture):
     with scopes_disabled():
         RespondentInvitation.objects.filter(email="kari@bedrift.no").update(status=InvitationStatus.STARTED)
         RespondentInvitation.objects.filter(email="per@bedrift.no").update(status=InvitationStatus.COMPLETED)
-        invitations = {row.email: row for row in RespondentInvitation.objects.select_related("round_company__round")}
+        invitations = {
+            row.email: row for row in RespondentInvitation.objects.select_related("round_company__round")
+        }
     return round_, part, links, invitations
 
 
@@ -73,7 +76,9 @@ def _url(world, name: str, round_, part, invitation) -> str:
 # --- services ---------------------------------------------------------------------------------------
 
 
-def test_a_withdrawn_link_says_so_and_gets_no_more_mail(world, client, django_capture_on_commit_callbacks) -> None:
+def test_a_withdrawn_link_says_so_and_gets_no_more_mail(
+    world, client, django_capture_on_commit_callbacks
+) -> None:
     round_, part, links, invitations = _opened(world, django_capture_on_commit_callbacks)
     before = _counters(part)
     assert client.get(f"/s/{links['ola@bedrift.no']}/").status_code == 200
@@ -90,18 +95,22 @@ def test_a_withdrawn_link_says_so_and_gets_no_more_mail(world, client, django_ca
     assert len(_audit(world, "surveys.invitation.withdrawn")) == 1
     # No reminder goes to it, and it cannot be resent.
     with django_capture_on_commit_callbacks(execute=True):
-        reminded = reminders_send(round_=round_, today=timezone.localdate() + timezone.timedelta(days=3))
+        reminded = reminders_send(round_=round_, today=timezone.localdate() + dt.timedelta(days=3))
     assert "ola@bedrift.no" not in [message.to[0] for message in mail.outbox]
     assert reminded == 1  # Kari only: Per answered
     with pytest.raises(ValidationError):
         invitation_resend(invitation=invitations["ola@bedrift.no"], actor=world.users["contact"])
 
 
-def test_withdrawing_after_an_answer_looks_like_withdrawing_before(world, django_capture_on_commit_callbacks) -> None:
+def test_withdrawing_after_an_answer_looks_like_withdrawing_before(
+    world, django_capture_on_commit_callbacks
+) -> None:
     _round, part, _links, invitations = _opened(world, django_capture_on_commit_callbacks)
     before = _counters(part)
     invitation_withdraw(invitation=invitations["per@bedrift.no"], actor=world.users["contact"])  # answered
-    invitation_withdraw(invitation=invitations["ola@bedrift.no"], actor=world.users["contact"])  # never started
+    invitation_withdraw(
+        invitation=invitations["ola@bedrift.no"], actor=world.users["contact"]
+    )  # never started
     assert _counters(part) == before
     first, second = _audit(world, "surveys.invitation.withdrawn")
     assert (first.data, first.object_id) == (second.data, second.object_id)
@@ -149,16 +158,16 @@ def test_an_answer_waiting_for_its_batch_gets_no_new_link_on_resend(
 ) -> None:
     _round, _part, _links, invitations = _opened(world, django_capture_on_commit_callbacks)
     ola = invitations["ola@bedrift.no"]
-    monkeypatch.setattr(
-        "klyngekart.surveys.rounds.services.completions_pending_ids", lambda round_: {ola.pk}
-    )
+    monkeypatch.setattr("klyngekart.surveys.rounds.services.completions_pending_ids", lambda round_: {ola.pk})
     with django_capture_on_commit_callbacks(execute=True):
         invitation_resend(invitation=ola, actor=world.users["contact"])
     (message,) = mail.outbox
     assert LINK.search(str(message.body)) is None
 
 
-def test_resend_needs_an_open_round_and_withdraw_a_round_not_closed(world, django_capture_on_commit_callbacks) -> None:
+def test_resend_needs_an_open_round_and_withdraw_a_round_not_closed(
+    world, django_capture_on_commit_callbacks
+) -> None:
     round_, _part, _links, invitations = _opened(world, django_capture_on_commit_callbacks)
     round_close(round_=round_, actor=world.users["manager"])
     with scopes_disabled():
@@ -172,12 +181,19 @@ def test_resend_needs_an_open_round_and_withdraw_a_round_not_closed(world, djang
 # --- pages -------------------------------------------------------------------------------------------
 
 
-def test_the_contact_confirms_before_anything_happens(world, login, django_capture_on_commit_callbacks) -> None:
+def test_the_contact_confirms_before_anything_happens(
+    world, login, django_capture_on_commit_callbacks
+) -> None:
     round_, part, _links, invitations = _opened(world, django_capture_on_commit_callbacks)
     client = login(world.users["contact"])
-    company = client.get(reverse("rounds:company", args=[world.cluster.slug, round_.pk, part.pk])).content.decode()
+    company = client.get(
+        reverse("rounds:company", args=[world.cluster.slug, round_.pk, part.pk])
+    ).content.decode()
     ola = invitations["ola@bedrift.no"]
-    withdraw, resend = _url(world, "invitation_withdraw", round_, part, ola), _url(world, "invitation_resend", round_, part, ola)
+    withdraw, resend = (
+        _url(world, "invitation_withdraw", round_, part, ola),
+        _url(world, "invitation_resend", round_, part, ola),
+    )
     assert withdraw in company and resend in company
     confirm = client.get(withdraw)
     assert confirm.status_code == 200 and "ola@bedrift.no" in confirm.content.decode()
@@ -190,7 +206,9 @@ def test_the_contact_confirms_before_anything_happens(world, login, django_captu
     assert done.status_code == 302
     with scopes_disabled():
         assert RespondentInvitation.objects.get(pk=ola.pk).withdrawn
-    after = client.get(reverse("rounds:company", args=[world.cluster.slug, round_.pk, part.pk])).content.decode()
+    after = client.get(
+        reverse("rounds:company", args=[world.cluster.slug, round_.pk, part.pk])
+    ).content.decode()
     assert "Trukket tilbake" in after and withdraw not in after
     # A withdrawn invitation cannot be resent from the page either.
     refused = client.post(resend)
@@ -230,9 +248,12 @@ def _api(client, user):  # type: ignore[no-untyped-def]
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}", "HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-def test_the_api_lists_withdraws_and_resends(world, other_world, client, django_capture_on_commit_callbacks) -> None:
+def test_the_api_lists_withdraws_and_resends(
+    world, other_world, client, django_capture_on_commit_callbacks
+) -> None:
     round_, part, _links, invitations = _opened(world, django_capture_on_commit_callbacks)
-    base = f"/api/v1/clusters/{world.cluster.slug}/rounds/{round_.pk}/companies/{part.company.org_number}/invitations"
+    company = part.company.org_number
+    base = f"/api/v1/clusters/{world.cluster.slug}/rounds/{round_.pk}/companies/{company}/invitations"
     contact = _api(client, world.users["contact"])
     listed = client.get(base, **contact).json()
     assert [row["email"] for row in listed] == sorted(ADDRESSES)
