@@ -535,12 +535,6 @@ def _insert_invitations(
         _schedule_mails(round_company.cluster, ids, INVITATION)
 
 
-def invited_addresses(round_company: RoundCompany) -> list[str]:
-    """The addresses invited for a company, sorted, without any status: which of them answered
-    must not show, so the list is the same whether anyone answered or not."""
-    return sorted(round_company.invitations.exclude(email="").values_list("email", flat=True))
-
-
 @dataclass(frozen=True)
 class InvitedRow:
     """One invited address as its company's contact sees it: never whether it answered."""
@@ -551,8 +545,9 @@ class InvitedRow:
 
 
 def invitation_rows(round_company: RoundCompany) -> list[InvitedRow]:
-    """The company's invitations with the address, sorted, and whether each was withdrawn; the
-    same whether anyone answered or not (see ``invited_addresses``)."""
+    """The company's invitations with the address, sorted, and whether each was withdrawn, without
+    any status: which of them answered must not show, so the list is the same whether anyone
+    answered or not."""
     return [
         InvitedRow(pk, email, withdrawn)
         for pk, email, withdrawn in round_company.invitations.exclude(email="")
