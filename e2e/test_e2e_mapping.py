@@ -92,6 +92,13 @@ def create_survey_and_open_round(app: App) -> tuple[int, str]:
     path = re.search(r"/s/[^/\s]+/", link)
     assert path, link
     expect(page.locator('main a[href$="qr.png"]')).to_be_visible()
+    # The link is on the host the browser uses, and "Kopier lenke" (JavaScript) copies it and says so.
+    assert link.startswith(app.base_url), link
+    copy = page.locator("main [data-copy-button]").first
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(page.locator("main [data-copy-status]").first).not_to_be_empty()
+    expect(page.locator('main a[href$="/poster/"]')).to_be_visible()
     return round_id, path.group(0)
 
 

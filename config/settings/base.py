@@ -180,8 +180,10 @@ else:
 
 # Tenancy: an unscoped query on a cluster-owned model raises in development and tests.
 KLYNGEKART_STRICT_SCOPES = True
-# Where the installation is reached, for links in emails sent outside a request (invitations).
-KLYNGEKART_BASE_URL = env_str("KLYNGEKART_BASE_URL", "http://localhost:8000")
+# The installation's public address (https://klyngekart.example.no), for links in mails and tasks;
+# pages build theirs from the request (klyngekart/core/links.py). Production requires it
+# (`check --deploy` fails without it: klyngekart.E001); development and tests default to localhost.
+SITE_URL = env_str("SITE_URL")
 # The anonymity threshold's floor: no cluster can set k below this.
 KLYNGEKART_MIN_ANONYMITY_THRESHOLD = 3
 # Days after a round closes before its invitation list (the email addresses) is erased.

@@ -26,3 +26,4 @@ LOGGING = {
 }
 # Static files are not part of any scenario, so no collectstatic: whitenoise need not say so.
 warnings.filterwarnings("ignore", message="No directory at")
+SITE_URL = env_str("SITE_URL") or "http://127.0.0.1:8000"

@@ -31,6 +31,7 @@ from klyngekart.accounts.models import (
 )
 from klyngekart.accounts.selectors import invitation_by_secret, role_label
 from klyngekart.core.audit import audit_log
+from klyngekart.core.links import absolute_url
 from klyngekart.core.mail import render_subject
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
@@ -76,8 +77,8 @@ def _recipient_language(email: str) -> str:
 
 
 def invitation_url(secret: str) -> str:
-    base = settings.KLYNGEKART_BASE_URL.rstrip("/")
-    return base + reverse("accounts:invitation_accept", args=[secret])
+    """The acceptance link in an invitation mail, on SITE_URL (mails never follow a request's host)."""
+    return absolute_url(reverse("accounts:invitation_accept", args=[secret]))
 
 
 def _send_invitation_mail(*, invitation: Invitation, secret: str, language: str) -> None:

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.responses import Status
 
 from klyngekart.api.errors import ErrorOut
@@ -113,6 +114,8 @@ def _respondent(token: str) -> Iterator[Respondent]:
     respondent = respondent_for_token(token)
     if respondent is None:
         raise Http404
+    if respondent.invitation is not None and respondent.invitation.withdrawn:
+        raise HttpError(410, _("This invitation has been withdrawn, so the link no longer works."))
     with scope(respondent.round_company.cluster):
         yield respondent
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from klyngekart.core.links import absolute_url
 from klyngekart.core.mail import render_subject
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
@@ -24,9 +24,7 @@ def invitations_send(*, cluster_id: int, measure_id: int, membership_ids: list[i
         measure = Measure.objects.filter(pk=measure_id).first()
         if measure is None or measure.is_closed:
             return 0
-        url = settings.KLYNGEKART_BASE_URL.rstrip("/") + reverse(
-            "measures:detail", args=[cluster.slug, measure.pk]
-        )
+        url = absolute_url(reverse("measures:detail", args=[cluster.slug, measure.pk]))
         memberships = Membership.objects.filter(pk__in=membership_ids, status="active").select_related(
             "company"
         )

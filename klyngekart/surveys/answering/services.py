@@ -448,6 +448,7 @@ def response_submit(
                         round_company=round_company, token_hash=invitation_token_hash(invitation_token)
                     )
                     .exclude(status=InvitationStatus.COMPLETED)
+                    .exclude(withdrawn=True)
                     .values_list("pk", flat=True)
                     .first()
                 )

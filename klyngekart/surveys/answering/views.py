@@ -185,7 +185,10 @@ def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             request=request, token=token, respondent=respondent, language=language, key=key, new_key=new_key
         )
         with scope(respondent.round_company.cluster), translation.override(language):
-            if request.method == "POST" and not allow_post(request):
+            if respondent.invitation is not None and respondent.invitation.withdrawn:
+                # Withdrawn by whoever invited: say so, on every page of the link.
+                response = visit.render("surveys/respond/withdrawn.html", {}, status=410)
+            elif request.method == "POST" and not allow_post(request):
                 response = visit.render("surveys/respond/busy.html", {}, status=429)
             else:
                 response = view(visit, *args, **kwargs)
