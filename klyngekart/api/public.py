@@ -212,7 +212,9 @@ def public_submit(request: HttpRequest, token: str, payload: AnswersIn, query: Q
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > 200:
         return Status(400, {"detail": _("Send an Idempotency-Key header (1 to 200 characters).")})
-    if not allow_post(request):
+    # No respondent key here (the idempotency key is the client's to pick): counted per address
+    # and link, and per address in all (surveys/answering/throttle.py).
+    if not allow_post(request, link=token):
         return Status(
             429, {"detail": _("Too many submissions from here just now. Try again in a few minutes.")}
         )

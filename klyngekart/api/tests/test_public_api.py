@@ -131,7 +131,7 @@ def test_one_clusters_token_cannot_reach_another_clusters_round(client, world, o
         assert Response.objects.get().round_id == mapping.round.pk
 
 
-@override_settings(KLYNGEKART_RESPOND_RATE=(2, 600))
+@override_settings(KLYNGEKART_RESPOND_ANONYMOUS_POSTS=2)
 def test_submissions_over_the_limit_are_429_and_the_window_counts_again_once_gone(client, mapping) -> None:  # type: ignore[no-untyped-def]
     assert submit(client, mapping.token, full_answers(), key="a").status_code == 201
     assert submit(client, mapping.token, full_answers(), key="b").status_code == 201
@@ -139,8 +139,9 @@ def test_submissions_over_the_limit_are_429_and_the_window_counts_again_once_gon
     cache.clear()  # the window's counter expired
     assert submit(client, mapping.token, full_answers(), key="c").status_code == 201
     keys = [str(key) for key in cache._cache]  # type: ignore[attr-defined]
-    # The rate limit's counter and the open link's burst counter, each under a keyed hash.
-    assert sum("respond-rate" in key for key in keys) == 1
+    # The rate limit's counters (per address and link, per address) and the open link's burst
+    # counter, each under a keyed hash.
+    assert sum("respond-rate" in key for key in keys) == 2
     assert not any("127.0.0.1" in key for key in keys)
 
 

@@ -210,7 +210,8 @@ def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             request=request, token=token, respondent=respondent, language=language, key=key, new_key=new_key
         )
         with scope(respondent.round_company.cluster), translation.override(language):
-            if request.method == "POST" and not allow_post(request):
+            session = None if visit.new_key else visit.key
+            if request.method == "POST" and not allow_post(request, link=token, session=session):
                 response = visit.render("surveys/respond/busy.html", {}, status=429)
             else:
                 response = view(visit, *args, **kwargs)
