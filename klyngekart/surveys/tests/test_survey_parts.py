@@ -161,7 +161,7 @@ def test_the_summary_is_in_norwegian(client, mapping) -> None:  # type: ignore[n
 def test_the_start_page_states_questions_areas_pages_and_minutes(client, mapping) -> None:  # type: ignore[no-untyped-def]
     text = client.get(url(mapping)).content.decode()
     # role, gaps, challenges + culture, recommend, hours, forms, top, why_mentoring
-    assert "The survey has 9 questions, where you rate 3 competence areas, on 6 pages." in text
+    assert "The survey has 9 questions, where you rate 3 competence areas, in 6 parts." in text
     with scope(mapping.round.cluster):
         questions = list(Question.objects.filter(version=mapping.round.survey_version))
     minutes = effort(questions, list(AREA_CODES), 6).minutes
