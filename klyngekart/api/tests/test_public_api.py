@@ -65,7 +65,7 @@ def test_the_survey_reads_with_keys_types_options_and_areas(client, mapping) -> 
         {"key": "office", "label": "Office"},
     ]
     assert [area["code"] for area in questions["gaps"]["areas"]] == list(AREA_CODES)
-    assert set(questions["gaps"]["areas"][0]) == {"code", "name", "description"}
+    assert set(questions["gaps"]["areas"][0]) == {"code", "name", "description", "group", "group_name"}
     assert questions["hours"]["min"] == 0 and questions["hours"]["max"] == 200
     assert questions["why_mentoring"]["show_if"] == {"question": "forms", "equals": "mentoring"}
     assert questions["culture"]["text"] == mapping.questions["culture"].text_en

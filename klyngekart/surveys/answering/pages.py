@@ -89,8 +89,10 @@ def plan_pages(
 
 
 # Seconds a respondent takes, by question type: to read and tap an answer on a phone. A gap matrix
-# costs this per area (two ratings of one area); the constants come from the browser journey
-# (e2e/test_survey_phone.py), which answers the employee mapping at 360 px.
+# costs this per area (read the area, two ratings), and each part a moment to load and press Next.
+# Generous on purpose: the start page must not promise less than it takes. The browser journey
+# (e2e/test_e2e_survey_phone.py) answers the employee mapping at 360 px, counts the required taps
+# and holds the estimate to at least 5 s per tap.
 SECONDS = {
     QuestionType.LIKERT: 10,
     QuestionType.NPS: 10,

@@ -30,8 +30,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from klyngekart.core.privacy import k_threshold
@@ -335,7 +335,9 @@ def _render_part(
                 if code in names
             ]
         elif item["error"]:
-            summary.append({"anchor": f"q-{question.key}", "text": question.text(visit.language), "error": item["error"]})
+            summary.append(
+                {"anchor": f"q-{question.key}", "text": question.text(visit.language), "error": item["error"]}
+            )
     section = visit.sections[page.section]
     total = len(visit.pages)
     return visit.render(
@@ -391,8 +393,8 @@ def _page_raw(visit: Visit, index: int, saved: dict[str, Any], post: Any) -> dic
             continue
         codes = set(visit.matrix_codes(index, question))
         earlier = saved.get(question.key)
-        rows = {code: pair for code, pair in (earlier if isinstance(earlier, dict) else {}).items()}
-        rows = {code: pair for code, pair in rows.items() if code not in codes}
+        saved_rows = earlier if isinstance(earlier, dict) else {}
+        rows = {code: pair for code, pair in saved_rows.items() if code not in codes}
         rows.update({code: pair for code, pair in posted.pop(question.key, {}).items() if code in codes})
         if rows:
             posted[question.key] = rows

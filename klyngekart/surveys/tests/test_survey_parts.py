@@ -86,9 +86,13 @@ def test_the_matrix_is_one_page_per_area_group_and_the_section_keeps_its_other_q
     assert 'name="gaps__digital-ai__not_relevant"' in page and 'name="challenges"' not in page
 
     assert post(client, mapping, 2, rate("digital-ai")).headers["Location"] == url(mapping, "part/3/")
-    assert post(client, mapping, 3, rate("green-energy", "5", "1")).headers["Location"] == url(mapping, "part/4/")
+    assert post(client, mapping, 3, rate("green-energy", "5", "1")).headers["Location"] == url(
+        mapping, "part/4/"
+    )
     # Back from the third group keeps the second's ratings in the draft, and the first's too.
-    assert post(client, mapping, 4, {"shown": "gaps"}, action="back").headers["Location"] == url(mapping, "part/3/")
+    assert post(client, mapping, 4, {"shown": "gaps"}, action="back").headers["Location"] == url(
+        mapping, "part/3/"
+    )
     again = client.get(url(mapping, "part/3/")).content.decode()
     assert 'name="gaps__green-energy__importance" value="5" checked' in again
     assert post(client, mapping, 4, {**rate("lean"), "gaps__lean__importance": ""}).status_code == 200
@@ -119,7 +123,12 @@ def test_not_relevant_is_no_row_completes_a_required_matrix_and_wins_over_rating
     post(client, mapping, 1, ROLE)
     post(client, mapping, 2, rate("digital-ai"))
     # Rated first, then ticked "not relevant": the tick is the answer.
-    assert post(client, mapping, 3, {**rate("green-energy"), "gaps__green-energy__not_relevant": "1"}).status_code == 302
+    assert (
+        post(
+            client, mapping, 3, {**rate("green-energy"), "gaps__green-energy__not_relevant": "1"}
+        ).status_code
+        == 302
+    )
     back = client.get(url(mapping, "part/3/")).content.decode()
     assert 'name="gaps__green-energy__not_relevant" value="1" checked' in back
     assert 'name="gaps__green-energy__importance" value="4" checked' not in back
@@ -153,7 +162,9 @@ def test_unanswered_rows_are_marked_and_named_in_a_summary_that_links_to_them(cl
 def test_the_summary_is_in_norwegian(client, mapping) -> None:  # type: ignore[no-untyped-def]
     client.get(url(mapping, lang="nb"))
     client.post(f"/s/{mapping.token}/part/1/?lang=nb", {**ROLE, "action": "next"})
-    text = client.post(f"/s/{mapping.token}/part/2/?lang=nb", {"shown": "gaps", "action": "next"}).content.decode()
+    text = client.post(
+        f"/s/{mapping.token}/part/2/?lang=nb", {"shown": "gaps", "action": "next"}
+    ).content.decode()
     assert "Vurder området, eller marker at det ikke er relevant for deg." in text
     assert "Ikke relevant for meg" in text and "Del 2 av 6" in text
 
@@ -183,15 +194,19 @@ def test_plan_pages_puts_questions_before_and_after_the_matrix_on_their_own_page
     round_ = mapping.round
     with scope(round_.cluster):
         matrix_section = mapping.questions["gaps"].section
-        Question.objects.filter(pk__in=[mapping.questions["gaps"].pk, mapping.questions["challenges"].pk]).update(
-            position=F("position") + 10
-        )
+        Question.objects.filter(
+            pk__in=[mapping.questions["gaps"].pk, mapping.questions["challenges"].pk]
+        ).update(position=F("position") + 10)
         QuestionFactory(section=matrix_section, key="before", type="likert", position=0)
         sections = list(round_.survey_version.sections.order_by("position", "id"))
         questions = list(
-            Question.objects.filter(version=round_.survey_version).order_by("section__position", "position", "id")
+            Question.objects.filter(version=round_.survey_version).order_by(
+                "section__position", "position", "id"
+            )
         )
-        areas = list(CompetenceArea.objects.filter(version=round_.taxonomy_version).order_by("position", "code"))
+        areas = list(
+            CompetenceArea.objects.filter(version=round_.taxonomy_version).order_by("position", "code")
+        )
     pages = plan_pages(sections, questions, areas)
     assert [(page.section, page.keys, page.group) for page in pages] == [
         (0, ("role",), ""),
@@ -202,7 +217,10 @@ def test_plan_pages_puts_questions_before_and_after_the_matrix_on_their_own_page
         (1, ("challenges",), ""),
         (2, ("culture", "recommend", "hours", "forms", "top", "why_mentoring"), ""),
     ]
-    assert pages[3].area_codes == ("green-energy",) and (pages[3].group_number, pages[3].group_count) == (2, 3)
+    assert pages[3].area_codes == ("green-energy",) and (pages[3].group_number, pages[3].group_count) == (
+        2,
+        3,
+    )
 
 
 def test_a_matrix_of_one_group_stays_on_its_sections_page(world) -> None:  # type: ignore[no-untyped-def]
@@ -227,7 +245,9 @@ def test_logic_accepts_not_relevant_and_refuses_it_with_ratings() -> None:
     assert ok.ok and ok.answers["gaps"]["a"] == {"not_relevant": True}
     with translation.override("en"):
         both = validate_answers(
-            [gaps], {"gaps": {"a": {"not_relevant": True, "importance": 3}, "b": {"not_relevant": True}}}, area_codes=codes
+            [gaps],
+            {"gaps": {"a": {"not_relevant": True, "importance": 3}, "b": {"not_relevant": True}}},
+            area_codes=codes,
         )
     assert "not both" in both.errors["gaps"]
     flag = validate_answers([gaps], {"gaps": {"a": {"not_relevant": "yes"}, "b": {}}}, area_codes=codes)
@@ -257,6 +277,7 @@ def test_not_relevant_enters_no_figure_and_an_area_fewer_than_k_rated_is_hidden(
     for index in range(6):
         raw = answers(rng)
         raw["gaps"]["digital-ai"] = {"importance": 5, "level": 1}
+        raw["gaps"]["green-energy"] = {"not_relevant": True} if index == 0 else {"importance": 4, "level": 2}
         if index < 2:
             raw["gaps"]["lean"] = {"not_relevant": True}
         submit(company, raw)
@@ -267,9 +288,14 @@ def test_not_relevant_enters_no_figure_and_an_area_fewer_than_k_rated_is_hidden(
         )
     rows = {row.code: row.figures for row in figures.areas}
     assert figures.n.value == 6
-    # Six rated "digital-ai": mean gap 4 from all six, no zero from anyone.
-    assert not rows["digital-ai"].suppressed and rows["digital-ai"].value.gap_mean == 4
-    assert rows["digital-ai"].n == 6
+    # Six rated "digital-ai" with a gap of 4.
+    digital = rows["digital-ai"].value
+    assert digital is not None and digital.gap_mean == 4 and rows["digital-ai"].n == 6
+    # "green-energy": five rated it with a gap of 2, one said not relevant. Counted as a 0 the mean
+    # would be 10/6; it is 2 from five answers.
+    green = rows["green-energy"].value
+    assert green is not None and green.gap_mean == 2 and green.importance_mean == 4
+    assert rows["green-energy"].n == 5
     # "lean": four rated it, two said not relevant; 4 < k = 5, so it is hidden.
     assert rows["lean"].suppressed
 
@@ -299,8 +325,17 @@ def _api_submit(token: str, body: dict[str, Any], key: str) -> Any:
 
 
 def test_the_public_api_accepts_not_relevant_and_refuses_it_beside_ratings(mapping) -> None:  # type: ignore[no-untyped-def]
-    refused = _api_submit(mapping.token, _api_answers({"not_relevant": True, "importance": 2, "level": 1}), "a")
+    refused = _api_submit(
+        mapping.token, _api_answers({"not_relevant": True, "importance": 2, "level": 1}), "a"
+    )
     assert refused.status_code == 422 and "gaps" in refused.json()["detail"]
     stored = _api_submit(mapping.token, _api_answers({"not_relevant": True}), "b")
     assert stored.status_code == 201
     assert set(stored_gaps(mapping.round.cluster)) == {"digital-ai", "green-energy"}
+
+
+def test_the_public_survey_names_each_areas_group(mapping) -> None:  # type: ignore[no-untyped-def]
+    body = Client().get(f"/api/v1/public/surveys/{mapping.token}?lang=nb").json()
+    [matrix] = [q for section in body["sections"] for q in section["questions"] if q["key"] == "gaps"]
+    groups = {area["code"]: (area["group"], area["group_name"]) for area in matrix["areas"]}
+    assert groups["green-energy"] == ("green", "Grønn omstilling og bærekraft")
