@@ -56,9 +56,11 @@ from klyngekart.surveys.answering.services import (
 )
 from klyngekart.surveys.answering.throttle import allow_post
 from klyngekart.surveys.definitions.logic import (
+    NOT_RELEVANT,
     OTHER_SUFFIX,
     gap_areas,
     gap_row_errors,
+    is_not_relevant,
     is_visible,
     validate_answers,
 )
@@ -72,6 +74,9 @@ RESUME_COOKIE = "kk_resume"
 # link again (say, with its resume cookie deleted), that answer is held as a repeat.
 ANSWERED_COOKIE = "kk_answered"
 RESUME_DAYS = 30
+# The name suffix of a matrix part's "none of these concern my work" box (no area code is empty, so
+# post_to_raw never reads it as a row).
+GROUP_NOT_RELEVANT = "__group_not_relevant"
 _RESUME_FORMAT = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -338,6 +343,15 @@ def _render_part(
             summary.append(
                 {"anchor": f"q-{question.key}", "text": question.text(visit.language), "error": item["error"]}
             )
+    group_box = None
+    if page.is_matrix and items:
+        matrix = items[0]["question"]
+        given = items[0]["value"] if isinstance(items[0]["value"], dict) else {}
+        group_box = {
+            "name": matrix.key + GROUP_NOT_RELEVANT,
+            "id": f"q-{matrix.key}-group-nr",
+            "checked": all(is_not_relevant(given.get(code)) for code in page.area_codes),
+        }
     section = visit.sections[page.section]
     total = len(visit.pages)
     return visit.render(
@@ -357,6 +371,7 @@ def _render_part(
             "more_appeared": more_appeared,
             "action": visit.url("part", index + 1),
             "areas": areas,
+            "group_box": group_box,
         },
     )
 
@@ -396,6 +411,9 @@ def _page_raw(visit: Visit, index: int, saved: dict[str, Any], post: Any) -> dic
         saved_rows = earlier if isinstance(earlier, dict) else {}
         rows = {code: pair for code, pair in saved_rows.items() if code not in codes}
         rows.update({code: pair for code, pair in posted.pop(question.key, {}).items() if code in codes})
+        if post.get(question.key + GROUP_NOT_RELEVANT):
+            # "None of these concern my work": one tick for the whole group, whatever was rated.
+            rows.update(dict.fromkeys(codes, {NOT_RELEVANT: True}))
         if rows:
             posted[question.key] = rows
     raw.update(posted)

@@ -140,6 +140,26 @@ def test_not_relevant_is_no_row_completes_a_required_matrix_and_wins_over_rating
         assert Response.objects.count() == 1
 
 
+def test_one_tick_marks_a_whole_group_not_relevant(client, mapping) -> None:  # type: ignore[no-untyped-def]
+    with scopes_disabled():
+        CompetenceArea.objects.filter(code="lean").update(group="green")
+    client.get(url(mapping))
+    post(client, mapping, 1, ROLE)
+    post(client, mapping, 2, rate("digital-ai"))
+    page = client.get(url(mapping, "part/3/")).content.decode()
+    assert 'name="gaps__group_not_relevant"' in page and "Green transition and sustainability" in page
+    # Ticked over a rating already given: the group's tick is the answer for every area in it.
+    done = post(client, mapping, 3, {**rate("lean"), "gaps__group_not_relevant": "1"})
+    assert done.headers["Location"] == url(mapping, "part/4/")
+    back = client.get(url(mapping, "part/3/")).content.decode()
+    assert 'name="gaps__group_not_relevant" value="1" checked' in back
+    assert 'name="gaps__lean__not_relevant" value="1" checked' in back
+    assert 'name="gaps__green-energy__not_relevant" value="1" checked' in back
+    post(client, mapping, 4, {"shown": "challenges"})
+    assert post(client, mapping, 5, LAST).headers["Location"] == url(mapping, "thanks/")
+    assert stored_gaps(mapping.round.cluster) == {"digital-ai": (4, 2)}
+
+
 def test_unanswered_rows_are_marked_and_named_in_a_summary_that_links_to_them(client, mapping) -> None:  # type: ignore[no-untyped-def]
     with scopes_disabled():
         CompetenceArea.objects.filter(code="green-energy").update(group="digital", name_en="Renewable energy")
