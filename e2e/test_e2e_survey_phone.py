@@ -4,7 +4,8 @@ start page's promise.
 The journey counts what the respondent must do (every tap, choice and click) and measures every
 page's height, then holds them against the start page: as many parts as it said, as many areas as
 it said, and no page taller than a few screens. On the way it leaves one row unanswered, follows
-the error summary's link to that row, and marks a whole group "Ikke relevant for meg". The figures
+the error summary's link to that row, marks a whole group not relevant with one tick and one area
+of another group "Ikke relevant for meg". The figures
 are printed (run with -s) so the estimate in surveys/answering/pages.py can be checked against them.
 """
 
@@ -95,11 +96,20 @@ def test_an_employee_answers_on_a_360px_phone_as_the_start_page_promised(
             taps += 2
             rated += count
         elif matrix_parts == 2:
-            # A group that has nothing to do with the job: one tick per area.
-            for index in range(count):
-                rows.nth(index).locator("input[name$='__not_relevant']").check()
-                taps += 1
+            # A group that has nothing to do with the job: one tick for the whole group.
+            page.locator("input[name=gaps__group_not_relevant]").check()
+            taps += 1
             not_relevant += count
+        elif matrix_parts == 3:
+            # One area of a group that does not concern the job: its own tick, the rest rated.
+            rows.nth(0).locator("input[name$='__not_relevant']").check()
+            taps += 1
+            not_relevant += 1
+            for index in range(1, count):
+                rows.nth(index).locator("input[name$='__importance'][value='4']").check()
+                rows.nth(index).locator("input[name$='__level'][value='2']").check()
+                taps += 2
+            rated += count - 1
         else:
             for index in range(count):
                 rows.nth(index).locator("input[name$='__importance'][value='4']").check()
