@@ -23,6 +23,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
+
+  // A page that comes back with errors: move the focus to the summary at its top, so a keyboard or
+  // screen-reader user starts where the links to each problem are (it has tabindex="-1").
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary && !window.location.hash) summary.focus();
+  });
   document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
 
   // Auto-submit filter forms (progressive: the form still has a submit button).
