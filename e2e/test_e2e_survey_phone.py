@@ -17,8 +17,11 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from e2e.support import App
+from e2e.support import DEMO_SLUG, App
 from e2e.test_e2e_mapping import create_survey_and_open_round
+from klyngekart.core.models import Cluster
+from klyngekart.core.tenancy import scope
+from klyngekart.surveys.models import GapAnswer
 
 SMALL_PHONE = {"width": 360, "height": 740}
 # A matrix part holds one area group (at most seven areas in the demo taxonomy): measured at
@@ -48,7 +51,7 @@ def _fits(page: Page, heights: list[int]) -> None:
 def test_an_employee_answers_on_a_360px_phone_as_the_start_page_promised(
     app: App, new_app: Callable[..., App]
 ) -> None:
-    _round_id, path = create_survey_and_open_round(app)
+    round_id, path = create_survey_and_open_round(app)
     phone = new_app(viewport=SMALL_PHONE, is_mobile=True, has_touch=True)
     page = phone.page
     page.goto(phone.url(path))
@@ -101,10 +104,14 @@ def test_an_employee_answers_on_a_360px_phone_as_the_start_page_promised(
             # A group that has nothing to do with the job: one tick for the whole group.
             page.locator("input[name=gaps__group_not_relevant]").check()
             taps += 1
+            # With JavaScript the rows show it at once (without, the server applies it on Next).
+            expect(rows.last.locator("input[name$='__not_relevant']")).to_be_checked()
             not_relevant += count
         elif matrix_parts == 3:
             # One area of a group that does not concern the job: its own tick, the rest rated.
+            rows.nth(0).locator("input[name$='__importance'][value='5']").check()
             rows.nth(0).locator("input[name$='__not_relevant']").check()
+            expect(rows.nth(0).locator("input[name$='__importance'][value='5']")).not_to_be_checked()
             taps += 1
             not_relevant += 1
             for index in range(1, count):
@@ -135,6 +142,9 @@ def test_an_employee_answers_on_a_360px_phone_as_the_start_page_promised(
 
     assert 2 + matrix_parts == parts, f"{parts} parts promised, {2 + matrix_parts} answered"
     assert rated + not_relevant == areas
+    # Not relevant is stored as no row: only the rated areas are answers (and gaps).
+    with scope(Cluster.objects.get(slug=DEMO_SLUG)):
+        assert GapAnswer.objects.filter(round_id=round_id).count() == rated
     assert max(heights) <= MAX_PART_HEIGHT, f"a part is {max(heights)}px tall: {heights}"
     # The required interactions of someone who rates every area: one role, two per area, a
     # click per part and the start; the estimate gives each area 12 s, so it must not promise
