@@ -194,6 +194,14 @@ KLYNGEKART_INVITATION_RETENTION_DAYS = env_int("KLYNGEKART_INVITATION_RETENTION_
 # posting dozens is held. See docs/security.md.
 KLYNGEKART_OPEN_LINK_BURST = env_int("KLYNGEKART_OPEN_LINK_BURST", 20)
 KLYNGEKART_OPEN_LINK_BURST_MINUTES = env_int("KLYNGEKART_OPEN_LINK_BURST_MINUTES", 10)
+# The answering pages' rate limits, in POSTs per window (see surveys/answering/throttle.py; 0 turns
+# one off): per respondent (link and resume cookie or personal link), per address and link for
+# POSTs without a respondent key (no cookie, the public API), and per address in all, a ceiling for
+# a whole office answering behind one NAT address.
+KLYNGEKART_RESPOND_SESSION_POSTS = env_int("KLYNGEKART_RESPOND_SESSION_POSTS", 120)
+KLYNGEKART_RESPOND_ANONYMOUS_POSTS = env_int("KLYNGEKART_RESPOND_ANONYMOUS_POSTS", 120)
+KLYNGEKART_RESPOND_ADDRESS_POSTS = env_int("KLYNGEKART_RESPOND_ADDRESS_POSTS", 3000)
+KLYNGEKART_RESPOND_WINDOW_SECONDS = env_int("KLYNGEKART_RESPOND_WINDOW_SECONDS", 600)
 # Personal invitations are marked completed in shuffled batches of at least this many, apart from
 # the answers (surveys/completions.py): whoever reads the database learns "one of these", no more.
 KLYNGEKART_COMPLETION_BATCH = env_int("KLYNGEKART_COMPLETION_BATCH", 5)
