@@ -61,6 +61,7 @@ from klyngekart.surveys.rounds.services import round_close, round_create, round_
 
 CLUSTER = "scale-001"
 SUBMIT_TITLE = "Benchmark: innsending"
+ANSWERING_TITLE = "Benchmark: svarsider"
 NEED_THRESHOLD = 1.0
 
 
@@ -297,10 +298,11 @@ def cold_pages(setting: Setting, w: World) -> list[Row]:
 # -- response submission against a bare view ---------------------------------------------------------
 
 
-def _submission_round(w: World) -> Round:
-    """An open round of the first cluster for the submissions (reused by later runs)."""
+def open_round(w: World, title: str = SUBMIT_TITLE) -> Round:
+    """An open round of the first cluster with its open links on, for the scenarios that answer
+    (reused by later runs while it is open)."""
     with scope(w.cluster):
-        existing = Round.objects.filter(title=SUBMIT_TITLE, status=RoundStatus.OPEN).first()
+        existing = Round.objects.filter(title=title, status=RoundStatus.OPEN).first()
         today = timezone.localdate()
         if existing is not None and existing.closes_on >= today:
             return existing
@@ -308,7 +310,7 @@ def _submission_round(w: World) -> Round:
             cluster=w.cluster,
             actor=None,
             survey_version=w.round.survey_version,
-            title=SUBMIT_TITLE,
+            title=title,
             opens_on=today,
             closes_on=today + timedelta(days=365),
             audience="employees",
@@ -397,7 +399,7 @@ def load(port: int, paths: list[str], payloads: list[bytes], seconds: float) -> 
 
 
 def submission(setting: Setting, w: World) -> list[Row]:
-    round_ = _submission_round(w)
+    round_ = open_round(w)
     with scope(w.cluster):
         tokens = list(RoundCompany.objects.filter(round=round_).values_list("link_token", flat=True))
         before = Response.objects.filter(round=round_).count()
