@@ -100,7 +100,13 @@ def respondent_for_token(token: str) -> Respondent | None:
     lookup spans clusters; callers enter ``scope(respondent.round_company.cluster)`` next."""
     if not token or len(token) > MAX_KEY_LENGTH:
         return None
-    related = ("round__survey_version", "round__taxonomy_version", "company", "membership", "cluster")
+    related = (
+        "round__survey_version__survey",
+        "round__taxonomy_version",
+        "company",
+        "membership",
+        "cluster",
+    )
     with scopes_disabled():
         company_part = (
             RoundCompany.objects.select_related(*related)
@@ -153,7 +159,9 @@ VERSION_CACHE_SIZE = 32
 _T = TypeVar("_T")
 
 
-class _VersionCache:
+class VersionCache:
+    """A small thread-safe LRU: ``get(key, load)`` returns the kept value or loads and keeps it."""
+
     def __init__(self, size: int) -> None:
         self.size = size
         self.lock = threading.Lock()
@@ -177,11 +185,11 @@ class _VersionCache:
             self.entries.clear()
 
 
-_definitions = _VersionCache(VERSION_CACHE_SIZE)
+definition_cache = VersionCache(VERSION_CACHE_SIZE)
 
 
 def _clear_definitions(**_kwargs: Any) -> None:
-    _definitions.clear()
+    definition_cache.clear()
 
 
 for _model in (SurveyVersion, Section, Question, TaxonomyVersion, CompetenceArea):
@@ -197,7 +205,7 @@ def questions_of(round_: Round) -> tuple[Question, ...]:
     version = round_.survey_version
     if not version.is_published:
         return tuple(round_questions(round_))
-    return _definitions.get(
+    return definition_cache.get(
         ("questions", version.pk, version.updated_at), lambda: tuple(round_questions(round_))
     )
 
@@ -205,7 +213,7 @@ def questions_of(round_: Round) -> tuple[Question, ...]:
 def area_codes_of(round_: Round) -> tuple[str, ...]:
     """The codes of ``round_areas``, cached per pinned taxonomy version (a round pins it)."""
     version = round_.taxonomy_version
-    return _definitions.get(
+    return definition_cache.get(
         ("area_codes", version.pk, version.updated_at),
         lambda: tuple(area.code for area in round_areas(round_)),
     )

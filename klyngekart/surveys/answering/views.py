@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import wraps
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -36,10 +39,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope
+from klyngekart.surveys.answering.definition import RoundDefinition, definition_key, definition_of
 from klyngekart.surveys.answering.drafts import draft_load, draft_save
 from klyngekart.surveys.answering.forms import post_to_raw
 from klyngekart.surveys.answering.language import pick_language
-from klyngekart.surveys.answering.pages import Page, effort, page_heading, plan_pages
+from klyngekart.surveys.answering.pages import Page, effort, page_heading
 from klyngekart.surveys.answering.services import (
     AlreadyAnswered,
     AnswersInvalid,
@@ -50,10 +54,9 @@ from klyngekart.surveys.answering.services import (
     respondent_for_token,
     response_submit,
     round_accepts_answers,
-    round_areas,
-    round_questions,
     submitted,
 )
+from klyngekart.surveys.answering.skeleton import skeleton
 from klyngekart.surveys.answering.throttle import allow_post
 from klyngekart.surveys.definitions.logic import (
     NOT_RELEVANT,
@@ -77,6 +80,7 @@ RESUME_DAYS = 30
 # The name suffix of a matrix part's "none of these concern my work" box (no area code is empty, so
 # post_to_raw never reads it as a row).
 GROUP_NOT_RELEVANT = "__group_not_relevant"
+PART_TEMPLATE = "surveys/respond/part.html"
 _RESUME_FORMAT = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -91,10 +95,7 @@ class Visit:
     key: str
     new_key: bool = False
     answered: bool = False
-    _questions: list[Question] | None = field(default=None, repr=False)
-    _sections: list[Section] | None = field(default=None, repr=False)
-    _areas: list[CompetenceArea] | None = field(default=None, repr=False)
-    _pages: list[Page] | None = field(default=None, repr=False)
+    _definition: RoundDefinition | None = field(default=None, repr=False)
 
     @property
     def company(self) -> Any:
@@ -109,32 +110,31 @@ class Visit:
         return self.respondent.invitation is not None
 
     @property
-    def questions(self) -> list[Question]:
-        if self._questions is None:
-            self._questions = round_questions(self.round)
-        return self._questions
+    def definition(self) -> RoundDefinition:
+        """What the round asks, read once per process (definition.py)."""
+        if self._definition is None:
+            self._definition = definition_of(self.round)
+        return self._definition
 
     @property
-    def sections(self) -> list[Section]:
-        if self._sections is None:
-            self._sections = list(self.round.survey_version.sections.order_by("position", "id"))
-        return self._sections
+    def questions(self) -> Sequence[Question]:
+        return self.definition.questions
 
     @property
-    def areas(self) -> list[CompetenceArea]:
-        if self._areas is None:
-            self._areas = round_areas(self.round)
-        return self._areas
+    def sections(self) -> Sequence[Section]:
+        return self.definition.sections
 
     @property
-    def pages(self) -> list[Page]:
-        if self._pages is None:
-            self._pages = plan_pages(self.sections, self.questions, self.areas)
-        return self._pages
+    def areas(self) -> Sequence[CompetenceArea]:
+        return self.definition.areas
+
+    @property
+    def pages(self) -> Sequence[Page]:
+        return self.definition.pages
 
     @property
     def area_codes(self) -> list[str]:
-        return [area.code for area in self.areas]
+        return self.definition.area_codes
 
     def url(self, name: str, *args: Any, language: str | None = None) -> str:
         path = reverse(f"respond:{name}", args=[self.token, *args])
@@ -152,10 +152,11 @@ class Visit:
         page = self.pages[index]
         return list(page.area_codes) if page.is_matrix else gap_areas(question, self.area_codes)
 
-    def render(self, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    def base_context(self) -> dict[str, Any]:
+        """What every page of the respondent's frame shows (surveys/respond/base.html)."""
         cluster = self.company.cluster
         other = "en" if self.language == "nb" else "nb"
-        base = {
+        return {
             "visit": self,
             "language": self.language,
             "cluster_name": cluster.name,
@@ -166,7 +167,9 @@ class Visit:
             "switch_url": f"{self.request.path}?{urlencode({'lang': other})}",
             "switch_language": other,
         }
-        return render(self.request, template, {**base, **context}, status=status)
+
+    def render(self, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+        return render(self.request, template, {**self.base_context(), **context}, status=status)
 
 
 def _resume_key(request: HttpRequest) -> str | None:
@@ -251,7 +254,10 @@ def _used_invitation(visit: Visit) -> bool:
 
 
 def _finished(visit: Visit) -> bool:
-    return _used_invitation(visit) or submitted(round_company=visit.company, submission_key=visit.key)
+    # A resume key made for this request has stored nothing yet: no query for it.
+    if _used_invitation(visit):
+        return True
+    return not visit.new_key and submitted(round_company=visit.company, submission_key=visit.key)
 
 
 @require_GET
@@ -297,7 +303,7 @@ def _cleaned_for_draft(visit: Visit, raw: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def _render_part(
+def _part_context(
     visit: Visit,
     index: int,
     answers: dict[str, Any],
@@ -306,7 +312,8 @@ def _render_part(
     row_errors: dict[str, dict[str, str]] | None = None,
     shown: list[Question] | None = None,
     more_appeared: bool = False,
-) -> HttpResponse:
+) -> dict[str, Any]:
+    """The context of surveys/respond/part.html for page ``index`` (over the frame's)."""
     errors = errors or {}
     row_errors = row_errors or {}
     page = visit.pages[index]
@@ -357,26 +364,101 @@ def _render_part(
         }
     section = visit.sections[page.section]
     total = len(visit.pages)
-    return visit.render(
-        "surveys/respond/part.html",
-        {
-            "section_title": page_heading(page, section.title(visit.language)),
-            "section_intro": section.intro(visit.language) if page.group_number <= 1 else "",
-            "page": page,
-            "number": index + 1,
-            "total": total,
-            "percent": round(100 * index / total) if total else 0,
-            "items": items,
-            "summary": summary,
-            "shown": ",".join(question.key for question in questions),
-            "is_last": _next_index(visit, index, answers, 1) is None,
-            "has_previous": index > 0,
-            "more_appeared": more_appeared,
-            "action": visit.url("part", index + 1),
-            "areas": areas,
-            "group_box": group_box,
-        },
+    return {
+        "section_title": page_heading(page, section.title(visit.language)),
+        "section_intro": section.intro(visit.language) if page.group_number <= 1 else "",
+        "page": page,
+        "number": index + 1,
+        "total": total,
+        "percent": round(100 * index / total) if total else 0,
+        "items": items,
+        "summary": summary,
+        "shown": ",".join(question.key for question in questions),
+        "is_last": _next_index(visit, index, answers, 1) is None,
+        "has_previous": index > 0,
+        "more_appeared": more_appeared,
+        "action": visit.url("part", index + 1),
+        "areas": areas,
+        "group_box": group_box,
+    }
+
+
+def _render_part(
+    visit: Visit,
+    index: int,
+    answers: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    row_errors: dict[str, dict[str, str]] | None = None,
+    shown: list[Question] | None = None,
+    more_appeared: bool = False,
+) -> HttpResponse:
+    context = _part_context(
+        visit, index, answers, errors=errors, row_errors=row_errors, shown=shown, more_appeared=more_appeared
     )
+    return visit.render(PART_TEMPLATE, context)
+
+
+def _unanswered(visit: Visit, index: int, questions: Sequence[Question], answers: dict[str, Any]) -> bool:
+    """Whether page ``index`` shows none of ``answers``: no value of its questions, and for a gap
+    matrix no row of this page's areas (rows of the matrix's other pages are not shown here)."""
+    for question in questions:
+        if answers.get(question.key + OTHER_SUFFIX):
+            return False
+        value = answers.get(question.key)
+        if question.type == QuestionType.GAP_MATRIX and isinstance(value, dict):
+            if any(code in value for code in visit.matrix_codes(index, question)):
+                return False
+        elif value not in (None, "", [], {}):
+            return False
+    return True
+
+
+def _serve_part(visit: Visit, index: int, answers: dict[str, Any]) -> HttpResponse:
+    """A GET of page ``index``: from its cached skeleton (skeleton.py) when it shows none of the
+    respondent's answers, else rendered with them. A page with pending messages (a signed-in
+    user's) is rendered too: the skeleton has no room for them."""
+    questions = visit.visible_in(index, answers)
+    if (
+        not visit.round.survey_version.is_published
+        or not _unanswered(visit, index, questions, answers)
+        or len(get_messages(visit.request))
+    ):
+        return _render_part(visit, index, answers, shown=questions)
+    is_last = _next_index(visit, index, answers, 1) is None
+    key = (
+        "part",
+        *definition_key(visit.round),
+        index,
+        visit.language,
+        tuple(question.key for question in questions),
+        is_last,
+        k_threshold(visit.company.cluster),
+        visit.round.closes_on,
+    )
+
+    def draw(marks: dict[str, str]) -> str:
+        stand_in = replace(visit, token=marks["token"])
+        other = "en" if visit.language == "nb" else "nb"
+        context = {
+            **stand_in.base_context(),
+            **_part_context(stand_in, index, {}, shown=questions),
+            "cluster_name": marks["cluster"],
+            "company_name": marks["company"],
+            "survey_title": marks["survey"],
+            "switch_url": stand_in.url("part", index + 1, language=other),
+            "csrf_token": marks["csrf"],
+        }
+        return render_to_string(PART_TEMPLATE, context)
+
+    page = skeleton(key, draw).fill(
+        csrf=get_token(visit.request),
+        token=visit.token,
+        company=visit.company.membership.name,
+        cluster=visit.company.cluster.name,
+        survey=visit.round.survey_version.survey.title,
+    )
+    return HttpResponse(page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -391,7 +473,7 @@ def part(visit: Visit, number: int) -> HttpResponse:
         return _closed(visit)
     answers, _section = _draft_answers(visit)
     if visit.request.method == "GET":
-        return _render_part(visit, index, answers)
+        return _serve_part(visit, index, answers)
     return _post_part(visit, index, answers)
 
 
