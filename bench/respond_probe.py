@@ -51,8 +51,12 @@ def main() -> None:
         client = Client(enforce_csrf_checks=True)
         content_type = headers.pop("Content-Type", "application/octet-stream")
         with CaptureQueriesContext(connection) as captured:
-            response = client.generic(method, path, data=body or b"", content_type=content_type, headers=headers)
-        label = f"{method} {'part' if '/part/' in path else path.rstrip('/').rsplit('/', 1)[-1].split('?')[0]}"
+            response = client.generic(
+                method, path, data=body or b"", content_type=content_type, headers=headers
+            )
+        label = (
+            f"{method} {'part' if '/part/' in path else path.rstrip('/').rsplit('/', 1)[-1].split('?')[0]}"
+        )
         queries[label].append(len(captured.captured_queries))
         pairs = list(response.items()) + [("Set-Cookie", m.OutputString()) for m in response.cookies.values()]
         return response.status_code, pairs, response.content
@@ -81,7 +85,10 @@ def main() -> None:
     total = sum(sum(values) for values in queries.values())
     print(f"queries per response: {total / count:.1f}")
     for label, values in sorted(queries.items()):
-        print(f"  {label}: {statistics.mean(values):.1f} queries per request (max {max(values)}), {len(values)} requests")
+        print(
+            f"  {label}: {statistics.mean(values):.1f} queries per request "
+            f"(max {max(values)}), {len(values)} requests"
+        )
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)

@@ -4,9 +4,9 @@
 (GET, fill in the form as it came, POST) following the redirects, up to the receipt on the thank-you
 page. It reads the form from the HTML it is served (the CSRF token, the hidden fields, the radio
 buttons and selects), so it answers whatever the survey asks without knowing the definition: a
-random rating for every radio group (never an "other" that asks for a text), distinct picks for a ranking's selects, no "not relevant" box
-ticked and no free text. A POST that does not redirect (a page shown again with errors) fails the
-sequence, so the flow proves that every part was accepted.
+random rating for every radio group (never an "other" that asks for a text), distinct picks for a
+ranking's selects, no "not relevant" box ticked and no free text. A POST that does not redirect (a
+page shown again with errors) fails the sequence, so the flow proves that every part was accepted.
 
 The transport is a callable, so the same flow runs through gunicorn (bench/scenarios.py) and in
 process through Django's test client (bench/respond_probe.py).
@@ -138,7 +138,9 @@ def _label(path: str) -> str:
     return " ".join(tail)
 
 
-def play(transport: Transport, token: str, rng: random.Random, *, language: str = "nb", limit: int = 40) -> Sequence:
+def play(
+    transport: Transport, token: str, rng: random.Random, *, language: str = "nb", limit: int = 40
+) -> Sequence:
     """One new respondent through the link ``token`` (see the module's docstring)."""
     browser = Browser(transport)
     sequence = Sequence()
