@@ -225,6 +225,7 @@ class Reply:
     status: int
     body: bytes
     seconds: float
+    headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 def request(
@@ -239,7 +240,7 @@ def request(
         data = response.read()
     finally:
         connection.close()
-    return Reply(response.status, data, time.perf_counter() - started)
+    return Reply(response.status, data, time.perf_counter() - started, response.getheaders())
 
 
 def get_timings(port: int, path: str, headers: dict[str, str], repeat: int) -> list[float]:

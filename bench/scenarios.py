@@ -453,6 +453,142 @@ def submission(setting: Setting, w: World) -> list[Row]:
     ]
 
 
+# -- the answering pages, as a browser goes through them ------------------------------------------------
+
+
+def _respondents(args: tuple[int, list[str], float, int, int]) -> dict[str, Any]:
+    """One client process: ``threads`` threads, each a new respondent after another through the
+    answering pages (bench/respondent.py) until ``seconds`` have passed (a sequence under way is
+    finished). Returns every request's (label, seconds), every sequence's seconds and the errors."""
+    from bench.respondent import play
+
+    port, tokens, seconds, threads, seed = args
+    pages: list[tuple[str, float]] = []
+    sequences: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def transport(
+        method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        reply = request(port, method, path, body=body, headers=headers)
+        return reply.status, reply.headers, reply.body
+
+    def worker(number: int) -> None:
+        rng = random.Random(seed * 100 + number)
+        while time.perf_counter() < deadline:
+            sequence = play(transport, rng.choice(tokens), rng)
+            with lock:
+                pages.extend(sequence.requests)
+                if sequence.completed:
+                    sequences.append(sequence.seconds)
+                else:
+                    errors.append(sequence.error)
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return {"pages": pages, "sequences": sequences, "errors": errors}
+
+
+def answering_pages(setting: Setting, w: World) -> list[Row]:
+    """New respondents through every page of the companies' open links, 8 at a time (GET and POST
+    of each part, up to the receipt), beside the bare JSON view in the same run. Every completed
+    sequence must have stored exactly one response: stored minus completed is the loss (or, above
+    zero, the duplicates)."""
+    round_ = open_round(w, ANSWERING_TITLE)
+    with scope(w.cluster):
+        tokens = list(RoundCompany.objects.filter(round=round_).values_list("link_token", flat=True))
+        before = Response.objects.filter(round=round_).count()
+    port = setting.server.port
+    bare = load(
+        port, ["/bench/bare/"], [json.dumps({"answers": {}}).encode()], 4.0 if setting.quick else 10.0
+    )
+    processes, threads = 2, 4
+    seconds = 12.0 if setting.quick else 30.0
+    started = time.perf_counter()
+    with ProcessPoolExecutor(processes) as pool:
+        results = list(
+            pool.map(_respondents, [(port, tokens, seconds, threads, n) for n in range(processes)])
+        )
+    wall = time.perf_counter() - started
+    pages = [page for result in results for page in result["pages"]]
+    sequences = [value for result in results for value in result["sequences"]]
+    errors = [error for result in results for error in result["errors"]]
+    with scope(w.cluster):
+        stored = Response.objects.filter(round=round_).count() - before
+    completed = len(sequences)
+    rate = completed / wall
+    ratio = rate / bare["rate"]
+    page_p50, page_p95 = summarise([value for _label, value in pages])
+    whole_p50, whole_p95 = summarise(sequences) if sequences else (0.0, 0.0)
+    by_page: dict[str, list[float]] = {}
+    for label, value in pages:
+        by_page.setdefault(label, []).append(value)
+    per_page = {label: round(summarise(values)[1], 1) for label, values in sorted(by_page.items())}
+    intact = stored == completed and not errors
+    clients = processes * threads
+    note = f"{completed} complete, {stored} stored, {len(errors)} failed" + (
+        f" ({errors[0][:120]})" if errors else ""
+    )
+    detail = {
+        "bare": bare,
+        "completed": completed,
+        "stored": stored,
+        "lost": max(0, completed - stored),
+        "duplicated": max(0, stored - completed),
+        "failed": len(errors),
+        "errors": errors[:5],
+        "requests": len(pages),
+        "requests_per_response": len(pages) / completed if completed else None,
+        "page_p95_ms": per_page,
+        "seconds": wall,
+    }
+    return [
+        Row(
+            setting.scale,
+            f"answering pages: complete responses ({clients} clients, open links)",
+            "responses/s",
+            None,
+            rate,
+            "bare JSON view",
+            bare["rate"],
+            ratio,
+            ">= 0.067 x bare view, page p95 < 300 ms, none lost",
+            ratio >= 0.067 and page_p95 < 300 and intact,
+            note,
+            detail=detail,
+        ),  # fmt: skip
+        Row(
+            setting.scale,
+            "answering pages: each page (GET or POST)",
+            "ms",
+            page_p50,
+            page_p95,
+            goal="p95 < 300 ms",
+            met=page_p95 < 300,
+            note="slowest p95: "
+            + ", ".join(
+                f"{label} {value:.0f} ms"
+                for label, value in sorted(per_page.items(), key=lambda item: -item[1])[:3]
+            ),
+            detail={"page_p95_ms": per_page},
+        ),  # fmt: skip
+        Row(
+            setting.scale,
+            "answering pages: whole sequence",
+            "ms",
+            whole_p50,
+            whole_p95,
+            goal="(reported)",
+            note=f"{len(pages) / completed:.0f} requests per response" if completed else "",
+        ),  # fmt: skip
+    ]
+
+
 # -- the release of a round ----------------------------------------------------------------------------
 
 
@@ -551,6 +687,7 @@ def run_all(setting: Setting, only: set[str] | None = None) -> list[Row]:
         ("company", lambda: company_page(setting, w)),
         ("pdf", lambda: needs_pdf(setting, w)),
         ("submit", lambda: submission(setting, w)),
+        ("answer", lambda: answering_pages(setting, w)),
         ("release", lambda: release_time(setting, w)),
         ("cold", lambda: cold_pages(setting, w)),
     ]

@@ -107,18 +107,25 @@ def respondent_for_token(token: str) -> Respondent | None:
         "membership",
         "cluster",
     )
+    # Both columns are unique: a slice, not first(), whose ORDER BY costs the hot path a compile.
     with scopes_disabled():
-        company_part = (
-            RoundCompany.objects.select_related(*related)
-            .filter(link_token=token, open_link_enabled=True, cluster__is_active=True)
-            .first()
+        company_part = next(
+            iter(
+                RoundCompany.objects.select_related(*related).filter(
+                    link_token=token, open_link_enabled=True, cluster__is_active=True
+                )[:1]
+            ),
+            None,
         )
         if company_part is not None:
             return Respondent(company_part, None)
-        invitation = (
-            RespondentInvitation.objects.select_related(*(f"round_company__{name}" for name in related))
-            .filter(token_hash=invitation_token_hash(token), cluster__is_active=True)
-            .first()
+        invitation = next(
+            iter(
+                RespondentInvitation.objects.select_related(
+                    *(f"round_company__{name}" for name in related)
+                ).filter(token_hash=invitation_token_hash(token), cluster__is_active=True)[:1]
+            ),
+            None,
         )
     if invitation is not None:
         return Respondent(invitation.round_company, invitation)
