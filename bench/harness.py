@@ -212,6 +212,16 @@ class Server:
                     peaks[pid] = int(line.split()[1]) / 1024
         return peaks
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user and system) the workers have used so far: a server-side cost that the
+        load generator's own CPU use on the same machine does not blur."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:

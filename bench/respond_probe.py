@@ -2,7 +2,8 @@
 
 Plays ``count`` new respondents (default 40) through the open links of the bench's answering round
 (bench/respondent.py) with Django's test client on the bench scale database, and prints the server
-CPU time per complete response, the SQL queries per request kind and, with --profile, cProfile's
+CPU time per complete response (the requests as the test client hands them to the app, not the
+flow's reading of the pages), the SQL queries per request kind and, with --profile, cProfile's
 heaviest functions. No HTTP and no gunicorn: what is left is the application's own work, which is
 steadier than wall time on a shared machine. Run it with the bench settings and the scale's
 database, as `make bench-quick` builds it:
@@ -46,14 +47,17 @@ def main() -> None:
         tokens = list(RoundCompany.objects.filter(round=round_).values_list("link_token", flat=True))
         before = Response.objects.filter(round=round_).count()
     queries: dict[str, list[int]] = defaultdict(list)
+    served: list[float] = []
 
     def transport(method: str, path: str, body: bytes | None, headers: dict[str, str]):  # type: ignore[no-untyped-def]
         client = Client(enforce_csrf_checks=True)
         content_type = headers.pop("Content-Type", "application/octet-stream")
+        started = time.process_time()
         with CaptureQueriesContext(connection) as captured:
             response = client.generic(
                 method, path, data=body or b"", content_type=content_type, headers=headers
             )
+        served.append(time.process_time() - started)
         label = (
             f"{method} {'part' if '/part/' in path else path.rstrip('/').rsplit('/', 1)[-1].split('?')[0]}"
         )
@@ -67,6 +71,7 @@ def main() -> None:
     if not warm.completed:
         raise SystemExit(f"the warm-up respondent failed: {warm.error}")
     queries.clear()
+    served.clear()
     profiler = cProfile.Profile() if profile else None
     cpu_started, wall_started = time.process_time(), time.perf_counter()
     if profiler:
@@ -81,7 +86,11 @@ def main() -> None:
     requests = sum(len(sequence.requests) for sequence in sequences)
     print(f"{count} respondents, {requests / count:.0f} requests each, {len(failed)} failed {failed[:3]}")
     print(f"stored {stored} responses for {count - len(failed)} completed sequences")
-    print(f"server CPU per response: {1000 * cpu / count:.1f} ms (wall {1000 * wall / count:.1f} ms)")
+    print(
+        f"server CPU per response: {1000 * sum(served) / count:.1f} ms (the app and the test client's "
+        f"request handling; with the flow's own work {1000 * cpu / count:.1f} ms, "
+        f"wall {1000 * wall / count:.1f} ms)"
+    )
     total = sum(sum(values) for values in queries.values())
     print(f"queries per response: {total / count:.1f}")
     for label, values in sorted(queries.items()):

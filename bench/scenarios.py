@@ -509,12 +509,12 @@ def answering_pages(setting: Setting, w: World) -> list[Row]:
     )
     processes, threads = 2, 4
     seconds = 12.0 if setting.quick else 30.0
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), setting.server.cpu_seconds()
     with ProcessPoolExecutor(processes) as pool:
         results = list(
             pool.map(_respondents, [(port, tokens, seconds, threads, n) for n in range(processes)])
         )
-    wall = time.perf_counter() - started
+    wall, server_cpu = time.perf_counter() - started, setting.server.cpu_seconds() - cpu_before
     pages = [page for result in results for page in result["pages"]]
     sequences = [value for result in results for value in result["sequences"]]
     errors = [error for result in results for error in result["errors"]]
@@ -531,8 +531,11 @@ def answering_pages(setting: Setting, w: World) -> list[Row]:
     per_page = {label: round(summarise(values)[1], 1) for label, values in sorted(by_page.items())}
     intact = stored == completed and not errors
     clients = processes * threads
-    note = f"{completed} complete, {stored} stored, {len(errors)} failed" + (
-        f" ({errors[0][:120]})" if errors else ""
+    cpu_per_response = 1000 * server_cpu / completed if completed else None
+    note = (
+        f"{completed} complete, {stored} stored, {len(errors)} failed"
+        + (f", server CPU {cpu_per_response:.0f} ms per response" if cpu_per_response else "")
+        + (f" ({errors[0][:120]})" if errors else "")
     )
     detail = {
         "bare": bare,
@@ -543,6 +546,7 @@ def answering_pages(setting: Setting, w: World) -> list[Row]:
         "failed": len(errors),
         "errors": errors[:5],
         "requests": len(pages),
+        "server_cpu_ms_per_response": cpu_per_response,
         "requests_per_response": len(pages) / completed if completed else None,
         "page_p95_ms": per_page,
         "seconds": wall,
