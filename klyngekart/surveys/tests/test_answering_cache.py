@@ -5,6 +5,7 @@ respondent's answers or errors to another, mix up tokens, or keep a renamed comp
 
 from __future__ import annotations
 
+import gzip
 import re
 from typing import Any
 
@@ -189,3 +190,22 @@ def test_queries_per_request_are_bounded(mapping, django_assert_max_num_queries)
     rated = {"gaps__digital-ai__importance": "5", "gaps__digital-ai__level": "1", "shown": "gaps"}
     with django_assert_max_num_queries(6):  # token, check, draft, its update (+ savepoint)
         client.post(part_url(token, 2), {**rated, "action": "next"})
+
+
+def test_a_part_from_a_skeleton_is_gzipped_and_a_page_with_answers_is_not(mapping) -> None:  # type: ignore[no-untyped-def]
+    """BREACH: only a page with nothing of the request in it but its own tokens is compressed."""
+    client = Client(headers={"Accept-Encoding": "gzip"})
+    url = part_url(mapping.token, 2)
+    served = client.get(url)
+    assert served.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in served.headers["Vary"]
+    unpacked = gzip.decompress(served.content).decode()
+    assert f'action="/s/{mapping.token}/part/2/?lang=en"' in unpacked
+    assert without_csrf(unpacked) == without_csrf(Client().get(url).content.decode())
+
+    failed = client.post(part_url(mapping.token, 2), {"shown": "gaps", "action": "next"})
+    assert failed.status_code == 200 and "Content-Encoding" not in failed.headers
+    client.post(part_url(mapping.token, 1), {"role": "office", "shown": "role", "action": "next"})
+    answered = client.get(part_url(mapping.token, 1))
+    assert "Content-Encoding" not in answered.headers
+    assert re.search(r'value="office"\s+checked', answered.content.decode())
