@@ -258,7 +258,10 @@ def _used_invitation(visit: Visit) -> bool:
 
 
 def _finished(visit: Visit) -> bool:
-    # A resume key made for this request has stored nothing yet: no query for it.
+    """Whether this respondent has answered. Callers ask only when the respondent has no draft: a
+    stored response deletes its drafts in the same transaction (response_submit), so a draft means
+    not answered yet, and the answering pages spare that query on every page.
+    A resume key made for this request has stored nothing yet: no query for it either."""
     if _used_invitation(visit):
         return True
     return not visit.new_key and submitted(round_company=visit.company, submission_key=visit.key)
@@ -267,11 +270,11 @@ def _finished(visit: Visit) -> bool:
 @require_GET
 @respondent_view
 def start(visit: Visit) -> HttpResponse:
-    if _finished(visit):
+    draft = None if visit.new_key else draft_load(round_company=visit.company, token=visit.key)
+    if draft is None and _finished(visit):
         return HttpResponseRedirect(visit.url("thanks"))
     if not round_accepts_answers(visit.round):
         return _closed(visit)
-    draft = None if visit.new_key else draft_load(round_company=visit.company, token=visit.key)
     resume_at = min(draft[1], len(visit.pages) - 1) if draft else 0
     return visit.render(
         "surveys/respond/start.html",
@@ -293,11 +296,6 @@ def _next_index(visit: Visit, index: int, answers: dict[str, Any], step: int) ->
             return index
         index += step
     return None
-
-
-def _draft_answers(visit: Visit) -> tuple[dict[str, Any], int]:
-    draft = None if visit.new_key else draft_load(round_company=visit.company, token=visit.key)
-    return draft if draft is not None else ({}, 0)
 
 
 def _cleaned_for_draft(visit: Visit, raw: dict[str, Any]) -> dict[str, Any]:
@@ -474,11 +472,12 @@ def part(visit: Visit, number: int) -> HttpResponse:
     index = number - 1
     if not 0 <= index < len(visit.pages):
         raise Http404
-    if _finished(visit):
+    draft = None if visit.new_key else draft_load(round_company=visit.company, token=visit.key)
+    if draft is None and _finished(visit):
         return HttpResponseRedirect(visit.url("thanks"))
     if not round_accepts_answers(visit.round):
         return _closed(visit)
-    answers, _section = _draft_answers(visit)
+    answers = draft[0] if draft is not None else {}
     if visit.request.method == "GET":
         return _serve_part(visit, index, answers)
     return _post_part(visit, index, answers)

@@ -175,20 +175,21 @@ def test_the_language_switch_serves_each_language(mapping) -> None:  # type: ign
 def test_queries_per_request_are_bounded(mapping, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     """Before: 7 queries per GET of a part (token, survey title, sections, questions, areas,
     submission check, draft) and 10-18 per POST. Now the definition is read once per process, and a
-    GET reads the token, the submission check and the draft. (In a test each transaction counts a
+    GET reads the token and the draft (a draft means not answered yet, so no submission check).
+    (In a test each transaction counts a
     SAVEPOINT and its RELEASE.)"""
     token = mapping.token
     Client().get(part_url(token, 2))  # this process reads the definition once
     client = Client()
     with django_assert_max_num_queries(1):  # a new respondent: the token only
         client.get(part_url(token, 1))
-    # token, check, draft; the first save: 2 foreign key checks, insert, 2 counters (+ savepoint)
+    # token, draft, check; the first save: 2 foreign key checks, insert, 2 counters (+ savepoint)
     with django_assert_max_num_queries(11):
         client.post(part_url(token, 1), {"role": "office", "shown": "role", "action": "next"})
-    with django_assert_max_num_queries(3):  # token, submission check, draft
+    with django_assert_max_num_queries(2):  # token, draft (a draft means not answered yet)
         client.get(part_url(token, 2))
     rated = {"gaps__digital-ai__importance": "5", "gaps__digital-ai__level": "1", "shown": "gaps"}
-    with django_assert_max_num_queries(6):  # token, check, draft, its update (+ savepoint)
+    with django_assert_max_num_queries(5):  # token, draft, its update (+ savepoint)
         client.post(part_url(token, 2), {**rated, "action": "next"})
 
 
