@@ -176,8 +176,7 @@ def test_queries_per_request_are_bounded(mapping, django_assert_max_num_queries)
     """Before: 7 queries per GET of a part (token, survey title, sections, questions, areas,
     submission check, draft) and 10-18 per POST. Now the definition is read once per process, and a
     GET reads the token and the draft (a draft means not answered yet, so no submission check).
-    (In a test each transaction counts a
-    SAVEPOINT and its RELEASE.)"""
+    (In a test each transaction counts a SAVEPOINT and its RELEASE.)"""
     token = mapping.token
     Client().get(part_url(token, 2))  # this process reads the definition once
     client = Client()
