@@ -311,7 +311,9 @@ def table_rows(rows: list[Row]) -> list[tuple[str, ...]]:
                 _number(row.ours_p50, row.unit),
                 _number(row.ours, row.unit),
                 baseline,
-                "–" if row.ratio is None else f"{row.ratio:.2f}",
+                "–"
+                if row.ratio is None
+                else (f"{row.ratio:.2f}" if row.ratio >= 0.1 else f"{row.ratio:.3f}"),
                 row.goal,
                 met,
             )
