@@ -445,6 +445,8 @@ def _serve_part(visit: Visit, index: int, answers: dict[str, Any]) -> HttpRespon
         context = {
             **stand_in.base_context(),
             **_part_context(stand_in, index, {}, shown=questions),
+            # Whether a later part shows depends on the answers so far, not on this part's (none).
+            "is_last": is_last,
             "cluster_name": marks["cluster"],
             "company_name": marks["company"],
             "survey_title": marks["survey"],
