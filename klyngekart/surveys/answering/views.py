@@ -465,7 +465,9 @@ def _serve_part(visit: Visit, index: int, answers: dict[str, Any]) -> HttpRespon
     # Compressed when the browser takes gzip (a matrix part: ~33 KB, ~3 KB gzipped): this page
     # holds nothing a third party can put into it, so BREACH has nothing to compare its guesses
     # with (docs/security.md). Pages with the respondent's answers or errors stay uncompressed.
-    return _GZIP.process_response(visit.request, HttpResponse(page))
+    response = HttpResponse(page)
+    _GZIP.process_response(visit.request, response)  # compresses the response in place
+    return response
 
 
 @require_http_methods(["GET", "POST"])
