@@ -15,6 +15,7 @@ from django.test import Client
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.members.models import Membership
 from klyngekart.surveys.answering import skeleton, views
+from klyngekart.surveys.models import Question
 from klyngekart.surveys.tests.answering import build_mapping, invite
 from klyngekart.taxonomy.models import CompetenceArea
 
@@ -209,3 +210,20 @@ def test_a_part_from_a_skeleton_is_gzipped_and_a_page_with_answers_is_not(mappin
     answered = client.get(part_url(mapping.token, 1))
     assert "Content-Encoding" not in answered.headers
     assert re.search(r'value="office"\s+checked', answered.content.decode())
+
+
+def test_whether_a_part_is_the_last_follows_each_respondents_earlier_answers(mapping) -> None:  # type: ignore[no-untyped-def]
+    """The last part shows only to office staff: for them part 5 says Next, for production Submit,
+    though part 5 itself is unanswered (served from a skeleton) for both."""
+    last_part = ("culture", "recommend", "hours", "forms", "top", "why_mentoring")
+    with scopes_disabled():
+        Question.objects.filter(key__in=last_part, section__version=mapping.round.survey_version).update(
+            show_if={"question": "role", "equals": "office"}
+        )
+    labels = {}
+    for role in ("office", "production"):
+        client = Client()
+        client.post(part_url(mapping.token, 1), {"role": role, "shown": "role", "action": "next"})
+        page = client.get(part_url(mapping.token, 5)).content.decode()
+        labels[role] = re.search(r'name="action" value="next"[^>]*>([^<]+)<', page).group(1)  # type: ignore[union-attr]
+    assert labels == {"office": "Next", "production": "Submit answers"}
