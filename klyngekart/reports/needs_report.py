@@ -30,7 +30,8 @@ from klyngekart.reports.renderer import Renderer, chart
 
 TEMPLATE = HERE / "templates" / "reports" / "needs_report.typ"
 TOP_NEEDS = 8
-HEAT_COLUMNS = 6
+# Company columns per printed heatmap: their names stand on end, so eight fit beside the areas.
+HEAT_COLUMNS = 8
 # A heatmap of hundreds of companies cannot be read on A4: the PDF prints the companies with the
 # most need, and the Excel version of the report has every company.
 HEAT_COMPANIES = 40
@@ -123,8 +124,14 @@ def _narrow(heatmaps: list[tuple[Heatmap, str]]) -> list[tuple[Heatmap, str]]:
     # Not inside the f-string: xgettext does not read expressions in f-strings.
     continued = _("continued")
     for heatmap, note in heatmaps:
-        for start in range(0, max(len(heatmap.columns), 1), HEAT_COLUMNS):
-            end = start + HEAT_COLUMNS
+        # As even as can be (41 columns are 7 + 7 + 7 + 7 + 7 + 6), never a part of one column.
+        count = max(len(heatmap.columns), 1)
+        pieces = -(-count // HEAT_COLUMNS)
+        base, extra = divmod(count, pieces)
+        bounds = [0]
+        for index in range(pieces):
+            bounds.append(bounds[-1] + base + (1 if index < extra else 0))
+        for start, end in zip(bounds, bounds[1:], strict=False):
             title = heatmap.title if start == 0 else f"{heatmap.title} ({continued})"
             parts.append(
                 (
