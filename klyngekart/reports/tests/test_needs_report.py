@@ -308,7 +308,7 @@ def test_the_xlsx_writes_names_that_look_like_formulas_as_text(english) -> None:
 def test_the_list_names_round_date_and_file_and_the_download_keeps_the_name(
     world, report_round: ReportRound, client, django_capture_on_commit_callbacks
 ):
-    from django.utils.http import unquote
+    from urllib.parse import unquote
 
     from klyngekart.core.models import Cluster
 
