@@ -11,7 +11,6 @@ from klyngekart.measures.models import MAX_CAPACITY, Measure, MeasureStatus
 from klyngekart.surveys.models import Round
 from klyngekart.taxonomy.models import CompetenceArea
 
-
 PERCENT = Decimal(100)
 
 

@@ -188,6 +188,4 @@ def invitation_candidates(measure: Measure) -> list[InvitationCandidate]:
 
 def measure_invitations(measure: Measure) -> list[MeasureInvitation]:
     """What was sent about the measure, to whom and when, newest first."""
-    return list(
-        MeasureInvitation.objects.filter(measure=measure).select_related("membership", "sent_by")
-    )
+    return list(MeasureInvitation.objects.filter(measure=measure).select_related("membership", "sent_by"))

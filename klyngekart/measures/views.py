@@ -224,7 +224,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"count": count},
                 )
             else:
-                messages.warning(request, _("No invitation was sent: every chosen company has had it already."))
+                messages.warning(
+                    request, _("No invitation was sent: every chosen company has had it already.")
+                )
         return redirect(reverse("measures:detail", args=[access.cluster.slug, measure.pk]) + "#invitations")
     return render(
         request,

@@ -31,7 +31,9 @@ def needy(world) -> Any:  # type: ignore[no-untyped-def]
     round_: Round = RoundFactory(cluster=world.cluster, status="closed")  # type: ignore[assignment]
     _gap(round_, world.membership, "lean", n=6, mean_gap=2)
     _gap(round_, world.other_membership, "lean", n=6, mean_gap=2)
-    ContactFactory(membership=world.membership, cluster=world.cluster, email="sjef@example.no", is_primary=True)
+    ContactFactory(
+        membership=world.membership, cluster=world.cluster, email="sjef@example.no", is_primary=True
+    )
     ContactFactory(membership=world.membership, cluster=world.cluster, email="Chief@Example.com")
     ContactFactory(membership=world.other_membership, cluster=world.cluster, email="leder@example.no")
     with scopes_disabled():
@@ -71,7 +73,9 @@ def test_sending_records_each_company_mails_each_person_in_their_language_and_ne
     with scopes_disabled():
         invitations = list(MeasureInvitation.objects.order_by("membership_id"))
         audit = AuditLog.objects.get(action="measures.measure.invited")
-    assert len(invitations) == 2 and all(i.sent_at and i.sent_by == world.users["manager"] for i in invitations)
+    assert len(invitations) == 2 and all(
+        i.sent_at and i.sent_by == world.users["manager"] for i in invitations
+    )
     assert {tuple(sorted(i.addresses)) for i in invitations} == {
         ("chief@example.com", CONTACT, "sjef@example.no"),
         ("leder@example.no",),
@@ -106,7 +110,11 @@ def test_an_unticked_company_is_not_mailed(world, needy, login, django_capture_o
     assert {message.to[0] for message in mail.outbox} == {"leder@example.no"}
     # The confirmation page now offers the other company as new and this one as "send again".
     body = client.get(_url(world, needy)).content.decode()
-    assert body.index(world.membership.name) < body.index('name="again"') < body.index(world.other_membership.name)
+    assert (
+        body.index(world.membership.name)
+        < body.index('name="again"')
+        < body.index(world.other_membership.name)
+    )
 
 
 def test_nothing_chosen_is_refused_with_a_message(world, needy, login, english) -> None:

@@ -117,14 +117,18 @@ def test_the_long_measure_form_sums_up_its_errors_at_the_top_and_takes_percent(w
 
     # 40 means 40 %: stored as the share 0.4, shown as 40 when editing.
     client.post(
-        url, {**bad, "title": "Lean", "fixed_cost": "1000", "cost_per_participant": "0", "funding_share": "40"}
+        url,
+        {**bad, "title": "Lean", "fixed_cost": "1000", "cost_per_participant": "0", "funding_share": "40"},
     )
     with scopes_disabled():
         measure = Measure.objects.get()
     assert measure.funding_share == Decimal("0.4")
     edit = client.get(reverse("measures:edit", args=[world.cluster.slug, measure.pk])).content.decode()
     assert 'name="funding_share" value="40"' in edit or 'value="40" ' in edit
-    assert "40 %" in client.get(reverse("measures:detail", args=[world.cluster.slug, measure.pk])).content.decode()
+    assert (
+        "40 %"
+        in client.get(reverse("measures:detail", args=[world.cluster.slug, measure.pk])).content.decode()
+    )
 
 
 def test_a_short_form_keeps_its_errors_beside_the_field_without_a_summary(world, login, english) -> None:

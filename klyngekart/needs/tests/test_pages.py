@@ -284,4 +284,4 @@ def test_a_refused_submission_lists_its_errors_at_the_top_with_links(world, area
     summary = body.split('id="kk-error-summary"')[1].split("</div>")[0]
     assert 'href="#id_priority_areas_0"' in summary
     assert 'id="id_priority_areas_0"' in body
-    assert body.index('id="kk-error-summary"') < body.index("<form method=\"post\" class=\"kk-form\"")
+    assert body.index('id="kk-error-summary"') < body.index('<form method="post" class="kk-form"')

@@ -55,7 +55,7 @@ def test_the_xlsx_has_formats_frozen_headers_filters_and_widths(
 
     measures = book.worksheets[-1]
     header = [cell.value for cell in measures[1]]
-    row = [cell for cell in measures[2]]
+    row = list(measures[2])
     by_title = dict(zip(header, row, strict=False))
     shared_title = "Delt kostnad" if language == "nb" else "Shared cost"
     funding_title = "Offentlig finansieringsandel" if language == "nb" else "Public funding"

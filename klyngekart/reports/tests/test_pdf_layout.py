@@ -73,7 +73,7 @@ def test_the_checks_find_what_falls_off_the_page_an_orphan_heading_and_overlappi
         "#place(dx: 0cm, dy: 8cm)[#text(size: 10pt)[Two texts on top of each other]]\n"
         "#place(dx: 1cm, dy: 8cm)[#text(size: 10pt)[Drawn over the first one]]\n"
         "#pagebreak()\n"
-        "#text(size: 15pt, weight: \"bold\")[A heading left alone]\n"
+        '#text(size: 15pt, weight: "bold")[A heading left alone]\n'
         "#pagebreak()\n"
         "#lorem(200)\n",
         encoding="utf-8",
@@ -179,7 +179,9 @@ def _needs_data(companies: int) -> NeedsReportData:
     ]
     money = Decimal("1001")
     costs = [
-        CostRow(company=company_columns[index], participants=index + 1, shared=money, alone=money, saving=money)
+        CostRow(
+            company=company_columns[index], participants=index + 1, shared=money, alone=money, saving=money
+        )
         for index in range(6)
     ]
 
