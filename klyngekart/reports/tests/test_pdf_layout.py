@@ -108,6 +108,10 @@ def test_the_company_pdf_of_43_areas_fits_its_pages(world, login, language: str)
     url = reverse("reports:company_pdf", args=[world.cluster.slug, made.round.pk, companies[0].pk])
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # Saved under the company's and the round's names, readable, with an ASCII fallback.
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="') and "filename*=UTF-8''" in disposition
+    assert world.membership.company.name.split()[0] in disposition
     _assert_fits(response.content)
     # The chart follows its heading on the same page: the heading's page has more than text.
     heading = "Kompetansegap per område" if language == "nb" else "Competence gaps by area"
