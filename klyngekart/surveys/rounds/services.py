@@ -594,29 +594,31 @@ def _rounds_of(invitations: QuerySet[RespondentInvitation]) -> list[Round]:
     )
 
 
-def reminders_send(*, round_: Round, today: Any) -> int:
-    """Remind everyone invited to ``round_`` who has not completed, once a day at most.
+def _reminders_due_for(round_: Round, today: Any) -> QuerySet[RespondentInvitation]:
+    return (
+        RespondentInvitation.objects.filter(round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today)
+        .exclude(email="")
+        .exclude(last_reminded_on=today)
+        .exclude(pk__in=completions_pending_ids(round_))
+    )
+
+
+def reminders_send(*, round_: Round, today: Any, actor: Any = None) -> int:
+    """Remind everyone invited to ``round_`` who has not completed, once a day at most: on the
+    round's reminder days (``actor`` None) or when the cluster team asks from the round page.
 
     Someone whose answer is stored while its completion waits for a batch (surveys/rounds/completions.py)
     has completed: a reminder would give them a fresh link, through which they could answer again.
     Marked here, in the transaction, so that a second run on the same day reminds no one twice."""
     with scope(round_.cluster), transaction.atomic():
-        due = (
-            RespondentInvitation.objects.filter(
-                round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today
-            )
-            .exclude(email="")
-            .exclude(last_reminded_on=today)
-            .exclude(pk__in=completions_pending_ids(round_))
-        )
-        ids = list(due.values_list("pk", flat=True))
+        ids = list(_reminders_due_for(round_, today).values_list("pk", flat=True))
         RespondentInvitation.objects.filter(pk__in=ids).update(
             reminders_sent=F("reminders_sent") + 1, last_reminded_on=today
         )
         if ids:
             audit_log(
                 cluster=round_.cluster,
-                actor=None,
+                actor=actor,
                 action="surveys.round.reminded",
                 target=round_,
                 data={"reminders": len(ids)},
@@ -786,6 +788,14 @@ def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
         else None,
         k=k,
     )
+
+
+def reminders_possible(round_: Round, *, today: Any) -> int:
+    """How many a reminder sent now would reach: invited, mailed before today, not completed, not
+    reminded today. The same conditions as ``reminders_send``."""
+    if round_.status != RoundStatus.OPEN:
+        return 0
+    return _reminders_due_for(round_, today).count()
 
 
 def pending_invitations(round_: Round) -> int:
