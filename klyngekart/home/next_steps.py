@@ -118,10 +118,13 @@ def _waiting_measures(limit: int) -> tuple[list[WaitingMeasure], int]:
     )
     # One query: a cluster has tens of measures open for interest at most, not thousands.
     rows = list(measures)
-    return [
-        WaitingMeasure(measure=m, companies=m.companies, participants=m.participants or 0)  # type: ignore[attr-defined]
-        for m in rows[:limit]
-    ], len(rows)
+    return (
+        [
+            WaitingMeasure(measure=m, companies=m.companies, participants=m.participants or 0)  # type: ignore[attr-defined]
+            for m in rows[:limit]
+        ],
+        len(rows),
+    )
 
 
 def _own_memberships(access: ClusterAccess) -> list[Membership]:
@@ -139,7 +142,8 @@ def _strategies(access: ClusterAccess, memberships: list[Membership], year: int)
     }
     locked = year in locked_years(access.cluster)
     return [
-        StrategyStep(membership=m, year=year, strategy=by_membership.get(m.pk), locked=locked) for m in memberships
+        StrategyStep(membership=m, year=year, strategy=by_membership.get(m.pk), locked=locked)
+        for m in memberships
     ]
 
 

@@ -51,7 +51,9 @@ def index(request: HttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     raw_round = request.GET.get("round", "")
-    source_round = rounds_for(access.cluster).filter(pk=int(raw_round)).first() if raw_round.isdigit() else None
+    source_round = (
+        rounds_for(access.cluster).filter(pk=int(raw_round)).first() if raw_round.isdigit() else None
+    )
     measures = selectors.measure_list(status=status, source_round=source_round)
     return render(
         request,

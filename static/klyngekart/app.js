@@ -22,7 +22,16 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
+  // The cluster menu is a <details>: folded on a phone, open on a wide screen. CSS shows it on a
+  // wide screen even while closed; opening it here keeps older browsers and screen readers in step.
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 861px)") : null;
+  function syncMenu() {
+    if (!wide) return;
+    document.querySelectorAll("details[data-navmenu]").forEach(function (el) { el.open = wide.matches; });
+  }
+  if (wide && wide.addEventListener) { wide.addEventListener("change", syncMenu); }
+
+  document.addEventListener("DOMContentLoaded", function () { syncMenu(); renderCharts(document); });
   document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
 
   // Auto-submit filter forms (progressive: the form still has a submit button).

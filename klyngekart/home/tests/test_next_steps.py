@@ -102,7 +102,9 @@ def test_the_contact_is_asked_for_this_years_strategy_then_shown_it(world, login
         )
     body = body_of(world, login, "contact")
     assert f'href="{edit}"' not in body
-    assert f'href="{reverse("strategy:detail", args=[world.cluster.slug, world.membership.pk, year])}"' in body
+    assert (
+        f'href="{reverse("strategy:detail", args=[world.cluster.slug, world.membership.pk, year])}"' in body
+    )
 
 
 def test_the_contact_sees_its_round_measures_to_join_and_its_results(world, login):

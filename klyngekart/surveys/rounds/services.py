@@ -596,7 +596,9 @@ def _rounds_of(invitations: QuerySet[RespondentInvitation]) -> list[Round]:
 
 def _reminders_due_for(round_: Round, today: Any) -> QuerySet[RespondentInvitation]:
     return (
-        RespondentInvitation.objects.filter(round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today)
+        RespondentInvitation.objects.filter(
+            round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today
+        )
         .exclude(email="")
         .exclude(last_reminded_on=today)
         .exclude(pk__in=completions_pending_ids(round_))

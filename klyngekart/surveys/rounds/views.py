@@ -16,9 +16,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -120,7 +120,9 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"count": sent},
             )
         else:
-            messages.info(request, _("No one needed a reminder: everyone invited has answered or was reminded today."))
+            messages.info(
+                request, _("No one needed a reminder: everyone invited has answered or was reminded today.")
+            )
     return redirect("rounds:detail", access.cluster.slug, round_.pk)
 
 
