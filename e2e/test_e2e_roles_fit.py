@@ -5,6 +5,7 @@ into a button on the phone, and each role's home shows the links to its next ste
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -100,3 +101,17 @@ def test_every_role_fits_the_screen_and_sees_its_next_step(
             _fits(app, url, viewport["width"])
         assert app.console_errors == [], f"{role}: {app.console_errors}"
         page.context.close()
+
+
+def test_chart_axes_write_numbers_in_the_pages_language(new_app: Callable[..., App]) -> None:
+    app = new_app(viewport=LAPTOP)
+    page = app.page
+    app.log_in()
+    page.goto(app.cluster_url())
+    # The home's link to the released round's results (the newest round is still open).
+    page.locator(".kk-next a[href*='/results/?round=']").first.click()
+    page.locator(".kk-chart svg").first.wait_for()
+    labels = page.eval_on_selector_all(".kk-chart svg text", "texts => texts.map(t => t.textContent)")
+    decimals = [label for label in labels if re.fullmatch(r"-?\d+[.,]\d+", label or "")]
+    assert decimals, f"no decimal axis labels among {labels[:20]}"
+    assert all("," in label for label in decimals), f"Norwegian axes with decimal points: {decimals}"
