@@ -249,3 +249,18 @@ def test_the_form_shows_the_saved_review(world, english, login):
     assert 'value="partly" id="id_review_goals_reached_2" checked' in body
     assert 'value="4" id="id_review_value_4" checked' in body
     assert 'value="" id="id_review_value_0" checked' not in body
+
+
+def test_the_year_select_shows_the_year_the_page_shows(world, login):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    client = login(world.users["manager"])
+    body = client.get(f"/c/{world.cluster.slug}/strategy/").content.decode()
+    assert f'<option value="{this_year}" selected>' in body
+    assert f'<option value="{this_year + 1}" selected>' not in body
+    chosen = client.get(f"/c/{world.cluster.slug}/strategy/?year={this_year - 1}").content.decode()
+    assert f'<option value="{this_year - 1}" selected>' in chosen
+    # A year off the list: the page shows this year, and so does the select.
+    wrong = client.get(f"/c/{world.cluster.slug}/strategy/?year=1900").content.decode()
+    assert f'<option value="{this_year}" selected>' in wrong
