@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import formats, translation
 
 DAY = dt.date(2026, 12, 7)
-MOMENT = dt.datetime(2026, 12, 7, 14, 30)
+MOMENT = dt.datetime(2026, 12, 7, 14, 30, tzinfo=dt.UTC)
 
 
 def test_english_dates_are_day_month_year_with_a_24_hour_clock() -> None:

@@ -35,6 +35,7 @@ from klyngekart.surveys.results.release import (
     release_state,
     released_comment_set_hidden,
 )
+from klyngekart.surveys.rounds.rates import rate_percent
 
 
 def _company_rows(
@@ -62,8 +63,7 @@ def _company_rows(
             )
             continue
         rate = row.response_rate
-        # As {% widthratio rate 1 100 %} printed it: whole percent, Python's rounding.
-        shown_rate = "–" if rate.suppressed or rate.value is None else f"{round(float(rate.value) * 100)} %"
+        shown_rate = "–" if rate.suppressed else rate_percent(rate.value)
         shown.append(
             format_html(
                 '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', heading, row.n.value, shown_rate

@@ -56,6 +56,7 @@ from klyngekart.surveys.rounds.completions import (
     completions_pending_ids,
 )
 from klyngekart.surveys.rounds.holds import held_uncount_at_close
+from klyngekart.surveys.rounds.rates import response_rate
 from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
@@ -689,13 +690,6 @@ def round_duties_daily(*, today: Any) -> DailyReport:
 # --- selectors ------------------------------------------------------------------------------------
 
 
-def rate(completed: int, size: int | None) -> Decimal | None:
-    """Completed over the audience, exact to four places and never above 1."""
-    if not size:
-        return None
-    return min(Decimal(completed) / Decimal(size), Decimal(1)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
-
-
 def round_list(*, access: ClusterAccess) -> QuerySet[Round]:
     """Rounds the user may see with their progress totals; a company role sees only the rounds
     its companies take part in, with only its own companies' counts."""
@@ -764,7 +758,7 @@ def progress_row(part: RoundCompany, k: int) -> ProgressRow:
         invited=part.invited_count,
         started=shown_count(part.started_count, k),
         completed=completed,
-        response_rate=rate(part.completed_count, part.audience_size) if completed else None,
+        response_rate=response_rate([part]) if completed else None,
     )
 
 
@@ -776,18 +770,13 @@ def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
     if access.is_company_role:
         parts = [part for part in parts if part.company_id in access.company_ids]
     completed = sum(part.completed_count for part in parts)
-    sized = [part for part in parts if part.audience_size]
     total_completed = shown_count(completed, k)
     return Progress(
         rows=[progress_row(part, k) for part in parts],
         invited=sum(part.invited_count for part in parts),
         started=shown_count(sum(part.started_count for part in parts), k),
         completed=total_completed,
-        response_rate=rate(
-            sum(part.completed_count for part in sized), sum(part.audience_size or 0 for part in sized)
-        )
-        if total_completed
-        else None,
+        response_rate=response_rate(parts) if total_completed else None,
         k=k,
     )
 
