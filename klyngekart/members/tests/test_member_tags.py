@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.utils import translation
 
+from klyngekart.members.models import Membership
 from klyngekart.members.templatetags.member_tags import format_org_number, nace
 from klyngekart.members.tests.factories import CompanyFactory, MembershipFactory
 
@@ -32,8 +35,11 @@ def test_nace_shows_the_code_with_its_name_in_the_pages_language() -> None:
 
 @pytest.mark.django_db
 def test_the_member_pages_show_the_grouped_number_and_the_industrys_name(world, login) -> None:
-    membership = MembershipFactory(
-        cluster=world.cluster, company=CompanyFactory(org_number="987654321"), nace_code="03.211"
+    membership = cast(
+        Membership,
+        MembershipFactory(
+            cluster=world.cluster, company=CompanyFactory(org_number="987654321"), nace_code="03.211"
+        ),
     )
     client = login(world.users["manager"])
     detail = client.get(f"/c/{world.cluster.slug}/members/{membership.pk}/").content.decode()

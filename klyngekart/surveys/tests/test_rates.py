@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.utils import translation
 
 from klyngekart.core.tenancy import scope
 from klyngekart.members.models import Membership
-from klyngekart.surveys.models import RoundCompany
+from klyngekart.surveys.models import Round, RoundCompany
 from klyngekart.surveys.rounds.rates import audience_size, rate_percent, response_rate
 from klyngekart.surveys.tests.factories import RoundCompanyFactory, RoundFactory
 
@@ -63,8 +64,10 @@ def test_rates_print_with_one_decimal_in_the_pages_language() -> None:
 
 @pytest.mark.django_db
 def test_the_round_page_and_the_home_page_show_the_same_figures(world, login, english) -> None:
-    round_ = RoundFactory(cluster=world.cluster)
-    part = RoundCompanyFactory(round=round_, cluster=world.cluster, membership=world.membership)
+    round_ = cast(Round, RoundFactory(cluster=world.cluster))
+    part = cast(
+        RoundCompany, RoundCompanyFactory(round=round_, cluster=world.cluster, membership=world.membership)
+    )
     with scope(world.cluster):
         RoundCompany.objects.filter(pk=part.pk).update(
             invited_count=14, completed_count=44, open_link_enabled=True
