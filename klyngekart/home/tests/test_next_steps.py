@@ -195,3 +195,37 @@ def test_only_the_cluster_team_may_send_reminders(world, login):
     assert login(world.users["manager"]).get(remind).status_code == 405
     for role in ("advisor", "board", "contact", "member"):
         assert login(world.users[role]).post(remind).status_code == 403
+
+
+# --- rounds, results, needs and measures link to each other ----------------------------------------
+
+
+def test_a_released_round_its_results_needs_and_measures_link_both_ways(world, login):
+    made = build_round(world.cluster)
+    for seed in range(3):
+        fill(made.add_company(), 6, seed=seed)
+    release(made.round)
+    from_need = MeasureFactory(cluster=world.cluster, title="Fra behovet", source_round=made.round)
+    MeasureFactory(cluster=world.cluster, title="Uten runde")
+    slug, pk = world.cluster.slug, made.round.pk
+    round_url = reverse("rounds:detail", args=[slug, pk])
+    results_url = f"{reverse('results:cluster', args=[slug])}?round={pk}"
+    needs_url = f"{reverse('needs:index', args=[slug])}?round={pk}"
+    measures_url = f"{reverse('measures:list', args=[slug])}?round={pk}"
+    client = login(world.users["manager"])
+    pages = {
+        "round": client.get(round_url).content.decode(),
+        "results": client.get(results_url).content.decode(),
+        "needs": client.get(needs_url).content.decode(),
+    }
+    for name, body in pages.items():
+        for other, url in (("round", round_url), ("results", results_url), ("needs", needs_url)):
+            if other != name:
+                linked = f'href="{url}"' in body.replace("&amp;", "&")
+                assert linked, f"the {name} page has no link to {other}"
+        assert f'href="{measures_url}"' in body, f"the {name} page has no link to its measures"
+    measures = client.get(measures_url).content.decode()
+    assert "Fra behovet" in measures and "Uten runde" not in measures
+    assert f'href="{needs_url}"' in measures
+    detail = client.get(reverse("measures:detail", args=[slug, from_need.pk])).content.decode()
+    assert f'href="{needs_url}"' in detail and f'href="{round_url}"' in detail
