@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.measures.tests.factories import MeasureFactory, MeasureInterestFactory
+from klyngekart.measures.tests.factories import MeasureFactory, MeasureInterestFactory, make_measure
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.models import MembershipStrategy
 from klyngekart.surveys.models import RespondentInvitation
@@ -205,7 +205,7 @@ def test_a_released_round_its_results_needs_and_measures_link_both_ways(world, l
     for seed in range(3):
         fill(made.add_company(), 6, seed=seed)
     release(made.round)
-    from_need = MeasureFactory(cluster=world.cluster, title="Fra behovet", source_round=made.round)
+    from_need = make_measure(cluster=world.cluster, title="Fra behovet", source_round=made.round)
     MeasureFactory(cluster=world.cluster, title="Uten runde")
     slug, pk = world.cluster.slug, made.round.pk
     round_url = reverse("rounds:detail", args=[slug, pk])
