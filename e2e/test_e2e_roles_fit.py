@@ -115,3 +115,18 @@ def test_chart_axes_write_numbers_in_the_pages_language(new_app: Callable[..., A
     decimals = [label for label in labels if re.fullmatch(r"-?\d+[.,]\d+", label or "")]
     assert decimals, f"no decimal axis labels among {labels[:20]}"
     assert all("," in label for label in decimals), f"Norwegian axes with decimal points: {decimals}"
+
+
+@pytest.mark.parametrize("viewport", [SMALL_PHONE, LAPTOP], ids=["360px", "1366px"])
+def test_the_menu_works_without_javascript(new_app: Callable[..., App], viewport: dict) -> None:
+    app = new_app(viewport=viewport, java_script_enabled=False)
+    page = app.page
+    app.log_in()
+    page.goto(app.cluster_url())
+    first_link = page.locator(".kk-sidenav a").first
+    if viewport["width"] < 800:
+        expect(first_link).to_be_hidden()
+        page.locator(".kk-navmenu__button").click()
+    # On a wide screen the menu is open by CSS alone, although the <details> is closed.
+    expect(first_link).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
