@@ -25,7 +25,7 @@ compilemessages: $(STAMP)
 run: $(STAMP) compilemessages
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://localhost:$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: $(STAMP)
 	$(PY) manage.py demo
@@ -61,7 +61,8 @@ messages: $(STAMP)
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	DATABASE_URL=$${DATABASE_URL:-postgres://klyngekart@db.invalid:5432/klyngekart} \
-	ALLOWED_HOSTS=klyngekart.example.no $(PY) manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=klyngekart.example.no SITE_URL=$${SITE_URL:-https://klyngekart.example.no} \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 # The production collectstatic (whitenoise's compressed manifest) into a temporary directory. It
 # stops on any reference a static file makes to a file that is not there, and production then

@@ -13,7 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/<slug:cluster_slug>/", include("klyngekart.home.urls")),
     path("c/<slug:cluster_slug>/members/", include("klyngekart.members.urls")),
-    path("c/<slug:cluster_slug>/people/", include("klyngekart.accounts.cluster_urls")),
+    path("c/<slug:cluster_slug>/people/", include("klyngekart.members.people_urls")),
     path("c/<slug:cluster_slug>/taxonomy/", include("klyngekart.taxonomy.urls")),
     path("c/<slug:cluster_slug>/surveys/", include("klyngekart.surveys.definitions.urls")),
     path("c/<slug:cluster_slug>/rounds/", include("klyngekart.surveys.rounds.urls")),

@@ -182,8 +182,10 @@ else:
 
 # Tenancy: an unscoped query on a cluster-owned model raises in development and tests.
 KLYNGEKART_STRICT_SCOPES = True
-# Where the installation is reached, for links in emails sent outside a request (invitations).
-KLYNGEKART_BASE_URL = env_str("KLYNGEKART_BASE_URL", "http://localhost:8000")
+# The installation's public address (https://klyngekart.example.no), for links in mails and tasks;
+# pages build theirs from the request (klyngekart/core/links.py). Production requires it
+# (`check --deploy` fails without it: klyngekart.E001); development and tests default to localhost.
+SITE_URL = env_str("SITE_URL")
 # The anonymity threshold's floor: no cluster can set k below this.
 KLYNGEKART_MIN_ANONYMITY_THRESHOLD = 3
 # Days after a round closes before its invitation list (the email addresses) is erased.
@@ -194,9 +196,23 @@ KLYNGEKART_INVITATION_RETENTION_DAYS = env_int("KLYNGEKART_INVITATION_RETENTION_
 # posting dozens is held. See docs/security.md.
 KLYNGEKART_OPEN_LINK_BURST = env_int("KLYNGEKART_OPEN_LINK_BURST", 20)
 KLYNGEKART_OPEN_LINK_BURST_MINUTES = env_int("KLYNGEKART_OPEN_LINK_BURST_MINUTES", 10)
+# The answering pages' rate limits, in POSTs per window (see surveys/answering/throttle.py; 0 turns
+# one off): per respondent (link and resume cookie or personal link), per address and link for
+# POSTs without a respondent key (no cookie, the public API), and per address in all, a ceiling for
+# a whole office answering behind one NAT address.
+KLYNGEKART_RESPOND_SESSION_POSTS = env_int("KLYNGEKART_RESPOND_SESSION_POSTS", 120)
+KLYNGEKART_RESPOND_ANONYMOUS_POSTS = env_int("KLYNGEKART_RESPOND_ANONYMOUS_POSTS", 120)
+KLYNGEKART_RESPOND_ADDRESS_POSTS = env_int("KLYNGEKART_RESPOND_ADDRESS_POSTS", 3000)
+KLYNGEKART_RESPOND_WINDOW_SECONDS = env_int("KLYNGEKART_RESPOND_WINDOW_SECONDS", 600)
 # Personal invitations are marked completed in shuffled batches of at least this many, apart from
 # the answers (surveys/completions.py): whoever reads the database learns "one of these", no more.
 KLYNGEKART_COMPLETION_BATCH = env_int("KLYNGEKART_COMPLETION_BATCH", 5)
+# Enhetsregisteret (Brønnøysundregistrene's open register of Norwegian companies), looked up by org
+# number when a member is added or refreshed (members/register.py). Off, or unreachable, the
+# pages say so and the user types the facts in. The timeout is in seconds, per request.
+KLYNGEKART_BRREG_ENABLED = env_bool("KLYNGEKART_BRREG_ENABLED", True)
+KLYNGEKART_BRREG_URL = env_str("KLYNGEKART_BRREG_URL", "https://data.brreg.no/enhetsregisteret/api")
+KLYNGEKART_BRREG_TIMEOUT = env_int("KLYNGEKART_BRREG_TIMEOUT", 4)
 
 LOGGING = {
     "version": 1,

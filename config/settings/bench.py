@@ -15,7 +15,8 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY") or "bench-only-secret-key-not-for-production-0123456789abcdef"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
-KLYNGEKART_RESPOND_RATE = (1_000_000, 600)
+KLYNGEKART_RESPOND_ANONYMOUS_POSTS = 1_000_000
+KLYNGEKART_RESPOND_ADDRESS_POSTS = 1_000_000
 KLYNGEKART_OPEN_LINK_BURST = 1_000_000
 # Scale data has far more rows than a development database; keep the SQL out of the console.
 LOGGING = {
@@ -26,3 +27,4 @@ LOGGING = {
 }
 # Static files are not part of any scenario, so no collectstatic: whitenoise need not say so.
 warnings.filterwarnings("ignore", message="No directory at")
+SITE_URL = env_str("SITE_URL") or "http://127.0.0.1:8000"

@@ -6,3 +6,4 @@ from .base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY") or dev_secret_key()
+SITE_URL = env_str("SITE_URL") or "http://localhost:8000"

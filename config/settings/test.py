@@ -23,3 +23,7 @@ if not env_str("DATABASE_URL"):
         }
     }
 WHITENOISE_AUTOREFRESH = True  # serve from STATICFILES_DIRS without collectstatic
+# No test reaches the real register: the register tests serve recorded answers from a local server.
+KLYNGEKART_BRREG_ENABLED = False
+KLYNGEKART_BRREG_URL = "http://127.0.0.1:9/enhetsregisteret/api"
+SITE_URL = env_str("SITE_URL") or "http://localhost:8000"

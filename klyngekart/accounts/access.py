@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from klyngekart.accounts.membership import membership_facts
 from klyngekart.accounts.models import ClusterRole, ClusterRoleKind, CompanyRole, CompanyRoleKind
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -128,11 +129,10 @@ def resolve_access(user: Any, cluster: Cluster) -> ClusterAccess | None:
     another cluster gives its contacts nothing in that other cluster."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not cluster.is_active:
         return None
-    from klyngekart.members.models import Membership
-
     with scope(cluster):
         cluster_role = ClusterRole.objects.filter(user=user).values_list("role", flat=True).first()
-        active = Membership.objects.filter(status="active").values("company_id")
+        # The member register says which companies are active members (accounts.membership).
+        active = membership_facts().active_company_ids(cluster)
         company_roles = list(
             CompanyRole.objects.filter(user=user, company_id__in=active).values_list("company_id", "role")
         )

@@ -8,48 +8,9 @@ from django.contrib.auth import password_validation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from klyngekart.accounts.models import ClusterRoleKind, CompanyRoleKind, User
+from klyngekart.accounts.models import ClusterRoleKind, User
 from klyngekart.core.forms import DsForm
 from klyngekart.core.models import Cluster
-from klyngekart.members.models import Company
-
-INVITE_ROLE_CHOICES = [
-    (_("Cluster roles"), list(ClusterRoleKind.choices)),
-    (_("Company roles"), list(CompanyRoleKind.choices)),
-]
-
-
-class MemberCompanyField(forms.ModelChoiceField):
-    """A member company, shown by the name this cluster records for it (``cluster_name``, see
-    accounts.selectors.member_companies), never by another cluster's."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(getattr(obj, "cluster_name", None) or obj.identifier)
-
-
-class InviteForm(DsForm):
-    email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=INVITE_ROLE_CHOICES)
-    company = MemberCompanyField(
-        label=_("Member company"),
-        queryset=Company.objects.none(),
-        required=False,
-        help_text=_("Only for the company roles: the member company the person acts for."),
-    )
-
-    def __init__(self, *args: Any, companies: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if companies is not None:
-            self.fields["company"].queryset = companies  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        role, company = data.get("role"), data.get("company")
-        if role in CompanyRoleKind.values and company is None:
-            self.add_error("company", _("Choose the member company for this role."))
-        if role in ClusterRoleKind.values and company is not None:
-            self.add_error("company", _("Leave the company empty for a cluster role."))
-        return data
 
 
 class ClusterRoleForm(DsForm):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from klyngekart.accounts.membership import company_name, membership_facts
 from klyngekart.accounts.models import (
     ApiToken,
     ClusterRole,
@@ -21,19 +23,9 @@ from klyngekart.accounts.models import (
 )
 from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scopes_disabled
-from klyngekart.members.models import Company, Membership, MembershipStatus
 
 # Longer than any secret Invitation.new_secret() makes; bounds the work on a garbage URL.
 MAX_SECRET_LENGTH = 200
-
-
-def _company_name(cluster: str = "cluster", company: str = "company") -> Subquery:
-    """The company's name as the row's cluster records it (its membership there). A company's
-    name is a fact each cluster keeps for itself, so a role or invitation of one cluster is shown
-    with that cluster's name for the company, never another's."""
-    return Subquery(
-        Membership.objects.filter(cluster=OuterRef(cluster), company=OuterRef(company)).values("name")[:1]
-    )
 
 
 def role_label(role: str) -> str:
@@ -49,38 +41,19 @@ def invitation_by_secret(secret: str) -> Invitation | None:
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         return None
     with scopes_disabled():
-        return (
+        invitation = (
             Invitation.objects.select_related("cluster", "company", "invited_by")
-            .annotate(company_name=_company_name())
             .filter(token_hash=hash_secret(secret))
             .first()
         )
+    if invitation is not None:
+        # The company as the inviting cluster records it, the name its mail gave.
+        invitation.company_name = company_name(invitation.cluster_id, invitation.company_id)  # type: ignore[attr-defined]
+    return invitation
 
 
 def cluster_roles(*, cluster: Cluster) -> QuerySet[ClusterRole]:
     return ClusterRole.objects.filter(cluster=cluster).select_related("user").order_by("role", "user__email")
-
-
-def company_roles(*, cluster: Cluster) -> QuerySet[CompanyRole]:
-    """People with a role that this cluster granted, in its active member companies. A role that
-    another cluster granted for a company the two share is not this cluster's to see."""
-    active = Membership.objects.filter(cluster=cluster, status=MembershipStatus.ACTIVE).values("company_id")
-    return (
-        CompanyRole.objects.filter(cluster=cluster, company_id__in=active)
-        .select_related("user", "company")
-        .annotate(company_name=_company_name())
-        .order_by("company_name", "role", "user__email")
-    )
-
-
-def open_invitations(*, cluster: Cluster) -> QuerySet[Invitation]:
-    """Invitations not yet accepted or withdrawn, expired ones included so they can be resent."""
-    return (
-        Invitation.objects.filter(cluster=cluster, accepted_at__isnull=True, revoked_at__isnull=True)
-        .select_related("company", "invited_by")
-        .annotate(company_name=_company_name())
-        .order_by("-created_at")
-    )
 
 
 @dataclass
@@ -122,28 +95,8 @@ def role_history(*, cluster: Cluster, limit: int = 50) -> list[HistoryRow]:
     ]
 
 
-def member_companies(*, cluster: Cluster) -> QuerySet[Company]:
-    """Companies a company role can be given in: the cluster's active members, each with the
-    name the cluster records for it (``cluster_name``)."""
-    ours = Membership.objects.filter(cluster=cluster, status=MembershipStatus.ACTIVE)
-    return (
-        Company.objects.filter(pk__in=ours.values("company_id"))
-        .annotate(cluster_name=Subquery(ours.filter(company=OuterRef("pk")).values("name")[:1]))
-        .order_by("cluster_name", "pk")
-    )
-
-
 def access_cluster_role(*, cluster: Cluster, pk: int) -> ClusterRole:
     role = ClusterRole.objects.filter(cluster=cluster, pk=pk).select_related("user", "cluster").first()
-    if role is None:
-        raise Http404
-    return role
-
-
-def access_company_role(*, cluster: Cluster, pk: int) -> CompanyRole:
-    """A company role the cluster may manage: only in its active member companies. Anything
-    else is the same 404 as a role that does not exist."""
-    role = company_roles(cluster=cluster).filter(pk=pk).first()
     if role is None:
         raise Http404
     return role
@@ -166,7 +119,7 @@ class ClusterRoleRow:
 
 @dataclass
 class CompanyRoleRow:
-    company: Company
+    company: Any
     company_name: str
     role: str
     role_key: str
@@ -196,25 +149,19 @@ def user_roles(*, user: User) -> UserRoles:
             .select_related("company", "cluster")
             .order_by("cluster__name", "pk")
         )
-        memberships = {
-            (cluster_id, company_id): (name, status)
-            for cluster_id, company_id, name, status in Membership.objects.filter(
-                cluster__in={role.cluster_id for role in roles},
-                company__in={role.company_id for role in roles},
-            ).values_list("cluster_id", "company_id", "name", "status")
-        }
+    memberships = membership_facts().company_names((role.cluster_id, role.company_id) for role in roles)
     company_rows = []
     for role in roles:
         # The company by the name the granting cluster records for it.
-        name, status = memberships.get((role.cluster_id, role.company_id), (role.company.identifier, ""))
+        member = memberships.get((role.cluster_id, role.company_id))
         company_rows.append(
             CompanyRoleRow(
                 company=role.company,
-                company_name=name,
+                company_name=member.name if member else role.company.identifier,
                 role=role.get_role_display(),
                 role_key=role.role,
                 cluster=role.cluster,
-                active=status == MembershipStatus.ACTIVE,
+                active=bool(member and member.active),
             )
         )
     return UserRoles(cluster_roles=cluster_rows, company_roles=company_rows)

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from klyngekart.accounts.membership import company_name as member_company_name
+from klyngekart.accounts.membership import is_active_member
 from klyngekart.accounts.models import (
     ClusterRole,
     ClusterRoleKind,
@@ -29,10 +31,10 @@ from klyngekart.accounts.models import (
 )
 from klyngekart.accounts.selectors import invitation_by_secret, role_label
 from klyngekart.core.audit import audit_log
+from klyngekart.core.links import absolute_url
 from klyngekart.core.mail import render_subject
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
-from klyngekart.members.models import Company, Membership, MembershipStatus
 
 INVITATION_VALID_DAYS = 14
 CLUSTER_ROLE_VALUES = frozenset(ClusterRoleKind.values)
@@ -48,7 +50,7 @@ class InvitationError(ValidationError):
 # --- invitations -----------------------------------------------------------------------------
 
 
-def _validate_invitation_role(*, cluster: Cluster, role: str, company: Company | None) -> None:
+def _validate_invitation_role(*, cluster: Cluster, role: str, company: Any | None) -> None:
     if role in CLUSTER_ROLE_VALUES:
         if company is not None:
             raise ValidationError({"company": _("A cluster role is not tied to a company.")})
@@ -57,7 +59,7 @@ def _validate_invitation_role(*, cluster: Cluster, role: str, company: Company |
         if company is None:
             raise ValidationError({"company": _("Choose the member company for this role.")})
         with scope(cluster):
-            is_member = Membership.objects.filter(company=company, status=MembershipStatus.ACTIVE).exists()
+            is_member = is_active_member(cluster, company.pk)
         if not is_member:
             raise ValidationError({"company": _("The company is not an active member of this cluster.")})
         return
@@ -75,16 +77,13 @@ def _recipient_language(email: str) -> str:
 
 
 def invitation_url(secret: str) -> str:
-    base = settings.KLYNGEKART_BASE_URL.rstrip("/")
-    return base + reverse("accounts:invitation_accept", args=[secret])
+    """The acceptance link in an invitation mail, on SITE_URL (mails never follow a request's host)."""
+    return absolute_url(reverse("accounts:invitation_accept", args=[secret]))
 
 
 def _send_invitation_mail(*, invitation: Invitation, secret: str, language: str) -> None:
-    with scope(invitation.cluster):
-        # The company as the inviting cluster records it.
-        company_name = (
-            Membership.objects.filter(company=invitation.company_id).values_list("name", flat=True).first()
-        )
+    # The company as the inviting cluster records it.
+    company_name = member_company_name(invitation.cluster_id, invitation.company_id) or None
     with translation.override(language):
         context = {
             "cluster": invitation.cluster,
@@ -116,7 +115,7 @@ def invitation_create(
     email: str,
     role: str,
     invited_by: Any,
-    company: Company | None = None,
+    company: Any | None = None,
 ) -> tuple[Invitation, str]:
     """Invite ``email`` into ``role`` in ``cluster`` (a company role needs an active member
     ``company``). Returns the invitation and the link's secret; only its hash is stored."""

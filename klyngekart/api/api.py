@@ -4,6 +4,7 @@ through the same role table, access functions and services as the pages."""
 from ninja import NinjaAPI
 
 from klyngekart.api.auth import ApiTokenAuth
+from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.errors import install_error_handlers
 from klyngekart.api.me import router as me_router
 from klyngekart.api.measures import router as measures_router
@@ -30,6 +31,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", me_router)
 api.add_router("", members_router)
+api.add_router("", company_register_router)
 api.add_router("", taxonomy_router)
 api.add_router("", surveys_router)
 api.add_router("", rounds_router)

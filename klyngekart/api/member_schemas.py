@@ -93,6 +93,14 @@ class MemberOut(Schema):
     annual_fee: str | None = Field(description='NOK as a decimal string, e.g. "25000.00".')
     joined_on: datetime.date | None
     left_on: datetime.date | None
+    register_status: str = Field(
+        "",
+        description=(
+            "The company's status in Enhetsregisteret at the last lookup: active, winding_up, "
+            "forced_dissolution, bankrupt, deleted, or empty if never looked up."
+        ),
+    )
+    register_status_on: datetime.date | None = None
 
 
 class ContactOut(Schema):
@@ -175,6 +183,9 @@ def member_item(membership: Membership) -> dict[str, Any]:
         "annual_fee": None if membership.annual_fee is None else str(membership.annual_fee.quantize(CENTS)),
         "joined_on": membership.joined_on,
         "left_on": membership.left_on,
+        # The register's public standing of the company, the same in every cluster.
+        "register_status": company.register_status,
+        "register_status_on": company.register_status_on,
     }
 
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.responses import Status
 
 from klyngekart.api.errors import ErrorOut
@@ -36,7 +37,7 @@ from klyngekart.surveys.answering.throttle import allow_post
 from klyngekart.surveys.definitions.logic import gap_areas
 from klyngekart.surveys.models import Question, QuestionType
 from klyngekart.surveys.rounds.open_links import open_link_hold
-from klyngekart.taxonomy.models import CompetenceArea
+from klyngekart.taxonomy.models import CompetenceArea, CompetenceGroup
 
 router = Router(tags=["public"])
 
@@ -52,6 +53,9 @@ class PublicAreaOut(Schema):
     code: str
     name: str
     description: str
+    # The area group (digital, green, ...): the answering pages ask a large matrix one group per part.
+    group: str
+    group_name: str
 
 
 class QuestionOut(Schema):
@@ -113,6 +117,8 @@ def _respondent(token: str) -> Iterator[Respondent]:
     respondent = respondent_for_token(token)
     if respondent is None:
         raise Http404
+    if respondent.invitation is not None and respondent.invitation.withdrawn:
+        raise HttpError(410, _("This invitation has been withdrawn, so the link no longer works."))
     with scope(respondent.round_company.cluster):
         yield respondent
 
@@ -121,12 +127,21 @@ def _gone() -> Status[dict[str, str]]:
     return Status(410, {"detail": _("This survey is not open for answers. Thank you for your interest.")})
 
 
+def _group_name(group: str, language: str) -> str:
+    if group not in CompetenceGroup.values:
+        return ""
+    with translation.override(language):
+        return str(CompetenceGroup(group).label)
+
+
 def _area(area: CompetenceArea, language: str) -> dict[str, str]:
     english = language == "en"
     return {
         "code": area.code,
         "name": (area.name_en if english else area.name_nb) or area.name_nb or area.name_en,
         "description": (area.description_en if english else area.description_nb) or area.description_nb,
+        "group": area.group,
+        "group_name": _group_name(area.group, language),
     }
 
 
@@ -200,19 +215,24 @@ def public_survey(request: HttpRequest, token: str, query: Query[LanguageQuery])
     summary="Submit an anonymous response",
     description=(
         'Send a random `Idempotency-Key` header (required) and `{"answers": {question_key: value}}`. '
+        'A gap matrix is `{area_code: {"importance": 1-5, "level": 1-5}}`, where an area that does not '
+        'concern the respondent\'s work may be `{"not_relevant": true}` instead: it completes a required '
+        "matrix and enters no figure (neither answer nor gap). "
         "201 when stored; a retry with the same key gets 200 and the same body and stores nothing. "
         '422 `{"detail": {question_key: message}}`; 409 when a personal link has been used; 410 when '
-        "the round is not open; 429 when one address sends too many in a few minutes. An open link "
-        "is answered once per person: answers through it that look like one person answering many "
-        "times are stored held for the cluster's review and count only if approved (the reply is "
-        "the same)."
+        "the round is not open; 429 when one address sends too many to one link in a few minutes. "
+        "An open link is answered once per person: answers through it that look like one person "
+        "answering many times are stored held for the cluster's review and count only if approved "
+        "(the reply is the same)."
     ),
 )
 def public_submit(request: HttpRequest, token: str, payload: AnswersIn, query: Query[LanguageQuery]) -> Any:
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > 200:
         return Status(400, {"detail": _("Send an Idempotency-Key header (1 to 200 characters).")})
-    if not allow_post(request):
+    # No respondent key here (the idempotency key is the client's to pick): counted per address
+    # and link, and per address in all (surveys/answering/throttle.py).
+    if not allow_post(request, link=token):
         return Status(
             429, {"detail": _("Too many submissions from here just now. Try again in a few minutes.")}
         )

@@ -74,6 +74,12 @@ class CompanyPartOut(Schema):
     )
 
 
+class InvitationOut(Schema):
+    id: int
+    email: str
+    withdrawn: bool = Field(description="Withdrawn: its link no longer works and nothing is mailed to it.")
+
+
 class HeldOut(Schema):
     id: uuid.UUID = Field(description="The id of the held batch, for approve and reject.")
     org_number: str
@@ -259,7 +265,7 @@ def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]
             {
                 "org_number": row.part.company.identifier,
                 "token": row.part.link_token,
-                "url": rounds.open_link_url(row.part),
+                "url": rounds.open_link_url(row.part, request=request),
             }
             for row in progress.rows
             if row.part.open_link_enabled
@@ -297,9 +303,89 @@ def round_company_update(
         return {
             "org_number": part.company.identifier,
             "open_link": on,
-            "url": rounds.open_link_url(part) if on else None,
+            "url": rounds.open_link_url(part, request=request) if on else None,
             "warning": str(open_links.OPEN_LINK_WARNING) if on else None,
         }
+
+
+def _own_part(access: Any, id: int, org_number: str) -> Any:
+    round_ = rounds.access_round(access, id, "rounds.invite_own")
+    return rounds.access_round_company(
+        access, round_, None, "rounds.invite_own", org_number=normalise_org_number(org_number)
+    )
+
+
+def _invitation_out(row: Any) -> dict[str, Any]:
+    return {"id": row.pk, "email": row.email, "withdrawn": row.withdrawn}
+
+
+@router.get(
+    "/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations",
+    response={200: list[InvitationOut], **ERROR_RESPONSES},
+    summary="A company's personal invitations",
+    description=(
+        "The addresses the company invited, sorted, each with its id and whether it is withdrawn; "
+        "never whether anyone answered. As on the page, only the company's own contact sees them: "
+        "for anyone else the list is empty."
+    ),
+)
+def invitation_list(request: HttpRequest, slug: str, id: int, org_number: str) -> list[dict[str, Any]]:
+    with cluster_scope(request, slug, "rounds.invite_own") as access:
+        part = _own_part(access, id, org_number)
+        if not access.is_company_role:
+            return []
+        return [_invitation_out(row) for row in rounds.invitation_rows(part)]
+
+
+def _invitation_action(
+    request: HttpRequest, slug: str, id: int, org_number: str, invitation_id: int, *, withdraw: bool
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "rounds.invite_own") as access:
+        part = _own_part(access, id, org_number)
+        invitation = rounds.access_invitation(access, part, invitation_id, "rounds.invite_own")
+        actor = request.auth  # type: ignore[attr-defined]
+        try:
+            if withdraw:
+                rounds.invitation_withdraw(invitation=invitation, actor=actor)
+            else:
+                rounds.invitation_resend(invitation=invitation, actor=actor)
+        except ValidationError as error:
+            raise ApiValidationError(error, lambda _key: ["path", "invitation_id"]) from error
+        return {"id": invitation.pk, "email": invitation.email, "withdrawn": invitation.withdrawn}
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations/{invitation_id}/withdraw",
+    response={200: InvitationOut, **ERROR_RESPONSES},
+    summary="Withdraw a personal invitation",
+    description=(
+        "Its link stops working (the answering pages and API say it was withdrawn, 410) and nothing "
+        "is mailed to it again. Answers already given stay; no counter changes, so the reply is the "
+        "same whether or not anyone answered. The company's own contact only; audited. Withdrawing "
+        "again changes nothing; a closed round's invitations cannot be withdrawn (422)."
+    ),
+)
+def invitation_withdraw(
+    request: HttpRequest, slug: str, id: int, org_number: str, invitation_id: int
+) -> dict[str, Any]:
+    return _invitation_action(request, slug, id, org_number, invitation_id, withdraw=True)
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations/{invitation_id}/resend",
+    response={200: InvitationOut, **ERROR_RESPONSES},
+    summary="Send a personal invitation again",
+    description=(
+        "Mails it again now, recorded as a reminder. Someone who has not started gets a new link (the "
+        "old one stops working); anyone else is told to use the link they have. The mail goes out "
+        "either way, so nothing tells whether anyone answered. The company's own contact only; "
+        "audited. 422 when the round is not open or the invitation is withdrawn."
+    ),
+)
+def invitation_resend(
+    request: HttpRequest, slug: str, id: int, org_number: str, invitation_id: int
+) -> dict[str, Any]:
+    return _invitation_action(request, slug, id, org_number, invitation_id, withdraw=False)
 
 
 @router.get(

@@ -113,6 +113,21 @@ COMPANY_STATED = _(
     "The company’s own contact changed its shared information (%(fields)s) about %(object)s; "
     "this cluster’s record is unchanged"
 )
+# Enhetsregisteret, the public company register, corrected the facts (members.services
+# .company_register_refresh): with the person who asked it in their own cluster, without elsewhere.
+REGISTER_UPDATED = _("%(actor)s updated the company profile of %(object)s from Enhetsregisteret (%(fields)s)")
+REGISTER_UPDATED_BY_NOBODY = _(
+    "The company profile of %(object)s was updated from Enhetsregisteret (%(fields)s)"
+)
+# A change of the company's standing in the register (members.models.RegisterStatus).
+REGISTER_STATUS = _("Enhetsregisteret now lists %(object)s as %(status)s")
+_REGISTER_STATUS_LABELS: dict[str, Promise] = {
+    "active": _("registered"),
+    "winding_up": _("being wound up"),
+    "forced_dissolution": _("under forced dissolution"),
+    "bankrupt": _("bankrupt"),
+    "deleted": _("deleted"),
+}
 # The company facts by name (members.models.FACT_FIELDS), for the sentence above.
 _FACT_LABELS: dict[str, Promise] = {
     "name": _("name"),
@@ -198,6 +213,14 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
     template = SENTENCES.get(entry.action, FALLBACK)
     if entry.action == "members.company.updated" and data.get("applied") is False:
         template = COMPANY_STATED
+    elif entry.action == "members.company.updated" and data.get("source") == "register":
+        template = REGISTER_UPDATED if entry.actor is not None else REGISTER_UPDATED_BY_NOBODY
+        changed = data.get("changed")
+        changed = changed if isinstance(changed, dict) else {}
+        values["fields"] = ", ".join(str(_FACT_LABELS.get(name, name)) for name in changed)
+    elif entry.action == "members.company.register_status":
+        template = REGISTER_STATUS
+        values["status"] = str(_REGISTER_STATUS_LABELS.get(str(data.get("to")), data.get("to") or ""))
     # A pause was once recorded as an ended membership; the status it went to tells them apart.
     if entry.action == "members.membership.ended" and data.get("to") == "paused":
         template = SENTENCES["members.membership.paused"]

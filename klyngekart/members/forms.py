@@ -4,6 +4,7 @@ The fields themselves come from the models, so labels and validators stay in one
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
@@ -12,9 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klyngekart.accounts.models import ClusterRoleKind, CompanyRoleKind
 from klyngekart.core.forms import DsForm
 from klyngekart.core.forms import add_service_errors as add_service_errors  # for the members views
-from klyngekart.members.models import Contact, Membership, MembershipStatus, SizeClass
+from klyngekart.members.models import Company, Contact, Membership, MembershipStatus, SizeClass
 from klyngekart.members.selectors import SORTS
 from klyngekart.members.validators import normalise_org_number, validate_org_number
 from klyngekart.taxonomy.nace import lookup_nace, section_choices
@@ -142,6 +144,23 @@ class MemberCreateForm(CompanyForm, MembershipForm):
     contact_phone = forms.CharField(label=_("Main contact's phone"), required=False, max_length=30)
 
     field_order = ["org_number", "name"]
+    # The org number comes first, with "Hent fra Enhetsregisteret" right after it.
+    template_name = "members/create_form.html"
+    # What the template shows beside the lookup button (set by the view): whether the lookup is
+    # on, where it posts, and its outcome (``entry``, or a ``problem`` and its alert ``color``).
+    lookup: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup = {}
+
+    @classmethod
+    def with_register_facts(cls, data: Mapping[str, Any], facts: Mapping[str, Any]) -> MemberCreateForm:
+        """An unbound form showing what the user typed, with the register's facts filled in over
+        the company fields it states: the result of "Hent fra Enhetsregisteret"."""
+        initial = {name: data.get(name) for name in cls.base_fields if data.get(name) not in (None, "")}
+        initial.update(facts)
+        return cls(initial=initial)
 
     def clean_org_number(self) -> str:
         value = normalise_org_number(self.cleaned_data["org_number"])
@@ -171,6 +190,22 @@ class MemberCreateForm(CompanyForm, MembershipForm):
                 "is_primary": True,
             }
         ]
+
+
+class RegisterRefreshForm(DsForm):
+    """Which of the register's facts to apply: the ones that differ from this cluster's record,
+    all chosen to begin with."""
+
+    fields_to_apply = forms.MultipleChoiceField(
+        label=_("Apply these facts from Enhetsregisteret"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"fields_to_apply": [name for name, _label in choices]})
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["fields_to_apply"]).choices = choices
 
 
 class MembershipStatusForm(DsForm):
@@ -218,3 +253,44 @@ class ImportUploadForm(DsForm):
 
 class ImportConfirmForm(DsForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+# --- people: inviting someone into a cluster role or a member company's role ---------------
+
+INVITE_ROLE_CHOICES = [
+    (_("Cluster roles"), list(ClusterRoleKind.choices)),
+    (_("Company roles"), list(CompanyRoleKind.choices)),
+]
+
+
+class MemberCompanyField(forms.ModelChoiceField):
+    """A member company, shown by the name this cluster records for it (``cluster_name``, see
+    members.roles.member_companies), never by another cluster's."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "cluster_name", None) or obj.identifier)
+
+
+class InviteForm(DsForm):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=INVITE_ROLE_CHOICES)
+    company = MemberCompanyField(
+        label=_("Member company"),
+        queryset=Company.objects.none(),
+        required=False,
+        help_text=_("Only for the company roles: the member company the person acts for."),
+    )
+
+    def __init__(self, *args: Any, companies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if companies is not None:
+            self.fields["company"].queryset = companies  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role, company = data.get("role"), data.get("company")
+        if role in CompanyRoleKind.values and company is None:
+            self.add_error("company", _("Choose the member company for this role."))
+        if role in ClusterRoleKind.values and company is not None:
+            self.add_error("company", _("Leave the company empty for a cluster role."))
+        return data

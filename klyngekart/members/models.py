@@ -92,6 +92,27 @@ class CompanyFacts(models.Model):
             self.size_class = SizeClass.for_employees(self.employees)
 
 
+class RegisterStatus(models.TextChoices):
+    """A company's standing in Enhetsregisteret, as last looked up (members/register.py)."""
+
+    ACTIVE = "active", _("Registered")
+    WINDING_UP = "winding_up", _("Being wound up")
+    FORCED_DISSOLUTION = "forced_dissolution", _("Under forced dissolution")
+    BANKRUPT = "bankrupt", _("Bankrupt")
+    DELETED = "deleted", _("Deleted")
+
+
+# The standings a cluster must be warned about: the company is gone or going.
+REGISTER_WARNINGS = frozenset(
+    {
+        RegisterStatus.WINDING_UP,
+        RegisterStatus.FORCED_DISSOLUTION,
+        RegisterStatus.BANKRUPT,
+        RegisterStatus.DELETED,
+    }
+)
+
+
 class Company(TimeStampedModel, CompanyFacts):
     """A company, identified by its Norwegian org number or a foreign id and country.
 
@@ -111,6 +132,14 @@ class Company(TimeStampedModel, CompanyFacts):
     )
     foreign_id = models.CharField(_("foreign identifier"), max_length=40, blank=True)
     country = models.CharField(_("country"), max_length=2, default="NO")
+    # What Enhetsregisteret said at the last lookup. Public facts of the register, the same for
+    # every cluster; only a lookup writes them (services.company_register_refresh).
+    register_status = models.CharField(
+        _("status in Enhetsregisteret"), max_length=20, choices=RegisterStatus.choices, blank=True
+    )
+    register_status_on = models.DateField(_("status date in Enhetsregisteret"), null=True, blank=True)
+    register_address = models.CharField(_("business address"), max_length=300, blank=True)
+    register_checked_at = models.DateTimeField(_("last looked up in Enhetsregisteret"), null=True, blank=True)
 
     class Meta:
         ordering = ["org_number", "country", "foreign_id"]
@@ -136,6 +165,11 @@ class Company(TimeStampedModel, CompanyFacts):
     @property
     def identifier(self) -> str:
         return self.org_number or f"{self.country}-{self.foreign_id}"
+
+    @property
+    def register_warning(self) -> bool:
+        """Enhetsregisteret lists the company as deleted, bankrupt or being wound up."""
+        return self.register_status in REGISTER_WARNINGS
 
     def clean(self) -> None:
         errors = self.clean_facts()

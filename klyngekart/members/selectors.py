@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from klyngekart.core.models import AuditLog, Cluster
-from klyngekart.members.models import Contact, Membership, MembershipStatus, SizeClass
+from klyngekart.members.models import FACT_FIELDS, Contact, Membership, MembershipStatus, SizeClass
+from klyngekart.members.register import RegisterEntry
 from klyngekart.members.validators import normalise_org_number
-from klyngekart.taxonomy.nace import nace_codes
+from klyngekart.taxonomy.nace import lookup_nace, nace_codes
+from klyngekart.taxonomy.regions import region_name
 
 # Sort keys the list page and the API accept, and the columns behind them. Ties fall back to the
 # company name and id so pagination is stable. Names and head counts are the cluster's own record
@@ -149,3 +152,44 @@ def membership_detail(*, membership: Membership) -> MembershipDetail:
         contacts=list(membership.contacts.all()),
         history=list(membership_history(membership=membership)),
     )
+
+
+@dataclass(frozen=True)
+class RegisterDifference:
+    """One fact where Enhetsregisteret says something else than the cluster's record."""
+
+    field: str
+    label: str
+    ours: str
+    theirs: str
+
+
+def _shown(name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "–"
+    if name == "nace_code":
+        nace = lookup_nace(value)
+        return f"{value} {nace.name}" if nace else str(value)
+    if name == "region":
+        return region_name(value) or str(value)
+    return str(value)
+
+
+def register_differences(*, membership: Membership, entry: RegisterEntry) -> list[RegisterDifference]:
+    """The facts the register states that differ from this cluster's record, in form order. The
+    size class is not listed: it follows the head count."""
+    stated = entry.facts()
+    rows = []
+    for name in FACT_FIELDS:
+        if name not in stated or stated[name] == getattr(membership, name):
+            continue
+        label = str(Membership._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+        rows.append(
+            RegisterDifference(
+                field=name,
+                label=label[:1].upper() + label[1:],
+                ours=_shown(name, getattr(membership, name)),
+                theirs=_shown(name, stated[name]),
+            )
+        )
+    return rows

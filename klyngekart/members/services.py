@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.models import CompanyRole, CompanyRoleKind
@@ -22,11 +23,12 @@ from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import (
     FACT_FIELDS,
     Company,
-    CompanyFacts,
     Contact,
     Membership,
     MembershipStatus,
+    RegisterStatus,
 )
+from klyngekart.members.register import RegisterEntry
 from klyngekart.members.validators import normalise_org_number
 
 M = TypeVar("M", bound=models.Model)
@@ -203,7 +205,8 @@ def company_update_shared(
     source: str = FactSource.CONTACT,
 ) -> Membership:
     """A trusted source states the company's facts: the company's own contact (``actor``, acting
-    in ``membership``'s cluster) or a public register (``actor`` None, where a lookup is set up).
+    in ``membership``'s cluster) or Enhetsregisteret (``actor`` is whoever asked it, or None; they
+    are named in the audit row of their own cluster only; see ``company_register_refresh``).
 
     The company's shared record takes the changed fields. So does each cluster's own record where
     that cluster trusts the source: every cluster for the register; for a contact, the clusters
@@ -211,7 +214,8 @@ def company_update_shared(
     contact that one cluster appointed must not rewrite what another cluster keeps (that was the
     phishing website of issue 12). Every cluster that has the company gets an audit row; where
     its record did not change, the row says which fields the company stated, and not who did
-    it, since that person belongs to another cluster."""
+    it, since that person belongs to another cluster. (For the register, a cluster whose record
+    already says what the register says gets no row.)"""
     if source not in (FactSource.CONTACT, FactSource.REGISTER):
         raise ValidationError(_("Unknown source of company facts."))
     company = membership.company
@@ -229,8 +233,12 @@ def company_update_shared(
     with transaction.atomic():
         # The fields that change are those the source states differently from what the acting
         # cluster keeps (for the register, from the shared record).
-        baseline: CompanyFacts = membership if source == FactSource.CONTACT else company
-        stated = sorted(_assign(copy.copy(baseline), _facts(data), FACT_FIELDS))
+        # For the register, also those where the shared record differs: it corrects both.
+        facts = _facts(data)
+        differing = set(_assign(copy.copy(membership), facts, FACT_FIELDS))
+        if source == FactSource.REGISTER:
+            differing |= set(_assign(copy.copy(company), facts, FACT_FIELDS))
+        stated = sorted(differing)
         if not stated:
             return membership
         values = {name: data[name] for name in stated}
@@ -257,9 +265,13 @@ def company_update_shared(
                     if changed:
                         record.full_clean()
                         record.save()
+                    elif source == FactSource.REGISTER:
+                        # The register agrees with what this cluster keeps: nothing to tell it.
+                        continue
                     audit_log(
                         cluster=other.cluster,
-                        actor=actor,
+                        # Who asked the register is named only in their own cluster.
+                        actor=actor if source == FactSource.CONTACT or record is membership else None,
                         action="members.company.updated",
                         target=record,
                         data={"source": source, "changed": changed},
@@ -273,6 +285,80 @@ def company_update_shared(
                         data={"source": source, "fields": stated, "applied": False},
                     )
     return membership
+
+
+def company_register_standing(*, membership: Membership, actor: Any, entry: RegisterEntry) -> Company:
+    """Record the company's standing in Enhetsregisteret (active, winding up, bankrupt, deleted;
+    its date; the business address) as the register states it in ``entry``.
+
+    These are the register's public facts, the same for every cluster, and no cluster types them:
+    only a lookup writes them. A change of standing is audited in every cluster that has the
+    company; the person who asked the register is named only in their own cluster."""
+    company = membership.company
+    if entry.org_number != company.org_number:
+        raise ValidationError(_("The register entry is for another organisation number."))
+    with transaction.atomic():
+        previous = company.register_status
+        company.register_status = entry.status
+        company.register_status_on = entry.status_on
+        if entry.address:
+            # A deleted unit's answer has no address; the last one known is kept.
+            company.register_address = entry.address
+        company.register_checked_at = timezone.now()
+        company.save()
+        if previous == entry.status or (not previous and entry.status == RegisterStatus.ACTIVE):
+            return company
+        with scopes_disabled():
+            records = list(
+                Membership.objects.filter(company=company).select_related("cluster").order_by("cluster_id")
+            )
+        for record in records:
+            with scope(record.cluster):
+                audit_log(
+                    cluster=record.cluster,
+                    actor=actor if record.pk == membership.pk else None,
+                    action="members.company.register_status",
+                    target=record,
+                    data={
+                        "from": previous,
+                        "to": entry.status,
+                        **({"on": entry.status_on.isoformat()} if entry.status_on else {}),
+                    },
+                )
+    return company
+
+
+def company_register_refresh(
+    *,
+    membership: Membership,
+    actor: Any,
+    entry: RegisterEntry,
+    fields: Iterable[str] | None = None,
+) -> dict[str, list[Any]]:
+    """Apply what Enhetsregisteret states about ``membership``'s company, after the user has seen
+    it: its standing (``company_register_standing``) and the facts in ``fields`` (by default
+    every fact the register states).
+
+    The register is the source every cluster trusts (docs/decisions/0002): the facts go to the
+    company's shared record and to every cluster's own record, each audited in its cluster
+    (``company_update_shared`` with ``FactSource.REGISTER``). Facts the register leaves out (no
+    head count registered) are left as they are. Returns what changed in this cluster's record,
+    as {field: [old, new]}."""
+    stated = entry.facts()
+    if fields is not None:
+        wanted = set(fields)
+        stated = {name: value for name, value in stated.items() if name in wanted}
+    before = membership.facts()
+    with transaction.atomic():
+        company_register_standing(membership=membership, actor=actor, entry=entry)
+        if stated:
+            company_update_shared(membership=membership, actor=actor, data=stated, source=FactSource.REGISTER)
+    after = membership.facts()
+    return {
+        name: [_jsonable(before[name]), _jsonable(after[name])]
+        for name in FACT_FIELDS
+        if before[name] != after[name]
+    }
 
 
 _STATUS_ACTIONS = {

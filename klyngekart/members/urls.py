@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/status/", views.member_end, name="end"),
+    path("<int:pk>/register/", views.member_register_refresh, name="register_refresh"),
     path("<int:pk>/contacts/add/", views.contact_form, name="contact_add"),
     path("<int:pk>/contacts/<int:contact_pk>/edit/", views.contact_form, name="contact_edit"),
     path("<int:pk>/contacts/<int:contact_pk>/delete/", views.contact_delete, name="contact_delete"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.audit_text import describe_all
-from klyngekart.members import selectors, services
+from klyngekart.members import register, selectors, services
 from klyngekart.members.access import access_membership
 from klyngekart.members.forms import (
     CompanyForm,
@@ -25,6 +25,7 @@ from klyngekart.members.forms import (
     MemberFilterForm,
     MembershipForm,
     MembershipStatusForm,
+    RegisterRefreshForm,
     add_service_errors,
 )
 from klyngekart.members.models import Contact, Membership
@@ -96,6 +97,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_change": access.can("members.change"),
             "can_change_company": access.can("members.change_own"),
+            "register_enabled": register.enabled(),
         },
     )
 
@@ -114,12 +116,43 @@ def my_company(request: HttpRequest) -> HttpResponse:
     return render(request, "members/my_company.html", {"memberships": memberships})
 
 
+# The name of the "Hent fra Enhetsregisteret" button on the add-member form.
+REGISTER_LOOKUP = "register_lookup"
+
+
+def _register_fill(request: HttpRequest) -> MemberCreateForm:
+    """The add-member form after "Hent fra Enhetsregisteret": what the user typed, with the
+    register's facts over the company fields it states. When the register is off, does not
+    answer, or has no such company, the form keeps what was typed and says so."""
+    data = request.POST
+    lookup: dict[str, Any] = {}
+    try:
+        entry = register.lookup(data.get("org_number"))
+    except ValidationError as error:
+        form = MemberCreateForm.with_register_facts(data, {})
+        lookup = {"problem": " ".join(error.messages), "color": "danger"}
+    except register.RegisterUnavailable as error:
+        form = MemberCreateForm.with_register_facts(data, {})
+        lookup = {"problem": str(error), "color": "warning"}
+    except register.RegisterNotFound as error:
+        form = MemberCreateForm.with_register_facts(data, {})
+        lookup = {"problem": str(error), "color": "danger"}
+    else:
+        form = MemberCreateForm.with_register_facts(data, {"org_number": entry.org_number, **entry.facts()})
+        lookup = {"entry": entry}
+    form.lookup.update(lookup)
+    return form
+
+
 @cluster_view("members.change")
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     access = _access(request)
-    form = MemberCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and REGISTER_LOOKUP in request.POST:
+        form = _register_fill(request)
+    else:
+        form = MemberCreateForm(request.POST or None)
+    if request.method == "POST" and REGISTER_LOOKUP not in request.POST and form.is_valid():
         try:
             membership = services.membership_create(
                 cluster=access.cluster,
@@ -131,9 +164,73 @@ def member_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            # Looked up in the register a moment ago: its standing (bankrupt, deleted) is recorded
+            # at once, so the member page warns about it. No new request to the register here.
+            entry = register.cached(membership.company.org_number or "")
+            if entry is not None:
+                services.company_register_standing(membership=membership, actor=request.user, entry=entry)
             messages.success(request, _("%(name)s is now a member.") % {"name": membership.name})
             return redirect("members:detail", access.cluster.slug, membership.pk)
-    return render(request, "members/create.html", {"form": form})
+    form.lookup.update({"enabled": register.enabled(), "url": request.path})
+    template = "members/create.html"
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#member-form"
+    return render(request, template, {"form": form})
+
+
+@cluster_view("members.change")
+@require_http_methods(["GET", "POST"])
+def member_register_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Oppdater fra Enhetsregisteret": look the company up, show what the register states that
+    differs from this cluster's record and its standing, and apply what the user confirms."""
+    access = _access(request)
+    membership = access_membership(access, pk, "members.change")
+    entry: register.RegisterEntry | None = None
+    problem = ""
+    if not membership.company.org_number:
+        problem = _(
+            "Only a company with a Norwegian organisation number can be looked up in Enhetsregisteret."
+        )
+    else:
+        try:
+            # Asked afresh when the page is opened; the confirmation applies what was shown then.
+            entry = register.lookup(membership.company.org_number, fresh=request.method == "GET")
+        except (register.RegisterError, ValidationError) as error:
+            problem = str(error) if isinstance(error, register.RegisterError) else " ".join(error.messages)
+    differences = selectors.register_differences(membership=membership, entry=entry) if entry else []
+    form = RegisterRefreshForm(
+        request.POST if entry is not None and request.method == "POST" else None,
+        choices=[(row.field, row.label) for row in differences],
+    )
+    if entry is not None and request.method == "POST" and form.is_valid():
+        try:
+            changed = services.company_register_refresh(
+                membership=membership,
+                actor=request.user,
+                entry=entry,
+                fields=form.cleaned_data["fields_to_apply"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("The member is updated from Enhetsregisteret."))
+            else:
+                messages.success(
+                    request, _("The lookup in Enhetsregisteret is recorded; no facts were changed.")
+                )
+            return redirect("members:detail", access.cluster.slug, membership.pk)
+    return render(
+        request,
+        "members/register_refresh.html",
+        {
+            "membership": membership,
+            "entry": entry,
+            "problem": problem,
+            "differences": differences,
+            "form": form,
+        },
+    )
 
 
 @cluster_view("members.change_own")

@@ -273,6 +273,20 @@ def strategy_counts(round_: Round) -> Counter[str]:
     return counts
 
 
+def strategies_stamp(round_: Round) -> str:
+    """The submitted strategies of the round's year as they are now (each one's id and last
+    change): the needs page's sections are drawn again when one is submitted, changed or
+    withdrawn, since they count strategies beside the released figures."""
+    rows = (
+        MembershipStrategy.objects.filter(
+            cluster=round_.cluster, year=round_.opens_on.year, status=StrategyStatus.SUBMITTED
+        )
+        .order_by("pk")
+        .values_list("pk", "updated_at")
+    )
+    return hashlib.blake2b(repr(list(rows)).encode(), digest_size=16).hexdigest()
+
+
 @dataclass(frozen=True)
 class StrategyComparison:
     code: str
@@ -456,7 +470,7 @@ class NeedsFigures:
     segment_rows: list[list[Cell[Decimal]]] = field(default_factory=list)
 
 
-def _companies_fingerprint(round_: Round) -> str:
+def segments_stamp(round_: Round) -> str:
     """Which segment each company of the round is in: a company's size class, NACE section or
     region may change without any new answer, so segment figures are cached under this too."""
     rows = (
@@ -509,7 +523,7 @@ def needs_figures(
         heat = "companies"
     k = k_threshold(round_.cluster)
     version = version or res.release_version(round_)
-    companies = _companies_fingerprint(round_) if segment or heat in SEGMENT_KINDS else ""
+    companies = segments_stamp(round_) if segment or heat in SEGMENT_KINDS else ""
     key = res.round_cache_key(
         "needs", round_, version, k, threshold, segment, heat, companies, "|", *area_codes
     )

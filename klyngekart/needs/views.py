@@ -19,7 +19,7 @@ from klyngekart.members.access import access_membership
 from klyngekart.members.models import Membership
 from klyngekart.needs import selectors, services
 from klyngekart.needs.forms import StrategyForm, YearForm
-from klyngekart.needs.models import GoalCategory, MembershipStrategy
+from klyngekart.needs.models import GoalCategory, MembershipStrategy, StrategyStatus
 
 
 def _access(request: HttpRequest) -> ClusterAccess:
@@ -173,7 +173,13 @@ def edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                     request, _("The strategy is submitted to the cluster. You can still change it.")
                 )
                 return redirect(detail_url)
-            messages.success(request, _("Your draft is saved."))
+            if strategy.status == StrategyStatus.SUBMITTED:
+                # Saving a submitted strategy changes what the cluster sees; it is no draft.
+                messages.success(
+                    request, _("Your changes are saved. The strategy is still submitted to the cluster.")
+                )
+            else:
+                messages.success(request, _("Your draft is saved."))
             return redirect(request.path)
     return render(
         request,

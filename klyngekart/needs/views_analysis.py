@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import cluster_view
 from klyngekart.core.contrast import text_colour_for
-from klyngekart.core.privacy import Cell
+from klyngekart.core.privacy import Cell, k_threshold
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Round
@@ -134,6 +134,13 @@ def _ranking_cells(
     return cells
 
 
+def _compared(compare: Round | None) -> tuple[int, str, str] | None:
+    """What the needs page's sections show of the compared round: its title and its release."""
+    if compare is None or not res.is_released(compare):
+        return None
+    return compare.pk, compare.title, res.release_version(compare)
+
+
 @cluster_view("needs.view")
 def index(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -152,40 +159,60 @@ def index(request: HttpRequest) -> HttpResponse:
         sort = sort if sort in sel.SORT_KEYS else "priority"
         context["round"] = round_
         try:
-            result = sel.needs_analysis(
-                round=round_,  # type: ignore[arg-type]
-                compare=compare,
-                threshold=threshold,
-                segment=segment,
-                heat=heat,
-                sort=sort,
-                heat_page=_page(request.GET.get("heat_page", "")),
-                with_hidden_texts=access.is_cluster_team,
+            texts = sel.free_texts(round_, with_hidden=access.is_cluster_team)  # type: ignore[arg-type]
+            # The figures' sections are drawn once per release and what else they show: the
+            # query (sort links, pages), the strategies submitted since, the compared round,
+            # the companies' segments when segments are asked for (surveys/results/fragments.py).
+            fragment = res.released_fragment(
+                "needs",
+                round_,  # type: ignore[arg-type]
+                sorted(request.GET.lists()),
+                access.perms.get("reports_create", False),
+                access.cluster.slug,
+                sel.strategies_stamp(round_),  # type: ignore[arg-type]
+                _compared(compare),
+                sel.segments_stamp(round_) if segment or heat in sel.SEGMENT_KINDS else "",  # type: ignore[arg-type]
             )
         except NotReleased:
             context["unreleased"] = release_state(round_)  # type: ignore[arg-type]
             return render(request, "needs/analysis/index.html", context)
+        context.update(
+            fragment=fragment,
+            texts=texts,
+            k=k_threshold(access.cluster),
+            threshold=threshold,
+            compare=compare,
+            heat=heat,
+            sort=sort,
+            segment_filter=request.GET.get("filter", "") if segment else "",
+            filters=[
+                (f"{kind}:{value}", label)
+                for kind in sel.SEGMENT_KINDS
+                for value, label in sel.segment_labels(kind).items()
+            ],
+        )
+        if fragment.cached:
+            return render(request, "needs/analysis/index.html", context)
+        result = sel.needs_analysis(
+            round=round_,  # type: ignore[arg-type]
+            compare=compare,
+            threshold=threshold,
+            segment=segment,
+            heat=heat,
+            sort=sort,
+            heat_page=_page(request.GET.get("heat_page", "")),
+            with_hidden_texts=access.is_cluster_team,
+        )
         hidden_title = _("Fewer than %(k)s answers: hidden to protect anonymity.") % {"k": result.k}
         separator = str(get_format("DECIMAL_SEPARATOR"))
         heat_rows = [
             (row, _heat_cells(row.cells, hidden_title, _("hidden"), separator)) for row in result.heatmap.rows
         ]
-        filters = [
-            (f"{kind}:{value}", label)
-            for kind in sel.SEGMENT_KINDS
-            for value, label in sel.segment_labels(kind).items()
-        ]
         query = request.GET.copy()
         query.pop("sort", None)
         context.update(
             heat_page=result.heatmap.page,
-            round=round_,
-            compare=compare,
             result=result,
-            threshold=threshold,
-            segment_filter=request.GET.get("filter", "") if segment else "",
-            filters=filters,
-            heat=heat,
             heat_rows=heat_rows,
             ranking_rows=_ranking_cells(
                 result.ranking,
@@ -193,7 +220,6 @@ def index(request: HttpRequest) -> HttpResponse:
                 reverse("measures:create", args=[access.cluster.slug]),
                 round_.pk,  # type: ignore[union-attr]
             ),
-            sort=sort,
             sort_query=query.urlencode(),
             palette=[(limit, background, text) for limit, background, text in PALETTE],
         )

@@ -17,7 +17,8 @@ from klyngekart.surveys.rounds import services as rounds
 
 @db_task()
 def send_round_mails(cluster_id: int, invitation_ids: list[int], kind: str) -> int:
-    mail_kind: rounds.MailKind = rounds.REMINDER if kind == rounds.REMINDER else rounds.INVITATION
+    kinds: dict[str, rounds.MailKind] = {rounds.REMINDER: rounds.REMINDER, rounds.RESEND: rounds.RESEND}
+    mail_kind = kinds.get(kind, rounds.INVITATION)
     return rounds.invitation_mails_send(cluster_id=cluster_id, invitation_ids=invitation_ids, kind=mail_kind)
 
 

@@ -46,7 +46,10 @@ def test_invitation_expires_after_14_days_and_is_audited(world, invite):
     assert "accounts.invitation.created" in audit_actions(world.cluster)
 
 
-def test_invitation_mail_carries_the_link_and_goes_after_commit(world, django_capture_on_commit_callbacks):
+def test_invitation_mail_carries_the_link_and_goes_after_commit(
+    world, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://kart.example.no"
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _invitation, secret = invitation_create(
             cluster=world.cluster, email="ny@example.no", role="staff", invited_by=world.users["manager"]
@@ -56,7 +59,7 @@ def test_invitation_mail_carries_the_link_and_goes_after_commit(world, django_ca
         callback()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ny@example.no"]
-    assert f"/accounts/invitations/{secret}/" in mail.outbox[0].body
+    assert f"https://kart.example.no/accounts/invitations/{secret}/" in mail.outbox[0].body
 
 
 def test_mail_uses_the_inviters_language_for_a_new_address(world, invite):

@@ -35,14 +35,14 @@ def api(client, world):  # type: ignore[no-untyped-def]
 
 
 def test_the_team_or_the_companys_contact_turns_an_open_link_on_and_off(world, api, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.KLYNGEKART_BASE_URL = "https://kk.example.no"
+    settings.SITE_URL = "https://mail.example.no"
     round_ = draft_round(world)
     own, neighbour = part_of(round_, world), part_of(round_, world, own=False)
     path = f"/{round_.pk}/companies/{own.company.org_number}"
     on = api("contact", "patch", path, {"open_link": True})
     assert on.status_code == 200
     body = on.json()
-    assert body["open_link"] is True and body["url"] == f"https://kk.example.no/s/{own.link_token}/"
+    assert body["open_link"] is True and body["url"] == f"http://testserver/s/{own.link_token}/"
     assert "subtract them" in body["warning"]
     assert [link["org_number"] for link in api("contact", "get", f"/{round_.pk}/links").json()] == [
         own.company.org_number
@@ -115,3 +115,22 @@ def test_held_answers_are_listed_by_link_count_and_day_then_approved_or_rejected
         assert Response.objects.count() == 3 and not Response.objects.filter(held__isnull=False).exists()
         assert not HeldBatch.objects.exists()
     assert api("manager", "get", path).json() == []
+
+
+def test_the_api_gives_links_on_the_host_and_port_it_was_called_on(world, client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SITE_URL = "https://mail.example.no"
+    settings.ALLOWED_HOSTS = ["api.example.no"]
+    round_ = draft_round(world)
+    own = part_of(round_, world)
+    _token, secret = api_token_create(user=world.users["contact"], name="test")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}", "HTTP_HOST": "api.example.no:8443", "secure": True}
+    url = f"/api/v1/clusters/{world.cluster.slug}/rounds/{round_.pk}"
+    on = client.patch(
+        f"{url}/companies/{own.company.org_number}",
+        {"open_link": True},
+        content_type="application/json",
+        **headers,
+    )
+    expected = f"https://api.example.no:8443/s/{own.link_token}/"
+    assert on.json()["url"] == expected
+    assert [link["url"] for link in client.get(f"{url}/links", **headers).json()] == [expected]

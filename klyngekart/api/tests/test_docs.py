@@ -7,12 +7,15 @@ from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
 
+INVITATION = "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations/{invitation_id}"
 EXPECTED_OPERATIONS = {
     ("/api/v1/me", "get"),
     ("/api/v1/clusters/{slug}/members", "get"),
     ("/api/v1/clusters/{slug}/members", "post"),
     ("/api/v1/clusters/{slug}/members/{org_number}", "get"),
     ("/api/v1/clusters/{slug}/members/import", "post"),
+    ("/api/v1/clusters/{slug}/company-register", "get"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/register-refresh", "post"),
     ("/api/v1/clusters/{slug}/taxonomy", "get"),
     ("/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}", "get"),
     ("/api/v1/clusters/{slug}/members/{org_number}/strategy/{year}", "put"),
@@ -23,6 +26,9 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/rounds/{id}/links", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/progress", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}", "patch"),
+    ("/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations", "get"),
+    (f"{INVITATION}/resend", "post"),
+    (f"{INVITATION}/withdraw", "post"),
     ("/api/v1/clusters/{slug}/rounds/{id}/held", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}/held/approve", "post"),
     ("/api/v1/clusters/{slug}/rounds/{id}/held/reject", "post"),

@@ -56,6 +56,8 @@ def test_list_returns_every_field_of_the_members(client, world, bearer):
         "annual_fee": "25000.00",
         "joined_on": "2021-03-01",
         "left_on": None,
+        "register_status": "",
+        "register_status_on": None,
     }
     assert company.nace_section
 

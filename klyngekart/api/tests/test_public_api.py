@@ -65,7 +65,7 @@ def test_the_survey_reads_with_keys_types_options_and_areas(client, mapping) -> 
         {"key": "office", "label": "Office"},
     ]
     assert [area["code"] for area in questions["gaps"]["areas"]] == list(AREA_CODES)
-    assert set(questions["gaps"]["areas"][0]) == {"code", "name", "description"}
+    assert set(questions["gaps"]["areas"][0]) == {"code", "name", "description", "group", "group_name"}
     assert questions["hours"]["min"] == 0 and questions["hours"]["max"] == 200
     assert questions["why_mentoring"]["show_if"] == {"question": "forms", "equals": "mentoring"}
     assert questions["culture"]["text"] == mapping.questions["culture"].text_en
@@ -131,7 +131,7 @@ def test_one_clusters_token_cannot_reach_another_clusters_round(client, world, o
         assert Response.objects.get().round_id == mapping.round.pk
 
 
-@override_settings(KLYNGEKART_RESPOND_RATE=(2, 600))
+@override_settings(KLYNGEKART_RESPOND_ANONYMOUS_POSTS=2)
 def test_submissions_over_the_limit_are_429_and_the_window_counts_again_once_gone(client, mapping) -> None:  # type: ignore[no-untyped-def]
     assert submit(client, mapping.token, full_answers(), key="a").status_code == 201
     assert submit(client, mapping.token, full_answers(), key="b").status_code == 201
@@ -139,8 +139,9 @@ def test_submissions_over_the_limit_are_429_and_the_window_counts_again_once_gon
     cache.clear()  # the window's counter expired
     assert submit(client, mapping.token, full_answers(), key="c").status_code == 201
     keys = [str(key) for key in cache._cache]  # type: ignore[attr-defined]
-    # The rate limit's counter and the open link's burst counter, each under a keyed hash.
-    assert sum("respond-rate" in key for key in keys) == 1
+    # The rate limit's counters (per address and link, per address) and the open link's burst
+    # counter, each under a keyed hash.
+    assert sum("respond-rate" in key for key in keys) == 2
     assert not any("127.0.0.1" in key for key in keys)
 
 

@@ -142,3 +142,27 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world, client):
     response = client.get(f"/c/{world.cluster.slug}/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_a_contact_reaches_inviting_employees_in_one_click_while_a_round_is_open(world, login):
+    from klyngekart.surveys.rounds.services import round_close, round_open
+    from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
+
+    round_ = draft_round(world, title="Kartlegging 2026")
+    part = part_of(round_, world)
+    invite = reverse("rounds:invite", args=[world.cluster.slug, round_.pk, part.pk])
+    # A draft is not yet a next step.
+    assert invite not in home(world, login, "contact").content.decode()
+    round_open(round_=round_, actor=world.users["manager"])
+    body = home(world, login, "contact").content.decode()
+    assert f'href="{invite}"' in body and "Kartlegging 2026" in body
+    assert login(world.users["contact"]).get(invite).status_code == 200
+    # Not offered to a member user (they cannot invite), nor to the cluster team on this panel.
+    assert invite not in home(world, login, "member").content.decode()
+    assert invite not in home(world, login, "staff").content.decode()
+    # Another company's part is never offered.
+    neighbour = part_of(round_, world, own=False)
+    other = reverse("rounds:invite", args=[world.cluster.slug, round_.pk, neighbour.pk])
+    assert other not in body
+    round_close(round_=round_, actor=world.users["manager"])
+    assert invite not in home(world, login, "contact").content.decode()

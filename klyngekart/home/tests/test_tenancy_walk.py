@@ -35,7 +35,7 @@ from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 from klyngekart.reports.tests.factories import ReportJobFactory
-from klyngekart.surveys.models import ReleasedText
+from klyngekart.surveys.models import ReleasedText, RespondentInvitation
 from klyngekart.surveys.tests.factories import (
     QuestionFactory,
     RoundCompanyFactory,
@@ -51,7 +51,8 @@ pytestmark = pytest.mark.django_db
 ROLES = CLUSTER_ROLES + COMPANY_ROLES
 ALLOWED_STATUSES = {200, 302, 405}
 # Pages about "my company": a role without a company has nothing there (404).
-COMPANY_ONLY_URLS = {"members:my_company"}
+# A company's invited addresses are its own people's only: the cluster team sees counts (404).
+COMPANY_ONLY_URLS = {"members:my_company", "rounds:invitation_withdraw", "rounds:invitation_resend"}
 
 
 def _prepare(world: World) -> dict[str, Any]:
@@ -84,6 +85,14 @@ def _prepare(world: World) -> dict[str, Any]:
     round_part = RoundCompanyFactory(
         round=round_, cluster=world.cluster, membership=world.membership, company=world.membership.company
     )
+    with scopes_disabled():
+        respondent_invitation = RespondentInvitation.objects.create(
+            cluster=world.cluster,
+            round_company=round_part,  # type: ignore[misc]
+            round=round_,  # type: ignore[misc]
+            email=f"ansatt@{slug}.example.no",
+            token_hash=f"{slug}-walk".ljust(64, "0"),
+        )
     survey = SurveyFactory(cluster=world.cluster)
     draft = SurveyVersionFactory(survey=survey, cluster=world.cluster, status="draft")
     draft_section = SectionFactory(version=draft, cluster=world.cluster)
@@ -102,6 +111,7 @@ def _prepare(world: World) -> dict[str, Any]:
         "area": area,
         "round": round_,
         "round_part": round_part,
+        "respondent_invitation": respondent_invitation,
         "report_job": ReportJobFactory(cluster=world.cluster),
         "comment": _released_comment(world, round_, round_part),
         "measure": MeasureFactory(cluster=world.cluster),
@@ -135,6 +145,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "members:detail": lambda o: {"pk": o["membership"].pk},
     "members:edit": lambda o: {"pk": o["membership"].pk},
     "members:end": lambda o: {"pk": o["membership"].pk},
+    "members:register_refresh": lambda o: {"pk": o["membership"].pk},
     "members:contact_add": lambda o: {"pk": o["membership"].pk},
     "members:contact_edit": lambda o: {"pk": o["membership"].pk, "contact_pk": o["contact"].pk},
     "members:contact_delete": lambda o: {"pk": o["membership"].pk, "contact_pk": o["contact"].pk},
@@ -185,7 +196,18 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "rounds:held": lambda o: {"pk": o["round"].pk},
     "rounds:company": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:invite": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
+    "rounds:invitation_withdraw": lambda o: {
+        "pk": o["round"].pk,
+        "part_pk": o["round_part"].pk,
+        "invitation_pk": o["respondent_invitation"].pk,
+    },
+    "rounds:invitation_resend": lambda o: {
+        "pk": o["round"].pk,
+        "part_pk": o["round_part"].pk,
+        "invitation_pk": o["respondent_invitation"].pk,
+    },
     "rounds:open_link": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
+    "rounds:poster": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:qr_png": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:qr_svg": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "results:cluster": lambda o: {},
@@ -224,6 +246,7 @@ COMPANY_OBJECT_URLS = {
                 "area",
                 "round",
                 "round_part",
+                "respondent_invitation",
                 "survey",
                 "draft",
                 "draft_section",
@@ -268,6 +291,7 @@ def _snapshot() -> tuple[int, ...]:
             CompanyRole.objects.count(),
             Invitation.objects.filter(revoked_at__isnull=True).count(),
             AuditLog.objects.count(),
+            RespondentInvitation.objects.filter(withdrawn=True).count(),
         )
 
 

@@ -35,7 +35,7 @@ from django.utils import timezone
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.surveys.answering.drafts import draft_token_hash, invitation_token_hash
 from klyngekart.surveys.answering.keyed import INVITATION, SUBMISSION, keyed_digest, sha256_hex
-from klyngekart.surveys.definitions.logic import response_segments, validate_answers
+from klyngekart.surveys.definitions.logic import is_not_relevant, response_segments, validate_answers
 from klyngekart.surveys.models import (
     Answer,
     GapAnswer,
@@ -269,6 +269,9 @@ def _gap_rows(
         for key in gap_keys
         if key in answers
         for code, pair in answers[key].items()
+        # An area marked "not relevant for me" is stored as no row: it is neither an answer nor a
+        # gap, so it enters no sum and no area's n (the per-area k rule counts the rows).
+        if not is_not_relevant(pair)
     ]
 
 
@@ -448,6 +451,7 @@ def response_submit(
                         round_company=round_company, token_hash=invitation_token_hash(invitation_token)
                     )
                     .exclude(status=InvitationStatus.COMPLETED)
+                    .exclude(withdrawn=True)
                     .values_list("pk", flat=True)
                     .first()
                 )

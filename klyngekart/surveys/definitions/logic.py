@@ -4,7 +4,10 @@ One set of rules for every door: the answering pages, the public API, the builde
 imports of answers and the demo data all clean answers here. Values are the API's shapes:
 Likert 1–5, NPS 0–10 and number as integers; single choice an option key (or "other", with its
 text under "<key>__other"); multiple choice a list of option keys; ranking an ordered list of up
-to three option keys; text a string; gap matrix {area_code: {"importance": 1–5, "level": 1–5}}.
+to three option keys; text a string; gap matrix {area_code: {"importance": 1–5, "level": 1–5}},
+where an area may instead be {"not_relevant": true}: the respondent says it does not concern their
+work. Such an area counts as answered (a required matrix is complete without a rating for it) but is
+stored as no rating at all, so it enters no figure: not as a 0, not as a gap, and not in the area's n.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from klyngekart.surveys.models import Question, QuestionType
 
 OTHER = "other"
+NOT_RELEVANT = "not_relevant"
 OTHER_SUFFIX = "__other"
 MAX_TEXT = 5000
 RANKING_SIZE = 3
@@ -82,8 +87,11 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def clean_answer(question: Question, value: Any, *, area_codes: Sequence[str] = ()) -> Any:
-    """The cleaned value, or AnswerError. ``value`` must not be empty (see is_empty)."""
+def clean_answer(
+    question: Question, value: Any, *, area_codes: Sequence[str] = (), partial: bool = False
+) -> Any:
+    """The cleaned value, or AnswerError. ``value`` must not be empty (see is_empty). ``partial``
+    (a draft) lets a gap matrix be incomplete and drops its rows that cannot be kept yet."""
     kind = question.type
     if kind == QuestionType.LIKERT:
         return _integer(value, 1, 5)
@@ -113,30 +121,80 @@ def clean_answer(question: Question, value: Any, *, area_codes: Sequence[str] = 
             raise AnswerError(_("Rank at most %(n)s options.") % {"n": RANKING_SIZE})
         return list(value)
     if kind == QuestionType.GAP_MATRIX:
-        return _clean_gap(question, value, area_codes)
+        return _clean_gap(question, value, area_codes, partial=partial)
     raise AnswerError(_("This question cannot be answered."))
 
 
-def _clean_gap(question: Question, value: Any, area_codes: Sequence[str]) -> dict[str, dict[str, int]]:
+def is_not_relevant(pair: Any) -> bool:
+    """Whether a cleaned gap-matrix row says "not relevant for me"."""
+    return isinstance(pair, dict) and pair.get(NOT_RELEVANT) is True
+
+
+def clean_gap_row(pair: Any) -> dict[str, Any] | None:
+    """One area of a gap matrix: {"importance", "level"} (1–5 each), {"not_relevant": True}, or
+    None when it is left unanswered. AnswerError when it is neither."""
+    if not isinstance(pair, dict) or set(pair) - {"importance", "level", NOT_RELEVANT}:
+        raise AnswerError(_("Rate importance and today's level for each area."))
+    flag = pair.get(NOT_RELEVANT)
+    if flag not in (None, False, True):
+        raise AnswerError(_("Mark an area as not relevant with true or false."))
+    rated = not (is_empty(pair.get("importance")) and is_empty(pair.get("level")))
+    if flag is True:
+        if rated:
+            raise AnswerError(_("Either rate the area or mark it as not relevant, not both."))
+        return {NOT_RELEVANT: True}
+    if not rated:
+        return None
+    if is_empty(pair.get("importance")) or is_empty(pair.get("level")):
+        raise AnswerError(_("Rate both importance and today's level for each area you answer."))
+    return {"importance": _integer(pair["importance"], 1, 5), "level": _integer(pair["level"], 1, 5)}
+
+
+def gap_row_errors(question: Question, value: Any, codes: Sequence[str]) -> dict[str, str]:
+    """Per area code of ``codes``, what is wrong with its row in ``value`` (a raw or cleaned
+    matrix): a row that cannot be cleaned, or, in a required matrix, a row left unanswered. The
+    answering pages show these beside each row and in the error summary."""
+    given = value if isinstance(value, dict) else {}
+    errors: dict[str, str] = {}
+    for code in codes:
+        try:
+            row = clean_gap_row(given.get(code, {}))
+        except AnswerError as error:
+            errors[code] = str(error)
+            continue
+        if row is None and question.required:
+            errors[code] = _("Rate this area, or mark it as not relevant for you.")
+    return errors
+
+
+def _clean_gap(
+    question: Question, value: Any, area_codes: Sequence[str], *, partial: bool = False
+) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
         raise AnswerError(_("Rate importance and today's level for each area."))
     areas = set(gap_areas(question, area_codes))
-    cleaned: dict[str, dict[str, int]] = {}
+    cleaned: dict[str, dict[str, Any]] = {}
     for code, pair in value.items():
         if code not in areas:
             raise AnswerError(_("“%(code)s” is not an area in this survey.") % {"code": code})
-        if not isinstance(pair, dict) or set(pair) - {"importance", "level"}:
-            raise AnswerError(_("Rate importance and today's level for each area."))
-        if is_empty(pair.get("importance")) and is_empty(pair.get("level")):
-            continue
-        if is_empty(pair.get("importance")) or is_empty(pair.get("level")):
-            raise AnswerError(_("Rate both importance and today's level for each area you answer."))
-        cleaned[code] = {
-            "importance": _integer(pair["importance"], 1, 5),
-            "level": _integer(pair["level"], 1, 5),
-        }
-    if question.required and len(cleaned) < len(areas):
-        raise AnswerError(_("Rate every area."))
+        try:
+            row = clean_gap_row(pair)
+        except AnswerError:
+            if partial:
+                continue  # a draft keeps the rows it can; the page says what is wrong
+            raise
+        if row is not None:
+            cleaned[code] = row
+    if question.required and not partial and len(cleaned) < len(areas):
+        missing = len(areas) - len(cleaned)
+        raise AnswerError(
+            ngettext(
+                "Rate every area, or mark it as not relevant for you: %(n)s area is missing.",
+                "Rate every area, or mark it as not relevant for you: %(n)s areas are missing.",
+                missing,
+            )
+            % {"n": missing}
+        )
     return cleaned
 
 
@@ -178,7 +236,9 @@ def validate_answers(
                 result.errors[question.key] = _("This question needs an answer.")
             continue
         try:
-            result.answers[question.key] = clean_answer(question, value, area_codes=area_codes)
+            result.answers[question.key] = clean_answer(
+                question, value, area_codes=area_codes, partial=partial
+            )
         except AnswerError as error:
             result.errors[question.key] = str(error)
             continue

@@ -137,6 +137,9 @@ class RespondentInvitation(TenantModel):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=8, default="nb")
+    # Withdrawn by whoever invited: its link opens a page that says so, and nothing is mailed to
+    # it again. No date and no counter changes with it, so withdrawing tells nothing of an answer.
+    withdrawn = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("respondent invitation")

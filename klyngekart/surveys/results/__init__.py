@@ -15,6 +15,7 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
 - ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
 - ``company_page``: what a company's results page and its PDF show (the reports app prints it);
+- ``fragments``: rendered sections of a released round's pages, cached by the release;
 - ``scrub``: free text without contact details or names; ``views``/``urls``: the results pages.
 """
 
@@ -58,6 +59,7 @@ from klyngekart.surveys.results.core import (
     viewer_companies,
     visible_parts,
 )
+from klyngekart.surveys.results.fragments import ReleasedFragment, released_fragment
 from klyngekart.surveys.results.membership import (
     Suggestion,
     companies_with_need,
@@ -92,6 +94,7 @@ __all__ = [
     "CompanyInfo",
     "CompanyResults",
     "NotReleased",
+    "ReleasedFragment",
     "ReleaseState",
     "RoundData",
     "RoundSummary",
@@ -123,6 +126,7 @@ __all__ = [
     "release_progress",
     "release_state",
     "release_version",
+    "released_fragment",
     "remainder_ok",
     "results_rounds",
     "round_areas",

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import F
 
-from klyngekart.surveys.definitions.logic import RANKING_SIZE, response_segments
+from klyngekart.surveys.definitions.logic import RANKING_SIZE, is_not_relevant, response_segments
 from klyngekart.surveys.models import (
     Answer,
     AreaAggregate,
@@ -96,6 +96,8 @@ def tally(
         for group in groups:
             if kind == QuestionType.GAP_MATRIX:
                 for code, pair in value.items():
+                    if is_not_relevant(pair):
+                        continue  # "not relevant for me": no answer and no gap, not in the area's n
                     importance, level = int(pair["importance"]), int(pair["level"])
                     gap = importance - level
                     _add(

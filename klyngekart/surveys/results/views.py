@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from klyngekart.surveys.results.company_page import (
     segment_context,
     segment_param,
 )
+from klyngekart.surveys.results.fragments import released_fragment
 from klyngekart.surveys.results.release import (
     NotReleased,
     release_progress,
@@ -50,27 +51,22 @@ def _company_rows(
     shown: list[str] = []
     too_few: list[str] = []
     for row in result.companies:
-        name = row.round_company.name
-        if can_open:
-            heading = format_html(
-                '<a class="ds-link" href="{}{}/">{}</a>', prefix, row.round_company.pk, name
-            )
-        else:
-            heading = escape(name)
+        # The name is the only part that can hold markup: it is escaped here, once. The link's
+        # prefix came from reverse() and the id, the count and the rate are numbers.
+        name = escape(row.round_company.name)
+        heading = (
+            f'<a class="ds-link" href="{prefix}{row.round_company.pk:d}/">{name}</a>' if can_open else name
+        )
         if row.n.suppressed:
-            too_few.append(
-                format_html('<tr><th scope="row">{}</th><td colspan="2">{}</td></tr>', heading, hidden)
-            )
+            too_few.append(f'<tr><th scope="row">{heading}</th><td colspan="2">{hidden}</td></tr>')
             continue
         rate = row.response_rate
         shown_rate = "–" if rate.suppressed else rate_percent(rate.value)
         shown.append(
-            format_html(
-                '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', heading, row.n.value, shown_rate
-            )
+            f'<tr><th scope="row">{heading}</th><td>{int(row.n.value or 0):d}</td><td>{shown_rate}</td></tr>'
         )
-    # Safe to join unescaped: every row came from format_html, which escaped the company's name
-    # (or escape() did), its link and figures; `hidden` is the rendered _hidden_short.html.
+    # Safe to join unescaped: the name went through escape(), the link's prefix is reverse()'s,
+    # the figures are formatted numbers, and `hidden` is the rendered _hidden_short.html.
     return mark_safe("".join(shown)), mark_safe("".join(too_few))  # noqa: S308 - see the comment
 
 
@@ -89,7 +85,13 @@ def cluster_results(request: HttpRequest) -> HttpResponse:
         context["round"] = round_
         choices = segment_choices(round_)
         segment = segment_param(request.GET.get("segment", ""), choices)
+        can_open = access.can("results.company")
         try:
+            # The figures' section is drawn once per release and what else it shows (fragments.py).
+            fragment = released_fragment("cluster-results", round_, segment, can_open, access.cluster.slug)
+            context.update(segment_choices=choices, segment=segment, fragment=fragment)
+            if fragment.cached:
+                return render(request, "surveys/results/cluster.html", context)
             result = csel.cluster_results(round=round_, segment_question=segment)
         except NotReleased:
             context.update(_unreleased(round_))
@@ -97,7 +99,7 @@ def cluster_results(request: HttpRequest) -> HttpResponse:
         ranked = result.ranked_areas
         segments = segment_context(result)
         shown, too_few = _company_rows(
-            request, round_, result, can_open=access.can("results.company"), hidden=segments["hidden_short"]
+            request, round_, result, can_open=can_open, hidden=segments["hidden_short"]
         )
         context.update(
             company_rows_shown=shown,

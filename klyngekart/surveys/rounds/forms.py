@@ -15,12 +15,11 @@ from klyngekart.members.filereader import FileProblem, read_rows
 from klyngekart.members.forms import DateInput
 from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.surveys.models import Audience, SurveyVersion, VersionStatus
+from klyngekart.surveys.rounds.addresses import AddressList, parse_addresses
 
 ALL = "all"
 CHOSEN = "chosen"
 MAX_INVITATIONS = 5000
-# A first line with one of these (and no address) is a column heading, not a bad address.
-HEADINGS = frozenset({"email", "e-mail", "epost", "e-post", "e-postadresse", "mail", "address", "adresse"})
 
 
 def parse_reminder_days(text: str) -> list[int]:
@@ -107,13 +106,8 @@ class RoundForm(DsForm):
 
 
 def _row_text(cells: list[Any]) -> str:
-    values = [str(cell).strip() for cell in cells if cell is not None and str(cell).strip()]
-    return next((value for value in values if "@" in value), values[0] if values else "")
-
-
-def _is_heading(cells: list[Any]) -> bool:
-    values = [str(cell).strip().lower() for cell in cells if cell is not None]
-    return not any("@" in value for value in values) and any(value in HEADINGS for value in values)
+    """A file's row as one line of cells separated by tabs, as if pasted from Excel."""
+    return "\t".join(str(cell).strip() for cell in cells if cell is not None and str(cell).strip())
 
 
 class InvitationListForm(DsForm):
@@ -126,7 +120,10 @@ class InvitationListForm(DsForm):
         label=_("Or paste the addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One address per line."),
+        help_text=_(
+            "Paste from Outlook, Excel or a list: one or more per line, separated by commas, "
+            "semicolons or tabs. Names are fine, e.g. Ola Nordmann <ola@bedrift.no>."
+        ),
     )
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
 
@@ -151,14 +148,27 @@ class InvitationListForm(DsForm):
         else:
             rows = [[line] for line in (data.get("addresses") or "").splitlines()]
         lines = [_row_text(row) for row in rows]
-        if rows and _is_heading(rows[0]):
-            lines[0] = ""  # kept blank, so line numbers in the report match the file's
-        if len(lines) > MAX_INVITATIONS:
+        parsed = parse_addresses(lines)
+        if len(lines) > MAX_INVITATIONS or len(parsed.addresses) > MAX_INVITATIONS:
             self.add_error(None, _("At most %(max)s addresses at a time.") % {"max": MAX_INVITATIONS})
-        elif not any(line.strip() for line in lines):
+        elif not parsed.addresses and not parsed.problems:
             self.add_error(None, _("Upload a file or paste at least one address."))
-        data["lines"] = lines
+        elif upload and parsed.problems:
+            # The file's lines go into the text box, to correct there or to send the valid ones:
+            # a file input cannot be filled in again.
+            self.data = {**self.data.dict(), "addresses": "\n".join(lines)}  # type: ignore[attr-defined]
+        data["parsed"] = parsed
         return data
+
+    @property
+    def parsed(self) -> AddressList:
+        parsed: AddressList = self.cleaned_data["parsed"]
+        return parsed
+
+    @property
+    def skip_invalid(self) -> bool:
+        """The user chose, after seeing the problems, to invite the valid addresses only."""
+        return self.data.get("skip_invalid") == "1"
 
 
 class ExtendForm(DsForm):

@@ -16,8 +16,8 @@ from klyngekart.surveys.models import RespondentInvitation
 def render_round_mail(
     *, invitation: RespondentInvitation, url: str | None, kind: str
 ) -> tuple[str, str, str]:
-    """(subject, text, html). ``url`` is None for a reminder to someone who has started: they
-    continue with the link from their invitation."""
+    """(subject, text, html). ``url`` is None for a reminder or a resend to someone who has started
+    (or, for a resend, answered): they continue with the link from their invitation."""
     part = invitation.round_company
     with translation.override(invitation.language):
         context = {
@@ -26,6 +26,8 @@ def render_round_mail(
             "round": part.round,
             "url": url,
             "reminder": kind == "reminder",
+            # Sent again by the company's contact; it reads the same whether or not its person answered.
+            "resent": kind == "resend",
             "invited_on": invitation.sent_on,
         }
         subject = render_subject("surveys/rounds/email/subject.txt", context)

@@ -30,12 +30,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import ClusterAccess
 from klyngekart.core.audit import audit_log
+from klyngekart.core.links import absolute_url
 from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -61,7 +63,8 @@ from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
 REMINDER: Final = "reminder"
-MailKind = Literal["invitation", "reminder"]
+RESEND: Final = "resend"
+MailKind = Literal["invitation", "reminder", "resend"]
 NOT_COMPLETED = (InvitationStatus.INVITED, InvitationStatus.STARTED)
 RATE_PLACES = Decimal("0.0001")
 
@@ -77,13 +80,14 @@ def new_invitation_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-def respond_url(token: str) -> str:
-    """The absolute answering address for a link token (a company's open link or a personal one)."""
-    return f"{settings.KLYNGEKART_BASE_URL.rstrip('/')}/s/{token}/"
+def respond_url(token: str, *, request: HttpRequest | None = None) -> str:
+    """The absolute answering address for a link token (a company's open link or a personal one):
+    on the request's host for a page, on SITE_URL for a mail (klyngekart/core/links.py)."""
+    return absolute_url(reverse("respond:start", kwargs={"token": token}), request=request)
 
 
-def open_link_url(round_company: RoundCompany) -> str:
-    return respond_url(round_company.link_token)
+def open_link_url(round_company: RoundCompany, *, request: HttpRequest | None = None) -> str:
+    return respond_url(round_company.link_token, request=request)
 
 
 # --- access -------------------------------------------------------------------------------------
@@ -270,7 +274,9 @@ def round_open(*, round_: Round, actor: Any) -> Round:
         if not changed:
             return round_
         pending = list(
-            RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True)
+            RespondentInvitation.objects.filter(
+                round_company__round=round_, sent_on__isnull=True, withdrawn=False
+            )
             .exclude(email="")
             .values_list("pk", flat=True)
         )
@@ -403,9 +409,16 @@ class InvitationReport:
 
 
 def invitations_add(
-    *, round_company: RoundCompany, actor: Any, emails: list[str], language: str
+    *,
+    round_company: RoundCompany,
+    actor: Any,
+    emails: list[str],
+    language: str,
+    sources: list[tuple[int, str]] | None = None,
 ) -> InvitationReport:
-    """Personal invitations for a list of addresses, one per entry (``line`` numbers count from 1).
+    """Personal invitations for a list of addresses, one per entry (``line`` numbers count from 1,
+    or come from ``sources``: each entry's line and text in what the user pasted or uploaded, as
+    klyngekart/surveys/rounds/addresses.py read it).
 
     Every address is checked first and the list is saved whole or not at all; repeats, within the
     list or of the company's earlier invitations, are skipped. An address that another company has
@@ -421,21 +434,24 @@ def invitations_add(
     seen: set[str] = set()
     fresh: list[str] = []
     lines: dict[str, tuple[int, str]] = {}
-    for number, raw in enumerate(emails, start=1):
+    where = sources if sources is not None else [(number, raw or "") for number, raw in enumerate(emails, 1)]
+    if len(where) != len(emails):
+        raise ValueError("sources must name one line and text per address")
+    for (number, text), raw in zip(where, emails, strict=True):
         address = (raw or "").strip().strip("<>;,").strip().lower()
         if not address:
             continue
         try:
             validate_email(address)
         except ValidationError:
-            report.bad_lines.append(BadLine(number, raw.strip()[:200], _("This is not an email address.")))
+            report.bad_lines.append(BadLine(number, text.strip()[:200], _("This is not an email address.")))
             continue
         if address in seen:
             report.duplicates += 1
             continue
         seen.add(address)
         fresh.append(address)
-        lines[address] = (number, raw.strip()[:200])
+        lines[address] = (number, text.strip()[:200])
     if not report.ok:
         return report
     elsewhere = _("This address is already invited to this round through another company.")
@@ -520,17 +536,118 @@ def _insert_invitations(
         _schedule_mails(round_company.cluster, ids, INVITATION)
 
 
-def invited_addresses(round_company: RoundCompany) -> list[str]:
-    """The addresses invited for a company, sorted, without any status: which of them answered
-    must not show, so the list is the same whether anyone answered or not."""
-    return sorted(round_company.invitations.exclude(email="").values_list("email", flat=True))
+@dataclass(frozen=True)
+class InvitedRow:
+    """One invited address as its company's contact sees it: never whether it answered."""
+
+    pk: int
+    email: str
+    withdrawn: bool
+
+
+def invitation_rows(round_company: RoundCompany) -> list[InvitedRow]:
+    """The company's invitations with the address, sorted, and whether each was withdrawn, without
+    any status: which of them answered must not show, so the list is the same whether anyone
+    answered or not."""
+    return [
+        InvitedRow(pk, email, withdrawn)
+        for pk, email, withdrawn in round_company.invitations.exclude(email="")
+        .order_by("email", "pk")
+        .values_list("pk", "email", "withdrawn")
+    ]
+
+
+def access_invitation(
+    access: ClusterAccess, round_company: RoundCompany, pk: int, permission: str
+) -> RespondentInvitation:
+    """One personal invitation of ``round_company``. Only a company's own people see whom they
+    invited, so only they reach an invitation; for anyone else, and for a missing, erased or
+    another company's invitation, it is the same 404."""
+    if not access.can(permission):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    invitation = (
+        round_company.invitations.filter(pk=pk)
+        .exclude(email="")
+        .select_related("round_company__round", "round_company__membership", "cluster")
+        .first()
+    )
+    if (
+        invitation is None
+        or not access.is_company_role
+        or round_company.company_id not in access.company_ids
+        or invitation.cluster_id != access.cluster.pk
+    ):
+        raise Http404("No such invitation")
+    return invitation
+
+
+def invitation_withdraw(*, invitation: RespondentInvitation, actor: Any) -> RespondentInvitation:
+    """Withdraw a personal invitation: its link stops working (the answering pages say it was
+    withdrawn) and no invitation or reminder goes to it again. Answers already given stay, and
+    nothing else changes: no counter and no date, so withdrawing after someone answered looks
+    exactly like withdrawing before (docs/security.md). Withdrawing it again changes nothing."""
+    part = invitation.round_company
+    if part.round.status == RoundStatus.CLOSED:
+        raise ValidationError(
+            _("The round is closed; its invitations no longer open anything."), code="closed"
+        )
+    with scope(part.cluster), transaction.atomic():
+        changed = RespondentInvitation.objects.filter(pk=invitation.pk, withdrawn=False).update(
+            withdrawn=True
+        )
+        invitation.withdrawn = True
+        if changed:
+            # Counts only, as for adding: the audit log names no address.
+            audit_log(
+                cluster=part.cluster,
+                actor=actor,
+                action="surveys.invitation.withdrawn",
+                target=part,
+                data={"round_id": part.round_id, "company_id": part.company_id},
+            )
+    return invitation
+
+
+def invitation_resend(
+    *, invitation: RespondentInvitation, actor: Any, today: Any = None
+) -> RespondentInvitation:
+    """Mail a personal invitation again, recorded as a reminder (its count and day). Whether or not
+    its person has answered, a mail goes out and the reply is the same, so the contact learns
+    nothing of an answer; only someone who has not started gets a new link (the old one stops
+    working), as with reminders. Refused for a withdrawn invitation and outside an open round."""
+    part = invitation.round_company
+    if part.round.status != RoundStatus.OPEN:
+        raise ValidationError(
+            _("Invitations can be sent again only while the round is open."), code="not_open"
+        )
+    if invitation.withdrawn:
+        raise ValidationError(
+            _("This invitation is withdrawn, so it cannot be sent again."), code="withdrawn"
+        )
+    today = today or timezone.localdate()
+    with scope(part.cluster), transaction.atomic():
+        RespondentInvitation.objects.filter(pk=invitation.pk).update(
+            reminders_sent=F("reminders_sent") + 1, last_reminded_on=today
+        )
+        audit_log(
+            cluster=part.cluster,
+            actor=actor,
+            action="surveys.invitation.resent",
+            target=part,
+            data={"round_id": part.round_id, "company_id": part.company_id},
+        )
+        _schedule_mails(part.cluster, [invitation.pk], RESEND)
+    return invitation
 
 
 def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: MailKind) -> int:
     """Mail invitations or reminders (the task's body). Returns how many mails went out.
 
     Checks again at send time, as the queue may run later: the round must be open, the address
-    not erased, an invitation not already sent, a reminder only for those not completed."""
+    not erased and the invitation not withdrawn, an invitation not already sent, a reminder only
+    for those not completed. A resend (``invitation_resend``) goes to everyone it was asked for,
+    completed or not, so that no one learns from a missing mail that someone answered; only those
+    who have not started get a new link in it."""
     from klyngekart.surveys.rounds.mail import send_round_mail
 
     sent = 0
@@ -538,7 +655,7 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
     with scope(cluster):
         invitations = (
             RespondentInvitation.objects.filter(
-                pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN
+                pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN, withdrawn=False
             )
             .exclude(email="")
             .select_related("round_company__round", "round_company__membership")
@@ -547,28 +664,34 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
         # only; applying the batch now would date it to this mail).
         answered = (
             set().union(*(completions_pending_ids(round_) for round_ in _rounds_of(invitations)))
-            if kind == REMINDER
+            if kind in (REMINDER, RESEND)
             else set()
         )
         for invitation in invitations:
             if kind == INVITATION and invitation.sent_on is not None:
                 continue
-            if kind == REMINDER and (
-                invitation.status == InvitationStatus.COMPLETED or invitation.pk in answered
-            ):
+            done = invitation.status == InvitationStatus.COMPLETED or invitation.pk in answered
+            if kind == REMINDER and done:
                 continue
+            # A resend of an invitation that was never mailed is its first invitation.
+            first = kind == INVITATION or (kind == RESEND and invitation.sent_on is None)
             token: str | None = None
             changes: dict[str, Any] = {}
             # A new link for anyone who has not started; a started respondent's saved answers
-            # belong to their link, so they keep it (see the module docstring).
-            if kind == INVITATION or invitation.status == InvitationStatus.INVITED:
+            # belong to their link, so they keep it (see the module docstring). Someone who has
+            # answered gets none, or they could answer again.
+            if first or (invitation.status == InvitationStatus.INVITED and not done):
                 token, changes["token_hash"] = new_invitation_token()
-            if kind == INVITATION:
+            if first:
                 changes["sent_on"] = invitation.sent_on = timezone.localdate()
             with transaction.atomic():
                 # update(), not save(): an invitation's updated_at must not tell when anything happened.
                 RespondentInvitation.objects.filter(pk=invitation.pk).update(**changes)
-                send_round_mail(invitation=invitation, url=respond_url(token) if token else None, kind=kind)
+                send_round_mail(
+                    invitation=invitation,
+                    url=respond_url(token) if token else None,
+                    kind=INVITATION if first else kind,
+                )
             sent += 1
     return sent
 
@@ -598,7 +721,7 @@ def _rounds_of(invitations: QuerySet[RespondentInvitation]) -> list[Round]:
 def _reminders_due_for(round_: Round, today: Any) -> QuerySet[RespondentInvitation]:
     return (
         RespondentInvitation.objects.filter(
-            round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today
+            round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today, withdrawn=False
         )
         .exclude(email="")
         .exclude(last_reminded_on=today)
@@ -789,10 +912,29 @@ def reminders_possible(round_: Round, *, today: Any) -> int:
     return _reminders_due_for(round_, today).count()
 
 
+def open_parts_to_invite(*, access: ClusterAccess) -> list[RoundCompany]:
+    """The open rounds' parts of the companies a company role may invite employees for, newest
+    round first: what its home page offers to invite for. Empty for anyone else."""
+    if not access.is_company_role or not access.can("rounds.invite_own"):
+        return []
+    return list(
+        RoundCompany.objects.filter(
+            cluster=access.cluster,
+            company_id__in=access.company_ids,
+            round__status=RoundStatus.OPEN,
+            round__closes_on__gte=timezone.localdate(),
+        )
+        .select_related("round", "membership")
+        .order_by("-round__opens_on", "round_id", "membership__name")
+    )
+
+
 def pending_invitations(round_: Round) -> int:
     """Invitations not mailed yet (added while the round was a draft): opening sends them."""
     return (
-        RespondentInvitation.objects.filter(round_company__round=round_, sent_on__isnull=True)
+        RespondentInvitation.objects.filter(
+            round_company__round=round_, sent_on__isnull=True, withdrawn=False
+        )
         .exclude(email="")
         .count()
     )

@@ -14,7 +14,18 @@ urlpatterns = [
     path("<int:pk>/held/", views.round_held, name="held"),
     path("<int:pk>/companies/<int:part_pk>/", views.round_company, name="company"),
     path("<int:pk>/companies/<int:part_pk>/invite/", views.round_invite, name="invite"),
+    path(
+        "<int:pk>/companies/<int:part_pk>/invitations/<int:invitation_pk>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path(
+        "<int:pk>/companies/<int:part_pk>/invitations/<int:invitation_pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
     path("<int:pk>/companies/<int:part_pk>/open-link/", views.round_open_link, name="open_link"),
+    path("<int:pk>/companies/<int:part_pk>/poster/", views.round_poster, name="poster"),
     path("<int:pk>/companies/<int:part_pk>/qr.png", views.round_qr, {"fmt": "png"}, name="qr_png"),
     path("<int:pk>/companies/<int:part_pk>/qr.svg", views.round_qr, {"fmt": "svg"}, name="qr_svg"),
 ]

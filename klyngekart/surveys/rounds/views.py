@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +31,7 @@ from klyngekart.surveys.models import RoundStatus
 from klyngekart.surveys.results.release import release_state
 from klyngekart.surveys.rounds import holds, open_links
 from klyngekart.surveys.rounds import services as rounds
+from klyngekart.surveys.rounds.addresses import Entry
 from klyngekart.surveys.rounds.forms import (
     ExtendForm,
     HeldDecisionForm,
@@ -78,7 +80,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     progress = rounds.round_progress(round_=round_, access=access)
     can_invite = access.can("rounds.invite_own")
     rows = [
-        (row, rounds.open_link_url(row.part) if can_invite and row.part.open_link_enabled else "")
+        (
+            row,
+            rounds.open_link_url(row.part, request=request)
+            if can_invite and row.part.open_link_enabled
+            else "",
+        )
         for row in progress.rows
     ]
     return render(
@@ -202,9 +209,11 @@ def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "row": rounds.progress_row(part, k_threshold(round_.cluster)),
             "k": k_threshold(round_.cluster),
             "can_invite": can_invite,
-            "link": rounds.open_link_url(part) if can_invite and part.open_link_enabled else "",
+            "link": rounds.open_link_url(part, request=request)
+            if can_invite and part.open_link_enabled
+            else "",
             # Only the company's own people see whom they invited; the cluster sees counts.
-            "addresses": rounds.invited_addresses(part) if access.is_company_role else None,
+            "invitations": rounds.invitation_rows(part) if access.is_company_role else None,
         },
     )
 
@@ -217,24 +226,40 @@ def round_invite(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
     part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
     form = InvitationListForm(request.POST or None, request.FILES or None)
     report = None
+    problems: list[Entry] = []
+    valid = 0
     if request.method == "POST" and form.is_valid():
-        try:
-            report = rounds.invitations_add(
-                round_company=part,
-                actor=request.user,
-                emails=form.cleaned_data["lines"],
-                language=form.cleaned_data["language"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        parsed = form.parsed
+        skipped = len(parsed.problems) if form.skip_invalid else 0
+        if parsed.problems and not form.skip_invalid:
+            # Nothing is sent until every entry is an address, or the user says to skip the rest.
+            problems, valid = parsed.problems, len(parsed.addresses)
         else:
-            if report.ok:
-                messages.success(
-                    request,
-                    _("%(added)s invited; %(duplicates)s already on the list were skipped.")
-                    % {"added": report.added, "duplicates": report.duplicates},
+            try:
+                report = rounds.invitations_add(
+                    round_company=part,
+                    actor=request.user,
+                    emails=[entry.address for entry in parsed.addresses],
+                    sources=[(entry.line, entry.text) for entry in parsed.addresses],
+                    language=form.cleaned_data["language"],
                 )
-                return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if report.ok:
+                    duplicates = report.duplicates + parsed.duplicates
+                    text = _("%(added)s invited; %(duplicates)s already on the list were skipped.") % {
+                        "added": report.added,
+                        "duplicates": duplicates,
+                    }
+                    if skipped:
+                        text += " " + ngettext(
+                            "%(count)s entry that was not an address was left out.",
+                            "%(count)s entries that were not addresses were left out.",
+                            skipped,
+                        ) % {"count": skipped}
+                    messages.success(request, text)
+                    return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
     return render(
         request,
         "surveys/rounds/invite.html",
@@ -243,9 +268,56 @@ def round_invite(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             "part": part,
             "form": form,
             "report": report,
+            "problems": problems,
+            "valid": valid,
             "closed": round_.status == RoundStatus.CLOSED,
         },
     )
+
+
+def _invitation_action(
+    request: HttpRequest, pk: int, part_pk: int, invitation_pk: int, *, withdraw: bool
+) -> HttpResponse:
+    """Confirm, then withdraw or resend one personal invitation (the company's own people only)."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.invite_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    invitation = rounds.access_invitation(access, part, invitation_pk, "rounds.invite_own")
+    error = None
+    if request.method == "POST":
+        try:
+            if withdraw:
+                rounds.invitation_withdraw(invitation=invitation, actor=request.user)
+                messages.success(
+                    request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+                )
+            else:
+                rounds.invitation_resend(invitation=invitation, actor=request.user)
+                messages.success(
+                    request, _("The invitation is sent again to %(email)s.") % {"email": invitation.email}
+                )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+    return render(
+        request,
+        "surveys/rounds/invitation_confirm.html",
+        {"round": round_, "part": part, "invitation": invitation, "withdraw": withdraw, "error": error},
+        status=422 if error else 200,
+    )
+
+
+@cluster_view("rounds.invite_own")
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request: HttpRequest, pk: int, part_pk: int, invitation_pk: int) -> HttpResponse:
+    return _invitation_action(request, pk, part_pk, invitation_pk, withdraw=True)
+
+
+@cluster_view("rounds.invite_own")
+@require_http_methods(["GET", "POST"])
+def invitation_resend(request: HttpRequest, pk: int, part_pk: int, invitation_pk: int) -> HttpResponse:
+    return _invitation_action(request, pk, part_pk, invitation_pk, withdraw=False)
 
 
 @cluster_view("rounds.invite_own")
@@ -257,7 +329,7 @@ def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpRespo
     if not part.open_link_enabled:
         messages.info(request, _("The open link is off. Turn it on before sharing its QR code."))
         return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
-    code = segno.make(rounds.open_link_url(part), error="m")
+    code = segno.make(rounds.open_link_url(part, request=request), error="m")
     buffer = io.BytesIO()
     if fmt == "svg":
         code.save(buffer, kind="svg", scale=8, border=4, title=round_.title)
@@ -269,6 +341,34 @@ def round_qr(request: HttpRequest, pk: int, part_pk: int, fmt: str) -> HttpRespo
     name = slugify(f"{round_.title} {part.membership.name}") or "qr"
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@cluster_view("rounds.invite_own")
+def round_poster(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    """An A4 poster of the company's open link to print: the company and round as the cluster
+    names them, a large QR code, the address in text and how to answer (in Norwegian, and in
+    English too when the survey can be answered in English)."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.invite_own")
+    part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
+    if not part.open_link_enabled:
+        messages.info(request, _("The open link is off. Turn it on before printing its poster."))
+        return redirect("rounds:company", access.cluster.slug, round_.pk, part.pk)
+    link = rounds.open_link_url(part, request=request)
+    qr = segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True, title=link)
+    survey = round_.survey_version.survey
+    return render(
+        request,
+        "surveys/rounds/poster.html",
+        {
+            "round": round_,
+            "part": part,
+            "link": link,
+            "qr": mark_safe(qr),  # noqa: S308  (segno's own SVG markup; the only text in it is escaped)
+            "english": bool(survey.title_en),
+            "survey": survey,
+        },
+    )
 
 
 @cluster_view("rounds.invite_own")

@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from klyngekart.surveys.definitions.logic import OTHER, RANKING_SIZE, gap_areas
+from klyngekart.surveys.definitions.logic import NOT_RELEVANT, OTHER, RANKING_SIZE, gap_areas
 from klyngekart.surveys.models import Question, QuestionType
 
 register = template.Library()
@@ -64,7 +64,9 @@ def question_view(
     language: str = "nb",
     areas: Sequence[Any] | None = None,
     other_text: str = "",
+    row_errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``row_errors``: for a gap matrix, a message per area code, shown on its row."""
     lang = (language or "nb")[:2]
     view: dict[str, Any] = {
         "key": question.key,
@@ -101,13 +103,16 @@ def question_view(
         for code in gap_areas(question, list(by_code)):
             found = given.get(code)
             pair: dict[str, Any] = found if isinstance(found, dict) else {}
+            not_relevant = pair.get(NOT_RELEVANT) in (True, "1", "on", "true")
             rows.append(
                 {
                     "code": code,
+                    "not_relevant": not_relevant,
+                    "error": (row_errors or {}).get(code, ""),
                     "name": _area_name(by_code[code], lang),
                     "description": _area_description(by_code[code], lang),
-                    "importance": _scale(1, 5, pair.get("importance")),
-                    "level": _scale(1, 5, pair.get("level")),
+                    "importance": _scale(1, 5, None if not_relevant else pair.get("importance")),
+                    "level": _scale(1, 5, None if not_relevant else pair.get("level")),
                 }
             )
         view["rows"] = rows

@@ -271,14 +271,45 @@ def test_a_token_reaches_only_its_own_round_and_pages_name_no_other_company(
     assert client.get(f"/s/{theirs.token}/part/1/?lang=en").status_code == 200
 
 
-@override_settings(KLYNGEKART_RESPOND_RATE=(2, 600))
-def test_posts_are_rate_limited_without_keeping_the_address(client, mapping) -> None:  # type: ignore[no-untyped-def]
+@override_settings(KLYNGEKART_RESPOND_SESSION_POSTS=2)
+def test_posts_are_rate_limited_per_respondent_without_keeping_the_address(client, mapping) -> None:  # type: ignore[no-untyped-def]
     client.get(url(mapping))
     assert post(client, mapping, 1, ROLE).status_code == 302
     assert post(client, mapping, 1, ROLE).status_code == 302
     assert post(client, mapping, 1, ROLE).status_code == 429
     keys = [str(key) for key in cache._cache]  # type: ignore[attr-defined]
-    assert keys and not any("127.0.0.1" in key for key in keys)
+    assert keys and not any("127.0.0.1" in key or mapping.token in key for key in keys)
+    # A colleague behind the same address (the office's NAT) answers on: the limit is theirs.
+    colleague = Client()
+    colleague.get(url(mapping))
+    assert post(colleague, mapping, 1, ROLE).status_code == 302
+
+
+@override_settings(KLYNGEKART_RESPOND_SESSION_POSTS=1000, KLYNGEKART_RESPOND_ADDRESS_POSTS=30)
+def test_a_whole_office_behind_one_address_finishes_and_one_hammering_client_is_stopped(
+    mapping,
+) -> None:  # type: ignore[no-untyped-def]
+    """Ten colleagues (3 POSTs each) share an address; their 30 POSTs all pass. The address's
+    ceiling then stops a client that drops its cookie with every POST."""
+    for _person in range(10):
+        colleague = Client()
+        assert answer_all(colleague, mapping).status_code == 302
+    assert len(stored(mapping.round.cluster)) == 10
+    hammer = Client()
+    assert post(hammer, mapping, 1, ROLE).status_code == 429
+
+
+@override_settings(KLYNGEKART_RESPOND_ANONYMOUS_POSTS=2)
+def test_posts_without_a_respondent_key_are_counted_per_address_and_link(client, mapping) -> None:  # type: ignore[no-untyped-def]
+    for _attempt in range(2):
+        client.cookies.clear()
+        assert post(client, mapping, 1, ROLE).status_code == 302
+    client.cookies.clear()
+    assert post(client, mapping, 1, ROLE).status_code == 429
+    # A browser that keeps its cookie is counted as its own respondent, not as the address.
+    browser = Client()
+    browser.get(url(mapping))
+    assert post(browser, mapping, 1, ROLE).status_code == 302
 
 
 def test_the_log_filter_drops_answering_requests_only() -> None:

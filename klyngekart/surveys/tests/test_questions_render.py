@@ -126,10 +126,15 @@ def test_other_is_an_option_with_its_own_text_field() -> None:
     assert cleaned.answers == {"ways": ["other"]} and cleaned.other_texts == {"ways": "Messer"}
 
 
-def test_gap_matrix_is_one_fieldset_per_area_with_two_radio_groups() -> None:
+def test_gap_matrix_is_one_fieldset_per_area_with_two_radio_groups_and_not_relevant() -> None:
     question = Question(key="gaps", type="gap_matrix", text_nb="Behov", areas=["green-energy"])
     html, reader = render(question)
-    assert reader.names == {"gaps__green-energy__importance", "gaps__green-energy__level"}
+    assert reader.names == {
+        "gaps__green-energy__importance",
+        "gaps__green-energy__level",
+        "gaps__green-energy__not_relevant",
+    }
+    assert "Ikke relevant for meg" in html or "Not relevant for me" in html
     assert "Energi" in html and "Kunstig intelligens" not in html
     assert "<table" not in html
 
@@ -155,3 +160,31 @@ def test_ranking_skips_blank_choices_and_keeps_order() -> None:
     question = Question(key="rank", type="ranking", text_nb="Ranger", options=OPTIONS)
     raw = post_to_raw([question], QueryDict("rank__rank1=digital&rank__rank2=&rank__rank3=courses"))
     assert raw == {"rank": ["digital", "courses"]}
+
+
+def test_not_relevant_wins_over_ratings_in_the_same_row_and_is_shown_ticked() -> None:
+    question = Question(key="gaps", type="gap_matrix", text_nb="Behov", required=True)
+    post = QueryDict("gaps__digital-ai__importance=4&gaps__digital-ai__not_relevant=1")
+    raw = post_to_raw([question], post)
+    assert raw == {"gaps": {"digital-ai": {"not_relevant": True}}}
+    cleaned = validate_answers([question], raw, area_codes=["digital-ai"])
+    assert cleaned.ok and cleaned.answers == {"gaps": {"digital-ai": {"not_relevant": True}}}
+    html, reader = render(question, cleaned.answers["gaps"])
+    assert reader.data.get("gaps__digital-ai__not_relevant") == "1"
+    assert "gaps__digital-ai__importance" not in reader.data
+
+
+def test_a_row_error_is_shown_on_its_row() -> None:
+    question = Question(key="gaps", type="gap_matrix", text_nb="Behov", areas=["green-energy"])
+    html = render_to_string(
+        "surveys/questions/question.html",
+        {
+            "question": question,
+            "value": {},
+            "language": "nb",
+            "areas": list(AREAS),
+            "row_errors": {"green-energy": "Vurder dette området."},
+        },
+    )
+    assert 'id="q-gaps-green-energy-error"' in html and "Vurder dette området." in html
+    assert "kk-row-error" in html

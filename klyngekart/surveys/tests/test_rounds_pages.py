@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+import segno
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -253,8 +255,76 @@ def test_an_xlsx_upload_and_pasted_addresses(world, login) -> None:
     assert part.invited_count == 3
 
 
+OUTLOOK = (
+    '"Nordmann, Ola" <ola@bedrift.no>; Kari Hansen <KARI@bedrift.no>; per.bedrift.no; '
+    "kari@bedrift.no\nAnne\tanne@bedrift.no"
+)
+
+
+def test_a_pasted_outlook_list_with_a_mistake_sends_nothing_and_keeps_the_text(
+    world, login, django_capture_on_commit_callbacks
+) -> None:
+    round_ = draft_round(world)
+    round_open(round_=round_, actor=world.users["manager"])
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    url = _url(world, "invite", round_.pk, part.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url, {"addresses": OUTLOOK, "language": "nb"})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    # The problem is named with its line and text, and the list is still in the box as typed.
+    assert "per.bedrift.no" in page and "ikke en e-postadresse" in page.lower()
+    assert "&quot;Nordmann, Ola&quot; &lt;ola@bedrift.no&gt;; Kari Hansen" in page
+    assert 'name="skip_invalid"' in page and "Inviter de 3 gyldige adressene" in page
+    assert mail.outbox == []
+    with scope(world.cluster):
+        assert not part.invitations.exists()
+    # Corrected, it goes through: four entries, three addresses (Kari twice, in two cases).
+    fixed = OUTLOOK.replace("per.bedrift.no", "per@bedrift.no")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"addresses": fixed, "language": "nb"})
+    assert sent.status_code == 302
+    with scope(world.cluster):
+        assert sorted(part.invitations.values_list("email", flat=True)) == [
+            "anne@bedrift.no",
+            "kari@bedrift.no",
+            "ola@bedrift.no",
+            "per@bedrift.no",
+        ]
+    assert len(mail.outbox) == 4
+
+
+def test_the_valid_addresses_go_only_when_asked_explicitly(world, login) -> None:
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    url = _url(world, "invite", round_.pk, part.pk)
+    skipped = client.post(url, {"addresses": OUTLOOK, "language": "nb", "skip_invalid": "1"}, follow=True)
+    assert "1 oppføring som ikke var en adresse, ble utelatt." in skipped.content.decode()
+    with scope(world.cluster):
+        assert sorted(part.invitations.values_list("email", flat=True)) == [
+            "anne@bedrift.no",
+            "kari@bedrift.no",
+            "ola@bedrift.no",
+        ]
+
+
+def test_a_file_with_a_mistake_comes_back_as_text_to_correct(world, login) -> None:
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    upload = SimpleUploadedFile("ansatte.csv", b"Navn;E-post\nOla;ola@bedrift.no\nKari;kari(at)bedrift.no\n")
+    page = client.post(_url(world, "invite", round_.pk, part.pk), {"file": upload, "language": "nb"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "kari(at)bedrift.no" in body and "Ola\tola@bedrift.no" in body
+    with scope(world.cluster):
+        assert not part.invitations.exists()
+
+
 def test_qr_codes_of_the_open_link(world, login, settings) -> None:
-    settings.KLYNGEKART_BASE_URL = "https://klyngekart.example.no"
+    settings.SITE_URL = "https://mail.example.no"
     round_ = draft_round(world)
     part = part_of(round_, world)
     client = login(world.users["contact"])
@@ -270,4 +340,86 @@ def test_qr_codes_of_the_open_link(world, login, settings) -> None:
     svg = client.get(_url(world, "qr_svg", round_.pk, part.pk))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     page = client.get(_url(world, "company", round_.pk, part.pk)).content.decode()
-    assert f"https://klyngekart.example.no/s/{part.link_token}/" in page
+    assert f"http://testserver/s/{part.link_token}/" in page
+    assert "mail.example.no" not in page
+
+
+def test_links_and_qr_codes_follow_the_host_and_port_the_user_reached(world, login, settings) -> None:
+    """Behind another host, port and scheme (a proxy setting X-Forwarded-Proto), the open link on
+    the page, in the QR code and in the API is on that address, not on SITE_URL."""
+    settings.SITE_URL = "https://mail.example.no"
+    settings.ALLOWED_HOSTS = ["kart.example.no"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
+    client = login(world.users["contact"])
+    where = {"HTTP_HOST": "kart.example.no:8443", "HTTP_X_FORWARDED_PROTO": "https"}
+    expected = f"https://kart.example.no:8443/s/{part.link_token}/"
+    page = client.get(_url(world, "company", round_.pk, part.pk), **where).content.decode()
+    assert expected in page and "mail.example.no" not in page
+    detail = client.get(_url(world, "detail", round_.pk), **where).content.decode()
+    assert expected in detail
+    png = client.get(_url(world, "qr_png", round_.pk, part.pk), **where)
+    made = io.BytesIO()
+    segno.make(expected, error="m").save(made, kind="png", scale=12, border=4)
+    assert png.content == made.getvalue()
+    plain = client.get(_url(world, "company", round_.pk, part.pk), HTTP_HOST="kart.example.no:8001")
+    assert f"http://kart.example.no:8001/s/{part.link_token}/" in plain.content.decode()
+
+
+def test_copy_link_is_an_enhancement_of_selectable_text(world, login) -> None:
+    round_ = draft_round(world)
+    part = part_of(round_, world)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
+    client = login(world.users["contact"])
+    link = f"http://testserver/s/{part.link_token}/"
+    for page in (_url(world, "company", round_.pk, part.pk), _url(world, "detail", round_.pk)):
+        body = client.get(page).content.decode()
+        # Without JavaScript: the link as text, the button hidden; the script shows it.
+        assert f'<code class="kk-copy__link" data-copy-source>{link}</code>' in body
+        assert "data-copy-button hidden" in body and 'data-copied="Kopiert"' in body
+        assert "Kopier lenke" in body and "klyngekart/copy-link.js" in body
+    script = (settings_base_dir() / "static" / "klyngekart" / "copy-link.js").read_text()
+    assert "navigator.clipboard" in script and "button.hidden = false" in script
+
+
+def settings_base_dir():  # type: ignore[no-untyped-def]
+    from django.conf import settings as django_settings
+
+    return django_settings.BASE_DIR
+
+
+def test_the_a4_poster_names_the_company_and_round_with_a_large_qr_code(world, login) -> None:
+    round_ = draft_round(world, title="Kompetanse 2026")
+    part = part_of(round_, world)
+    client = login(world.users["contact"])
+    url = _url(world, "poster", round_.pk, part.pk)
+    # Off by default: no poster until the open link is on.
+    off = client.get(url)
+    assert off.status_code == 302 and off["Location"] == _url(world, "company", round_.pk, part.pk)
+    with scope(world.cluster):
+        open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
+        survey = round_.survey_version.survey
+        survey.title_en = ""
+        survey.save()
+    assert url in client.get(_url(world, "company", round_.pk, part.pk)).content.decode()
+    body = client.get(url).content.decode()
+    link = f"http://testserver/s/{part.link_token}/"
+    assert "@page { size: A4 portrait" in body
+    assert "Kompetanse 2026" in body and world.membership.name in body and world.cluster.name in body
+    assert f'<p class="link">{link}</p>' in body
+    assert "<svg" in body and f"<title>{link}</title>" in body
+    assert "Skann koden med kameraet på mobilen" in body
+    # English too only when the survey can be answered in English.
+    assert "Scan the code with your phone" not in body
+    with scope(world.cluster):
+        survey.title_en = "Competence 2026"
+        survey.save()
+    english = client.get(url).content.decode()
+    assert "Scan the code with your phone" in english and 'lang="en"' in english
+    # The cluster team reaches it too; a board member does not.
+    assert login(world.users["manager"]).get(url).status_code == 200
+    assert login(world.users["board"]).get(url).status_code == 403

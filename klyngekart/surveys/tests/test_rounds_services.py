@@ -32,7 +32,8 @@ from klyngekart.surveys.tests.factories import SurveyVersionFactory
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of, published_version
 
 pytestmark = pytest.mark.django_db
-LINK = re.compile(r"http://testserver/s/([A-Za-z0-9_-]+)/")
+# Mails are built on SITE_URL, never on a request's host.
+LINK = re.compile(r"https://mail\.example\.no/s/([A-Za-z0-9_-]+)/")
 
 
 def _link(text: object) -> str:
@@ -49,7 +50,7 @@ def _html(message: object) -> str:
 
 @pytest.fixture(autouse=True)
 def _base_url(settings):
-    settings.KLYNGEKART_BASE_URL = "http://testserver"
+    settings.SITE_URL = "https://mail.example.no/"
 
 
 def _audit(world, action: str) -> list[AuditLog]:

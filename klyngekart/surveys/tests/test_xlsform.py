@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from klyngekart.core.tenancy import scope
+from klyngekart.surveys.answering.pages import plan_pages
 from klyngekart.surveys.definitions.services import ordered_questions, question_create, survey_publish
 from klyngekart.surveys.definitions.templates import survey_create_from_template
 from klyngekart.surveys.definitions.xlsform import parse_xlsform, survey_import_xlsform
 from klyngekart.surveys.definitions.xlsform_export import export_xlsform
+from klyngekart.taxonomy.models import CompetenceArea
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,18 @@ def test_round_trip_keeps_keys_types_options_and_both_languages(world) -> None:
     ]
     assert result.survey.title_nb == survey.title_nb and result.survey.title_en == survey.title_en
     assert result.version.intro_nb == draft.intro_nb
+    # The answering pages cut the copy as they cut the original: the matrix one area group per part.
+    areas = [
+        CompetenceArea(code=code, group=group, position=n)
+        for n, (code, group) in enumerate([("ai", "digital"), ("data", "digital"), ("energy", "green")])
+    ]
+    with scope(world.cluster):
+        plans = [
+            [
+                (page.section, page.keys, page.group, page.area_codes)
+                for page in plan_pages(list(version.sections.order_by("position", "id")), questions, areas)
+            ]
+            for version, questions in ((draft, original), (result.version, copied))
+        ]
+    assert plans[0] == plans[1]
+    assert [page[2] for page in plans[0] if page[2]] == ["digital", "green"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klyngekart.accounts import people_views as views
+from klyngekart.members import people_views as views
 
 app_name = "people"
 urlpatterns = [

@@ -1,4 +1,7 @@
-"""The cluster manager's page for people, roles and invitations (/c/<slug>/people/)."""
+"""The cluster manager's page for people, roles and invitations (/c/<slug>/people/).
+
+It sits with the member register because it manages the people of member companies as well as
+the cluster's own team: ``accounts`` keeps the roles, ``members.roles`` knows their companies."""
 
 from __future__ import annotations
 
@@ -13,20 +16,22 @@ from django.views.decorators.http import require_POST
 
 from klyngekart.accounts import selectors, services
 from klyngekart.accounts.access import cluster_view
-from klyngekart.accounts.forms import ClusterRoleForm, InviteForm
+from klyngekart.accounts.forms import ClusterRoleForm
 from klyngekart.accounts.models import CompanyRole
+from klyngekart.members import roles
+from klyngekart.members.forms import InviteForm
 
 
 def _people_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     cluster = request.cluster  # type: ignore[attr-defined]
-    companies = selectors.member_companies(cluster=cluster)
-    roles = list(selectors.cluster_roles(cluster=cluster))
+    companies = roles.member_companies(cluster=cluster)
+    team = list(selectors.cluster_roles(cluster=cluster))
     context: dict[str, Any] = {
         "cluster_roles": [
-            (role, ClusterRoleForm(initial={"role": role.role}, prefix=f"r{role.pk}")) for role in roles
+            (role, ClusterRoleForm(initial={"role": role.role}, prefix=f"r{role.pk}")) for role in team
         ],
-        "company_roles": selectors.company_roles(cluster=cluster),
-        "invitations": selectors.open_invitations(cluster=cluster),
+        "company_roles": roles.company_roles(cluster=cluster),
+        "invitations": roles.open_invitations(cluster=cluster),
         "history": selectors.role_history(cluster=cluster, limit=30),
         "invite_form": InviteForm(companies=companies),
     }
@@ -35,7 +40,7 @@ def _people_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 def _company_name(company_role: CompanyRole) -> str:
-    """The name the cluster records for the role's company (selectors.company_roles adds it)."""
+    """The name the cluster records for the role's company (members.roles.company_roles adds it)."""
     return str(getattr(company_role, "company_name", "") or company_role.company.identifier)
 
 
@@ -45,14 +50,14 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 @cluster_view("people.manage")
 def people_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/people.html", _people_context(request))
+    return render(request, "members/people.html", _people_context(request))
 
 
 @require_POST
 @cluster_view("people.manage")
 def invite(request: HttpRequest) -> HttpResponse:
     cluster = request.cluster  # type: ignore[attr-defined]
-    form = InviteForm(request.POST, companies=selectors.member_companies(cluster=cluster))
+    form = InviteForm(request.POST, companies=roles.member_companies(cluster=cluster))
     if form.is_valid():
         try:
             invitation, _secret = services.invitation_create(
@@ -73,7 +78,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 request, _("An invitation is on its way to %(email)s.") % {"email": invitation.email}
             )
             return _back(request)
-    return render(request, "accounts/people.html", _people_context(request, invite_form=form), status=400)
+    return render(request, "members/people.html", _people_context(request, invite_form=form), status=400)
 
 
 @require_POST
@@ -111,14 +116,14 @@ def role_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(request)
     return render(
         request,
-        "accounts/role_remove.html",
+        "members/role_remove.html",
         {"person": role.user, "role_label": role.get_role_display(), "company_name": None},
     )
 
 
 @cluster_view("people.manage")
 def company_role_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    company_role = selectors.access_company_role(cluster=request.cluster, pk=pk)  # type: ignore[attr-defined]
+    company_role = roles.access_company_role(cluster=request.cluster, pk=pk)  # type: ignore[attr-defined]
     if request.method == "POST":
         services.company_role_remove(company_role=company_role, actor=request.user)
         messages.success(
@@ -129,7 +134,7 @@ def company_role_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(request)
     return render(
         request,
-        "accounts/role_remove.html",
+        "members/role_remove.html",
         {
             "person": company_role.user,
             "role_label": company_role.get_role_display(),
