@@ -60,10 +60,12 @@ def measures_for_company(*, membership: Membership) -> list[Measure]:
     return measures
 
 
-def measure_list(*, status: str = "") -> QuerySet[Measure]:
+def measure_list(*, status: str = "", source_round: Round | None = None) -> QuerySet[Measure]:
     measures = Measure.objects.all()
     if status in MeasureStatus.values:
         measures = measures.filter(status=status)
+    if source_round is not None:
+        measures = measures.filter(source_round=source_round)
     return measures
 
 

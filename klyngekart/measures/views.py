@@ -58,8 +58,16 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "measures/mine.html", {"companies": companies, "names": names})
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    measures = selectors.measure_list(status=status)
-    return render(request, "measures/list.html", {"form": form, "measures": measures, "names": names})
+    raw_round = request.GET.get("round", "")
+    source_round = (
+        rounds_for(access.cluster).filter(pk=int(raw_round)).first() if raw_round.isdigit() else None
+    )
+    measures = selectors.measure_list(status=status, source_round=source_round)
+    return render(
+        request,
+        "measures/list.html",
+        {"form": form, "measures": measures, "names": names, "source_round": source_round},
+    )
 
 
 def _prefill(request: HttpRequest, access: ClusterAccess) -> tuple[dict[str, Any], list[Membership]]:

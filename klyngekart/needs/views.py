@@ -65,10 +65,13 @@ def index(request: HttpRequest) -> HttpResponse:
                 "this_year": timezone.localdate().year,
             },
         )
-    form = YearForm(request.GET or None)
     year = timezone.localdate().year
+    form = YearForm(request.GET or None, initial={"year": year})
     if form.is_valid() and form.cleaned_data.get("year"):
         year = form.cleaned_data["year"]
+    if form.is_bound and not form.is_valid():
+        # A year that is not on the list: the page shows this year, and so must the select.
+        form = YearForm(initial={"year": year})
     overview = selectors.strategy_overview(cluster=access.cluster, year=year)
     chart = bar_chart(
         overview.goal_counts,

@@ -18,8 +18,8 @@ from typing import Any
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from klyngekart.core.privacy import Cell
 from klyngekart.reports.renderer import chart_svg, compile_pdf
+from klyngekart.surveys.rounds.rates import rate_percent
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "templates" / "reports" / "company_results.typ"
@@ -65,12 +65,6 @@ def _number(value: float | Decimal | None, places: int = 2) -> str:
     if value is None:
         return "–"
     return formats.number_format(value, decimal_pos=places)
-
-
-def _percent(cell: Cell[Decimal]) -> str:
-    if cell.suppressed or cell.value is None:
-        return "–"
-    return f"{_number(cell.value * 100, 0)} %"
 
 
 def _gap_rows(ranked: list[Any], hidden: str) -> list[list[str]]:
@@ -129,7 +123,7 @@ def report_data(context: dict[str, Any], *, cluster: Any) -> dict[str, Any]:
         "suppressed": result.suppressed,
         "hidden_reason": context["hidden_reason"],
         "respondents": _("hidden") if result.n.suppressed else str(result.n.value),
-        "response_rate": _percent(result.response_rate),
+        "response_rate": "–" if result.response_rate.suppressed else rate_percent(result.response_rate.value),
         "cluster_note": ""
         if result.cluster_shown or result.suppressed
         else _("The cluster average is hidden: the rest of the cluster has fewer than %(k)s answers.")

@@ -27,6 +27,7 @@ from klyngekart.core.money import format_kroner, round_money
 from klyngekart.reports.company_results import HERE
 from klyngekart.reports.needs_data import Heatmap, HeatmapRow, NeedsReportData
 from klyngekart.reports.renderer import Renderer, chart
+from klyngekart.surveys.rounds.rates import rate_percent
 
 TEMPLATE = HERE / "templates" / "reports" / "needs_report.typ"
 TOP_NEEDS = 8
@@ -215,7 +216,7 @@ def pdf_data(data: NeedsReportData) -> dict[str, Any]:
             [_("Companies invited"), str(data.companies_invited)],
             [_("Companies that answered"), str(data.companies_answered)],
             [_("Respondents"), str(data.respondents)],
-            [_("Response rate"), _percent(data.response_rate)],
+            [_("Response rate"), rate_percent(data.response_rate)],
             [_("Anonymity threshold (k)"), str(data.k)],
             [_("Printed"), formats.date_format(timezone.localdate(), "DATE_FORMAT")],
         ],

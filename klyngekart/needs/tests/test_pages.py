@@ -285,3 +285,18 @@ def test_a_refused_submission_lists_its_errors_at_the_top_with_links(world, area
     assert 'href="#id_priority_areas_0"' in summary
     assert 'id="id_priority_areas_0"' in body
     assert body.index('id="kk-error-summary"') < body.index('<form method="post" class="kk-form"')
+
+
+def test_the_year_select_shows_the_year_the_page_shows(world, login):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    client = login(world.users["manager"])
+    body = client.get(f"/c/{world.cluster.slug}/strategy/").content.decode()
+    assert f'<option value="{this_year}" selected>' in body
+    assert f'<option value="{this_year + 1}" selected>' not in body
+    chosen = client.get(f"/c/{world.cluster.slug}/strategy/?year={this_year - 1}").content.decode()
+    assert f'<option value="{this_year - 1}" selected>' in chosen
+    # A year off the list: the page shows this year, and so does the select.
+    wrong = client.get(f"/c/{world.cluster.slug}/strategy/?year=1900").content.decode()
+    assert f'<option value="{this_year}" selected>' in wrong
