@@ -101,7 +101,7 @@ SENTENCES: dict[str, Promise] = {
     "surveys.invitation.resent": _("%(actor)s sent a personal invitation of %(object)s again"),
     "surveys.held.approved": _("%(actor)s let %(count)s held answers count in %(object)s"),
     "surveys.held.rejected": _("%(actor)s rejected %(count)s held answers in %(object)s"),
-    "surveys.held.dropped": _("%(count)s held answers were left out when %(object)s closed"),
+    "surveys.held.dropped": _("%(actor)s closed %(object)s, leaving out %(count)s held answers"),
     "surveys.comment.hidden": _("%(actor)s hid a comment in the results of %(object)s"),
     "surveys.comment.shown": _("%(actor)s showed a hidden comment again in the results of %(object)s"),
 }
