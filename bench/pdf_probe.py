@@ -1,7 +1,9 @@
 """Build the needs PDF of a round a few times in this fresh process; print one JSON line with the
 seconds of each build (the first includes loading fonts and the chart renderer), its size, its
-pages, this process's peak RSS and the largest peak RSS of its layout children
-(reports/renderer.py). Used by the bench's "needs PDF report" scenario."""
+pages, this process's peak RSS, the largest peak RSS of its layout children
+(reports/renderer.py) and what is wrong with its layout (content outside a page, a heading left
+alone, text drawn over text: reports/tests/pdf_layout.py). Used by the bench's "needs PDF report"
+scenario."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ def main() -> None:
 
     from klyngekart.core.tenancy import scope, scopes_disabled
     from klyngekart.reports.services import needs_report_build
+    from klyngekart.reports.tests.pdf_layout import layout_problems, overlapping_text
     from klyngekart.surveys.models import Round
 
     round_id, repeat = int(sys.argv[1]), int(sys.argv[2])
@@ -40,7 +43,14 @@ def main() -> None:
     # Linux reports ru_maxrss in KiB: the largest of the children that have exited and been waited for.
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     pages = len(PdfReader(BytesIO(content)).pages)
-    result = {"seconds": seconds, "bytes": len(content), "pages": pages, "peak_rss_mb": peak}
+    problems = layout_problems(content) + overlapping_text(content)
+    result = {
+        "seconds": seconds,
+        "bytes": len(content),
+        "pages": pages,
+        "peak_rss_mb": peak,
+        "layout_problems": problems[:5],
+    }
     print(json.dumps({**result, "child_peak_rss_mb": child_peak}))
 
 

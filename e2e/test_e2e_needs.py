@@ -120,7 +120,7 @@ def test_manager_proposes_a_measure_from_the_top_need_and_two_companies_sign_up(
     page.locator("select[name=status]").select_option("proposed")
     page.locator("input[name=fixed_cost]").fill("200000")
     page.locator("input[name=cost_per_participant]").fill("3000")
-    page.locator("input[name=funding_share]").fill("0.4")
+    page.locator("input[name=funding_share]").fill("40")  # percent, as the form asks
     page.locator("main form [type=submit]").first.click()
     page.wait_for_load_state()
     match = re.search(r"/measures/(\d+)/$", page.url)

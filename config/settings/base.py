@@ -122,6 +122,8 @@ MFA_TOTP_ISSUER = "Klyngekart"
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "klyngekart" / "locale"]
+# English dates as in Britain (7 December 2026, 07/12/2026, 24-hour clock), not American.
+FORMAT_MODULE_PATH = ["klyngekart.formats"]
 LANGUAGE_COOKIE_NAME = "klyngekart_language"
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

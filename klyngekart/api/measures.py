@@ -1,12 +1,13 @@
 """API: joint competence measures, companies' interest and the cost sharing. The same access
 function, services and rules as the pages: the cluster team creates and changes measures, a
 company contact registers its own company's interest and sees only its own row of the costs.
-Decimal is sent and returned as decimal strings in NOK (exact, never rounded here)."""
+Decimal is sent and returned as decimal strings in NOK. Costs leave rounded half up to øre by the
+same function the pages and reports use to whole kroner (core.money.round_money)."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,6 +18,7 @@ from ninja.responses import Status
 from klyngekart.accounts.access import ClusterAccess
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.core.money import ORE, round_money
 from klyngekart.measures import selectors, services
 from klyngekart.measures.access import access_measure
 from klyngekart.measures.models import MAX_CAPACITY, MAX_COST, Measure
@@ -96,7 +98,7 @@ class InterestOut(Schema):
 def _ore(amount: Decimal) -> Decimal:
     """Money leaves the API in kroner with two decimals (øre). The computation stays exact; a share
     of a fixed cost can be a fraction no decimal writes out, and a client wants a price, not 50 digits."""
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_money(amount, ORE)
 
 
 class CostRowOut(Schema):

@@ -94,6 +94,16 @@ SENTENCES: dict[str, Promise] = {
     "measures.measure.invited": _("%(actor)s invited %(count)s companies to the joint measure %(object)s"),
     "measures.interest.registered": _("%(actor)s registered the interest of %(company)s in %(object)s"),
     "measures.interest.withdrawn": _("%(actor)s withdrew the interest of %(company)s in %(object)s"),
+    "surveys.round.extended": _("%(actor)s extended the mapping round %(object)s"),
+    "surveys.open_link.enabled": _("%(actor)s turned on the open link of %(object)s"),
+    "surveys.open_link.disabled": _("%(actor)s turned off the open link of %(object)s"),
+    "surveys.invitation.withdrawn": _("%(actor)s withdrew a personal invitation of %(object)s"),
+    "surveys.invitation.resent": _("%(actor)s sent a personal invitation of %(object)s again"),
+    "surveys.held.approved": _("%(actor)s let %(count)s held answers count in %(object)s"),
+    "surveys.held.rejected": _("%(actor)s rejected %(count)s held answers in %(object)s"),
+    "surveys.held.dropped": _("%(actor)s closed %(object)s, leaving out %(count)s held answers"),
+    "surveys.comment.hidden": _("%(actor)s hid a comment in the results of %(object)s"),
+    "surveys.comment.shown": _("%(actor)s showed a hidden comment again in the results of %(object)s"),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 
@@ -182,7 +192,7 @@ def _effective_on(data: dict[str, Any]) -> date | None:
 
 def _count(data: dict[str, Any]) -> int:
     """How many things an action touched: a number, or the length of a list of them."""
-    for key in ("count", "companies", "reminders"):
+    for key in ("count", "companies", "reminders", "responses"):
         value = data.get(key)
         if isinstance(value, int):
             return value

@@ -10,6 +10,7 @@ from klyngekart.accounts.access import cluster_view
 from klyngekart.core.audit_text import ACTION_GROUPS, describe_all
 from klyngekart.core.charts import bar_chart
 from klyngekart.home import selectors
+from klyngekart.home.next_steps import next_steps
 from klyngekart.members import selectors as member_selectors
 from klyngekart.members.selectors import CountRow
 from klyngekart.surveys.rounds import services as rounds
@@ -33,7 +34,11 @@ def _chart(rows: list[CountRow], title: str, *, sort_by_value: bool = False) -> 
 def home(request: HttpRequest) -> HttpResponse:
     cluster = request.cluster  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
-    context: dict = {"cluster": cluster}
+    context: dict = {
+        "cluster": cluster,
+        "steps": next_steps(access=access, today=timezone.localdate()),
+        "this_year": timezone.localdate().year,
+    }
     if access.can("cluster.view_dashboard"):
         by_size = member_selectors.members_by_size_class(cluster=cluster)
         by_section = member_selectors.members_by_nace_section(cluster=cluster)

@@ -127,3 +127,33 @@ class MeasureInterest(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.measure} · {self.membership.company}"
+
+
+class MeasureInvitation(TenantModel):
+    """One invitation mail to one company about a measure: to whom it went and when. The record
+    keeps a second click from mailing the company again; sending again is a choice of its own."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="invitations")
+    membership = models.ForeignKey("members.Membership", on_delete=models.CASCADE, related_name="+")
+    # The addresses at the time of sending, each with the language its mail was written in:
+    # [{"email": "...", "language": "nb"}, ...]
+    recipients = models.JSONField(_("recipients"), default=list)
+    resent = models.BooleanField(_("sent again"), default=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set by the task when the mails have left; empty while they wait in the queue.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["measure", "membership"], name="measure_invitation_company")]
+        verbose_name = _("invitation to a measure")
+        verbose_name_plural = _("invitations to measures")
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.membership_id}"
+
+    @property
+    def addresses(self) -> list[str]:
+        return [str(item.get("email", "")) for item in self.recipients]

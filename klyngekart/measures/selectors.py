@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from klyngekart.core.models import Cluster
 from klyngekart.measures.costs import CostTable, Participant, cost_table, with_one_more
-from klyngekart.measures.models import OPEN_FOR_INTEREST, Measure, MeasureInterest, MeasureStatus
+from klyngekart.measures.models import (
+    OPEN_FOR_INTEREST,
+    Measure,
+    MeasureInterest,
+    MeasureInvitation,
+    MeasureStatus,
+)
 from klyngekart.members.models import Membership
 from klyngekart.surveys.models import Round
 from klyngekart.surveys.results import membership as released
@@ -53,10 +60,12 @@ def measures_for_company(*, membership: Membership) -> list[Measure]:
     return measures
 
 
-def measure_list(*, status: str = "") -> QuerySet[Measure]:
+def measure_list(*, status: str = "", source_round: Round | None = None) -> QuerySet[Measure]:
     measures = Measure.objects.all()
     if status in MeasureStatus.values:
         measures = measures.filter(status=status)
+    if source_round is not None:
+        measures = measures.filter(source_round=source_round)
     return measures
 
 
@@ -125,3 +134,60 @@ def contact_addresses(membership: Membership) -> list[str]:
 
 def cluster_rounds(cluster: Cluster) -> QuerySet[Round]:
     return Round.objects.filter(cluster=cluster).order_by("-opens_on", "-id")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str  # the language the mail is written in: the user's own, else the installation's
+
+
+def contact_recipients(membership: Membership) -> list[Recipient]:
+    """``contact_addresses`` with the language of each: a person with a login gets the language
+    of their profile; an address without one gets the installation's language."""
+    from django.conf import settings
+
+    from klyngekart.accounts.models import User
+
+    addresses = contact_addresses(membership)
+    # contact_addresses gives addresses in lower case; a login may have been typed with capitals.
+    users = User.objects.annotate(address=Lower("email")).filter(address__in=addresses)
+    languages = dict(users.values_list("address", "language"))
+    return [
+        Recipient(email=address, language=languages.get(address) or settings.LANGUAGE_CODE)
+        for address in addresses
+    ]
+
+
+@dataclass(frozen=True)
+class InvitationCandidate:
+    membership: Membership
+    recipients: list[Recipient]
+    # The company's invitations to this measure so far, newest first (empty: never invited).
+    invitations: list[MeasureInvitation]
+
+    @property
+    def invited(self) -> bool:
+        return bool(self.invitations)
+
+
+def invitation_candidates(measure: Measure) -> list[InvitationCandidate]:
+    """The companies with the measure's need that have somewhere to be mailed, each with whom the
+    mail would go to and the invitations it has had: what the confirmation page shows."""
+    if measure.source_round is None or not measure.areas:
+        return []
+    memberships = companies_with_need(round_=measure.source_round, areas=measure.areas)
+    sent: dict[int, list[MeasureInvitation]] = {}
+    for invitation in MeasureInvitation.objects.filter(measure=measure).select_related("sent_by"):
+        sent.setdefault(invitation.membership_id, []).append(invitation)
+    candidates = []
+    for membership in memberships:
+        recipients = contact_recipients(membership)
+        if recipients:
+            candidates.append(InvitationCandidate(membership, recipients, sent.get(membership.pk, [])))
+    return candidates
+
+
+def measure_invitations(measure: Measure) -> list[MeasureInvitation]:
+    """What was sent about the measure, to whom and when, newest first."""
+    return list(MeasureInvitation.objects.filter(measure=measure).select_related("membership", "sent_by"))

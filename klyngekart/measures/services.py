@@ -3,7 +3,7 @@ the whole object before it saves and records what happened in the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.measures import selectors
-from klyngekart.measures.models import Measure, MeasureInterest, MeasureStatus
+from klyngekart.measures.models import Measure, MeasureInterest, MeasureInvitation, MeasureStatus
 from klyngekart.members.models import Membership
 
 MEASURE_FIELDS = (
@@ -196,9 +196,20 @@ def interest_withdraw(*, measure: Measure, membership: Membership, actor: Any) -
     return bool(deleted)
 
 
-def measure_invite_companies(*, measure: Measure, actor: Any) -> int:
+def measure_invite_companies(
+    *,
+    measure: Measure,
+    actor: Any,
+    membership_ids: Iterable[int] | None = None,
+    send_again: Iterable[int] = (),
+) -> int:
     """Mail the companies with the measure's need (in its source round), asking them to register
-    interest. Returns how many companies will be mailed; the mails go from a task after commit."""
+    interest, and record each mail (MeasureInvitation: to whom, in which language, when).
+
+    ``membership_ids``: the companies the user confirmed (None: every company with the need). A
+    company that has been invited already is never mailed again by accident: only when it is also
+    in ``send_again``, the user's explicit "send again to these". Returns how many companies will
+    be mailed; the mails go from a task after commit."""
     from klyngekart.measures.tasks import send_measure_invitations
 
     if measure.is_closed:
@@ -207,17 +218,44 @@ def measure_invite_companies(*, measure: Measure, actor: Any) -> int:
         raise ValidationError(
             _("Choose the mapping round and competence areas the measure answers before inviting companies.")
         )
-    memberships = selectors.companies_with_need(round_=measure.source_round, areas=measure.areas)
-    ids = [m.pk for m in memberships if selectors.contact_addresses(m)]
-    if not ids:
-        return 0
+    again = set(send_again)
     with transaction.atomic():
+        # One invitation at a time per measure: a double click waits here, then finds the first
+        # click's records and sends nothing more.
+        Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        candidates = selectors.invitation_candidates(measure)
+        chosen = None if membership_ids is None else set(membership_ids)
+        invitations = []
+        for candidate in candidates:
+            pk = candidate.membership.pk
+            if candidate.invited and pk not in again:
+                continue
+            if not candidate.invited and chosen is not None and pk not in chosen:
+                continue
+            invitation = MeasureInvitation(
+                cluster=measure.cluster,
+                measure=measure,
+                membership=candidate.membership,
+                recipients=[{"email": r.email, "language": r.language} for r in candidate.recipients],
+                resent=candidate.invited,
+                sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            invitation.full_clean()
+            invitation.save()
+            invitations.append(invitation)
+        if not invitations:
+            return 0
         audit_log(
             cluster=measure.cluster,
             actor=actor,
             action="measures.measure.invited",
             target=measure,
-            data={"count": len(ids)},
+            data={
+                "count": len(invitations),
+                "memberships": [i.membership_id for i in invitations],
+                "again": [i.membership_id for i in invitations if i.resent],
+            },
         )
+        ids = [invitation.pk for invitation in invitations]
         transaction.on_commit(lambda: send_measure_invitations(measure.cluster_id, measure.pk, ids))
-    return len(ids)
+    return len(invitations)

@@ -9,5 +9,5 @@ from klyngekart.measures.mail import invitations_send
 
 
 @db_task()
-def send_measure_invitations(cluster_id: int, measure_id: int, membership_ids: list[int]) -> int:
-    return invitations_send(cluster_id=cluster_id, measure_id=measure_id, membership_ids=membership_ids)
+def send_measure_invitations(cluster_id: int, measure_id: int, invitation_ids: list[int]) -> int:
+    return invitations_send(cluster_id=cluster_id, measure_id=measure_id, invitation_ids=invitation_ids)

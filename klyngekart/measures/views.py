@@ -13,13 +13,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.forms import add_service_errors
 from klyngekart.measures import selectors, services
 from klyngekart.measures.access import access_measure
-from klyngekart.measures.forms import InterestForm, MeasureForm, StatusFilterForm, StatusForm, rounds_for
+from klyngekart.measures.forms import (
+    InterestForm,
+    InviteForm,
+    MeasureForm,
+    StatusFilterForm,
+    StatusForm,
+    rounds_for,
+)
 from klyngekart.measures.models import Measure
 from klyngekart.members.access import access_membership
 from klyngekart.members.models import Membership
@@ -50,8 +58,16 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "measures/mine.html", {"companies": companies, "names": names})
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    measures = selectors.measure_list(status=status)
-    return render(request, "measures/list.html", {"form": form, "measures": measures, "names": names})
+    raw_round = request.GET.get("round", "")
+    source_round = (
+        rounds_for(access.cluster).filter(pk=int(raw_round)).first() if raw_round.isdigit() else None
+    )
+    measures = selectors.measure_list(status=status, source_round=source_round)
+    return render(
+        request,
+        "measures/list.html",
+        {"form": form, "measures": measures, "names": names, "source_round": source_round},
+    )
 
 
 def _prefill(request: HttpRequest, access: ClusterAccess) -> tuple[dict[str, Any], list[Membership]]:
@@ -165,6 +181,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reserved": costs.table.participants,
             "can_change": access.can("measures.change"),
             "can_register": access.can("measures.interest_own") and not measure.is_closed,
+            "invitations": selectors.measure_invitations(measure) if access.can("measures.change") else [],
         },
     )
 
@@ -184,22 +201,57 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @cluster_view("measures.change")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm before mailing: who will get the invitation (companies and addresses), who has had
+    it already and when. Only a POST of this page sends, and only to the companies ticked."""
     access = _access(request)
     measure = access_measure(access, pk)
-    try:
-        count = services.measure_invite_companies(measure=measure, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if count:
-            messages.success(
-                request, _("Invitations are on their way to %(count)s companies.") % {"count": count}
+    candidates = selectors.invitation_candidates(measure)
+    new = [c for c in candidates if not c.invited]
+    form = InviteForm(request.POST if request.method == "POST" else None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.measure_invite_companies(
+                measure=measure,
+                actor=request.user,
+                membership_ids=form.cleaned_data.get("companies") or [],
+                send_again=form.cleaned_data.get("again") or [],
             )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
-            messages.warning(request, _("No company with this need has a contact with an email address."))
-    return redirect("measures:detail", access.cluster.slug, measure.pk)
+            if count:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The invitation is on its way to %(count)s company.",
+                        "Invitations are on their way to %(count)s companies.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+            else:
+                messages.warning(
+                    request, _("No invitation was sent: every chosen company has had it already.")
+                )
+        return redirect(reverse("measures:detail", args=[access.cluster.slug, measure.pk]) + "#invitations")
+    return render(
+        request,
+        "measures/invite.html",
+        {
+            "measure": measure,
+            "form": form,
+            "new": new,
+            "old": [c for c in candidates if c.invited],
+            # What is ticked: on the first view every company not yet invited, then what was sent.
+            "checked": set(request.POST.getlist("companies"))
+            if request.method == "POST"
+            else {str(c.membership.pk) for c in new},
+            "checked_again": set(request.POST.getlist("again")),
+            "ready": measure.source_round_id is not None and bool(measure.areas) and not measure.is_closed,
+        },
+    )
 
 
 def _membership_from_post(request: HttpRequest, access: ClusterAccess) -> Membership:

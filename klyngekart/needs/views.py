@@ -19,7 +19,7 @@ from klyngekart.members.access import access_membership
 from klyngekart.members.models import Membership
 from klyngekart.needs import selectors, services
 from klyngekart.needs.forms import StrategyForm, YearForm
-from klyngekart.needs.models import GoalCategory, MembershipStrategy
+from klyngekart.needs.models import GoalCategory, MembershipStrategy, StrategyStatus
 
 
 def _access(request: HttpRequest) -> ClusterAccess:
@@ -65,10 +65,13 @@ def index(request: HttpRequest) -> HttpResponse:
                 "this_year": timezone.localdate().year,
             },
         )
-    form = YearForm(request.GET or None)
     year = timezone.localdate().year
+    form = YearForm(request.GET or None, initial={"year": year})
     if form.is_valid() and form.cleaned_data.get("year"):
         year = form.cleaned_data["year"]
+    if form.is_bound and not form.is_valid():
+        # A year that is not on the list: the page shows this year, and so must the select.
+        form = YearForm(initial={"year": year})
     overview = selectors.strategy_overview(cluster=access.cluster, year=year)
     chart = bar_chart(
         overview.goal_counts,
@@ -170,7 +173,13 @@ def edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                     request, _("The strategy is submitted to the cluster. You can still change it.")
                 )
                 return redirect(detail_url)
-            messages.success(request, _("Your draft is saved."))
+            if strategy.status == StrategyStatus.SUBMITTED:
+                # Saving a submitted strategy changes what the cluster sees; it is no draft.
+                messages.success(
+                    request, _("Your changes are saved. The strategy is still submitted to the cluster.")
+                )
+            else:
+                messages.success(request, _("Your draft is saved."))
             return redirect(request.path)
     return render(
         request,

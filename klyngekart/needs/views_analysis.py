@@ -15,20 +15,23 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import cluster_view
+from klyngekart.core.contrast import text_colour_for
 from klyngekart.core.privacy import Cell, k_threshold
 from klyngekart.needs import analysis as sel
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Round
 from klyngekart.surveys.results.release import NotReleased, release_state
 
-# The fixed colour scale of the heatmap: five steps of mean gap, light to dark.
-PALETTE = [
-    (Decimal("0.5"), "#f1f7fd", "#1a1a1a"),
-    (Decimal("1.0"), "#c7dff5", "#1a1a1a"),
-    (Decimal("1.5"), "#8cbbe8", "#1a1a1a"),
-    (Decimal("2.0"), "#3f84cc", "#ffffff"),
-    (None, "#14467d", "#ffffff"),
+# The fixed colour scale of the heatmap: five steps of mean gap, light to dark. Each step's text
+# colour is the one that reads best on it (WCAG AA, 4.5:1: tested in test_contrast.py).
+SCALE: list[tuple[Decimal | None, str]] = [
+    (Decimal("0.5"), "#f1f7fd"),
+    (Decimal("1.0"), "#c7dff5"),
+    (Decimal("1.5"), "#8cbbe8"),
+    (Decimal("2.0"), "#3276bd"),
+    (None, "#14467d"),
 ]
+PALETTE = [(limit, background, text_colour_for(background)) for limit, background in SCALE]
 HEAT_KINDS = ("companies", *sel.SEGMENT_KINDS)
 MAX_THRESHOLD = Decimal(4)
 

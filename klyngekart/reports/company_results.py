@@ -9,6 +9,8 @@ output is the same on every server.
 
 from __future__ import annotations
 
+import copy
+import math
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,23 +18,53 @@ from typing import Any
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from klyngekart.core.privacy import Cell
 from klyngekart.reports.renderer import chart_svg, compile_pdf
+from klyngekart.surveys.rounds.rates import rate_percent
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "templates" / "reports" / "company_results.typ"
+# A4 holds a chart of about this many areas (two bars each) with its legend and axis, about half a
+# page; a longer ranking is split into charts of at most this many areas that share one scale.
+CHART_AREAS = 15
+# Pixels per bar in print (the page uses 14): 15 areas, two bars each, are 300 px of bars.
+CHART_BAR_STEP = 10
+
+
+def chart_parts(spec: dict[str, Any], per_part: int = CHART_AREAS) -> list[dict[str, Any]]:
+    """The grouped bar chart ``spec`` (one row per area, in ``encoding.y.sort`` order) as charts
+    of at most ``per_part`` areas each, as evenly filled as they can be. Every part has the legend
+    and the axis, and all share the value scale, so the bars of two parts compare."""
+    values = spec.get("data", {}).get("values") or []
+    if not values:
+        return []
+    y = spec["encoding"]["y"]
+    present = dict.fromkeys(row[y["field"]] for row in values)
+    order = [name for name in (y.get("sort") or present) if name in present]
+    parts = max(1, math.ceil(len(order) / per_part))
+    # As even as can be: 43 areas are 15 + 14 + 14, not 15 + 15 + 13.
+    base, extra = divmod(len(order), parts)
+    bounds = [0]
+    for index in range(parts):
+        bounds.append(bounds[-1] + base + (1 if index < extra else 0))
+    x = spec["encoding"]["x"]
+    numbers = [float(row[x["field"]]) for row in values if row.get(x["field"]) is not None]
+    domain = x.get("scale", {}).get("domain") or [min(0.0, *numbers), max(0.0, *numbers)]
+    charts = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        names = order[start:end]
+        part = copy.deepcopy(spec)
+        part["data"] = {"values": [row for row in values if row[y["field"]] in set(names)]}
+        part["encoding"]["y"]["sort"] = names
+        part["encoding"]["x"]["scale"] = {"domain": list(domain), "nice": True}
+        part["height"] = {"step": CHART_BAR_STEP}
+        charts.append(part)
+    return charts
 
 
 def _number(value: float | Decimal | None, places: int = 2) -> str:
     if value is None:
         return "–"
     return formats.number_format(value, decimal_pos=places)
-
-
-def _percent(cell: Cell[Decimal]) -> str:
-    if cell.suppressed or cell.value is None:
-        return "–"
-    return f"{_number(cell.value * 100, 0)} %"
 
 
 def _gap_rows(ranked: list[Any], hidden: str) -> list[list[str]]:
@@ -91,12 +123,12 @@ def report_data(context: dict[str, Any], *, cluster: Any) -> dict[str, Any]:
         "suppressed": result.suppressed,
         "hidden_reason": context["hidden_reason"],
         "respondents": _("hidden") if result.n.suppressed else str(result.n.value),
-        "response_rate": _percent(result.response_rate),
+        "response_rate": "–" if result.response_rate.suppressed else rate_percent(result.response_rate.value),
         "cluster_note": ""
         if result.cluster_shown or result.suppressed
         else _("The cluster average is hidden: the rest of the cluster has fewer than %(k)s answers.")
         % {"k": result.k},
-        "chart": "",
+        "charts": [],
         "gap_header": [_("Competence area"), _("Importance"), _("Level"), _("Gap"), _("Cluster gap")],
         "gap_rows": [],
         "segments": [],
@@ -142,7 +174,7 @@ def report_data(context: dict[str, Any], *, cluster: Any) -> dict[str, Any]:
     }
     if result.suppressed:
         return data
-    data["chart"] = chart_svg(context["chart"])
+    data["charts"] = [svg for part in chart_parts(context["chart"]) if (svg := chart_svg(part))]
     data["gap_rows"] = _gap_rows(context["ranked"], hidden_short)
     data["segments"] = _segments(result, hidden_short)
     for item in context["priorities"]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from klyngekart.core.models import Cluster
 from klyngekart.measures.selectors import measure_costs, measure_list
 from klyngekart.needs import analysis
+from klyngekart.needs.selectors import area_names
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Round, RoundStatus
 
@@ -150,6 +151,8 @@ def _agreement(row: analysis.StrategyComparison) -> str:
 
 def _measures(round_: Round, names: dict[str, str]) -> list[MeasureSummary]:
     summaries = []
+    # A measure may name an area the round did not ask about: its name still, never its code.
+    every_name = {**area_names(round_.cluster), **names}
     for measure in measure_list():
         if measure.status not in REPORTED_STATUSES:
             continue
@@ -162,7 +165,7 @@ def _measures(round_: Round, names: dict[str, str]) -> list[MeasureSummary]:
                 title=measure.title,
                 status=str(measure.get_status_display()),
                 format=str(measure.get_format_display()),
-                areas=[names.get(code, code) for code in measure.areas],
+                areas=[every_name.get(code, code) for code in measure.areas],
                 fixed_cost=measure.fixed_cost,
                 cost_per_participant=measure.cost_per_participant,
                 funding_share=measure.funding_share,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,14 +23,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from klyngekart.core.charts import bar_chart
-from klyngekart.core.spreadsheets import xlsx_cell
+from klyngekart.core.money import format_kroner, round_money
 from klyngekart.reports.company_results import HERE
 from klyngekart.reports.needs_data import Heatmap, HeatmapRow, NeedsReportData
 from klyngekart.reports.renderer import Renderer, chart
+from klyngekart.surveys.rounds.rates import rate_percent
 
 TEMPLATE = HERE / "templates" / "reports" / "needs_report.typ"
 TOP_NEEDS = 8
-HEAT_COLUMNS = 6
+# Company columns per printed heatmap: their names stand on end, so eight fit beside the areas.
+HEAT_COLUMNS = 8
 # A heatmap of hundreds of companies cannot be read on A4: the PDF prints the companies with the
 # most need, and the Excel version of the report has every company.
 HEAT_COMPANIES = 40
@@ -43,9 +46,8 @@ def _number(value: Decimal | int | None, places: int = 2, hidden: str = "") -> s
 
 
 def _kroner(value: Decimal) -> str:
-    # Whole kroner only for display; the sums were made exactly.
-    whole = value.quantize(Decimal("1"))
-    return f"{formats.number_format(whole, decimal_pos=0, use_l10n=True, force_grouping=True)} kr"
+    # Whole kroner only for display, rounded as on the page (core.money); the sums were made exactly.
+    return format_kroner(value)
 
 
 def _percent(value: Decimal | None, hidden: str = "–") -> str:
@@ -123,8 +125,14 @@ def _narrow(heatmaps: list[tuple[Heatmap, str]]) -> list[tuple[Heatmap, str]]:
     # Not inside the f-string: xgettext does not read expressions in f-strings.
     continued = _("continued")
     for heatmap, note in heatmaps:
-        for start in range(0, max(len(heatmap.columns), 1), HEAT_COLUMNS):
-            end = start + HEAT_COLUMNS
+        # As even as can be (41 columns are 7 + 7 + 7 + 7 + 7 + 6), never a part of one column.
+        count = max(len(heatmap.columns), 1)
+        pieces = -(-count // HEAT_COLUMNS)
+        base, extra = divmod(count, pieces)
+        bounds = [0]
+        for index in range(pieces):
+            bounds.append(bounds[-1] + base + (1 if index < extra else 0))
+        for start, end in zip(bounds, bounds[1:], strict=False):
             title = heatmap.title if start == 0 else f"{heatmap.title} ({continued})"
             parts.append(
                 (
@@ -208,7 +216,7 @@ def pdf_data(data: NeedsReportData) -> dict[str, Any]:
             [_("Companies invited"), str(data.companies_invited)],
             [_("Companies that answered"), str(data.companies_answered)],
             [_("Respondents"), str(data.respondents)],
-            [_("Response rate"), _percent(data.response_rate)],
+            [_("Response rate"), rate_percent(data.response_rate)],
             [_("Anonymity threshold (k)"), str(data.k)],
             [_("Printed"), formats.date_format(timezone.localdate(), "DATE_FORMAT")],
         ],
@@ -293,7 +301,10 @@ def pdf_data(data: NeedsReportData) -> dict[str, Any]:
                     ]
                     for row in measure.costs
                 ],
-                "total": [_("Total"), "", _kroner(measure.total_shared), "", _kroner(measure.total_saving)],
+                # No company has signed up yet: the table and its "Total 0 kr" would say nothing.
+                "total": [_("Total"), "", _kroner(measure.total_shared), "", _kroner(measure.total_saving)]
+                if measure.costs
+                else [],
             }
             for measure in data.measures
         ],
@@ -325,6 +336,7 @@ def pdf_data(data: NeedsReportData) -> dict[str, Any]:
                 "participants."
             ),
             "no_measures": _("No measures have been proposed for these needs yet."),
+            "no_interest": _("No interest yet: no company has signed up for this measure."),
         },
     }
 
@@ -346,49 +358,105 @@ def needs_report_pdf(
         return own.render(TEMPLATE, printable)
 
 
+# Excel number formats. The file holds the format in Excel's own (English) notation: Norwegian
+# Excel shows "#,##0" as "# ##0" and groups with a space.
+XLSX_PERCENT = {"nb": "0 %", "en": "0%"}
+XLSX_KRONER = {"nb": '#,##0" kr"', "en": '"NOK "#,##0'}
+XLSX_GAP = "0.00"
+XLSX_MIN_WIDTH = 8
+XLSX_MAX_WIDTH = 48
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a report sheet: its header and how its numbers are shown."""
+
+    title: str
+    kind: str = "text"  # "text", "count", "percent", "kroner", "gap"
+
+
+def _xlsx_value(value: Any, kind: str, hidden: str) -> Any:
+    if value is None:
+        return hidden
+    if kind == "kroner":
+        # Whole kroner by the one rounding (core.money): the cell holds what the page shows.
+        return int(round_money(value))
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _xlsx_width(value: Any, kind: str) -> int:
+    if kind == "kroner":
+        return len(f"{value:,}") + 4 if isinstance(value, int) else len(str(value))
+    if kind == "percent":
+        return 6
+    return len(str(value))
+
+
 def needs_report_xlsx(data: NeedsReportData) -> bytes:
-    """The same aggregates as sheets: Ranking, Heatmap, Strategies, Trend, Measures."""
+    """The same aggregates as sheets: Ranking, one per heatmap view, Strategies, Trend, Measures. Each has
+    a bold header row that stays in view (frozen with the first column), an autofilter, column
+    widths to fit, and Excel number formats for shares ("0 %") and money (whole kroner)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
+    language = (translation.get_language() or "nb")[:2]
+    formats_by_kind = {
+        "percent": XLSX_PERCENT.get(language, XLSX_PERCENT["nb"]),
+        "kroner": XLSX_KRONER.get(language, XLSX_KRONER["nb"]),
+        "gap": XLSX_GAP,
+    }
     hidden = _("hidden")
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
 
-    def sheet_of(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    def sheet_of(title: str, columns: list[Column], rows: list[list[Any]]) -> None:
         sheet = workbook.create_sheet(title)
-        heads = []
-        for text in header:
-            head = xlsx_cell(sheet, text)
-            head.font = bold
-            heads.append(head)
-        sheet.append(heads)
-        for row in rows:
-            cells = []
-            for value in row:
-                if value is None:
-                    value = hidden
-                if isinstance(value, Decimal):
-                    value = float(value)
-                # Text that starts with "=" (an area or measure name) stays text, never a formula.
-                cells.append(xlsx_cell(sheet, value))
-            sheet.append(cells)
+        widths = [len(column.title) for column in columns]
+        for index, column in enumerate(columns, start=1):
+            cell = sheet.cell(row=1, column=index, value=column.title)
+            cell.data_type = "s"
+            cell.font = bold
+            cell.alignment = wrap
+        for row_number, row in enumerate(rows, start=2):
+            for index, value in enumerate(row, start=1):
+                kind = columns[index - 1].kind if index <= len(columns) else columns[-1].kind
+                shown = _xlsx_value(value, kind, hidden)
+                cell = sheet.cell(row=row_number, column=index, value=shown)
+                if isinstance(shown, str):
+                    # Text that starts with "=" (an area or measure name) stays text, never a formula.
+                    cell.data_type = "s"
+                elif kind in formats_by_kind:
+                    cell.number_format = formats_by_kind[kind]
+                if index > len(widths):
+                    widths.append(0)
+                widths[index - 1] = max(widths[index - 1], _xlsx_width(shown, kind))
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(
+                max(width + 2, XLSX_MIN_WIDTH), XLSX_MAX_WIDTH
+            )
+        # The header (and the first column, which names the row) stay in view when scrolling.
+        sheet.freeze_panes = "B2"
+        last = get_column_letter(max(len(widths), 1))
+        sheet.auto_filter.ref = f"A1:{last}{sheet.max_row}"
 
     sheet_of(
         _("Ranking"),
         [
-            _("Code"),
-            _("Competence area"),
-            _("Companies with the need"),
-            _("Share of companies"),
-            _("Depth (mean gap)"),
-            _("Priority"),
-            _("Respondents"),
-            _("Strategies that prioritise it"),
+            Column(_("Competence area")),
+            Column(_("Companies with the need"), "count"),
+            Column(_("Share of companies"), "percent"),
+            Column(_("Depth (mean gap)"), "gap"),
+            Column(_("Priority"), "gap"),
+            Column(_("Respondents"), "count"),
+            Column(_("Strategies that prioritise it"), "count"),
         ],
         [
             [
-                r.code,
                 r.name,
                 r.breadth,
                 r.breadth_share,
@@ -400,47 +468,62 @@ def needs_report_xlsx(data: NeedsReportData) -> bytes:
             for r in data.ranking
         ],
     )
-    heat_rows: list[list[Any]] = []
     for heatmap in data.heatmaps:
-        # One block per view: the view's own columns as a header row, then an area per row.
-        heat_rows.append([heatmap.title, "", *heatmap.columns])
-        for row in heatmap.rows:
-            heat_rows.append(["", row.label, *row.cells])
-    sheet_of(_("Heatmap"), [_("View"), _("Competence area")], heat_rows)
+        # A sheet per view (by company, size, industry, region), its groups as columns, so that
+        # the header row names them and the filter works. Sheet names are at most 31 characters.
+        sheet_of(
+            heatmap.title[:31],
+            [Column(_("Competence area")), *[Column(name, "gap") for name in heatmap.columns]],
+            [[row.label, *row.cells] for row in heatmap.rows],
+        )
     sheet_of(
         _("Strategies"),
-        [_("Competence area"), _("Strategies that prioritise it"), _("Depth (mean gap)"), _("Verdict")],
+        [
+            Column(_("Competence area")),
+            Column(_("Strategies that prioritise it"), "count"),
+            Column(_("Depth (mean gap)"), "gap"),
+            Column(_("Verdict")),
+        ],
         [[r.name, r.strategy_count, r.depth, r.agreement] for r in data.strategies],
     )
     sheet_of(
         _("Trend"),
-        [_("Competence area"), *data.trend_rounds, pgettext("difference between rounds", "Change")],
+        [
+            Column(_("Competence area")),
+            *[Column(title, "gap") for title in data.trend_rounds],
+            Column(pgettext("difference between rounds", "Change"), "gap"),
+        ],
         [[r.name, *r.values, r.change] for r in data.trend],
     )
     measure_rows: list[list[Any]] = []
     for measure in data.measures:
+        areas = ", ".join(measure.areas)
         for cost in measure.costs:
             measure_rows.append(
                 [
                     measure.title,
                     measure.status,
+                    areas,
                     cost.company,
                     cost.participants,
-                    cost.shared.quantize(Decimal("0.01")),
-                    cost.alone.quantize(Decimal("0.01")),
-                    cost.saving.quantize(Decimal("0.01")),
+                    cost.shared,
+                    cost.alone,
+                    cost.saving,
+                    measure.funding_share,
                 ]
             )
     sheet_of(
         _("Measures"),
         [
-            _("Measure"),
-            _("Status"),
-            _("Company"),
-            _("Participants"),
-            _("Shared cost"),
-            _("Alone"),
-            _("Saving"),
+            Column(_("Measure")),
+            Column(_("Status")),
+            Column(_("Competence areas")),
+            Column(_("Company")),
+            Column(_("Participants"), "count"),
+            Column(_("Shared cost"), "kroner"),
+            Column(_("Alone"), "kroner"),
+            Column(_("Saving"), "kroner"),
+            Column(_("Public funding"), "percent"),
         ],
         measure_rows,
     )

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klyngekart.core.audit import audit_log
+from klyngekart.core.downloads import readable_filename
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.reports.models import ReportFormat, ReportJob, ReportKind, ReportStatus
@@ -70,11 +71,19 @@ def needs_report_build(
                 content = needs_report_pdf(data, progress=report, renderer=renderer)
             else:
                 content = needs_report_xlsx(data)
-            name = _("needs-report")
     finally:
         if renderer is not None:
             renderer.close()
-    return content, f"{name}-{cluster.slug}-{round_.pk}.{fmt}"
+    return content, needs_report_filename(cluster=cluster, round_=round_, fmt=fmt, language=language)
+
+
+def needs_report_filename(*, cluster: Cluster, round_: Round, fmt: str, language: str) -> str:
+    """The name the report is saved under, in its language: "Felles-behov-2026-Demo-Havbruk.pdf"
+    (the round's year, or its title when it has no opening date)."""
+    with translation.override(language):
+        what = _("Common needs")
+    when = round_.opens_on.year if round_.opens_on else round_.title
+    return readable_filename(what, when, cluster.name, extension=fmt)
 
 
 @transaction.atomic
@@ -91,6 +100,8 @@ def report_job_request(*, cluster: Cluster, user: Any, round_: Round, fmt: str, 
         cluster=cluster,
         kind=ReportKind.NEEDS,
         params={"round": round_.pk, "format": fmt, "language": language},
+        # Known from the start, so the list of reports can name the file while it is being built.
+        filename=needs_report_filename(cluster=cluster, round_=round_, fmt=fmt, language=language),
         requested_by=user,
     )
     job.full_clean()
@@ -138,13 +149,14 @@ def report_job_run(*, cluster_id: int, job_id: int) -> ReportJob | None:
             )
         except (NotEnoughAnswers, ValidationError) as error:
             message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-            _save_progress(job, status=ReportStatus.FAILED, progress=100, message=message[:500])
+            # No file: no name either.
+            _save_progress(job, status=ReportStatus.FAILED, progress=100, message=message[:500], filename="")
             return job
         except Exception:
             logger.exception("Report job %s failed", job.pk)
             with translation.override(language):
                 message = _("The report could not be built. Try again, or contact support if it fails again.")
-            _save_progress(job, status=ReportStatus.FAILED, progress=100, message=message)
+            _save_progress(job, status=ReportStatus.FAILED, progress=100, message=message, filename="")
             return job
         _save_progress(
             job,

@@ -10,11 +10,11 @@ import time
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.core.downloads import attachment_header, readable_filename
 from klyngekart.core.forms import add_service_errors
 from klyngekart.reports import selectors, services
 from klyngekart.reports.company_results import company_results_pdf as build_company_pdf
@@ -81,7 +81,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     if content is None:
         raise Http404("The report is not ready")
     response = HttpResponse(bytes(content), content_type=report.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Content-Disposition"] = attachment_header(report.filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -97,7 +97,7 @@ def company_results_pdf(request: HttpRequest, round_id: int, rc_id: int) -> Http
     started = time.perf_counter()
     pdf = build_company_pdf(context, cluster=_access(request).cluster, language=get_language() or "nb")
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(f"{context['company'].name} {context['round'].title}") or "results"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    name = readable_filename(context["company"].name, context["round"].title, extension="pdf")
+    response["Content-Disposition"] = attachment_header(name)
     response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
     return response

@@ -2,6 +2,37 @@
 (function () {
   "use strict";
 
+  // Number and date formats for the charts' axes, by the page's language: Norwegian writes 1,5
+  // and 12 000, English 1.5 and 12,000 (d3-format and d3-time-format locale definitions).
+  var CHART_LOCALES = {
+    nb: {
+      format: { decimal: ",", thousands: "\u00a0", grouping: [3], currency: ["", "\u00a0kr"], percent: "\u00a0%" },
+      time: {
+        dateTime: "%A %e. %B %Y kl. %X", date: "%d.%m.%Y", time: "%H:%M:%S",
+        periods: ["", ""],
+        days: ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
+        shortDays: ["søn.", "man.", "tir.", "ons.", "tor.", "fre.", "lør."],
+        months: ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"],
+        shortMonths: ["jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."],
+      },
+    },
+    en: {
+      format: { decimal: ".", thousands: ",", grouping: [3], currency: ["", "\u00a0NOK"] },
+      time: {
+        dateTime: "%a %e %B %Y %X", date: "%d/%m/%Y", time: "%H:%M:%S",
+        periods: ["AM", "PM"],
+        days: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+        shortDays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+        months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        shortMonths: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+      },
+    },
+  };
+  function chartLocale() {
+    var lang = (document.documentElement.lang || "nb").slice(0, 2);
+    return CHART_LOCALES[lang] || CHART_LOCALES.nb;
+  }
+
   // Charts: each element with data-chart names a <script type="application/json"> that holds a
   // Vega-Lite spec built on the server. The AST interpreter keeps us free of eval() under CSP.
   function renderCharts(root) {
@@ -12,8 +43,11 @@
       if (!source) return;
       el.dataset.rendered = "1";
       var spec = JSON.parse(source.textContent);
+      var locale = chartLocale();
       window.vegaEmbed(el, spec, {
         actions: false,
+        formatLocale: locale.format,
+        timeFormatLocale: locale.time,
         renderer: "svg",
         ast: true,
         expr: window.vegaExpressionInterpreter,
@@ -22,7 +56,16 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
+  // The cluster menu is a <details>: folded on a phone, open on a wide screen. CSS shows it on a
+  // wide screen even while closed; opening it here keeps older browsers and screen readers in step.
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 861px)") : null;
+  function syncMenu() {
+    if (!wide) return;
+    document.querySelectorAll("details[data-navmenu]").forEach(function (el) { el.open = wide.matches; });
+  }
+  if (wide && wide.addEventListener) { wide.addEventListener("change", syncMenu); }
+
+  document.addEventListener("DOMContentLoaded", function () { syncMenu(); renderCharts(document); });
 
   // Gap matrix: the form shows what the server will store. "Not relevant for me" clears the row's
   // ratings, a rating clears the row's tick, and "None of these areas concern my work" ticks every

@@ -9,6 +9,7 @@ from django.core import mail
 from klyngekart.accounts.services import invitation_create
 from klyngekart.core.tenancy import scope
 from klyngekart.measures.mail import invitations_send
+from klyngekart.measures.models import MeasureInvitation
 from klyngekart.measures.tests.factories import make_measure
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.surveys.rounds.mail import render_round_mail
@@ -40,7 +41,14 @@ def test_the_invitation_to_a_cluster(named, django_capture_on_commit_callbacks) 
 def test_the_invitation_to_a_joint_measure(named) -> None:
     ContactFactory(membership=named.membership, cluster=named.cluster, email="sjef@example.no")
     measure = make_measure(cluster=named.cluster, title="Sveising & <TIG>")
-    invitations_send(cluster_id=named.cluster.pk, measure_id=measure.pk, membership_ids=[named.membership.pk])
+    with scope(named.cluster):
+        invitation = MeasureInvitation.objects.create(
+            cluster=named.cluster,
+            measure=measure,
+            membership=named.membership,
+            recipients=[{"email": "sjef@example.no", "language": "nb"}],
+        )
+    invitations_send(cluster_id=named.cluster.pk, measure_id=measure.pk, invitation_ids=[invitation.pk])
     subject = mail.outbox[0].subject
     assert CLUSTER in subject and "Sveising & <TIG>" in subject
 

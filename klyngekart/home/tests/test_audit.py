@@ -83,6 +83,10 @@ def test_the_change_log_is_paginated_and_keeps_the_filter_in_page_links(world, l
     assert "?action=members.&amp;page=2" in first.content.decode()
     second = client.get(changes_url(world, "?action=members.&page=2"))
     assert len(second.context["changes"]) == 10
+    # The current page is marked for screen readers (and styled by app.css), the others are not.
+    body = second.content.decode()
+    assert 'aria-current="page" href="?action=members.&amp;page=2"' in body
+    assert 'aria-current="page" href="?action=members.&amp;page=1"' not in body
     assert client.get(changes_url(world, "?page=999")).context["page"].number == 2
 
 

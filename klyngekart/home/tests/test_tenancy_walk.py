@@ -192,6 +192,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "rounds:open": lambda o: {"pk": o["round"].pk},
     "rounds:close": lambda o: {"pk": o["round"].pk},
     "rounds:extend": lambda o: {"pk": o["round"].pk},
+    "rounds:remind": lambda o: {"pk": o["round"].pk},
     "rounds:held": lambda o: {"pk": o["round"].pk},
     "rounds:company": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},
     "rounds:invite": lambda o: {"pk": o["round"].pk, "part_pk": o["round_part"].pk},

@@ -29,13 +29,14 @@ def test_manager_creates_a_measure_and_sees_every_row(world, login, english) -> 
         "status": "proposed",
         "fixed_cost": "100000",
         "cost_per_participant": "2000",
-        "funding_share": "1.5",
+        "funding_share": "150",
     }
     response = client.post(url, data)
     assert response.status_code == 200 and "1" in response.content.decode()
     with scopes_disabled():
         assert Measure.objects.count() == 0
-    response = client.post(url, {**data, "funding_share": "0.4"})
+    # Percent as people write it: 40 is 40 %, stored as the share 0.4.
+    response = client.post(url, {**data, "funding_share": "40"})
     with scopes_disabled():
         measure = Measure.objects.get()
     assert response["Location"] == reverse("measures:detail", args=[world.cluster.slug, measure.pk])
@@ -99,3 +100,43 @@ def test_create_from_a_need_prefills_areas(world, login) -> None:
     url = reverse("measures:create", args=[world.cluster.slug]) + f"?areas={code},nope"
     form = client.get(url).context["form"]
     assert form.initial["areas"] == [code]
+
+
+def test_the_long_measure_form_sums_up_its_errors_at_the_top_and_takes_percent(world, login, english) -> None:
+    client = login(world.users["manager"])
+    url = reverse("measures:create", args=[world.cluster.slug])
+    bad = {"title": "", "format": "course", "status": "proposed", "fixed_cost": "-5", "funding_share": "140"}
+    body = client.post(url, bad).content.decode()
+    summary = body.split('id="kk-error-summary"')[1].split("</div>")[0]
+    # Every error is listed, each a link to its field, above the form.
+    for field in ("title", "fixed_cost", "cost_per_participant", "funding_share"):
+        assert f'href="#id_{field}"' in summary
+        assert f'id="id_{field}"' in body
+    assert body.index('id="kk-error-summary"') < body.index('name="title"')
+    assert "4 things need fixing" in summary
+
+    # 40 means 40 %: stored as the share 0.4, shown as 40 when editing.
+    client.post(
+        url,
+        {**bad, "title": "Lean", "fixed_cost": "1000", "cost_per_participant": "0", "funding_share": "40"},
+    )
+    with scopes_disabled():
+        measure = Measure.objects.get()
+    assert measure.funding_share == Decimal("0.4")
+    edit = client.get(reverse("measures:edit", args=[world.cluster.slug, measure.pk])).content.decode()
+    assert 'name="funding_share" value="40"' in edit or 'value="40" ' in edit
+    assert (
+        "40 %"
+        in client.get(reverse("measures:detail", args=[world.cluster.slug, measure.pk])).content.decode()
+    )
+
+
+def test_a_short_form_keeps_its_errors_beside_the_field_without_a_summary(world, login, english) -> None:
+    measure = make_measure(cluster=world.cluster)
+    client = login(world.users["contact"])
+    response = client.post(
+        reverse("measures:interest", args=[world.cluster.slug, measure.pk]),
+        {"membership": world.membership.pk, "participants": 0},
+        follow=True,
+    )
+    assert 'id="kk-error-summary"' not in response.content.decode()

@@ -143,10 +143,12 @@ def test_invite_mails_the_companies_with_the_need(
     measure = make_measure(cluster=world.cluster, areas=["lean"], source_round=round_)
     with scope(world.cluster), django_capture_on_commit_callbacks(execute=True):
         assert services.measure_invite_companies(measure=measure, actor=world.users["manager"]) == 1
-    assert len(mail.outbox) == 1
-    assert "boss@example.no" in mail.outbox[0].to
-    assert (
-        f"https://kart.example.no:8443/c/{world.cluster.slug}/measures/{measure.pk}/" in mail.outbox[0].body
+    # One mail per person: the contact on the register and the company's contact user, each with a
+    # link on the installation's SITE_URL.
+    assert {message.to[0] for message in mail.outbox} == {"boss@example.no", "contact@alfa.example.no"}
+    assert all(
+        f"https://kart.example.no:8443/c/{world.cluster.slug}/measures/{measure.pk}/" in message.body
+        for message in mail.outbox
     )
 
 

@@ -116,7 +116,7 @@ def test_a_member_page_shows_company_contacts_and_history(world, login):
     manager = world.users["manager"].full_name
     assert f"{manager} paused the membership of {world.membership.company.name}" in body
     assert "members.membership" not in body  # sentences, not action codes
-    assert "effective 03/01/2025" in body
+    assert "effective 01/03/2025" in body  # 1 March, written the British way
 
 
 def test_the_member_history_names_contact_changes_like_the_change_log(world, login):

@@ -249,3 +249,54 @@ def test_the_form_shows_the_saved_review(world, english, login):
     assert 'value="partly" id="id_review_goals_reached_2" checked' in body
     assert 'value="4" id="id_review_value_4" checked' in body
     assert 'value="" id="id_review_value_0" checked' not in body
+
+
+def test_saving_a_submitted_strategy_says_so_and_the_detail_names_the_status_once(
+    world, areas, english, login
+):
+    client = login(world.users["contact"])
+    data = {
+        "action": "submit",
+        "goal_categories": ["competence"],
+        "goals_text": "Bli bedre på automatisering.",
+        "priority_areas": ["lean"],
+        "review_value": "",
+    }
+    client.post(edit_url(world), data)
+    assert _strategy(world).status == "submitted"
+
+    body = client.post(edit_url(world), {**data, "action": "save"}, follow=True).content.decode()
+
+    assert "Your draft is saved" not in body
+    assert "Your changes are saved. The strategy is still submitted to the cluster." in body
+    assert _strategy(world).status == "submitted"
+    detail = client.get(url(world, "detail", pk=world.membership.pk, year=THIS_YEAR)).content.decode()
+    assert detail.lower().count("submitted") == 1 + detail.lower().count("submitted to")
+    assert "Submitted submitted" not in detail and "Submitted </span>" not in detail
+
+
+def test_a_refused_submission_lists_its_errors_at_the_top_with_links(world, areas, english, login):
+    body = (
+        login(world.users["contact"])
+        .post(edit_url(world), {"action": "submit", "priority_areas": ["nope"]})
+        .content.decode()
+    )
+    summary = body.split('id="kk-error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_priority_areas_0"' in summary
+    assert 'id="id_priority_areas_0"' in body
+    assert body.index('id="kk-error-summary"') < body.index('<form method="post" class="kk-form"')
+
+
+def test_the_year_select_shows_the_year_the_page_shows(world, login):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    client = login(world.users["manager"])
+    body = client.get(f"/c/{world.cluster.slug}/strategy/").content.decode()
+    assert f'<option value="{this_year}" selected>' in body
+    assert f'<option value="{this_year + 1}" selected>' not in body
+    chosen = client.get(f"/c/{world.cluster.slug}/strategy/?year={this_year - 1}").content.decode()
+    assert f'<option value="{this_year - 1}" selected>' in chosen
+    # A year off the list: the page shows this year, and so does the select.
+    wrong = client.get(f"/c/{world.cluster.slug}/strategy/?year=1900").content.decode()
+    assert f'<option value="{this_year}" selected>' in wrong

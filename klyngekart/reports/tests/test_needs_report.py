@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -21,6 +22,7 @@ from klyngekart.reports import services
 from klyngekart.reports.models import ReportJob
 from klyngekart.reports.tests.conftest import HIDDEN_MEANS, ReportRound
 from klyngekart.reports.tests.factories import ReportJobFactory
+from klyngekart.surveys.models import Round
 
 pytestmark = pytest.mark.django_db
 
@@ -96,11 +98,15 @@ def test_the_command_writes_an_xlsx_with_the_same_aggregates(world, report_round
     path = tmp_path / "needs.xlsx"
     _command(world, report_round.round.pk, path, "xlsx")
     sheets = _xlsx_values(path.read_bytes())
-    assert len(sheets) == 5
+    # Ranking, a sheet per heatmap view (company, size, industry, region), strategies, trend, measures.
+    assert list(sheets)[0] == "Rangering" and list(sheets)[-3:] == ["Strategier", "Utvikling", "Tiltak"]
+    assert len(sheets) == 8
     cells = [value for rows in sheets.values() for row in rows for value in row if value is not None]
     ranking = next(rows for rows in sheets.values())
-    digital = next(row for row in ranking[1:] if row[0] == "digital-ai")
-    assert digital[4] == pytest.approx(2.94)
+    # Names, not codes: the reader sees the area as the page names it.
+    assert "digital-ai" not in cells
+    digital = next(row for row in ranking[1:] if row[3] == pytest.approx(2.94))
+    assert isinstance(digital[0], str) and digital[0].startswith("Område")
     assert any(value == "skjult" for value in cells)
     for value in cells:
         assert value not in (4.5, 3.5)
@@ -297,3 +303,49 @@ def test_the_xlsx_writes_names_that_look_like_formulas_as_text(english) -> None:
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert {'=HYPERLINK("http://evil.example")', "@SUM(A1)", "-1+1 AS"} <= {cell.value for cell in cells}
+
+
+def test_the_list_names_round_date_and_file_and_the_download_keeps_the_name(
+    world, report_round: ReportRound, client, django_capture_on_commit_callbacks
+):
+    from urllib.parse import unquote
+
+    from klyngekart.core.models import Cluster
+
+    with scopes_disabled():
+        Cluster.objects.filter(pk=world.cluster.pk).update(name="Demo Havbruk Øst")
+        Round.objects.filter(pk=report_round.round.pk).update(title="Kartlegging våren 2026")
+    year = report_round.round.opens_on.year
+    client.force_login(world.users["manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _order(client, world, report_round.round.pk)
+    with scope(world.cluster):
+        job = ReportJob.objects.get()
+    name = f"Felles-behov-{year}-Demo-Havbruk-Øst.pdf"
+    assert job.filename == name
+    page = client.get(reverse("reports:index", args=[world.cluster.slug])).content.decode()
+    assert "Kartlegging våren 2026" in page
+    assert name in page
+    assert date_format(job.created_at, "SHORT_DATETIME_FORMAT")[:8] in page
+    download = client.get(reverse("reports:download", args=[world.cluster.slug, job.pk]))
+    header = download["Content-Disposition"]
+    # An ASCII name for old clients, and the real one (UTF-8) for the rest.
+    assert f'filename="Felles-behov-{year}-Demo-Havbruk-Ost.pdf"' in header
+    assert header.startswith("attachment;")
+    encoded = header.split("filename*=UTF-8''")[1]
+    assert unquote(encoded) == name
+    header.encode("latin-1")
+
+
+def test_readable_filenames_and_their_ascii_form() -> None:
+    from klyngekart.core.downloads import ascii_filename, attachment_header, readable_filename
+
+    assert readable_filename("Felles behov", 2026, "Demo Havbruk", extension="pdf") == (
+        "Felles-behov-2026-Demo-Havbruk.pdf"
+    )
+    assert readable_filename("Ås & Sønn / Ærlig", "Kartlegging 2026", extension="pdf") == (
+        "Ås-Sønn-Ærlig-Kartlegging-2026.pdf"
+    )
+    assert readable_filename('"; rm -rf', extension="xlsx") == "rm-rf.xlsx"
+    assert ascii_filename("Ås-Sønn-Ærlig.pdf") == "As-Sonn-Aerlig.pdf"
+    assert '"' not in attachment_header('a"b.pdf').split("filename=")[1].split(";")[0].strip('"')

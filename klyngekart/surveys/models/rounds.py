@@ -99,13 +99,19 @@ class RoundCompany(TenantModel):
 
     @property
     def audience_size(self) -> int | None:
-        """Personal invitations when there are any, otherwise the company's head count."""
-        return self.invited_count or self.membership.employees
+        """Who could have answered: surveys/rounds/rates.py defines it."""
+        from klyngekart.surveys.rounds.rates import audience_size
+
+        return audience_size(
+            invited=self.invited_count, employees=self.membership.employees, open_link=self.open_link_enabled
+        )
 
     @property
     def response_rate(self) -> float | None:
-        size = self.audience_size
-        return min(self.completed_count / size, 1.0) if size else None
+        from klyngekart.surveys.rounds.rates import response_rate
+
+        rate = response_rate([self])
+        return None if rate is None else float(rate)
 
 
 class InvitationStatus(models.TextChoices):

@@ -37,6 +37,7 @@ from klyngekart.surveys.results.core import (
     visible_parts,
 )
 from klyngekart.surveys.results.release import release_version
+from klyngekart.surveys.rounds.rates import audience_size
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,14 @@ class ListedCompany:
     invited_count: int
     completed_count: int
     employees: int | None
+    open_link_enabled: bool
 
     @property
     def audience_size(self) -> int | None:
-        """As RoundCompany.audience_size: personal invitations if any, else the head count."""
-        return self.invited_count or self.employees
+        """As RoundCompany.audience_size (surveys/rounds/rates.py)."""
+        return audience_size(
+            invited=self.invited_count, employees=self.employees, open_link=self.open_link_enabled
+        )
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,13 @@ def cluster_segments(
 def listed_companies(round_: Round) -> list[ListedCompany]:
     """The round's companies for the listing, in the listing's order."""
     rows = RoundCompany.objects.filter(round=round_).values_list(
-        "pk", "company_id", "membership__name", "invited_count", "completed_count", "membership__employees"
+        "pk",
+        "company_id",
+        "membership__name",
+        "invited_count",
+        "completed_count",
+        "membership__employees",
+        "open_link_enabled",
     )
     return [ListedCompany(*row) for row in rows]
 

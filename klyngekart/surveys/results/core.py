@@ -30,8 +30,7 @@ import hashlib
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -60,10 +59,10 @@ from klyngekart.surveys.models import (
 )
 from klyngekart.surveys.models.responses import ALL
 from klyngekart.surveys.results.release import release_version
+from klyngekart.surveys.rounds.rates import Audience, response_rate
 from klyngekart.taxonomy.models import CompetenceArea
 
 REST = "\x00rest"
-RATE_PLACES = Decimal("0.0001")
 DECIMALS = 2
 
 
@@ -699,34 +698,8 @@ def company_results(
 # --- response rates ------------------------------------------------------------------------------
 
 
-class Audience(Protocol):
-    """A round's company as far as its response rate goes: a RoundCompany or a listed one."""
-
-    @property
-    def completed_count(self) -> int: ...
-
-    @property
-    def audience_size(self) -> int | None: ...
-
-
-def _response_rate(companies: Iterable[Audience]) -> Decimal | None:
-    """Completed over the audience (invitations, else head count), exact to four places, at most 1."""
-    completed = 0
-    audience = 0
-    for company in companies:
-        size = company.audience_size
-        if size:
-            completed += company.completed_count
-            audience += size
-    if not audience:
-        return None
-    return min(Decimal(completed) / Decimal(audience), Decimal(1)).quantize(
-        RATE_PLACES, rounding=ROUND_HALF_UP
-    )
-
-
 def rate_cell(companies: Sequence[Audience], n: int, k: int) -> Cell[Decimal]:
-    rate = _response_rate(companies)
+    rate = response_rate(companies)
     if rate is None or n < k:
         return Cell.hidden()
     return Cell(suppressed=False, value=rate, n=n)

@@ -36,6 +36,7 @@ from klyngekart.surveys.results.release import (
     release_state,
     released_comment_set_hidden,
 )
+from klyngekart.surveys.rounds.rates import rate_percent
 
 
 def _company_rows(
@@ -60,8 +61,7 @@ def _company_rows(
             too_few.append(f'<tr><th scope="row">{heading}</th><td colspan="2">{hidden}</td></tr>')
             continue
         rate = row.response_rate
-        # As {% widthratio rate 1 100 %} printed it: whole percent, Python's rounding.
-        shown_rate = "–" if rate.suppressed or rate.value is None else f"{round(float(rate.value) * 100)} %"
+        shown_rate = "–" if rate.suppressed else rate_percent(rate.value)
         shown.append(
             f'<tr><th scope="row">{heading}</th><td>{int(row.n.value or 0):d}</td><td>{shown_rate}</td></tr>'
         )

@@ -58,6 +58,7 @@ from klyngekart.surveys.rounds.completions import (
     completions_pending_ids,
 )
 from klyngekart.surveys.rounds.holds import held_uncount_at_close
+from klyngekart.surveys.rounds.rates import response_rate
 from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
@@ -717,29 +718,33 @@ def _rounds_of(invitations: QuerySet[RespondentInvitation]) -> list[Round]:
     )
 
 
-def reminders_send(*, round_: Round, today: Any) -> int:
-    """Remind everyone invited to ``round_`` who has not completed, once a day at most.
+def _reminders_due_for(round_: Round, today: Any) -> QuerySet[RespondentInvitation]:
+    return (
+        RespondentInvitation.objects.filter(
+            round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today, withdrawn=False
+        )
+        .exclude(email="")
+        .exclude(last_reminded_on=today)
+        .exclude(pk__in=completions_pending_ids(round_))
+    )
+
+
+def reminders_send(*, round_: Round, today: Any, actor: Any = None) -> int:
+    """Remind everyone invited to ``round_`` who has not completed, once a day at most: on the
+    round's reminder days (``actor`` None) or when the cluster team asks from the round page.
 
     Someone whose answer is stored while its completion waits for a batch (surveys/rounds/completions.py)
     has completed: a reminder would give them a fresh link, through which they could answer again.
     Marked here, in the transaction, so that a second run on the same day reminds no one twice."""
     with scope(round_.cluster), transaction.atomic():
-        due = (
-            RespondentInvitation.objects.filter(
-                round_company__round=round_, status__in=NOT_COMPLETED, sent_on__lt=today, withdrawn=False
-            )
-            .exclude(email="")
-            .exclude(last_reminded_on=today)
-            .exclude(pk__in=completions_pending_ids(round_))
-        )
-        ids = list(due.values_list("pk", flat=True))
+        ids = list(_reminders_due_for(round_, today).values_list("pk", flat=True))
         RespondentInvitation.objects.filter(pk__in=ids).update(
             reminders_sent=F("reminders_sent") + 1, last_reminded_on=today
         )
         if ids:
             audit_log(
                 cluster=round_.cluster,
-                actor=None,
+                actor=actor,
                 action="surveys.round.reminded",
                 target=round_,
                 data={"reminders": len(ids)},
@@ -806,13 +811,6 @@ def round_duties_daily(*, today: Any) -> DailyReport:
 
 
 # --- selectors ------------------------------------------------------------------------------------
-
-
-def rate(completed: int, size: int | None) -> Decimal | None:
-    """Completed over the audience, exact to four places and never above 1."""
-    if not size:
-        return None
-    return min(Decimal(completed) / Decimal(size), Decimal(1)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def round_list(*, access: ClusterAccess) -> QuerySet[Round]:
@@ -883,7 +881,7 @@ def progress_row(part: RoundCompany, k: int) -> ProgressRow:
         invited=part.invited_count,
         started=shown_count(part.started_count, k),
         completed=completed,
-        response_rate=rate(part.completed_count, part.audience_size) if completed else None,
+        response_rate=response_rate([part]) if completed else None,
     )
 
 
@@ -895,20 +893,23 @@ def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
     if access.is_company_role:
         parts = [part for part in parts if part.company_id in access.company_ids]
     completed = sum(part.completed_count for part in parts)
-    sized = [part for part in parts if part.audience_size]
     total_completed = shown_count(completed, k)
     return Progress(
         rows=[progress_row(part, k) for part in parts],
         invited=sum(part.invited_count for part in parts),
         started=shown_count(sum(part.started_count for part in parts), k),
         completed=total_completed,
-        response_rate=rate(
-            sum(part.completed_count for part in sized), sum(part.audience_size or 0 for part in sized)
-        )
-        if total_completed
-        else None,
+        response_rate=response_rate(parts) if total_completed else None,
         k=k,
     )
+
+
+def reminders_possible(round_: Round, *, today: Any) -> int:
+    """How many a reminder sent now would reach: invited, mailed before today, not completed, not
+    reminded today. The same conditions as ``reminders_send``."""
+    if round_.status != RoundStatus.OPEN:
+        return 0
+    return _reminders_due_for(round_, today).count()
 
 
 def open_parts_to_invite(*, access: ClusterAccess) -> list[RoundCompany]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/open/", views.round_open, name="open"),
     path("<int:pk>/close/", views.round_close, name="close"),
     path("<int:pk>/extend/", views.round_extend, name="extend"),
+    path("<int:pk>/remind/", views.round_remind, name="remind"),
     path("<int:pk>/held/", views.round_held, name="held"),
     path("<int:pk>/companies/<int:part_pk>/", views.round_company, name="company"),
     path("<int:pk>/companies/<int:part_pk>/invite/", views.round_invite, name="invite"),

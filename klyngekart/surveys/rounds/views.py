@@ -16,12 +16,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.forms import add_service_errors
@@ -96,10 +97,40 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "can_invite": can_invite,
             "release_state": release_state(round_),
+            "remindable": rounds.reminders_possible(round_, today=timezone.localdate())
+            if access.can("rounds.change")
+            else 0,
             # Only the team reviews held answers; a company's own people are not told of them.
             "held": holds.held_total(round_) if access.can("rounds.change") else 0,
         },
     )
+
+
+@cluster_view("rounds.change")
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remind, now, everyone invited who has not answered (at most once a day per person)."""
+    access = _access(request)
+    round_ = rounds.access_round(access, pk, "rounds.change")
+    if round_.status != RoundStatus.OPEN:
+        messages.error(request, _("Reminders can only be sent while the round is open."))
+    else:
+        sent = rounds.reminders_send(round_=round_, today=timezone.localdate(), actor=request.user)
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder is on its way to %(count)s person who has not answered.",
+                    "Reminders are on their way to %(count)s people who have not answered.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        else:
+            messages.info(
+                request, _("No one needed a reminder: everyone invited has answered or was reminded today.")
+            )
+    return redirect("rounds:detail", access.cluster.slug, round_.pk)
 
 
 def _transition(request: HttpRequest, pk: int, *, opening: bool) -> HttpResponse:

@@ -172,3 +172,15 @@ def test_advisor_cannot_change(world, login):
     assert client.post(_url("area_hide", world, pk=area.pk)).status_code == 403
     assert client.get(_url("area_add", world)).status_code == 403
     assert not _area(world, "people-teamwork").hidden
+
+
+def test_esco_terms_are_labelled_english_and_codes_are_for_the_team_only(world, login, english):
+    code = "<code"
+    contact = login(world.users["contact"]).get(_url("index", world)).content.decode()
+    assert "ESCO concepts (in English)" in contact
+    assert "names its concepts in English" in contact
+    assert code not in contact and "digital-data-analytics<" not in contact
+    for role in ("advisor", "board"):
+        assert code not in login(world.users[role]).get(_url("index", world)).content.decode()
+    staff = login(world.users["staff"]).get(_url("index", world)).content.decode()
+    assert "<code" in staff and ">digital-data-analytics</code>" in staff
