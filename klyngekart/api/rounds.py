@@ -21,6 +21,7 @@ from klyngekart.members.models import Membership
 from klyngekart.members.validators import normalise_org_number
 from klyngekart.surveys.models import Audience, HoldReason, Round, SurveyVersion
 from klyngekart.surveys.rounds import holds, open_links
+from klyngekart.surveys.rounds import selectors as round_reads
 from klyngekart.surveys.rounds import services as rounds
 
 router = Router(tags=["rounds"])
@@ -260,7 +261,7 @@ def round_update(request: HttpRequest, slug: str, id: int, payload: RoundPatch) 
 def round_links(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]]:
     with cluster_scope(request, slug, "rounds.invite_own") as access:
         round_ = rounds.access_round(access, id, "rounds.invite_own")
-        progress = rounds.round_progress(round_=round_, access=access)
+        progress = round_reads.round_progress(round_=round_, access=access)
         return [
             {
                 "org_number": row.part.company.identifier,
@@ -334,7 +335,7 @@ def invitation_list(request: HttpRequest, slug: str, id: int, org_number: str) -
         part = _own_part(access, id, org_number)
         if not access.is_company_role:
             return []
-        return [_invitation_out(row) for row in rounds.invitation_rows(part)]
+        return [_invitation_out(row) for row in round_reads.invitation_rows(part)]
 
 
 def _invitation_action(
@@ -342,7 +343,7 @@ def _invitation_action(
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "rounds.invite_own") as access:
         part = _own_part(access, id, org_number)
-        invitation = rounds.access_invitation(access, part, invitation_id, "rounds.invite_own")
+        invitation = round_reads.access_invitation(access, part, invitation_id, "rounds.invite_own")
         actor = request.auth  # type: ignore[attr-defined]
         try:
             if withdraw:
@@ -461,7 +462,7 @@ def round_held_reject(request: HttpRequest, slug: str, id: int, payload: HeldIds
 def round_progress(request: HttpRequest, slug: str, id: int) -> list[dict[str, Any]]:
     with cluster_scope(request, slug, "rounds.view_own") as access:
         round_ = rounds.access_round(access, id, "rounds.view_own")
-        progress = rounds.round_progress(round_=round_, access=access)
+        progress = round_reads.round_progress(round_=round_, access=access)
         return [
             {
                 "org_number": row.part.company.identifier,

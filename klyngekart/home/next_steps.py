@@ -22,7 +22,7 @@ from klyngekart.needs.models import MembershipStrategy, StrategyStatus
 from klyngekart.needs.selectors import locked_years
 from klyngekart.surveys import results
 from klyngekart.surveys.models import Round, RoundCompany, RoundStatus
-from klyngekart.surveys.rounds.services import Progress, round_progress
+from klyngekart.surveys.rounds.selectors import Progress, round_progress
 
 TOP_NEEDS = 5
 MEASURES_SHOWN = 5

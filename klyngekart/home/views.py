@@ -13,7 +13,7 @@ from klyngekart.home import selectors
 from klyngekart.home.next_steps import next_steps
 from klyngekart.members import selectors as member_selectors
 from klyngekart.members.selectors import CountRow
-from klyngekart.surveys.rounds import services as rounds
+from klyngekart.surveys.rounds import selectors as round_reads
 
 CHANGES_PER_PAGE = 50
 
@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.is_company_role:
         context["companies"] = selectors.user_companies(cluster=cluster, company_ids=access.company_ids)
         # One click to invite employees while a round their company takes part in is open.
-        context["open_parts"] = rounds.open_parts_to_invite(access=access)
+        context["open_parts"] = round_reads.open_parts_to_invite(access=access)
     if access.can("cluster.view_audit"):
         context["recent_changes"] = describe_all(
             selectors.recent_changes(cluster=cluster, limit=8), company_names=member_selectors.company_names

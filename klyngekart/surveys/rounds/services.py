@@ -1,4 +1,4 @@
-"""Mapping rounds: create, open, close, invite, remind, purge; and what the pages read of them.
+"""Mapping rounds: create, open, close, invite, remind, purge (what the pages read is in selectors).
 
 Privacy (PRODUCT.md, "Privacy: what may be shown"):
 - A personal invitation link is a random token that exists only in the mail we send: we store its
@@ -22,14 +22,14 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Final, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,6 @@ from klyngekart.accounts.access import ClusterAccess
 from klyngekart.core.audit import audit_log
 from klyngekart.core.links import absolute_url
 from klyngekart.core.models import Cluster
-from klyngekart.core.privacy import k_threshold
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.surveys.models import (
@@ -58,7 +57,6 @@ from klyngekart.surveys.rounds.completions import (
     completions_pending_ids,
 )
 from klyngekart.surveys.rounds.holds import held_uncount_at_close
-from klyngekart.surveys.rounds.rates import response_rate
 from klyngekart.taxonomy.services import taxonomy_to_pin
 
 INVITATION: Final = "invitation"
@@ -536,51 +534,6 @@ def _insert_invitations(
         _schedule_mails(round_company.cluster, ids, INVITATION)
 
 
-@dataclass(frozen=True)
-class InvitedRow:
-    """One invited address as its company's contact sees it: never whether it answered."""
-
-    pk: int
-    email: str
-    withdrawn: bool
-
-
-def invitation_rows(round_company: RoundCompany) -> list[InvitedRow]:
-    """The company's invitations with the address, sorted, and whether each was withdrawn, without
-    any status: which of them answered must not show, so the list is the same whether anyone
-    answered or not."""
-    return [
-        InvitedRow(pk, email, withdrawn)
-        for pk, email, withdrawn in round_company.invitations.exclude(email="")
-        .order_by("email", "pk")
-        .values_list("pk", "email", "withdrawn")
-    ]
-
-
-def access_invitation(
-    access: ClusterAccess, round_company: RoundCompany, pk: int, permission: str
-) -> RespondentInvitation:
-    """One personal invitation of ``round_company``. Only a company's own people see whom they
-    invited, so only they reach an invitation; for anyone else, and for a missing, erased or
-    another company's invitation, it is the same 404."""
-    if not access.can(permission):
-        raise PermissionDenied(_("Your role does not give access to this page."))
-    invitation = (
-        round_company.invitations.filter(pk=pk)
-        .exclude(email="")
-        .select_related("round_company__round", "round_company__membership", "cluster")
-        .first()
-    )
-    if (
-        invitation is None
-        or not access.is_company_role
-        or round_company.company_id not in access.company_ids
-        or invitation.cluster_id != access.cluster.pk
-    ):
-        raise Http404("No such invitation")
-    return invitation
-
-
 def invitation_withdraw(*, invitation: RespondentInvitation, actor: Any) -> RespondentInvitation:
     """Withdraw a personal invitation: its link stops working (the answering pages say it was
     withdrawn) and no invitation or reminder goes to it again. Answers already given stay, and
@@ -810,131 +763,9 @@ def round_duties_daily(*, today: Any) -> DailyReport:
     return DailyReport(closed=len(overdue), reminded=reminded, erased=invitations_purge(today=today))
 
 
-# --- selectors ------------------------------------------------------------------------------------
-
-
-def round_list(*, access: ClusterAccess) -> QuerySet[Round]:
-    """Rounds the user may see with their progress totals; a company role sees only the rounds
-    its companies take part in, with only its own companies' counts."""
-    parts = Q()
-    rounds = Round.objects.filter(cluster=access.cluster)
-    if access.is_company_role:
-        parts = Q(companies__company_id__in=access.company_ids)
-        rounds = rounds.filter(companies__company_id__in=access.company_ids).distinct()
-    return rounds.select_related("survey_version__survey").annotate(
-        company_count=Count("companies", filter=parts, distinct=True),
-        invited_total=Sum("companies__invited_count", filter=parts),
-        completed_total=Sum("companies__completed_count", filter=parts),
-    )
-
-
-def percent(value: Decimal | None) -> Decimal | None:
-    return None if value is None else (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def shown_count(count: int, k: int) -> int | None:
-    """A progress count as it may be shown: None ("under k") from 1 to k - 1. A small count next to
-    a company's name says how few of its people have answered, and read twice it says when one more
-    did; no one may learn that of a group smaller than k. Nought and k or more are shown."""
-    return count if count == 0 or count >= k else None
-
-
-@dataclass
-class ProgressRow:
-    """One company's progress: invited (the company's own list, always shown), and started and
-    completed, each None when it is under k (see ``shown_count``); the rate only from k."""
-
-    part: RoundCompany
-    invited: int
-    started: int | None
-    completed: int | None
-    response_rate: Decimal | None
-
-    @property
-    def company(self) -> Any:
-        """The company as this cluster records it (its membership)."""
-        return self.part.membership
-
-    @property
-    def response_percent(self) -> Decimal | None:
-        return percent(self.response_rate)
-
-
-@dataclass
-class Progress:
-    rows: list[ProgressRow]
-    invited: int
-    started: int | None
-    completed: int | None
-    response_rate: Decimal | None
-    k: int
-
-    @property
-    def response_percent(self) -> Decimal | None:
-        return percent(self.response_rate)
-
-
-def progress_row(part: RoundCompany, k: int) -> ProgressRow:
-    completed = shown_count(part.completed_count, k)
-    return ProgressRow(
-        part=part,
-        invited=part.invited_count,
-        started=shown_count(part.started_count, k),
-        completed=completed,
-        response_rate=response_rate([part]) if completed else None,
-    )
-
-
-def round_progress(*, round_: Round, access: ClusterAccess) -> Progress:
-    """Counts per company (never who) and their totals, each count under k shown as such; a company
-    role gets its own rows only."""
-    k = k_threshold(round_.cluster)
-    parts = list(round_.companies.select_related("company", "membership").order_by("membership__name"))
-    if access.is_company_role:
-        parts = [part for part in parts if part.company_id in access.company_ids]
-    completed = sum(part.completed_count for part in parts)
-    total_completed = shown_count(completed, k)
-    return Progress(
-        rows=[progress_row(part, k) for part in parts],
-        invited=sum(part.invited_count for part in parts),
-        started=shown_count(sum(part.started_count for part in parts), k),
-        completed=total_completed,
-        response_rate=response_rate(parts) if total_completed else None,
-        k=k,
-    )
-
-
 def reminders_possible(round_: Round, *, today: Any) -> int:
     """How many a reminder sent now would reach: invited, mailed before today, not completed, not
     reminded today. The same conditions as ``reminders_send``."""
     if round_.status != RoundStatus.OPEN:
         return 0
     return _reminders_due_for(round_, today).count()
-
-
-def open_parts_to_invite(*, access: ClusterAccess) -> list[RoundCompany]:
-    """The open rounds' parts of the companies a company role may invite employees for, newest
-    round first: what its home page offers to invite for. Empty for anyone else."""
-    if not access.is_company_role or not access.can("rounds.invite_own"):
-        return []
-    return list(
-        RoundCompany.objects.filter(
-            cluster=access.cluster,
-            company_id__in=access.company_ids,
-            round__status=RoundStatus.OPEN,
-            round__closes_on__gte=timezone.localdate(),
-        )
-        .select_related("round", "membership")
-        .order_by("-round__opens_on", "round_id", "membership__name")
-    )
-
-
-def pending_invitations(round_: Round) -> int:
-    """Invitations not mailed yet (added while the round was a draft): opening sends them."""
-    return (
-        RespondentInvitation.objects.filter(
-            round_company__round=round_, sent_on__isnull=True, withdrawn=False
-        )
-        .exclude(email="")
-        .count()
-    )

@@ -30,6 +30,7 @@ from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys.models import RoundStatus
 from klyngekart.surveys.results.release import release_state
 from klyngekart.surveys.rounds import holds, open_links
+from klyngekart.surveys.rounds import selectors as round_reads
 from klyngekart.surveys.rounds import services as rounds
 from klyngekart.surveys.rounds.addresses import Entry
 from klyngekart.surveys.rounds.forms import (
@@ -51,8 +52,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     k = k_threshold(access.cluster)
     listed = [
         # completed_total is round_list's annotation: the sum over the companies the viewer may see.
-        (round_, rounds.shown_count(getattr(round_, "completed_total", 0) or 0, k))
-        for round_ in rounds.round_list(access=access)
+        (round_, round_reads.shown_count(getattr(round_, "completed_total", 0) or 0, k))
+        for round_ in round_reads.round_list(access=access)
     ]
     return render(request, "surveys/rounds/list.html", {"rounds": listed, "k": k})
 
@@ -77,7 +78,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     round_ = rounds.access_round(access, pk, "rounds.view_own")
-    progress = rounds.round_progress(round_=round_, access=access)
+    progress = round_reads.round_progress(round_=round_, access=access)
     can_invite = access.can("rounds.invite_own")
     rows = [
         (
@@ -156,7 +157,7 @@ def _transition(request: HttpRequest, pk: int, *, opening: bool) -> HttpResponse
             "round": round_,
             "opening": opening,
             "error": error,
-            "pending": rounds.pending_invitations(round_),
+            "pending": round_reads.pending_invitations(round_),
             "held": 0 if opening else holds.held_total(round_),
         },
     )
@@ -206,14 +207,14 @@ def round_company(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
         {
             "round": round_,
             "part": part,
-            "row": rounds.progress_row(part, k_threshold(round_.cluster)),
+            "row": round_reads.progress_row(part, k_threshold(round_.cluster)),
             "k": k_threshold(round_.cluster),
             "can_invite": can_invite,
             "link": rounds.open_link_url(part, request=request)
             if can_invite and part.open_link_enabled
             else "",
             # Only the company's own people see whom they invited; the cluster sees counts.
-            "invitations": rounds.invitation_rows(part) if access.is_company_role else None,
+            "invitations": round_reads.invitation_rows(part) if access.is_company_role else None,
         },
     )
 
@@ -282,7 +283,7 @@ def _invitation_action(
     access = _access(request)
     round_ = rounds.access_round(access, pk, "rounds.invite_own")
     part = rounds.access_round_company(access, round_, part_pk, "rounds.invite_own")
-    invitation = rounds.access_invitation(access, part, invitation_pk, "rounds.invite_own")
+    invitation = round_reads.access_invitation(access, part, invitation_pk, "rounds.invite_own")
     error = None
     if request.method == "POST":
         try:
