@@ -73,3 +73,34 @@ def open_and_release(round_: Round, fill: Any) -> Round:
         round_open(round_=round_, actor=None)
     fill(parts(round_))
     return release(round_)
+
+
+def released_member_survey(cluster: Any, service_id: int) -> Round:
+    """A closed, released member-survey round of ``cluster`` that asked about one service (the
+    first such round when there is one): no answers, so every figure is suppressed."""
+    from klyngekart.surveys.models import Question, RoundRelease, SurveyKind
+    from klyngekart.surveys.tests.factories import (
+        QuestionFactory,
+        RoundFactory,
+        SectionFactory,
+        SurveyFactory,
+        SurveyVersionFactory,
+    )
+
+    imp_key, sat_key = service_question_keys(service_id)
+    with scopes_disabled():
+        existing = Round.objects.filter(
+            cluster=cluster, survey_version__survey__kind=SurveyKind.ANNUAL_MEMBER, release__status="ready"
+        ).first()
+        if existing is not None:
+            return existing
+    survey = SurveyFactory(cluster=cluster, kind=SurveyKind.ANNUAL_MEMBER)
+    version = SurveyVersionFactory(survey=survey, cluster=cluster, status="published")
+    section = SectionFactory(version=version, cluster=cluster)
+    for key in (imp_key, sat_key):
+        QuestionFactory(section=section, cluster=cluster, key=key, type="likert")
+    round_ = RoundFactory(cluster=cluster, survey_version=version, status="closed")
+    with scopes_disabled():
+        RoundRelease.objects.create(cluster=cluster, round=round_, status="ready")
+        assert Question.objects.filter(version=version).count() == 2
+    return round_
