@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from klyngekart.memberservices.models import MemberService
+from klyngekart.memberservices.models import MemberService, PulseSchedule
 from klyngekart.memberservices.services import FIELDS
 from klyngekart.surveys.results import SEGMENT_KINDS
 
@@ -58,3 +58,26 @@ class SegmentForm(forms.Form):
         required=False,
         choices=[("", _("No split"))] + [(kind, SEGMENT_LABELS[kind]) for kind in SEGMENT_KINDS],
     )
+
+
+class PulseScheduleForm(forms.ModelForm):
+    reminder_days = forms.CharField(
+        label=_("Reminder days"),
+        required=False,
+        help_text=_("Days after opening to remind those who have not answered, separated by commas."),
+    )
+
+    class Meta:
+        model = PulseSchedule
+        fields = ["active", "every_months", "next_on", "open_days"]
+        widgets = {"next_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_reminder_days(self) -> list[int]:
+        raw = self.cleaned_data.get("reminder_days") or ""
+        parts = [part.strip() for part in str(raw).split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(_("Write whole numbers of days, separated by commas."))
+        return [int(part) for part in parts]
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("active", "every_months", "next_on", "open_days", "reminder_days")}

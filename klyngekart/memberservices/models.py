@@ -5,6 +5,7 @@ even when it is renamed."""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +56,33 @@ class MemberService(TenantModel):
     @property
     def description(self) -> str:
         return self._text("description")
+
+
+class PulseSchedule(TenantModel):
+    """Pulse checks on a schedule: on ``next_on`` (or the first day after it that the daily task
+    runs) a round of the pulse survey opens for the contacts of every active member company, stays
+    open ``open_days`` and reminds on ``reminder_days``; then ``next_on`` moves ``every_months``
+    on. One per cluster."""
+
+    active = models.BooleanField(_("send pulse checks"), default=False)
+    every_months = models.PositiveSmallIntegerField(
+        _("every (months)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    next_on = models.DateField(_("next pulse check"))
+    open_days = models.PositiveSmallIntegerField(
+        _("open for (days)"), default=14, validators=[MinValueValidator(3), MaxValueValidator(60)]
+    )
+    reminder_days = models.JSONField(
+        _("reminder days"), default=list, blank=True, help_text=_("Days after opening to remind.")
+    )
+    last_round = models.ForeignKey(
+        "surveys.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cluster"], name="one_pulse_schedule_per_cluster")]
+        verbose_name = _("pulse schedule")
+        verbose_name_plural = _("pulse schedules")
+
+    def __str__(self) -> str:
+        return f"{self.cluster} · {self.next_on}"

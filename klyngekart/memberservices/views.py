@@ -18,8 +18,9 @@ from klyngekart.core.forms import add_service_errors
 from klyngekart.core.privacy import k_threshold
 from klyngekart.memberservices import selectors, services
 from klyngekart.memberservices.access import access_service
-from klyngekart.memberservices.forms import MemberSurveyForm, SegmentForm, ServiceForm
-from klyngekart.memberservices.models import MemberService
+from klyngekart.memberservices.forms import MemberSurveyForm, PulseScheduleForm, SegmentForm, ServiceForm
+from klyngekart.memberservices.models import MemberService, PulseSchedule
+from klyngekart.memberservices.pulse import pulse_schedule_of, pulse_schedule_save
 from klyngekart.surveys import results
 
 
@@ -34,7 +35,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "memberservices/list.html",
-        {"services": list(selectors.service_list()), "rounds": list(reversed(rounds))},
+        {
+            "services": list(selectors.service_list()),
+            "rounds": list(reversed(rounds)),
+            "pulse": pulse_schedule_of(access.cluster),
+        },
     )
 
 
@@ -158,3 +163,26 @@ def survey_results(request: HttpRequest, round_id: int) -> HttpResponse:
             "quadrants": selectors.QUADRANT_LABELS,
         },
     )
+
+
+@cluster_view("services.change")
+@require_http_methods(["GET", "POST"])
+def pulse(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    schedule = pulse_schedule_of(access.cluster)
+    if schedule is None:
+        initial: dict[str, Any] = {"next_on": services.default_dates()[0], "reminder_days": "7"}
+    else:
+        initial = {**model_to_dict(schedule), "reminder_days": ", ".join(str(d) for d in schedule.reminder_days)}
+    form = PulseScheduleForm(
+        request.POST or None, instance=PulseSchedule(cluster=access.cluster), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pulse_schedule_save(cluster=access.cluster, actor=request.user, data=form.data_for_service())
+        except ValidationError as error:
+            add_service_errors(form, error)  # type: ignore[arg-type]
+        else:
+            messages.success(request, _("The pulse schedule is saved."))
+            return redirect("memberservices:list", access.cluster.slug)
+    return render(request, "memberservices/pulse.html", {"form": form, "schedule": schedule})

@@ -246,6 +246,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "memberservices:create": lambda o: {},
     "memberservices:edit": lambda o: {"pk": o["service"].pk},
     "memberservices:survey_new": lambda o: {},
+    "memberservices:pulse": lambda o: {},
     "memberservices:results": lambda o: {"round_id": o["member_survey"].pk},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
