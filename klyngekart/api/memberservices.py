@@ -99,7 +99,9 @@ def _out(service: MemberService) -> dict[str, Any]:
     }
 
 
-@router.get(BASE, response={200: list[ServiceOut], **ERROR_RESPONSES}, summary="The cluster's member services")
+@router.get(
+    BASE, response={200: list[ServiceOut], **ERROR_RESPONSES}, summary="The cluster's member services"
+)
 def service_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     with cluster_scope(request, slug, "services.view"):
         return [_out(service) for service in selectors.service_list()]
@@ -129,7 +131,9 @@ def service_get(request: HttpRequest, slug: str, service_id: int) -> dict[str, A
 def service_patch(request: HttpRequest, slug: str, service_id: int, payload: ServicePatch) -> dict[str, Any]:
     with cluster_scope(request, slug, "services.change") as access:
         service = access_service(access, service_id)
-        data = {key: value for key, value in payload.model_dump(exclude_unset=True).items() if value is not None}
+        data = {
+            key: value for key, value in payload.model_dump(exclude_unset=True).items() if value is not None
+        }
         try:
             services.service_update(
                 service=service,

@@ -80,4 +80,7 @@ class PulseScheduleForm(forms.ModelForm):
         return [int(part) for part in parts]
 
     def data_for_service(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in ("active", "every_months", "next_on", "open_days", "reminder_days")}
+        return {
+            name: self.cleaned_data[name]
+            for name in ("active", "every_months", "next_on", "open_days", "reminder_days")
+        }

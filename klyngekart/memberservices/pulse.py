@@ -20,8 +20,15 @@ from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.members.models import Contact
 from klyngekart.memberservices.models import PulseSchedule
 from klyngekart.surveys.definitions.templates import survey_create_from_template
-from klyngekart.surveys.models import Audience, RoundCompany, Survey, SurveyKind, SurveyVersion, VersionStatus
-from klyngekart.surveys.models import Round
+from klyngekart.surveys.models import (
+    Audience,
+    Round,
+    RoundCompany,
+    Survey,
+    SurveyKind,
+    SurveyVersion,
+    VersionStatus,
+)
 from klyngekart.surveys.rounds.services import invitations_add, round_create, round_open
 
 logger = logging.getLogger(__name__)
@@ -94,9 +101,11 @@ def pulse_round_start(*, schedule: PulseSchedule, today: datetime.date) -> Round
         with scope(cluster):
             parts = list(RoundCompany.objects.filter(round=round_).select_related("round", "cluster"))
             addresses: dict[int, list[str]] = {}
-            for membership_id, email in Contact.objects.filter(
-                membership_id__in=[part.membership_id for part in parts]
-            ).exclude(email="").values_list("membership_id", "email"):
+            for membership_id, email in (
+                Contact.objects.filter(membership_id__in=[part.membership_id for part in parts])
+                .exclude(email="")
+                .values_list("membership_id", "email")
+            ):
                 addresses.setdefault(membership_id, []).append(email)
         invited = 0
         for part in parts:

@@ -43,7 +43,9 @@ def service_list(*, active_only: bool = False) -> QuerySet[MemberService]:
     return services.filter(active=True) if active_only else services
 
 
-def quadrant(importance: float, satisfaction: float, importance_split: float, satisfaction_split: float) -> str:
+def quadrant(
+    importance: float, satisfaction: float, importance_split: float, satisfaction_split: float
+) -> str:
     high_importance = importance >= importance_split
     high_satisfaction = satisfaction >= satisfaction_split
     if high_importance:
@@ -112,7 +114,12 @@ def service_maps(round_: Round, *, segment_kind: str = "") -> list[ServiceMap]:
         points = []
         for pk, imp, sat in pairs:
             place = None
-            if imp.value is not None and sat.value is not None and imp_split is not None and sat_split is not None:
+            if (
+                imp.value is not None
+                and sat.value is not None
+                and imp_split is not None
+                and sat_split is not None
+            ):
                 place = quadrant(imp.value.mean, sat.value.mean, imp_split, sat_split)
             points.append(ServicePoint(pk, names[pk], imp, sat, place))
         maps.append(ServiceMap(round_, group, points, imp_split, sat_split))
@@ -156,7 +163,9 @@ def service_trends(rounds: list[Round]) -> list[ServiceTrend]:
     lines: dict[int, list[TrendPoint]] = {}
     for round_ in rounds:
         for point in service_map(round_).points:
-            lines.setdefault(point.service_id, []).append(TrendPoint(round_, point.importance, point.satisfaction))
+            lines.setdefault(point.service_id, []).append(
+                TrendPoint(round_, point.importance, point.satisfaction)
+            )
     names = {s.pk: s.name for s in MemberService.objects.filter(pk__in=list(lines))}
     return [ServiceTrend(pk, names.get(pk, f"#{pk}"), points) for pk, points in lines.items()]
 
@@ -192,4 +201,3 @@ def nps_trend(rounds: list[Round]) -> list[NpsPoint]:
             previous = cell.value.score
         points.append(NpsPoint(round_, cell, change))
     return points
-

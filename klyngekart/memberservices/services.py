@@ -93,7 +93,10 @@ def member_survey_spec(services: list[MemberService]) -> dict[str, Any]:
             {
                 "key": importance,
                 "type": "likert",
-                "text": {"nb": f"«{name_nb}» er viktig for bedriften vår.", "en": f"“{name_en}” is important to our company."},
+                "text": {
+                    "nb": f"«{name_nb}» er viktig for bedriften vår.",
+                    "en": f"“{name_en}” is important to our company.",
+                },
                 "help": help_text,
             }
         )
@@ -101,7 +104,10 @@ def member_survey_spec(services: list[MemberService]) -> dict[str, Any]:
             {
                 "key": satisfaction,
                 "type": "likert",
-                "text": {"nb": f"Vi er fornøyd med «{name_nb}».", "en": f"We are satisfied with “{name_en}”."},
+                "text": {
+                    "nb": f"Vi er fornøyd med «{name_nb}».",
+                    "en": f"We are satisfied with “{name_en}”.",
+                },
             }
         )
     spec["sections"][0] = {
@@ -128,7 +134,9 @@ def member_survey_create(
     round of it for the contacts of every active member company. The team adds invitations and
     opens it on the round's page, as for any round."""
     with scope(cluster):
-        services = list(MemberService.objects.filter(cluster=cluster, active=True).order_by("order", "name_nb", "id"))
+        services = list(
+            MemberService.objects.filter(cluster=cluster, active=True).order_by("order", "name_nb", "id")
+        )
     if not services:
         raise ValidationError(_("Add at least one active service before starting a member survey."))
     with transaction.atomic():

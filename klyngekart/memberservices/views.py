@@ -107,7 +107,9 @@ def survey_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)  # type: ignore[arg-type]
         else:
-            messages.success(request, _("The member survey is created. Invite the contacts and open the round."))
+            messages.success(
+                request, _("The member survey is created. Invite the contacts and open the round.")
+            )
             return redirect("rounds:detail", access.cluster.slug, round_.pk)
     return render(request, "memberservices/survey_new.html", {"form": form, "active": active})
 
@@ -173,7 +175,10 @@ def pulse(request: HttpRequest) -> HttpResponse:
     if schedule is None:
         initial: dict[str, Any] = {"next_on": services.default_dates()[0], "reminder_days": "7"}
     else:
-        initial = {**model_to_dict(schedule), "reminder_days": ", ".join(str(d) for d in schedule.reminder_days)}
+        initial = {
+            **model_to_dict(schedule),
+            "reminder_days": ", ".join(str(d) for d in schedule.reminder_days),
+        }
     form = PulseScheduleForm(
         request.POST or None, instance=PulseSchedule(cluster=access.cluster), initial=initial
     )

@@ -157,7 +157,10 @@ def _service_id(world: World) -> int:
 
     with scopes_disabled():
         service = MemberService.objects.filter(cluster=world.cluster).order_by("pk").first()
-    return (service or MemberServiceFactory(cluster=world.cluster)).pk
+    if service is None:
+        service = MemberServiceFactory(cluster=world.cluster)  # type: ignore[assignment]
+    assert service is not None
+    return service.pk
 
 
 def _member_survey_id(world: World) -> int:

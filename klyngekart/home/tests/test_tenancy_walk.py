@@ -33,11 +33,11 @@ from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.measures.tests.factories import MeasureFactory
 from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
-from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
-from klyngekart.reports.tests.factories import ReportJobFactory
 from klyngekart.memberservices.models import MemberService
 from klyngekart.memberservices.tests.factories import MemberServiceFactory
-from klyngekart.surveys.models import ReleasedText, RespondentInvitation, RoundRelease
+from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
+from klyngekart.reports.tests.factories import ReportJobFactory
+from klyngekart.surveys.models import ReleasedText, RespondentInvitation, Round, RoundRelease
 from klyngekart.surveys.tests.factories import (
     QuestionFactory,
     RoundCompanyFactory,
@@ -125,7 +125,7 @@ def _prepare(world: World) -> dict[str, Any]:
 def _released_member_survey(world: World, area: Any) -> Any:
     survey = SurveyFactory(cluster=world.cluster, kind="annual_member")
     version = SurveyVersionFactory(survey=survey, cluster=world.cluster, status="published")
-    round_ = RoundFactory(
+    round_: Round = RoundFactory(  # type: ignore[assignment]
         cluster=world.cluster, survey_version=version, status="closed", taxonomy_version=area.version
     )
     with scopes_disabled():

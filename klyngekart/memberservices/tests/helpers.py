@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -45,12 +46,18 @@ def start_survey(cluster: Any, title: str = "Medlemsundersøkelse") -> Round:
 def parts(round_: Round) -> list[RoundCompany]:
     with scopes_disabled():
         return list(
-            RoundCompany.objects.filter(round=round_).select_related("round", "cluster", "membership").order_by("pk")
+            RoundCompany.objects.filter(round=round_)
+            .select_related("round", "cluster", "membership")
+            .order_by("pk")
         )
 
 
 def answer(
-    part: RoundCompany, *, nps: int, scores: dict[int, tuple[int | None, int | None]], more_of: list[str] | None = None
+    part: RoundCompany,
+    *,
+    nps: int,
+    scores: Mapping[int, tuple[int | None, int | None]],
+    more_of: list[str] | None = None,
 ) -> None:
     """One response: ``scores`` maps a service id to (importance, satisfaction); None skips it."""
     raw: dict[str, Any] = {"nps": nps}
@@ -63,7 +70,9 @@ def answer(
     if more_of:
         raw["more_of"] = more_of
     with scope(part.cluster):
-        response_submit(round_company=part, raw_answers=raw, submission_key=f"ms-{next(_keys)}", language="nb")
+        response_submit(
+            round_company=part, raw_answers=raw, submission_key=f"ms-{next(_keys)}", language="nb"
+        )
 
 
 def open_and_release(round_: Round, fill: Any) -> Round:
@@ -78,7 +87,7 @@ def open_and_release(round_: Round, fill: Any) -> Round:
 def released_member_survey(cluster: Any, service_id: int) -> Round:
     """A closed, released member-survey round of ``cluster`` that asked about one service (the
     first such round when there is one): no answers, so every figure is suppressed."""
-    from klyngekart.surveys.models import Question, RoundRelease, SurveyKind
+    from klyngekart.surveys.models import Question, RoundRelease, SurveyKind, SurveyVersion
     from klyngekart.surveys.tests.factories import (
         QuestionFactory,
         RoundFactory,
@@ -95,11 +104,13 @@ def released_member_survey(cluster: Any, service_id: int) -> Round:
         if existing is not None:
             return existing
     survey = SurveyFactory(cluster=cluster, kind=SurveyKind.ANNUAL_MEMBER)
-    version = SurveyVersionFactory(survey=survey, cluster=cluster, status="published")
+    version: SurveyVersion = SurveyVersionFactory(  # type: ignore[assignment]
+        survey=survey, cluster=cluster, status="published"
+    )
     section = SectionFactory(version=version, cluster=cluster)
     for key in (imp_key, sat_key):
         QuestionFactory(section=section, cluster=cluster, key=key, type="likert")
-    round_ = RoundFactory(cluster=cluster, survey_version=version, status="closed")
+    round_: Round = RoundFactory(cluster=cluster, survey_version=version, status="closed")  # type: ignore[assignment]
     with scopes_disabled():
         RoundRelease.objects.create(cluster=cluster, round=round_, status="ready")
         assert Question.objects.filter(version=version).count() == 2

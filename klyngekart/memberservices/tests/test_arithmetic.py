@@ -16,7 +16,13 @@ from klyngekart.surveys.results.scales import shown_groups
 def test_nps_all_promoters_is_100():
     figure = nps_of({9: 3, 10: 7})
     assert figure is not None
-    assert (figure.score, figure.promoters, figure.passives, figure.detractors, figure.n) == (100, 100, 0, 0, 10)
+    assert (figure.score, figure.promoters, figure.passives, figure.detractors, figure.n) == (
+        100,
+        100,
+        0,
+        0,
+        10,
+    )
 
 
 def test_nps_no_promoters_all_detractors_is_minus_100():

@@ -27,7 +27,9 @@ def test_the_survey_asks_about_the_active_services_of_the_contacts(world):
     add_service(world.cluster, "Nedlagt", active=False)
     round_ = start_survey(world.cluster)
     with scope(world.cluster):
-        keys = list(Question.objects.filter(version_id=round_.survey_version_id).values_list("key", flat=True))
+        keys = list(
+            Question.objects.filter(version_id=round_.survey_version_id).values_list("key", flat=True)
+        )
         kind = round_.survey_version.survey.kind
     assert round_.audience == Audience.CONTACTS
     assert kind == SurveyKind.ANNUAL_MEMBER
@@ -35,7 +37,10 @@ def test_the_survey_asks_about_the_active_services_of_the_contacts(world):
     assert len([key for key in keys if key.startswith("svc_")]) == 10  # five active services, two each
     assert "nps" in keys and "more_of" in keys
     with scopes_disabled():
-        assert round_.companies.count() == Membership.objects.filter(cluster=world.cluster, status="active").count()
+        assert (
+            round_.companies.count()
+            == Membership.objects.filter(cluster=world.cluster, status="active").count()
+        )
 
 
 def test_no_survey_without_an_active_service(world):
@@ -51,7 +56,12 @@ def _fill_first(a, b, c, d, e):
     def fill(parts):
         for part in parts:
             for index in range(6):
-                scores = {a.pk: (5, 2), b.pk: (5, 5), c.pk: (1, 1), d.pk: (1, 5)}
+                scores: dict[int, tuple[int | None, int | None]] = {
+                    a.pk: (5, 2),
+                    b.pk: (5, 5),
+                    c.pk: (1, 1),
+                    d.pk: (1, 5),
+                }
                 # Rådgivning: only three answers in all, below k.
                 scores[e.pk] = (4, 4) if part is parts[0] and index < 3 else (None, None)
                 answer(part, nps=10, scores=scores)
@@ -98,14 +108,14 @@ def test_trend_between_rounds(world):
         trends = {t.service_id: t for t in selectors.service_trends(rounds)}
         nps = selectors.nps_trend(rounds)
     assert [r.pk for r in rounds] == [first.pk, second.pk]
-    assert [p.satisfaction.value.mean for p in trends[a.pk].points] == [2.0, 4.0]
+    assert [p.satisfaction.value.mean for p in trends[a.pk].points if p.satisfaction.value] == [2.0, 4.0]
     assert [p.round.pk for p in trends[e.pk].points] == [first.pk]
-    assert [(p.nps.value.score, p.change) for p in nps] == [(100, None), (0, -100)]
+    assert [(p.nps.value.score, p.change) for p in nps if p.nps.value] == [(100, None), (0, -100)]
 
 
 def test_segments_follow_the_k_rule(world):
     a, b, *_ = _services(world)
-    third = MembershipFactory(cluster=world.cluster)
+    third: Membership = MembershipFactory(cluster=world.cluster)  # type: ignore[assignment]
     regions = {world.membership.pk: "Vestland", world.other_membership.pk: "Rogaland", third.pk: "Rogaland"}
     with scopes_disabled():
         for pk, region in regions.items():

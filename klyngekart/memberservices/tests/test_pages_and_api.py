@@ -26,13 +26,22 @@ def test_staff_adds_and_edits_a_service_audited(world, login):
     client = login(world.users["staff"])
     url = reverse("memberservices:create", args=[world.cluster.slug])
     response = client.post(
-        url, {"name_nb": "Fagnettverk", "name_en": "Networks", "category": "meeting_places", "active": "on", "order": 1}
+        url,
+        {
+            "name_nb": "Fagnettverk",
+            "name_en": "Networks",
+            "category": "meeting_places",
+            "active": "on",
+            "order": 1,
+        },
     )
     assert response.status_code == 302
     (service,) = _services(world)
     assert (service.name_nb, service.category, service.active) == ("Fagnettverk", "meeting_places", True)
     edit = reverse("memberservices:edit", args=[world.cluster.slug, service.pk])
-    response = client.post(edit, {"name_nb": "Faglige nettverk", "name_en": "Networks", "category": "meeting_places", "order": 1})
+    response = client.post(
+        edit, {"name_nb": "Faglige nettverk", "name_en": "Networks", "category": "meeting_places", "order": 1}
+    )
     assert response.status_code == 302
     service.refresh_from_db()
     assert service.name_nb == "Faglige nettverk" and service.active is False
@@ -53,7 +62,9 @@ def test_staff_adds_and_edits_a_service_audited(world, login):
 
 def test_a_name_is_required(world, login):
     client = login(world.users["manager"])
-    response = client.post(reverse("memberservices:create", args=[world.cluster.slug]), {"category": "other", "order": 0})
+    response = client.post(
+        reverse("memberservices:create", args=[world.cluster.slug]), {"category": "other", "order": 0}
+    )
     assert response.status_code == 200
     assert _services(world) == []
 
@@ -71,7 +82,13 @@ def test_starting_a_member_survey_from_the_page(world, login):
     url = reverse("memberservices:survey_new", args=[world.cluster.slug])
     assert "Kurs" in client.get(url).content.decode()
     response = client.post(
-        url, {"title": "Medlemsundersøkelse 2026", "opens_on": "2099-01-01", "closes_on": "2099-01-21", "reminder_days": "7"}
+        url,
+        {
+            "title": "Medlemsundersøkelse 2026",
+            "opens_on": "2099-01-01",
+            "closes_on": "2099-01-21",
+            "reminder_days": "7",
+        },
     )
     assert response.status_code == 302
     with scopes_disabled():
@@ -100,7 +117,9 @@ def _released(world):
 def test_results_page_shows_quadrants_nps_and_hides_small_figures(world, login, english):
     round_, *_ = _released(world)
     client = login(world.users["board"])
-    body = client.get(reverse("memberservices:results", args=[world.cluster.slug, round_.pk])).content.decode()
+    body = client.get(
+        reverse("memberservices:results", args=[world.cluster.slug, round_.pk])
+    ).content.decode()
     assert "Concentrate here" in body and "Possible overkill" in body
     assert 'id="ipa-chart"' in body
     # NPS: 8 promoters, 2 detractors of 10 answers = 60.

@@ -35,12 +35,21 @@ def test_the_manager_sets_the_schedule_audited(world, login):
     client = login(world.users["manager"])
     url = reverse("memberservices:pulse", args=[world.cluster.slug])
     response = client.post(
-        url, {"active": "on", "every_months": 3, "next_on": "2099-03-01", "open_days": 14, "reminder_days": "5, 10"}
+        url,
+        {
+            "active": "on",
+            "every_months": 3,
+            "next_on": "2099-03-01",
+            "open_days": 14,
+            "reminder_days": "5, 10",
+        },
     )
     assert response.status_code == 302
     with scopes_disabled():
         schedule = PulseSchedule.objects.get(cluster=world.cluster)
-        assert AuditLog.objects.filter(action="memberservices.pulse.schedule_saved", cluster=world.cluster).exists()
+        assert AuditLog.objects.filter(
+            action="memberservices.pulse.schedule_saved", cluster=world.cluster
+        ).exists()
     assert (schedule.active, schedule.every_months, schedule.reminder_days) == (True, 3, [5, 10])
     assert client.post(url, {"every_months": 13, "next_on": "2099-03-01", "open_days": 14}).status_code == 200
     schedule.refresh_from_db()

@@ -75,6 +75,14 @@ from klyngekart.surveys.results.questions import (
     free_text_questions,
     free_texts,
 )
+from klyngekart.surveys.results.release import (
+    NotReleased,
+    ReleaseState,
+    is_released,
+    release_progress,
+    release_state,
+    release_version,
+)
 from klyngekart.surveys.results.scales import (
     ROUND,
     NpsFigure,
@@ -83,14 +91,6 @@ from klyngekart.surveys.results.scales import (
     released_rounds,
     round_nps,
     round_scale_means,
-)
-from klyngekart.surveys.results.release import (
-    NotReleased,
-    ReleaseState,
-    is_released,
-    release_progress,
-    release_state,
-    release_version,
 )
 
 __all__ = [

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import Cell, Moments, k_threshold, segment_visible
 from klyngekart.surveys.models import QuestionAggregate, ReleaseStatus, Round
 from klyngekart.surveys.models.responses import ALL
@@ -66,7 +67,7 @@ def nps_of(distribution: dict[int, int]) -> NpsFigure | None:
     )
 
 
-def released_rounds(cluster: object, *, kinds: Iterable[str]) -> QuerySet[Round]:
+def released_rounds(cluster: Cluster, *, kinds: Iterable[str]) -> QuerySet[Round]:
     """The cluster's rounds of surveys of these kinds whose results are released, oldest first
     (call inside the cluster's scope)."""
     return (
@@ -80,9 +81,7 @@ def released_rounds(cluster: object, *, kinds: Iterable[str]) -> QuerySet[Round]
     )
 
 
-def shown_groups(
-    company_n: dict[int, int], company_group: dict[int, str], k: int
-) -> set[str]:
+def shown_groups(company_n: dict[int, int], company_group: dict[int, str], k: int) -> set[str]:
     """Which groups of a round may show a figure of one question: ``ROUND`` for the whole round,
     and segment values. ``company_n``: answers per round company; ``company_group``: the segment
     value of each (missing or "": no value, never shown as a segment of its own)."""
@@ -121,9 +120,9 @@ def shown_groups(
 def _sums(round_: Round, keys: Sequence[str]) -> dict[str, dict[int, dict[str, tuple[int, int, int]]]]:
     """{question: {round company: {option: (n, total, total_sq)}}} of everyone (segment ALL)."""
     out: dict[str, dict[int, dict[str, tuple[int, int, int]]]] = defaultdict(lambda: defaultdict(dict))
-    rows = QuestionAggregate.objects.filter(round=round_, segment=ALL, question_key__in=list(keys)).values_list(
-        "question_key", "round_company_id", "option_key", "n", "total", "total_sq"
-    )
+    rows = QuestionAggregate.objects.filter(
+        round=round_, segment=ALL, question_key__in=list(keys)
+    ).values_list("question_key", "round_company_id", "option_key", "n", "total", "total_sq")
     for key, rc, option, n, total, total_sq in rows:
         out[key][rc][option] = (n, total, total_sq)
     return out
@@ -159,9 +158,8 @@ def round_scale_means(
             for rc in members:
                 n, total, total_sq = per_company[rc].get("", (0, 0, 0))
                 moments = moments + Moments(n, float(total), float(total_sq))
-            if group in visible and moments.n >= k and moments.mean is not None:
-                mean = round_value(moments.mean)
-                assert mean is not None
+            mean = round_value(moments.mean)
+            if group in visible and moments.n >= k and mean is not None:
                 out[group][key] = Cell(suppressed=False, value=ScaleFigure(mean, moments.n), n=moments.n)
             else:
                 out[group][key] = Cell.hidden()
