@@ -158,3 +158,18 @@ def test_api_services_and_map(world, client):
     with scopes_disabled():
         draft = start_survey(world.cluster, "Utkast")
     assert client.get(f"{base}/member-survey/{draft.pk}/services", **headers).status_code == 404
+
+
+def test_results_page_per_segment(world, login, english):
+    from klyngekart.members.models import Membership
+
+    with scopes_disabled():
+        Membership.objects.filter(pk=world.membership.pk).update(region="Agder")
+        Membership.objects.filter(pk=world.other_membership.pk).update(region="Innlandet")
+    round_, *_ = _released(world)
+    client = login(world.users["manager"])
+    url = reverse("memberservices:results", args=[world.cluster.slug, round_.pk])
+    body = client.get(url, {"segment": "region"}).content.decode()
+    assert '<h3 class="ds-heading" data-size="xs">Agder</h3>' in body
+    assert '<h3 class="ds-heading" data-size="xs">Innlandet</h3>' in body
+    assert "Innlandet" not in client.get(url).content.decode()
