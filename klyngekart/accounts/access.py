@@ -75,6 +75,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "measures.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
     "measures.change": CLUSTER_TEAM,
     "measures.interest_own": frozenset({CONTACT}),
+    # Member services and the member survey (issue 14): the portfolio and its results.
+    "services.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "services.change": CLUSTER_TEAM,
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 
