@@ -26,6 +26,7 @@ from klyngekart.core.tenancy import scope
 from klyngekart.home import demo_data as data
 from klyngekart.home.demo_mapping import MappingContext, build_mapping
 from klyngekart.home.demo_measures import build_measures
+from klyngekart.home.demo_services import build_member_services
 from klyngekart.members.models import Company, Contact, Membership, MembershipStatus
 from klyngekart.members.validators import org_number_check_digit
 
@@ -327,6 +328,7 @@ def build_demo(today: date | None = None) -> DemoResult:
             )
             build_mapping(context)
             build_measures(context)
+            build_member_services(context)
     return DemoResult(cluster=cluster, created=created, users=data.USERS)
 
 
