@@ -14,6 +14,7 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
   companies) for the needs analysis;
 - ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
+- ``impact``: the difference in differences of participants' gaps against the others';
 - ``company_page``: what a company's results page and its PDF show (the reports app prints it);
 - ``fragments``: rendered sections of a released round's pages, cached by the release;
 - ``scrub``: free text without contact details or names; ``views``/``urls``: the results pages.
@@ -60,6 +61,14 @@ from klyngekart.surveys.results.core import (
     visible_parts,
 )
 from klyngekart.surveys.results.fragments import ReleasedFragment, released_fragment
+from klyngekart.surveys.results.impact import (
+    GroupFigure,
+    Impact,
+    ImpactArea,
+    impact,
+    impact_rounds,
+    released_rounds,
+)
 from klyngekart.surveys.results.membership import (
     Suggestion,
     companies_with_need,
@@ -90,6 +99,9 @@ __all__ = [
     "AreaRow",
     "ClusterResults",
     "Comment",
+    "GroupFigure",
+    "Impact",
+    "ImpactArea",
     "CompanyCells",
     "CompanyInfo",
     "CompanyResults",
@@ -118,6 +130,8 @@ __all__ = [
     "free_text_questions",
     "free_texts",
     "hidden_reason",
+    "impact",
+    "impact_rounds",
     "is_released",
     "mean_gap",
     "pool_cell",
@@ -126,6 +140,7 @@ __all__ = [
     "release_progress",
     "release_state",
     "release_version",
+    "released_rounds",
     "released_fragment",
     "remainder_ok",
     "results_rounds",
