@@ -291,7 +291,8 @@ class ImpactAreaOut(Schema):
     before_others: GroupOut
     after_others: GroupOut
     difference_in_differences: Decimal | None = Field(
-        description="(after − before) of the participants minus (after − before) of the others; null when hidden."
+        description="(after − before) of the participants minus (after − before) of the others; "
+        "null when hidden."
     )
     hidden_reason: str = Field(description="Why the figure is hidden; empty when it is shown.")
 

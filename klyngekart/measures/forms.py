@@ -137,4 +137,5 @@ class OnBehalfInterestForm(DsForm):
 
     def __init__(self, *args: Any, memberships: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [("", "–")] + [(m.pk, m.name) for m in memberships]
+        choices = [("", "–")] + [(m.pk, m.name) for m in memberships]
+        self.fields["membership"].choices = choices  # type: ignore[attr-defined]

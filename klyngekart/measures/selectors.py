@@ -199,7 +199,9 @@ def measure_invitations(measure: Measure) -> list[MeasureInvitation]:
 
 def _participants(measure_ids: Iterable[int]) -> dict[int, set[int]]:
     groups: dict[int, set[int]] = {pk: set() for pk in measure_ids}
-    rows = MeasureInterest.objects.filter(measure_id__in=list(groups)).values_list("measure_id", "membership_id")
+    rows = MeasureInterest.objects.filter(measure_id__in=list(groups)).values_list(
+        "measure_id", "membership_id"
+    )
     for measure_id, membership_id in rows:
         groups[measure_id].add(membership_id)
     return groups
@@ -229,7 +231,9 @@ def _impact(measure: Measure, completed: list[Measure], groups: dict[int, set[in
     # Every other completed measure with an area in common is on the same impact page: its
     # participants count as a group shown beside these.
     alongside = [
-        groups[other.pk] for other in completed if other.pk != measure.pk and set(other.areas) & set(measure.areas)
+        groups[other.pk]
+        for other in completed
+        if other.pk != measure.pk and set(other.areas) & set(measure.areas)
     ]
     return results.impact(
         before=before,

@@ -17,9 +17,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.core.charts import grouped_bar_chart
 from klyngekart.core.forms import add_service_errors
 from klyngekart.measures import selectors, services
-from klyngekart.core.charts import grouped_bar_chart
 from klyngekart.measures.access import access_interest_membership, access_measure
 from klyngekart.measures.forms import (
     InterestForm,
@@ -206,8 +206,12 @@ def impact_chart(found: list[selectors.MeasureImpact], names: dict[str, str]) ->
                 continue
             label = f"{item.measure.title} · {names.get(row.code, row.code)}"
             order.append(label)
-            rows.append({"label": label, "group": _("Participants"), "change": float(row.participants_change or 0)})
-            rows.append({"label": label, "group": _("Other companies"), "change": float(row.others_change or 0)})
+            rows.append(
+                {"label": label, "group": _("Participants"), "change": float(row.participants_change or 0)}
+            )
+            rows.append(
+                {"label": label, "group": _("Other companies"), "change": float(row.others_change or 0)}
+            )
     if not rows:
         return None
     return grouped_bar_chart(
@@ -231,7 +235,12 @@ def impact(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "measures/impact.html",
-        {"found": found, "names": names, "area": area if area in names else "", "chart": impact_chart(found, names)},
+        {
+            "found": found,
+            "names": names,
+            "area": area if area in names else "",
+            "chart": impact_chart(found, names),
+        },
     )
 
 

@@ -32,6 +32,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
+from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import Cell, segment_visible
 from klyngekart.surveys.models import ReleaseStatus, Round, RoundCompany
 from klyngekart.surveys.results.cells import CompanyCells, _segment_known, company_cells, quantize
@@ -86,7 +87,7 @@ class Impact:
     reason: str = ""  # why nothing can be measured (no round before or after); empty otherwise
 
 
-def released_rounds(cluster: object) -> list[Round]:
+def released_rounds(cluster: Cluster) -> list[Round]:
     """The cluster's rounds with released results, oldest first."""
     return list(
         Round.objects.filter(cluster=cluster, release__status=ReleaseStatus.READY)
@@ -97,7 +98,7 @@ def released_rounds(cluster: object) -> list[Round]:
 
 def impact_rounds(
     *,
-    cluster: object,
+    cluster: Cluster,
     source_round_id: int | None,
     starts_on: datetime.date | None,
     ends_on: datetime.date | None,
@@ -166,12 +167,16 @@ def _check(side: _Side, code: str) -> str:
     known_in, known_out = _segment_known(rn, code, part)
     if not (remainder_ok(n_part - known_in, k) and remainder_ok(total - n_part - known_out, k)):
         return _(
-            "Beside the figures of single companies in %(round)s, it would single out fewer than %(k)s people."
+            "Beside the figures of single companies in %(round)s, it would single out "
+            "fewer than %(k)s people."
         ) % {"k": k, "round": title}
     for group in side.alongside:
-        if not (remainder_ok(rn.area_n(code, part - group), k) and remainder_ok(rn.area_n(code, group - part), k)):
+        if not (
+            remainder_ok(rn.area_n(code, part - group), k) and remainder_ok(rn.area_n(code, group - part), k)
+        ):
             return _(
-                "Beside the impact of another measure in %(round)s, it would single out fewer than %(k)s people."
+                "Beside the impact of another measure in %(round)s, it would single out "
+                "fewer than %(k)s people."
             ) % {"k": k, "round": title}
     return ""
 
@@ -183,9 +188,13 @@ def _group(side: _Side, code: str, ids: set[int], shown: bool) -> tuple[GroupFig
     mean = Fraction(int(gap_total), n) if shown and n else None
     figure = GroupFigure(
         companies=side.answered(ids),
-        respondents=Cell(suppressed=False, value=respondents, n=respondents) if respondents >= rn.k else Cell.hidden(),
+        respondents=Cell(suppressed=False, value=respondents, n=respondents)
+        if respondents >= rn.k
+        else Cell.hidden(),
         answers=Cell(suppressed=False, value=n, n=n) if n >= rn.k else Cell.hidden(),
-        gap=Cell(suppressed=False, value=quantize(_decimal(mean)), n=n) if mean is not None else Cell.hidden(),
+        gap=Cell(suppressed=False, value=quantize(_decimal(mean)), n=n)
+        if mean is not None
+        else Cell.hidden(),
     )
     return figure, mean
 
@@ -232,8 +241,9 @@ def impact(
                 figures.append(figure)
                 means.append(mean)
         did: Cell[Decimal] = Cell.hidden()
-        if shown and None not in means:
-            b_part, b_others, a_part, a_others = means  # type: ignore[misc]
+        known = [mean for mean in means if mean is not None]
+        if shown and len(known) == len(means):
+            b_part, b_others, a_part, a_others = known
             value = (a_part - b_part) - (a_others - b_others)
             n = sum(f.answers.n or 0 for f in figures)
             did = Cell(suppressed=False, value=quantize(_decimal(value)), n=n)

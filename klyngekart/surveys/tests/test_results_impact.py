@@ -17,38 +17,25 @@ from hypothesis import strategies as st
 
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys import results
-from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, Round, SegmentCount
-from klyngekart.surveys.tests.results_world import build_round, mark_released, tally_only
+from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
+from klyngekart.surveys.tests.results_world import answer_gaps, dated_round
 
 pytestmark = pytest.mark.django_db
 
 AREA = "digital-ai"
 
 
-def _round(cluster: Any, memberships: list[Any] | None, opens: datetime.date) -> Any:
-    made = build_round(cluster)
-    for index in range(4):
-        made.add_company(memberships[index] if memberships else None)
-    with scopes_disabled():
-        made.questions_list = list(made.round.survey_version.questions.all())
-        Round.objects.filter(pk=made.round.pk).update(opens_on=opens, closes_on=opens + datetime.timedelta(days=20))
-    mark_released(made.round)
-    return made
-
-
 @pytest.fixture
 def two_rounds(world) -> tuple[Any, Any]:  # type: ignore[no-untyped-def]
-    before = _round(world.cluster, None, datetime.date(2025, 1, 10))
+    before = dated_round(world.cluster, datetime.date(2025, 1, 10))
     with scopes_disabled():
         memberships = [company.membership for company in before.companies]
-    after = _round(world.cluster, memberships, datetime.date(2026, 1, 10))
+    after = dated_round(world.cluster, datetime.date(2026, 1, 10), memberships)
     return before, after
 
 
-def _answer(made: Any, index: int, count: int, level: int, areas: tuple[str, ...] = (AREA,)) -> None:
-    for _n in range(count):
-        raw = {"gaps": {code: {"importance": 4, "level": level} for code in areas}}
-        tally_only(made.companies[index], made.questions_list, raw)
+def _answer(made: Any, index: int, count: int, level: int) -> None:
+    answer_gaps(made, index, count, level=level, areas=(AREA,))
 
 
 def _members(made: Any, *indexes: int) -> set[int]:
@@ -193,7 +180,10 @@ def test_no_impact_figure_isolates_fewer_than_k(world, two_rounds, first, second
                     continue
                 part = frozenset(groups[mine])
                 others = frozenset(range(4)) - part
-                for group, figure in ((part, getattr(row, f"{when}_participants")), (others, getattr(row, f"{when}_others"))):
+                for group, figure in (
+                    (part, getattr(row, f"{when}_participants")),
+                    (others, getattr(row, f"{when}_others")),
+                ):
                     assert not figure.gap.suppressed
                     assert sum(people[i] for i in group) >= k
                     sets.append(group)
