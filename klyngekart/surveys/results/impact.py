@@ -16,6 +16,8 @@ be shown, by the rules the cross-company views already follow (cells.py, core.py
 - beside the company cells the cluster team may see (a company's own figure, the pooled "other
   companies"), the part of each group that those cells do not already show is empty or reaches k
   (the same check as a segment of companies, ``_segment_known``);
+- beside a segment of companies the needs analysis shows (size class, NACE section, region),
+  nesting in the participants or holding them, the difference is empty or reaches k;
 - beside other groups shown in the same view (``shown_alongside``: the participants of other
   measures), the answers in one group and not the other, both ways, are empty or reach k, so
   subtracting one group's sums from another's isolates no small group;
@@ -35,7 +37,15 @@ from django.utils.translation import gettext as _
 from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import Cell, segment_visible
 from klyngekart.surveys.models import ReleaseStatus, Round, RoundCompany
-from klyngekart.surveys.results.cells import CompanyCells, _segment_known, company_cells, quantize
+from klyngekart.surveys.results.cells import (
+    SEGMENT_KINDS,
+    CompanyCells,
+    _segment_known,
+    company_cells,
+    quantize,
+    segment_cells,
+    segment_groups,
+)
 from klyngekart.surveys.results.core import remainder_ok
 
 PARTICIPANTS = "participants"
@@ -170,6 +180,18 @@ def _check(side: _Side, code: str) -> str:
             "Beside the figures of single companies in %(round)s, it would single out "
             "fewer than %(k)s people."
         ) % {"k": k, "round": title}
+    for kind in SEGMENT_KINDS:
+        # A segment of companies the needs analysis shows (size class, NACE section, region): the
+        # participants inside it, or it inside the participants, may not differ by a small group.
+        groups = segment_groups(rn, kind)
+        for value, cell in segment_cells(rn, kind, code).items():
+            segment = groups[value]
+            if not cell.suppressed and (segment <= part or part <= segment):
+                if not remainder_ok(rn.area_n(code, segment ^ part), k):
+                    return _(
+                        "Beside the figures of a group of companies in %(round)s, it would single out "
+                        "fewer than %(k)s people."
+                    ) % {"k": k, "round": title}
     for group in side.alongside:
         if not (
             remainder_ok(rn.area_n(code, part - group), k) and remainder_ok(rn.area_n(code, group - part), k)

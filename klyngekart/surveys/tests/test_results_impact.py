@@ -149,6 +149,11 @@ def _known_sets(made: Any, k: int) -> list[frozenset[int]]:
         shown.append(frozenset(index[rc] for rc in pool))
     if cells.area_n(AREA) >= k:
         shown.append(frozenset(range(4)))
+    for kind in results.SEGMENT_KINDS:
+        groups = results.segment_groups(cells, kind)
+        for value, cell in results.segment_cells(cells, kind, AREA).items():
+            if not cell.suppressed:
+                shown.append(frozenset(index[rc] for rc in groups[value]))
     return shown
 
 
