@@ -62,7 +62,7 @@ class MeasurePlan:
 
 
 # Titles, descriptions and providers are the cluster's own words, so they stay in Norwegian.
-PLANS = (
+PLANS: tuple[MeasurePlan, ...] = (
     MeasurePlan(
         title="Dataanalyse for havbruk – felles kursrekke",
         description=(

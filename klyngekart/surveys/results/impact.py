@@ -186,12 +186,12 @@ def _check(side: _Side, code: str) -> str:
         groups = segment_groups(rn, kind)
         for value, cell in segment_cells(rn, kind, code).items():
             segment = groups[value]
-            if not cell.suppressed and (segment <= part or part <= segment):
-                if not remainder_ok(rn.area_n(code, segment ^ part), k):
-                    return _(
-                        "Beside the figures of a group of companies in %(round)s, it would single out "
-                        "fewer than %(k)s people."
-                    ) % {"k": k, "round": title}
+            nested = segment <= part or part <= segment
+            if not cell.suppressed and nested and not remainder_ok(rn.area_n(code, segment ^ part), k):
+                return _(
+                    "Beside the figures of a group of companies in %(round)s, it would single out "
+                    "fewer than %(k)s people."
+                ) % {"k": k, "round": title}
     for group in side.alongside:
         if not (
             remainder_ok(rn.area_n(code, part - group), k) and remainder_ok(rn.area_n(code, group - part), k)
