@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,14 @@ from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentC
 from klyngekart.surveys.tests.results_world import answer_gaps, dated_round
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    # The reasons are read in English here.
+    with translation.override("en"):
+        yield
+
 
 AREA = "digital-ai"
 
