@@ -221,7 +221,12 @@ class MeasureImpact:
     impact: results.Impact
 
 
-def _impact(measure: Measure, completed: list[Measure], groups: dict[int, set[int]]) -> results.Impact:
+def _impact(
+    measure: Measure,
+    completed: list[Measure],
+    groups: dict[int, set[int]],
+    reader: results.ImpactReader | None = None,
+) -> results.Impact:
     before, after = results.impact_rounds(
         cluster=measure.cluster,
         source_round_id=measure.source_round_id,
@@ -241,6 +246,7 @@ def _impact(measure: Measure, completed: list[Measure], groups: dict[int, set[in
         membership_ids=groups.get(measure.pk, set()),
         area_codes=measure.areas,
         shown_alongside=alongside,
+        reader=reader,
     )
 
 
@@ -257,11 +263,13 @@ def cluster_impact(*, area: str = "") -> list[MeasureImpact]:
     ``area`` when given, and then only that area)."""
     completed = _completed()
     groups = _participants(m.pk for m in completed)
+    # Every round read once for all the measures (their areas together).
+    reader = results.ImpactReader(code for m in completed for code in m.areas)
     out = []
     for measure in completed:
         if area and area not in measure.areas:
             continue
-        found = _impact(measure, completed, groups)
+        found = _impact(measure, completed, groups, reader)
         if area:
             found = results.Impact(
                 before=found.before,

@@ -168,3 +168,30 @@ def test_the_api_takes_an_org_number_from_the_cluster_team(world, other_world, c
     assert client.post(url, body, content_type="application/json", **contact).status_code == 404
     own = {"org_number": world.membership.company.org_number, "participants": 1}
     assert client.post(url, own, content_type="application/json", **contact).status_code == 200
+
+
+def test_the_impact_page_reads_each_round_once_however_many_measures(world, completed) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klyngekart.core.tenancy import scope
+    from klyngekart.measures.selectors import cluster_impact
+
+    def queries() -> int:
+        with scope(world.cluster), CaptureQueriesContext(connection) as captured:
+            found = cluster_impact()
+        assert all(item.impact.before is not None for item in found)
+        return len(captured.captured_queries)
+
+    one = queries()
+    for title in ("Andre", "Tredje"):
+        make_measure(
+            cluster=world.cluster,
+            title=title,
+            status="completed",
+            areas=[AREA, "lean"],
+            source_round=completed.source_round,
+            starts_on=completed.starts_on,
+            ends_on=completed.ends_on,
+        )
+    assert queries() <= one + 4

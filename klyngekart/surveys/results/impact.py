@@ -144,9 +144,39 @@ class _Side:
         return sum(1 for rc_id in ids if self.cells.data.n(rc_id) > 0)
 
 
-def _side(round_: Round, codes: list[str], members: set[int], alongside: list[set[int]]) -> _Side:
-    cells = company_cells(round_, codes)
-    by_membership = dict(RoundCompany.objects.filter(round=round_).values_list("pk", "membership_id"))
+class ImpactReader:
+    """Reads each round once for several impacts (a page of many measures): the company cells for
+    every area any of them asks about, and which membership each round company is."""
+
+    def __init__(self, area_codes: Iterable[str]) -> None:
+        self.codes = list(dict.fromkeys(area_codes))
+        self._cells: dict[int, CompanyCells] = {}
+        self._memberships: dict[int, dict[int, int]] = {}
+
+    def cells(self, round_: Round, codes: list[str]) -> CompanyCells:
+        missing = [code for code in codes if code not in self.codes]
+        if missing:
+            # An area nobody announced: read its round again with it (never a cell decided
+            # without its area).
+            self.codes += missing
+            self._cells.clear()
+        if round_.pk not in self._cells:
+            self._cells[round_.pk] = company_cells(round_, self.codes)
+        return self._cells[round_.pk]
+
+    def memberships(self, round_: Round) -> dict[int, int]:
+        if round_.pk not in self._memberships:
+            self._memberships[round_.pk] = dict(
+                RoundCompany.objects.filter(round=round_).values_list("pk", "membership_id")
+            )
+        return self._memberships[round_.pk]
+
+
+def _side(
+    reader: ImpactReader, round_: Round, codes: list[str], members: set[int], alongside: list[set[int]]
+) -> _Side:
+    cells = reader.cells(round_, codes)
+    by_membership = reader.memberships(round_)
     present = set(cells.data.company_ids)
 
     def to_round(ids: set[int]) -> set[int]:
@@ -232,12 +262,14 @@ def impact(
     membership_ids: Iterable[int],
     area_codes: Iterable[str],
     shown_alongside: Iterable[Iterable[int]] = (),
+    reader: ImpactReader | None = None,
 ) -> Impact:
     """The difference in differences of the participants' (``membership_ids``) mean gap against
     the other companies' in each of ``area_codes``, between the released rounds ``before`` and
     ``after``. ``shown_alongside``: the membership ids of other groups a viewer can see figures of
-    for the same rounds (the participants of the cluster's other measures). Raises NotReleased if
-    a round given is not released."""
+    for the same rounds (the participants of the cluster's other measures). ``reader``: shared by
+    the impacts of one page, so each round is read once. Raises NotReleased if a round given is
+    not released."""
     codes = list(dict.fromkeys(area_codes))
     if before is None or after is None:
         reason = (
@@ -248,8 +280,9 @@ def impact(
         return Impact(before=before, after=after, k=0, areas=[], reason=reason)
     members = set(membership_ids)
     alongside = [set(group) for group in shown_alongside]
-    first = _side(before, codes, members, alongside)
-    second = _side(after, codes, members, alongside)
+    reader = reader or ImpactReader(codes)
+    first = _side(reader, before, codes, members, alongside)
+    second = _side(reader, after, codes, members, alongside)
     rows = []
     for code in codes:
         reason = _check(first, code) or _check(second, code)
