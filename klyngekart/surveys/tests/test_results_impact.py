@@ -136,7 +136,7 @@ def test_rounds_before_and_after(world, two_rounds) -> None:
 
 # --- the attacker ------------------------------------------------------------------------------
 
-PEOPLE = st.lists(st.integers(min_value=0, max_value=9), min_size=4, max_size=4)
+PEOPLE = st.lists(st.integers(min_value=0, max_value=12), min_size=4, max_size=4)
 GROUP = st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=3, unique=True)
 
 
@@ -166,16 +166,20 @@ def _known_sets(made: Any, k: int) -> list[frozenset[int]]:
     return shown
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(first=PEOPLE, second=PEOPLE, group_a=GROUP, group_b=GROUP)
-def test_no_impact_figure_isolates_fewer_than_k(world, two_rounds, first, second, group_a, group_b) -> None:
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=PEOPLE, second=PEOPLE, group_a=GROUP, group_b=GROUP, k=st.integers(min_value=3, max_value=5))
+def test_no_impact_figure_isolates_fewer_than_k(
+    world, two_rounds, first, second, group_a, group_b, k
+) -> None:
     before, after = two_rounds
     _reset(before, after)
+    for made in (before, after):
+        made.round.cluster.anonymity_threshold = k
     for made, people in ((before, first), (after, second)):
         for index, count in enumerate(people):
             _answer(made, index, count, level=(index % 4) + 1)
     with scope(world.cluster):
-        k = results.company_cells(before.round, [AREA]).k
+        assert results.company_cells(before.round, [AREA]).k == k
         groups = [set(group_a), set(group_b)]
         figures = {}
         for mine, other in ((0, 1), (1, 0)):
