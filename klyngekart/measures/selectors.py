@@ -258,6 +258,12 @@ def measure_impact(measure: Measure) -> results.Impact | None:
     return _impact(measure, completed, _participants(m.pk for m in completed))
 
 
+def impact_areas() -> list[str]:
+    """The competence areas the completed measures of the cluster in scope targeted."""
+    codes = Measure.objects.filter(status=MeasureStatus.COMPLETED).values_list("areas", flat=True)
+    return sorted({code for areas in codes for code in areas})
+
+
 def cluster_impact(*, area: str = "") -> list[MeasureImpact]:
     """The impact of every completed measure of the cluster in scope (only those targeting
     ``area`` when given, and then only that area)."""

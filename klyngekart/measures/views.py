@@ -230,16 +230,19 @@ def impact(request: HttpRequest) -> HttpResponse:
     """Every completed measure's impact: the participants' gap against the other companies'."""
     access = _access(request)
     names = area_names(access.cluster)
+    targeted = selectors.impact_areas()
     area = request.GET.get("area", "")
-    found = selectors.cluster_impact(area=area if area in names else "")
+    area = area if area in targeted else ""
+    found = selectors.cluster_impact(area=area)
     return render(
         request,
         "measures/impact.html",
         {
             "found": found,
             "names": names,
-            "area": area if area in names else "",
+            "area": area,
             "chart": impact_chart(found, names),
+            "area_choices": [(code, names.get(code, code)) for code in targeted],
         },
     )
 

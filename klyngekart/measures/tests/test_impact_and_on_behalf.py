@@ -195,3 +195,23 @@ def test_the_impact_page_reads_each_round_once_however_many_measures(world, comp
             ends_on=completed.ends_on,
         )
     assert queries() <= one + 4
+
+
+def test_the_impact_page_filters_by_area(world, completed, login, english) -> None:
+    make_measure(
+        cluster=world.cluster,
+        title="Lean-kurs",
+        status="completed",
+        areas=["lean"],
+        source_round=completed.source_round,
+        starts_on=completed.starts_on,
+        ends_on=completed.ends_on,
+    )
+    client = login(world.users["advisor"])
+    url = reverse("measures:impact", args=[world.cluster.slug])
+    page = client.get(url).content.decode()
+    assert "Digitalt løft" in page and "Lean-kurs" in page and 'name="area"' in page
+    page = client.get(url + "?area=lean").content.decode()
+    assert "Lean-kurs" in page and "Digitalt løft" not in page
+    # An area no completed measure targeted is no filter.
+    assert "Digitalt løft" in client.get(url + "?area=nothing").content.decode()
