@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "klyngekart.taxonomy",
     "klyngekart.members",
     "klyngekart.surveys",
+    "klyngekart.memberservices",
     "klyngekart.needs",
     "klyngekart.measures",
     "klyngekart.reports",

@@ -81,6 +81,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "measures.interest": frozenset({MANAGER, STAFF, CONTACT}),
     # Impact (difference in differences across companies): who sees the cluster's results.
     "measures.impact": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    # Member services and the member survey (issue 14): the portfolio and its results.
+    "services.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "services.change": CLUSTER_TEAM,
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

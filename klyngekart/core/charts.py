@@ -147,3 +147,57 @@ def line_chart(
         },
         "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
     }
+
+
+def quadrant_scatter(
+    rows: list[dict[str, Any]],
+    *,
+    x: str,
+    y: str,
+    label: str,
+    colour: str,
+    x_title: str,
+    y_title: str,
+    x_split: float,
+    y_split: float,
+    domain: tuple[float, float] = (1, 5),
+) -> dict[str, Any]:
+    """Points on two scales with a rule at each split, the four quadrants between them (an
+    importance–performance map). ``colour`` names the field whose value colours a point."""
+    scale = {"domain": list(domain), "nice": False}
+    point = {
+        "mark": {"type": "point", "filled": True, "size": 110, "tooltip": True},
+        "encoding": {
+            "x": {"field": x, "type": "quantitative", "title": x_title, "scale": scale},
+            "y": {"field": y, "type": "quantitative", "title": y_title, "scale": scale},
+            "color": {"field": colour, "type": "nominal", "title": None, "scale": {"range": PALETTE}},
+        },
+    }
+    text = {
+        "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 11},
+        "encoding": {
+            "x": {"field": x, "type": "quantitative"},
+            "y": {"field": y, "type": "quantitative"},
+            "text": {"field": label},
+        },
+    }
+    rules = [
+        {
+            "data": {"values": [{"v": x_split}]},
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6c757d"},
+            "encoding": {"x": {"field": "v", "type": "quantitative"}},
+        },
+        {
+            "data": {"values": [{"v": y_split}]},
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6c757d"},
+            "encoding": {"y": {"field": "v", "type": "quantitative"}},
+        },
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": "container",
+        "height": 360,
+        "data": {"values": rows},
+        "layer": [point, text, *rules],
+        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
+    }

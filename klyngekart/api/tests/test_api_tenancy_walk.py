@@ -69,6 +69,11 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/approve"): "rounds.change",
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/reject"): "rounds.change",
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/close"): "rounds.change",
+    ("get", "/api/v1/clusters/{slug}/services"): "services.view",
+    ("post", "/api/v1/clusters/{slug}/services"): "services.change",
+    ("get", "/api/v1/clusters/{slug}/services/{service_id}"): "services.view",
+    ("patch", "/api/v1/clusters/{slug}/services/{service_id}"): "services.change",
+    ("get", "/api/v1/clusters/{slug}/member-survey/{round_id}/services"): "services.view",
 }
 NOT_FOUND = {"detail": "Not found."}
 # One invitation is its company's own people's only: the cluster team, though allowed the
@@ -94,6 +99,9 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url, {"file": upload}, **headers)
     if "/measures" in url:
         return _call_measures(client, method, url, headers)
+    if "/services" in url:
+        body = {"name_nb": "Ny tjeneste", "category": "competence"}
+        return getattr(client, method)(url, body, content_type="application/json", **headers)
     if method == "patch" and "/companies/" in url:
         return client.patch(url, {"open_link": True}, content_type="application/json", **headers)
     if "/held/" in url:
@@ -141,6 +149,26 @@ def _measure_id(world: World) -> int:
     with scopes_disabled():
         measure = Measure.objects.filter(cluster=world.cluster).order_by("pk").first()
     return (measure or make_measure(cluster=world.cluster)).pk
+
+
+def _service_id(world: World) -> int:
+    """A member service of ``world`` (made on first use)."""
+    from klyngekart.memberservices.models import MemberService
+    from klyngekart.memberservices.tests.factories import MemberServiceFactory
+
+    with scopes_disabled():
+        service = MemberService.objects.filter(cluster=world.cluster).order_by("pk").first()
+    if service is None:
+        service = MemberServiceFactory(cluster=world.cluster)  # type: ignore[assignment]
+    assert service is not None
+    return service.pk
+
+
+def _member_survey_id(world: World) -> int:
+    """A released member-survey round of ``world`` asking about one service (made on first use)."""
+    from klyngekart.memberservices.tests.helpers import released_member_survey
+
+    return released_member_survey(world.cluster, _service_id(world)).pk
 
 
 def _published_survey(url: str) -> int:
@@ -195,6 +223,8 @@ def _url(path: str, world: World, membership: Membership) -> str:
         .replace("{year}", str(THIS_YEAR))
         .replace("{id}", str(_round_id(world)) if "{id}" in path else "{id}")
         .replace("{measure_id}", str(_measure_id(world)) if "{measure_id}" in path else "")
+        .replace("{service_id}", str(_service_id(world)) if "{service_id}" in path else "")
+        .replace("{round_id}", str(_member_survey_id(world)) if "{round_id}" in path else "")
     )
     # The needs ranking takes its round as a query parameter, the register lookup an org number.
     if path.endswith("/company-register"):

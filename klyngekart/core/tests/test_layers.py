@@ -20,7 +20,7 @@ FLOORS = [
     ["taxonomy"],
     ["members"],
     ["surveys"],
-    ["needs"],
+    ["needs", "memberservices"],
     ["measures"],
     ["reports", "api"],
     ["home"],

@@ -33,9 +33,11 @@ from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.measures.tests.factories import MeasureFactory
 from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
+from klyngekart.memberservices.models import MemberService
+from klyngekart.memberservices.tests.factories import MemberServiceFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
 from klyngekart.reports.tests.factories import ReportJobFactory
-from klyngekart.surveys.models import ReleasedText, RespondentInvitation
+from klyngekart.surveys.models import ReleasedText, RespondentInvitation, Round, RoundRelease
 from klyngekart.surveys.tests.factories import (
     QuestionFactory,
     RoundCompanyFactory,
@@ -115,7 +117,20 @@ def _prepare(world: World) -> dict[str, Any]:
         "report_job": ReportJobFactory(cluster=world.cluster),
         "comment": _released_comment(world, round_, round_part),
         "measure": MeasureFactory(cluster=world.cluster),
+        "service": MemberServiceFactory(cluster=world.cluster, name_nb=f"Tjeneste {slug}"),
+        "member_survey": _released_member_survey(world, area),
     }
+
+
+def _released_member_survey(world: World, area: Any) -> Any:
+    survey = SurveyFactory(cluster=world.cluster, kind="annual_member")
+    version = SurveyVersionFactory(survey=survey, cluster=world.cluster, status="published")
+    round_: Round = RoundFactory(  # type: ignore[assignment]
+        cluster=world.cluster, survey_version=version, status="closed", taxonomy_version=area.version
+    )
+    with scopes_disabled():
+        RoundRelease.objects.create(cluster=world.cluster, round=round_, status="ready")
+    return round_
 
 
 def _released_comment(world: World, round_: Any, part: Any) -> ReleasedText:
@@ -228,6 +243,12 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "measures:interest": lambda o: {"pk": o["measure"].pk},
     "measures:withdraw": lambda o: {"pk": o["measure"].pk},
     "needs:index": lambda o: {},
+    "memberservices:list": lambda o: {},
+    "memberservices:create": lambda o: {},
+    "memberservices:edit": lambda o: {"pk": o["service"].pk},
+    "memberservices:survey_new": lambda o: {},
+    "memberservices:pulse": lambda o: {},
+    "memberservices:results": lambda o: {"round_id": o["member_survey"].pk},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -255,6 +276,8 @@ COMPANY_OBJECT_URLS = {
                 "report_job",
                 "measure",
                 "comment",
+                "service",
+                "member_survey",
             )
         }
     )
@@ -293,6 +316,7 @@ def _snapshot() -> tuple[int, ...]:
             Invitation.objects.filter(revoked_at__isnull=True).count(),
             AuditLog.objects.count(),
             RespondentInvitation.objects.filter(withdrawn=True).count(),
+            MemberService.objects.count(),
         )
 
 
@@ -306,6 +330,7 @@ def _secrets_of(world: World, objects: dict[str, Any]) -> list[str]:
     values += [shared.name, shared.notes, shared.tier, f"Strategien til {world.cluster.slug}"]
     values += [value for value in (shared.website, shared.municipality) if value]
     values += [neighbour.name, neighbour.company.org_number or ""]
+    values += [objects["service"].name_nb]
     values += [user.email for user in world.users.values()]
     values += [user.full_name for user in world.users.values() if user.full_name]
     return values

@@ -13,6 +13,7 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
 - ``cells``: cross-company cells (a company's figure per area, the pooled cell, segments of
   companies) for the needs analysis;
 - ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
+- ``scales``: round-level means of Likert and NPS questions per segment, and the NPS (member surveys);
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
 - ``impact``: the difference in differences of participants' gaps against the others';
 - ``company_page``: what a company's results page and its PDF show (the reports app prints it);
@@ -92,8 +93,24 @@ from klyngekart.surveys.results.release import (
     release_state,
     release_version,
 )
+from klyngekart.surveys.results.scales import (
+    ROUND,
+    NpsFigure,
+    ScaleFigure,
+    nps_of,
+    released_rounds,
+    round_nps,
+    round_scale_means,
+)
 
 __all__ = [
+    "ROUND",
+    "NpsFigure",
+    "ScaleFigure",
+    "nps_of",
+    "released_rounds",
+    "round_nps",
+    "round_scale_means",
     "CACHE_SECONDS",
     "SEGMENT_KINDS",
     "AreaFigures",

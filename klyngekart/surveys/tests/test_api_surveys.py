@@ -55,7 +55,7 @@ def test_list_gives_surveys_with_versions(world, client) -> None:
             "number": 1,
             "status": "published",
             "published_at": item["versions"][0]["published_at"],
-            "questions": 4,
+            "questions": 3,  # NPS, one scale question and a free text
         }
     ]
 
