@@ -69,7 +69,7 @@ from klyngekart.surveys.results.impact import (
     ImpactReader,
     impact,
     impact_rounds,
-    released_rounds,
+    mapping_rounds,
 )
 from klyngekart.surveys.results.membership import (
     Suggestion,
@@ -108,7 +108,7 @@ __all__ = [
     "NpsFigure",
     "ScaleFigure",
     "nps_of",
-    "released_rounds",
+    "mapping_rounds",
     "round_nps",
     "round_scale_means",
     "CACHE_SECONDS",

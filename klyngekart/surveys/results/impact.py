@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import Cell, segment_visible
-from klyngekart.surveys.models import ReleaseStatus, Round, RoundCompany
+from klyngekart.surveys.models import QuestionType, ReleaseStatus, Round, RoundCompany
 from klyngekart.surveys.results.cells import (
     SEGMENT_KINDS,
     CompanyCells,
@@ -97,10 +97,16 @@ class Impact:
     reason: str = ""  # why nothing can be measured (no round before or after); empty otherwise
 
 
-def released_rounds(cluster: Cluster) -> list[Round]:
-    """The cluster's rounds with released results, oldest first."""
+def mapping_rounds(cluster: Cluster) -> list[Round]:
+    """The cluster's mapping rounds (their survey asks for competence gaps) with released results,
+    oldest first. A member survey or a pulse check measures no gap, so it is never before or after."""
     return list(
-        Round.objects.filter(cluster=cluster, release__status=ReleaseStatus.READY)
+        Round.objects.filter(
+            cluster=cluster,
+            release__status=ReleaseStatus.READY,
+            survey_version__questions__type=QuestionType.GAP_MATRIX,
+        )
+        .distinct()
         .select_related("cluster")
         .order_by("opens_on", "id")
     )
@@ -116,7 +122,7 @@ def impact_rounds(
     """The round before: the source round when its results are released, else the latest released
     round that closed before the start. The round after: the first released round that opened after
     the end (None while there is none, or without an end date)."""
-    rounds = released_rounds(cluster)
+    rounds = mapping_rounds(cluster)
     before = next((r for r in rounds if r.pk == source_round_id), None)
     if before is None and starts_on is not None:
         earlier = [r for r in rounds if r.closes_on <= starts_on]

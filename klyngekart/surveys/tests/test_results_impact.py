@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys import results
 from klyngekart.surveys.models import AreaAggregate, QuestionAggregate, SegmentCount
-from klyngekart.surveys.tests.results_world import answer_gaps, dated_round
+from klyngekart.surveys.tests.factories import (
+    QuestionFactory,
+    RoundFactory,
+    SectionFactory,
+    SurveyFactory,
+    SurveyVersionFactory,
+)
+from klyngekart.surveys.tests.results_world import answer_gaps, dated_round, mark_released
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +139,25 @@ def test_rounds_before_and_after(world, two_rounds) -> None:
         ) == (before.round, None)
         nothing = results.impact(before=None, after=after.round, membership_ids=set(), area_codes=[AREA])
     assert nothing.areas == [] and nothing.reason
+    # A released member survey between the measure and the next mapping measures no gap: it is
+    # never the round after.
+    survey = SurveyFactory(cluster=world.cluster, kind="annual_member")
+    version = SurveyVersionFactory(survey=survey, cluster=world.cluster)
+    QuestionFactory(section=SectionFactory(version=version, cluster=world.cluster), type="likert")
+    member_survey = RoundFactory(
+        survey_version=version,
+        cluster=world.cluster,
+        opens_on=datetime.date(2025, 9, 1),
+        closes_on=datetime.date(2025, 9, 20),
+    )
+    mark_released(member_survey)
+    with scope(world.cluster):
+        assert results.impact_rounds(
+            cluster=world.cluster,
+            source_round_id=before.round.pk,
+            starts_on=None,
+            ends_on=datetime.date(2025, 6, 1),
+        ) == (before.round, after.round)
 
 
 # --- the attacker ------------------------------------------------------------------------------
