@@ -150,7 +150,7 @@ def test_rounds_before_and_after(world, two_rounds) -> None:
         opens_on=datetime.date(2025, 9, 1),
         closes_on=datetime.date(2025, 9, 20),
     )
-    mark_released(member_survey)
+    mark_released(member_survey)  # type: ignore[arg-type]
     with scope(world.cluster):
         assert results.impact_rounds(
             cluster=world.cluster,
