@@ -75,6 +75,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "measures.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD, CONTACT}),
     "measures.change": CLUSTER_TEAM,
     "measures.interest_own": frozenset({CONTACT}),
+    # Registering (and withdrawing) interest on a company's behalf: the cluster team, audited.
+    "measures.interest_any": CLUSTER_TEAM,
+    # The door of the interest pages and endpoint: a contact for its own company, the team for any.
+    "measures.interest": frozenset({MANAGER, STAFF, CONTACT}),
+    # Impact (difference in differences across companies): who sees the cluster's results.
+    "measures.impact": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     # Member services and the member survey (issue 14): the portfolio and its results.
     "services.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     "services.change": CLUSTER_TEAM,

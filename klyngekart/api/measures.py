@@ -19,10 +19,10 @@ from klyngekart.accounts.access import ClusterAccess
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.core.money import ORE, round_money
+from klyngekart.core.privacy import k_threshold
 from klyngekart.measures import selectors, services
-from klyngekart.measures.access import access_measure
+from klyngekart.measures.access import access_interest_membership, access_measure
 from klyngekart.measures.models import MAX_CAPACITY, MAX_COST, Measure
-from klyngekart.members.access import access_membership_by_org_number
 from klyngekart.needs.selectors import current_areas
 
 router = Router(tags=["measures"])
@@ -213,22 +213,25 @@ def measure_patch(request: HttpRequest, slug: str, measure_id: int, payload: Mea
     response={200: InterestOut, **ERROR_RESPONSES},
     summary="Register a company's interest in a joint measure",
     description=(
-        "For a company contact, for its own company only. Registering again changes the number of "
-        "participants. Refused (422) when the measure is completed or dropped, or the places run out."
+        "A company contact registers for its own company only; the cluster team (manager, staff) "
+        "for any member company, on its behalf (recorded so in the audit log). Registering again "
+        "changes the number of participants. Refused (422) when the measure is completed or "
+        "dropped, or the places run out."
     ),
 )
 def interest_register(
     request: HttpRequest, slug: str, measure_id: int, payload: InterestIn
 ) -> dict[str, Any]:
-    with cluster_scope(request, slug, "measures.interest_own") as access:
+    with cluster_scope(request, slug, "measures.interest") as access:
         measure = access_measure(access, measure_id)
-        membership = access_membership_by_org_number(access, payload.org_number, "measures.interest_own")
+        membership = access_interest_membership(access, org_number=payload.org_number)
         try:
             interest = services.interest_register(
                 measure=measure,
                 membership=membership,
                 participants=payload.participants,
                 actor=request.auth,  # type: ignore[attr-defined]
+                on_behalf=access.is_cluster_team,
             )
         except ValidationError as error:
             raise ApiValidationError(error, _loc) from error
@@ -272,4 +275,87 @@ def measure_costs(request: HttpRequest, slug: str, measure_id: int) -> dict[str,
                 "sme_companies": table.sme_companies,
                 "sme_saving": _ore(table.sme_saving),
             },
+        }
+
+
+class GroupOut(Schema):
+    companies: int = Field(description="Companies of the group with answers in the round.")
+    respondents: int | None = Field(description="People who answered; null below k.")
+    mean_gap: Decimal | None = Field(description="Mean gap (importance − level); null when hidden.")
+
+
+class ImpactAreaOut(Schema):
+    area: str
+    before_participants: GroupOut
+    after_participants: GroupOut
+    before_others: GroupOut
+    after_others: GroupOut
+    difference_in_differences: Decimal | None = Field(
+        description="(after − before) of the participants minus (after − before) of the others; "
+        "null when hidden."
+    )
+    hidden_reason: str = Field(description="Why the figure is hidden; empty when it is shown.")
+
+
+class MeasureImpactOut(Schema):
+    measure: int
+    title: str
+    before_round: int | None
+    after_round: int | None
+    reason: str = Field(description="Why nothing can be measured yet; empty otherwise.")
+    areas: list[ImpactAreaOut]
+
+
+class ImpactOut(Schema):
+    k: int | None = Field(description="The cluster's anonymity threshold.")
+    measures: list[MeasureImpactOut]
+
+
+def _group(figure: Any) -> dict[str, Any]:
+    return {
+        "companies": figure.companies,
+        "respondents": None if figure.respondents.suppressed else figure.respondents.value,
+        "mean_gap": None if figure.gap.suppressed else figure.gap.value,
+    }
+
+
+@router.get(
+    "/clusters/{slug}/impact",
+    response={200: ImpactOut, **ERROR_RESPONSES},
+    summary="The impact of the completed joint measures",
+    description=(
+        "Per completed measure and competence area (only ``area`` when given): the mean gap of the "
+        "participating companies and of the other companies in the released mapping round before "
+        "the measure and the first one after it, and the difference in differences. A figure from "
+        "fewer than k people, or one that beside the companies' own figures or another measure's "
+        "would single out fewer than k, is null for the whole area, with the reason."
+    ),
+)
+def impact(request: HttpRequest, slug: str, area: str = "") -> dict[str, Any]:
+    with cluster_scope(request, slug, "measures.impact") as access:
+        found = selectors.cluster_impact(area=area)
+        return {
+            "k": k_threshold(access.cluster),
+            "measures": [
+                {
+                    "measure": item.measure.pk,
+                    "title": item.measure.title,
+                    "before_round": item.impact.before.pk if item.impact.before else None,
+                    "after_round": item.impact.after.pk if item.impact.after else None,
+                    "reason": item.impact.reason,
+                    "areas": [
+                        {
+                            "area": row.code,
+                            "before_participants": _group(row.before_participants),
+                            "after_participants": _group(row.after_participants),
+                            "before_others": _group(row.before_others),
+                            "after_others": _group(row.after_others),
+                            "difference_in_differences": None if row.did.suppressed else row.did.value,
+                            "hidden_reason": row.reason,
+                        }
+                        for row in item.impact.areas
+                    ],
+                }
+                for item in found
+            ],
         }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -77,6 +77,13 @@ GROUP_LEVEL = {
     "other": 2.8,
 }
 FISH_HEALTH = "fish-health"
+# The demo's measured impact: some larger companies took a lean programme between the round two
+# years ago and last year's, and last year their people rated their level in lean this much higher.
+IMPACT_AREA = "operations-lean"
+IMPACT_LIFT = 0.9
+IMPACT_COMPANIES = 6
+# The round two years ago is smaller: the participants and this many others.
+EARLIER_ROUND_OTHERS = 8
 # Per sector: (importance shift, level shift) for the areas where the sector stands out. The
 # aquaculture firms' biggest gaps lie in data, sensors, energy and fish health.
 SECTOR_SHIFTS: dict[str, dict[str, tuple[float, float]]] = {
@@ -174,6 +181,8 @@ class CompanyProfile:
     employees: int
     # How far the company as a whole is ahead of (or behind) the typical level.
     skill: float
+    # Areas where the company's people have learnt more than the typical level (IMPACT_LIFT).
+    lifted: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> tuple[int, ...]:
@@ -202,6 +211,8 @@ def one_answer(
         role_shift = ROLE_SHIFTS[role].get(area.group, (0.0, 0.0))
         importance = GROUP_IMPORTANCE.get(area.group, 3.0) + sector_shift[0] + role_shift[0]
         level = GROUP_LEVEL.get(area.group, 2.8) + sector_shift[1] + role_shift[1] + profile.skill
+        if area.code in profile.lifted:
+            level += IMPACT_LIFT
         gaps[area.code] = {
             # People keep to a few steps of a scale, so the spread around the mean is modest.
             "importance": _clamp(rng.gauss(importance, 0.6)),
@@ -329,22 +340,39 @@ def _spread_days(rng: random.Random, response_ids: list[Any], first: date, last:
         Response.objects.filter(pk__in=ids).update(submitted_on=day)
 
 
-def _closed_round(
-    rng: random.Random, ctx: MappingContext, version: SurveyVersion, active: list[Membership]
-) -> None:
-    year = ctx.today.year - 1
-    title = round_title(year)
-    if Round.objects.filter(cluster=ctx.cluster, title=title).exists():
-        return
-    opens_on, closes_on = date(year, 3, 3), date(year, 3, 31)
+def impact_participants(ctx: MappingContext, chosen: list[Membership]) -> frozenset[int]:
+    """The larger companies of last year's round that took the demo's completed lean programme
+    (demo_measures), drawn from their own seeded generator, so the rest of the demo stays the same."""
+    rng = random.Random(data.SEED + 8)  # noqa: S311 - demo data
+    larger = [m.pk for m in chosen if (m.employees or 0) >= 50 and m.pk != ctx.login_membership.pk]
+    return frozenset(rng.sample(larger, min(IMPACT_COMPANIES, len(larger))))
+
+
+def _last_years_companies(
+    rng: random.Random, ctx: MappingContext, active: list[Membership]
+) -> list[Membership]:
     # Most members took part; a few did not.
-    chosen = [m for m in active if m.pk == ctx.login_membership.pk or rng.random() < 0.82]
+    return [m for m in active if m.pk == ctx.login_membership.pk or rng.random() < 0.82]
+
+
+def _answered_round(
+    rng: random.Random,
+    ctx: MappingContext,
+    version: SurveyVersion,
+    chosen: list[Membership],
+    *,
+    year: int,
+    lifted: frozenset[int] = frozenset(),
+) -> None:
+    """A round in March of ``year`` that ``chosen`` answered, closed and released. The companies
+    in ``lifted`` answer with their level in IMPACT_AREA raised (they took the lean programme)."""
+    opens_on, closes_on = date(year, 3, 3), date(year, 3, 31)
     mark = _last_audit_pk()
     round_ = round_create(
         cluster=ctx.cluster,
         actor=ctx.manager,
         survey_version=version,
-        title=title,
+        title=round_title(year),
         opens_on=ctx.today,
         closes_on=ctx.today,
         audience="employees",
@@ -357,6 +385,8 @@ def _closed_round(
     ctx.created["rounds"] += 1
     areas = round_areas(round_)
     profiles = _profiles(rng, chosen)
+    for pk in lifted:
+        profiles[pk] = replace(profiles[pk], lifted=frozenset({IMPACT_AREA}))
     answered: list[Any] = []
     for part in round_.companies.select_related("round", "company", "membership", "cluster").order_by(
         "membership__name"
@@ -381,6 +411,35 @@ def _closed_round(
         opened_at=_at(opens_on, 8),
         closed_at=_at(closes_on, 16),
     )
+
+
+def _earlier_round(
+    ctx: MappingContext, version: SurveyVersion, active: list[Membership], participants: frozenset[int]
+) -> None:
+    """The round two years ago, before the lean programme: its participants (the only larger
+    companies in it, which is how demo_measures finds them) and a few smaller companies."""
+    year = ctx.today.year - 2
+    if Round.objects.filter(cluster=ctx.cluster, title=round_title(year)).exists():
+        return
+    rng = random.Random(data.SEED + 9)  # noqa: S311 - demo data
+    smaller = [m for m in active if 10 <= (m.employees or 0) < 50 and m.pk != ctx.login_membership.pk]
+    chosen = [m for m in active if m.pk in participants]
+    chosen += rng.sample(smaller, min(EARLIER_ROUND_OTHERS, len(smaller)))
+    _answered_round(rng, ctx, version, chosen, year=year)
+
+
+def _closed_round(
+    rng: random.Random,
+    ctx: MappingContext,
+    version: SurveyVersion,
+    active: list[Membership],
+    participants: frozenset[int],
+) -> None:
+    year = ctx.today.year - 1
+    if Round.objects.filter(cluster=ctx.cluster, title=round_title(year)).exists():
+        return
+    chosen = _last_years_companies(rng, ctx, active)
+    _answered_round(rng, ctx, version, chosen, year=year, lifted=participants)
 
 
 def _invite(rng: random.Random, ctx: MappingContext, part: RoundCompany) -> None:
@@ -520,7 +579,13 @@ def build_mapping(ctx: MappingContext) -> None:
     _fish_health_area(ctx)
     version = _mapping_survey(ctx)
     _backdate_audit(mark, _at(date(ctx.today.year - 1, 2, 10), 13))
-    _closed_round(rng, ctx, version, active)
+    # Who took the lean programme: larger companies among those who answer last year (the same
+    # draw, made on a copy of the generator so nothing else changes).
+    probe = random.Random()  # noqa: S311 - demo data
+    probe.setstate(rng.getstate())
+    participants = impact_participants(ctx, _last_years_companies(probe, ctx, active))
+    _earlier_round(ctx, version, active, participants)
+    _closed_round(rng, ctx, version, active, participants)
     _open_round(rng, ctx, version, active)
     _strategies(rng, ctx, active, year=ctx.today.year - 1)
     _strategies(rng, ctx, active, year=ctx.today.year)

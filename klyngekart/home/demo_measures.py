@@ -17,7 +17,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 from klyngekart.home import demo_data as data
-from klyngekart.home.demo_mapping import MappingContext, _at, _backdate_audit, _last_audit_pk, round_title
+from klyngekart.home.demo_mapping import (
+    IMPACT_AREA,
+    IMPACT_COMPANIES,
+    MappingContext,
+    _at,
+    _backdate_audit,
+    _last_audit_pk,
+    round_title,
+)
 from klyngekart.measures import services
 from klyngekart.measures.models import Measure, MeasureFormat, MeasureStatus
 from klyngekart.measures.selectors import companies_with_need
@@ -47,10 +55,14 @@ class MeasurePlan:
     companies: int
     # The demo contact's company signs up (it has the need in the areas).
     with_contact: bool = False
+    # Made from the round two years ago, taken by its larger companies
+    # (demo_mapping.impact_participants), and starting ``starts_in`` days after that round closed:
+    # the demo's impact, measured against last year's round.
+    earlier: bool = False
 
 
 # Titles, descriptions and providers are the cluster's own words, so they stay in Norwegian.
-PLANS = (
+PLANS: tuple[MeasurePlan, ...] = (
     MeasurePlan(
         title="Dataanalyse for havbruk – felles kursrekke",
         description=(
@@ -149,6 +161,27 @@ PLANS = (
         companies=2,
     ),
 )
+PLANS += (
+    MeasurePlan(
+        title="Lean i produksjonen – utviklingsprogram",
+        description=(
+            "Et halvt års program med tavlemøter, verdistrømsanalyse og forbedringsprosjekter i egen "
+            "produksjon, med en lean-coach på besøk hver måned."
+        ),
+        areas=(IMPACT_AREA,),
+        format=MeasureFormat.PROGRAMME,
+        provider="SINTEF Manufacturing",
+        status=MeasureStatus.COMPLETED,
+        starts_in=120,
+        lasts=150,
+        capacity=40,
+        fixed_cost=Decimal("380000"),
+        cost_per_participant=Decimal("3000"),
+        funding_share=Decimal("0.5"),
+        companies=IMPACT_COMPANIES,
+        earlier=True,
+    ),
+)
 # Created in these stages; the later ones are reached by changing the status afterwards.
 INTEREST_STATUS: dict[str, str] = {MeasureStatus.COMPLETED: MeasureStatus.RUNNING}
 
@@ -177,7 +210,8 @@ def _interested(
 
 def _measure(rng: random.Random, ctx: MappingContext, round_: Round, plan: MeasurePlan) -> None:
     today = ctx.today
-    starts_on = today + timedelta(days=plan.starts_in) if plan.starts_in is not None else None
+    start_from = round_.closes_on if plan.earlier else today
+    starts_on = start_from + timedelta(days=plan.starts_in) if plan.starts_in is not None else None
     ends_on = starts_on + timedelta(days=plan.lasts) if starts_on and plan.lasts else None
     areas = _area_codes(round_, plan)
     mark = _last_audit_pk()
@@ -204,7 +238,16 @@ def _measure(rng: random.Random, ctx: MappingContext, round_: Round, plan: Measu
     # The story: the measure was made some weeks after last year's round closed.
     created_on = min((round_.closes_on or today) + timedelta(days=rng.randint(20, 60)), today)
     mark = _backdate_audit(mark, _at(created_on, 11))
-    for membership in _interested(rng, ctx, plan, companies_with_need(round_=round_, areas=areas)):
+    if plan.earlier:
+        # The larger companies of the round two years ago took the programme (demo_mapping).
+        interested = list(
+            Membership.objects.filter(
+                pk__in=round_.companies.filter(membership__employees__gte=50).values("membership_id")
+            ).order_by("name")
+        )
+    else:
+        interested = _interested(rng, ctx, plan, companies_with_need(round_=round_, areas=areas))
+    for membership in interested:
         size = membership.employees or 1
         participants = rng.randint(1, max(1, min(6, size // 8 + 1)))
         is_login = membership.pk == ctx.login_membership.pk
@@ -226,6 +269,7 @@ def build_measures(ctx: MappingContext) -> None:
     for key in ("measures", "interests"):
         ctx.created.setdefault(key, 0)
     round_ = Round.objects.filter(cluster=ctx.cluster, title=round_title(ctx.today.year - 1)).first()
+    earlier = Round.objects.filter(cluster=ctx.cluster, title=round_title(ctx.today.year - 2)).first()
     if round_ is None:
         return
     # Not for secrets: a seeded generator is what makes the demo the same on every run.
@@ -234,5 +278,5 @@ def build_measures(ctx: MappingContext) -> None:
     for plan in PLANS:
         # Drawn for every plan, made or not, so a measure deleted by hand comes back the same.
         plan_rng = random.Random(rng.random())  # noqa: S311
-        if plan.title not in existing:
-            _measure(plan_rng, ctx, round_, plan)
+        if plan.title not in existing and (earlier is not None or not plan.earlier):
+            _measure(plan_rng, ctx, earlier if plan.earlier and earlier else round_, plan)

@@ -127,3 +127,15 @@ class InviteForm(DsForm):
 
 def rounds_for(cluster: Any) -> Any:
     return Round.objects.filter(cluster=cluster).order_by("-opens_on", "-id")
+
+
+class OnBehalfInterestForm(DsForm):
+    """The cluster team registers interest for a member company on its behalf."""
+
+    membership = forms.TypedChoiceField(label=_("Company"), coerce=int)
+    participants = forms.IntegerField(label=_("Participants"), min_value=1, max_value=MAX_CAPACITY)
+
+    def __init__(self, *args: Any, memberships: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "–")] + [(m.pk, m.name) for m in memberships]
+        self.fields["membership"].choices = choices  # type: ignore[attr-defined]

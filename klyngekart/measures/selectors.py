@@ -20,6 +20,7 @@ from klyngekart.measures.models import (
     MeasureStatus,
 )
 from klyngekart.members.models import Membership
+from klyngekart.surveys import results
 from klyngekart.surveys.models import Round
 from klyngekart.surveys.results import membership as released
 from klyngekart.surveys.results.release import NotReleased
@@ -191,3 +192,97 @@ def invitation_candidates(measure: Measure) -> list[InvitationCandidate]:
 def measure_invitations(measure: Measure) -> list[MeasureInvitation]:
     """What was sent about the measure, to whom and when, newest first."""
     return list(MeasureInvitation.objects.filter(measure=measure).select_related("membership", "sent_by"))
+
+
+# --- impact: the gap of the participants against the other companies, before and after -------
+
+
+def _participants(measure_ids: Iterable[int]) -> dict[int, set[int]]:
+    groups: dict[int, set[int]] = {pk: set() for pk in measure_ids}
+    rows = MeasureInterest.objects.filter(measure_id__in=list(groups)).values_list(
+        "measure_id", "membership_id"
+    )
+    for measure_id, membership_id in rows:
+        groups[measure_id].add(membership_id)
+    return groups
+
+
+def _completed() -> list[Measure]:
+    return list(
+        Measure.objects.filter(status=MeasureStatus.COMPLETED)
+        .select_related("source_round")
+        .order_by("ends_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MeasureImpact:
+    measure: Measure
+    impact: results.Impact
+
+
+def _impact(
+    measure: Measure,
+    completed: list[Measure],
+    groups: dict[int, set[int]],
+    reader: results.ImpactReader | None = None,
+) -> results.Impact:
+    before, after = results.impact_rounds(
+        cluster=measure.cluster,
+        source_round_id=measure.source_round_id,
+        starts_on=measure.starts_on,
+        ends_on=measure.ends_on,
+    )
+    # Every other completed measure with an area in common is on the same impact page: its
+    # participants count as a group shown beside these.
+    alongside = [
+        groups[other.pk]
+        for other in completed
+        if other.pk != measure.pk and set(other.areas) & set(measure.areas)
+    ]
+    return results.impact(
+        before=before,
+        after=after,
+        membership_ids=groups.get(measure.pk, set()),
+        area_codes=measure.areas,
+        shown_alongside=alongside,
+        reader=reader,
+    )
+
+
+def measure_impact(measure: Measure) -> results.Impact | None:
+    """The impact of a completed measure in each of its areas (None for a measure not completed)."""
+    if measure.status != MeasureStatus.COMPLETED:
+        return None
+    completed = _completed()
+    return _impact(measure, completed, _participants(m.pk for m in completed))
+
+
+def impact_areas() -> list[str]:
+    """The competence areas the completed measures of the cluster in scope targeted."""
+    codes = Measure.objects.filter(status=MeasureStatus.COMPLETED).values_list("areas", flat=True)
+    return sorted({code for areas in codes for code in areas})
+
+
+def cluster_impact(*, area: str = "") -> list[MeasureImpact]:
+    """The impact of every completed measure of the cluster in scope (only those targeting
+    ``area`` when given, and then only that area)."""
+    completed = _completed()
+    groups = _participants(m.pk for m in completed)
+    # Every round read once for all the measures (their areas together).
+    reader = results.ImpactReader(code for m in completed for code in m.areas)
+    out = []
+    for measure in completed:
+        if area and area not in measure.areas:
+            continue
+        found = _impact(measure, completed, groups, reader)
+        if area:
+            found = results.Impact(
+                before=found.before,
+                after=found.after,
+                k=found.k,
+                areas=[row for row in found.areas if row.code == area],
+                reason=found.reason,
+            )
+        out.append(MeasureImpact(measure, found))
+    return out

@@ -134,11 +134,20 @@ def measure_set_status(*, measure: Measure, actor: Any, status: str) -> Measure:
     return measure
 
 
+def _interest_data(membership: Membership, on_behalf: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"membership": membership.pk}
+    if on_behalf:
+        # The cluster team acted for the company: the audit names the company beside the actor.
+        data.update(on_behalf=True, company=membership.name)
+    return data
+
+
 @transaction.atomic
 def interest_register(
-    *, measure: Measure, membership: Membership, participants: int, actor: Any
+    *, measure: Measure, membership: Membership, participants: int, actor: Any, on_behalf: bool = False
 ) -> MeasureInterest:
-    """Sign a company up, or change its number of participants."""
+    """Sign a company up, or change its number of participants. ``on_behalf``: a member of the
+    cluster team registers for the company (recorded so in the audit log)."""
     # Lock the measure so two companies cannot both take the last places.
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.is_closed:
@@ -175,13 +184,15 @@ def interest_register(
         actor=actor,
         action="measures.interest.registered",
         target=measure,
-        data={"membership": membership.pk, "participants": participants},
+        data={**_interest_data(membership, on_behalf), "participants": participants},
     )
     return interest
 
 
 @transaction.atomic
-def interest_withdraw(*, measure: Measure, membership: Membership, actor: Any) -> bool:
+def interest_withdraw(
+    *, measure: Measure, membership: Membership, actor: Any, on_behalf: bool = False
+) -> bool:
     if measure.is_closed:
         raise ValidationError(_("The measure is closed: its list of participants can no longer change."))
     deleted, _rows = MeasureInterest.objects.filter(measure=measure, membership=membership).delete()
@@ -191,7 +202,7 @@ def interest_withdraw(*, measure: Measure, membership: Membership, actor: Any) -
             actor=actor,
             action="measures.interest.withdrawn",
             target=measure,
-            data={"membership": membership.pk},
+            data=_interest_data(membership, on_behalf),
         )
     return bool(deleted)
 

@@ -7,6 +7,7 @@ app_name = "measures"
 urlpatterns = [
     path("", views.index, name="list"),
     path("new/", views.create, name="create"),
+    path("impact/", views.impact, name="impact"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/status/", views.set_status, name="status"),

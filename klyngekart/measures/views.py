@@ -17,19 +17,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.core.charts import grouped_bar_chart
 from klyngekart.core.forms import add_service_errors
 from klyngekart.measures import selectors, services
-from klyngekart.measures.access import access_measure
+from klyngekart.measures.access import access_interest_membership, access_measure
 from klyngekart.measures.forms import (
     InterestForm,
     InviteForm,
     MeasureForm,
+    OnBehalfInterestForm,
     StatusFilterForm,
     StatusForm,
     rounds_for,
 )
 from klyngekart.measures.models import Measure
-from klyngekart.members.access import access_membership
 from klyngekart.members.models import Membership
 from klyngekart.needs.selectors import area_names, current_areas
 
@@ -182,6 +183,66 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": access.can("measures.change"),
             "can_register": access.can("measures.interest_own") and not measure.is_closed,
             "invitations": selectors.measure_invitations(measure) if access.can("measures.change") else [],
+            "on_behalf_form": OnBehalfInterestForm(memberships=_active_memberships(access))
+            if access.can("measures.interest_any") and not measure.is_closed
+            else None,
+            "impact": selectors.measure_impact(measure) if access.can("measures.impact") else None,
+            "names": names,
+        },
+    )
+
+
+def _active_memberships(access: ClusterAccess) -> list[Membership]:
+    return list(Membership.objects.filter(cluster=access.cluster, status="active").order_by("name"))
+
+
+def impact_chart(found: list[selectors.MeasureImpact], names: dict[str, str]) -> dict[str, Any] | None:
+    """Per measure and area shown, the change in mean gap of the participants beside the others'."""
+    rows = []
+    order = []
+    for item in found:
+        for row in item.impact.areas:
+            if row.suppressed:
+                continue
+            label = f"{item.measure.title} · {names.get(row.code, row.code)}"
+            order.append(label)
+            rows.append(
+                {"label": label, "group": _("Participants"), "change": float(row.participants_change or 0)}
+            )
+            rows.append(
+                {"label": label, "group": _("Other companies"), "change": float(row.others_change or 0)}
+            )
+    if not rows:
+        return None
+    return grouped_bar_chart(
+        rows,
+        category="label",
+        value="change",
+        series="group",
+        value_title=_("Change in mean gap (after − before)"),
+        series_title=_("Group"),
+        order=order,
+    )
+
+
+@cluster_view("measures.impact")
+def impact(request: HttpRequest) -> HttpResponse:
+    """Every completed measure's impact: the participants' gap against the other companies'."""
+    access = _access(request)
+    names = area_names(access.cluster)
+    targeted = selectors.impact_areas()
+    area = request.GET.get("area", "")
+    area = area if area in targeted else ""
+    found = selectors.cluster_impact(area=area)
+    return render(
+        request,
+        "measures/impact.html",
+        {
+            "found": found,
+            "names": names,
+            "area": area,
+            "chart": impact_chart(found, names),
+            "area_choices": [(code, names.get(code, code)) for code in targeted],
         },
     )
 
@@ -256,10 +317,10 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _membership_from_post(request: HttpRequest, access: ClusterAccess) -> Membership:
     raw = request.POST.get("membership", "")
-    return access_membership(access, int(raw) if raw.isdigit() else 0, "measures.interest_own")
+    return access_interest_membership(access, pk=int(raw) if raw.isdigit() else 0)
 
 
-@cluster_view("measures.interest_own")
+@cluster_view("measures.interest")
 @require_POST
 def interest(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
@@ -276,23 +337,36 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=membership,
                 participants=form.cleaned_data["participants"],
                 actor=request.user,
+                on_behalf=access.is_cluster_team,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Your interest is registered."))
+            if access.is_cluster_team:
+                messages.success(
+                    request, _("The interest of %(company)s is registered.") % {"company": membership.name}
+                )
+            else:
+                messages.success(request, _("Your interest is registered."))
     return redirect(reverse("measures:detail", args=[access.cluster.slug, measure.pk]) + "#interest")
 
 
-@cluster_view("measures.interest_own")
+@cluster_view("measures.interest")
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     measure = access_measure(access, pk)
     membership = _membership_from_post(request, access)
     try:
-        if services.interest_withdraw(measure=measure, membership=membership, actor=request.user):
-            messages.success(request, _("Your interest is withdrawn."))
+        if services.interest_withdraw(
+            measure=measure, membership=membership, actor=request.user, on_behalf=access.is_cluster_team
+        ):
+            if access.is_cluster_team:
+                messages.success(
+                    request, _("The interest of %(company)s is withdrawn.") % {"company": membership.name}
+                )
+            else:
+                messages.success(request, _("Your interest is withdrawn."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("measures:detail", access.cluster.slug, measure.pk)

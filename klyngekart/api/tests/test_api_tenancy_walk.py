@@ -45,7 +45,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/measures"): "measures.change",
     ("get", "/api/v1/clusters/{slug}/measures/{measure_id}"): "measures.view",
     ("patch", "/api/v1/clusters/{slug}/measures/{measure_id}"): "measures.change",
-    ("post", "/api/v1/clusters/{slug}/measures/{measure_id}/interest"): "measures.interest_own",
+    ("post", "/api/v1/clusters/{slug}/measures/{measure_id}/interest"): "measures.interest",
+    ("get", "/api/v1/clusters/{slug}/impact"): "measures.impact",
     ("get", "/api/v1/clusters/{slug}/measures/{measure_id}/costs"): "measures.view",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
     # Open before close: a closed round cannot be opened again.

@@ -40,6 +40,7 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/measures/{measure_id}", "patch"),
     ("/api/v1/clusters/{slug}/measures/{measure_id}/interest", "post"),
     ("/api/v1/clusters/{slug}/measures/{measure_id}/costs", "get"),
+    ("/api/v1/clusters/{slug}/impact", "get"),
     ("/api/v1/clusters/{slug}/services", "get"),
     ("/api/v1/clusters/{slug}/services", "post"),
     ("/api/v1/clusters/{slug}/services/{service_id}", "get"),

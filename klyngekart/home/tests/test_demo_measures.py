@@ -15,7 +15,12 @@ from klyngekart.home.demo_mapping import round_title
 from klyngekart.home.demo_measures import PLANS
 from klyngekart.home.tests.demo_once import BuiltDemo, built_demo, run_demo
 from klyngekart.measures.models import Measure, MeasureInterest
-from klyngekart.measures.selectors import companies_with_need, company_need_areas, measure_costs
+from klyngekart.measures.selectors import (
+    companies_with_need,
+    company_need_areas,
+    measure_costs,
+    measure_impact,
+)
 from klyngekart.members.models import Membership
 from klyngekart.needs.analysis import needs_analysis
 from klyngekart.surveys.models import Round
@@ -37,8 +42,13 @@ def _last_years_round(cluster: Cluster) -> Round:
     )
 
 
+# The lean programme two years ago, made for the demo's impact (see test_the_lean_programme_...).
+EARLIER = {plan.title for plan in PLANS if plan.earlier}
+
+
 def _measures(cluster: Cluster) -> list[Measure]:
-    return list(Measure.objects.filter(cluster=cluster).order_by("title"))
+    """The measures made from last year's needs."""
+    return list(Measure.objects.filter(cluster=cluster).exclude(title__in=EARLIER).order_by("title"))
 
 
 def _contacts_membership(cluster: Cluster) -> Membership:
@@ -52,7 +62,7 @@ def test_the_measures_answer_last_years_top_needs_at_every_stage(demo):
         top = {row.code for row in needs_analysis(round=round_).ranking[:10]}
         fish_health = {area for m in _measures(demo) for area in m.areas if area.startswith("fish-health")}
         measures = _measures(demo)
-    assert len(measures) == len(PLANS)
+    assert len(measures) == len(PLANS) - len(EARLIER)
     assert {m.status for m in measures} >= {"idea", "proposed", "planned", "running", "completed"}
     for measure in measures:
         assert measure.source_round_id == round_.pk
@@ -147,3 +157,20 @@ def test_a_second_run_adds_no_measures(demo):
     output = run_demo()
     assert counts() == before
     assert "0 measures" in output and "0 interests" in output
+
+
+def test_the_lean_programme_shows_its_impact_against_last_years_round(demo, client):
+    """The completed programme two years ago: its participants' gap in lean closed more by last
+    year's round than the other companies' did, and every group reaches k."""
+    with scope(demo):
+        measure = Measure.objects.get(title__in=EARLIER)
+        impact = measure_impact(measure)
+        last_year = _last_years_round(demo)
+    assert measure.status == "completed" and impact is not None
+    assert impact.after == last_year and impact.before == measure.source_round
+    (row,) = impact.areas
+    assert not row.suppressed, row.reason
+    assert row.did.value is not None and row.did.value < Decimal("-0.3")
+    client.force_login(User.objects.get(email="manager@demo.klyngekart.no"))
+    page = client.get("/c/demo/measures/impact/").content.decode()
+    assert measure.title in page and str(row.did.value) in page

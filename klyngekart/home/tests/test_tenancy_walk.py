@@ -235,6 +235,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "reports:download": lambda o: {"pk": o["report_job"].pk},
     "measures:list": lambda o: {},
     "measures:create": lambda o: {},
+    "measures:impact": lambda o: {},
     "measures:detail": lambda o: {"pk": o["measure"].pk},
     "measures:edit": lambda o: {"pk": o["measure"].pk},
     "measures:status": lambda o: {"pk": o["measure"].pk},

@@ -27,3 +27,9 @@ def percent(value: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def impact_groups(row: Any) -> list[Any]:
+    """An impact row's four groups in the order of the table's columns."""
+    return [row.before_participants, row.after_participants, row.before_others, row.after_others]

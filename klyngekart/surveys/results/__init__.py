@@ -15,6 +15,7 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
 - ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
 - ``scales``: round-level means of Likert and NPS questions per segment, and the NPS (member surveys);
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
+- ``impact``: the difference in differences of participants' gaps against the others';
 - ``company_page``: what a company's results page and its PDF show (the reports app prints it);
 - ``fragments``: rendered sections of a released round's pages, cached by the release;
 - ``scrub``: free text without contact details or names; ``views``/``urls``: the results pages.
@@ -61,6 +62,15 @@ from klyngekart.surveys.results.core import (
     visible_parts,
 )
 from klyngekart.surveys.results.fragments import ReleasedFragment, released_fragment
+from klyngekart.surveys.results.impact import (
+    GroupFigure,
+    Impact,
+    ImpactArea,
+    ImpactReader,
+    impact,
+    impact_rounds,
+    mapping_rounds,
+)
 from klyngekart.surveys.results.membership import (
     Suggestion,
     companies_with_need,
@@ -98,7 +108,7 @@ __all__ = [
     "NpsFigure",
     "ScaleFigure",
     "nps_of",
-    "released_rounds",
+    "mapping_rounds",
     "round_nps",
     "round_scale_means",
     "CACHE_SECONDS",
@@ -107,6 +117,10 @@ __all__ = [
     "AreaRow",
     "ClusterResults",
     "Comment",
+    "GroupFigure",
+    "Impact",
+    "ImpactArea",
+    "ImpactReader",
     "CompanyCells",
     "CompanyInfo",
     "CompanyResults",
@@ -135,6 +149,8 @@ __all__ = [
     "free_text_questions",
     "free_texts",
     "hidden_reason",
+    "impact",
+    "impact_rounds",
     "is_released",
     "mean_gap",
     "pool_cell",
@@ -143,6 +159,7 @@ __all__ = [
     "release_progress",
     "release_state",
     "release_version",
+    "released_rounds",
     "released_fragment",
     "remainder_ok",
     "results_rounds",

@@ -136,3 +136,30 @@ def mark_released(round_: Round) -> Round:
         )
     round_.refresh_from_db()
     return round_
+
+
+def dated_round(
+    cluster: Any, opens_on: Any, memberships: list[Any] | None = None, companies: int = 4
+) -> ResultsRound:
+    """A released round (``mark_released``, filled with ``tally_only``) of ``companies`` companies
+    (``memberships`` when given), opening on ``opens_on`` and closing three weeks later: for
+    comparing the rounds before and after something happened (impact of a measure)."""
+    import datetime
+
+    made = build_round(cluster)
+    for index in range(companies):
+        made.add_company(memberships[index] if memberships else None)
+    with scopes_disabled():
+        made.questions_list = list(made.round.survey_version.questions.all())
+        Round.objects.filter(pk=made.round.pk).update(
+            opens_on=opens_on, closes_on=opens_on + datetime.timedelta(days=20)
+        )
+    mark_released(made.round)
+    return made
+
+
+def answer_gaps(made: ResultsRound, index: int, count: int, *, level: int, areas: tuple[str, ...]) -> None:
+    """``count`` people of the round's company ``index`` rate ``areas`` at importance 4 and ``level``."""
+    for _n in range(count):
+        raw = {"gaps": {code: {"importance": 4, "level": level} for code in areas}}
+        tally_only(made.companies[index], made.questions_list, raw)
