@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/strategy/", include("klyngekart.needs.urls")),
     path("c/<slug:cluster_slug>/needs/", include("klyngekart.needs.urls_analysis")),
     path("c/<slug:cluster_slug>/measures/", include("klyngekart.measures.urls")),
+    path("c/<slug:cluster_slug>/activities/", include("klyngekart.activities.urls")),
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),

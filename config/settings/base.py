@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "klyngekart.surveys",
     "klyngekart.needs",
     "klyngekart.measures",
+    "klyngekart.activities",
     "klyngekart.reports",
     "klyngekart.api",
     "klyngekart.home",

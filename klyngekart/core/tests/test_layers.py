@@ -22,6 +22,7 @@ FLOORS = [
     ["surveys"],
     ["needs"],
     ["measures"],
+    ["activities"],
     ["reports", "api"],
     ["home"],
 ]

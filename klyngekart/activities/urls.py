@@ -1,0 +1,15 @@
+from django.urls import path
+
+from klyngekart.activities import views
+
+app_name = "activities"
+
+urlpatterns = [
+    path("", views.index, name="list"),
+    path("calendar.ics", views.cluster_feed, name="feed"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/registrations/<int:registration_pk>/cancel/", views.cancel, name="cancel"),
+]
