@@ -27,6 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from klyngekart.accounts.access import PERMISSIONS
 from klyngekart.accounts.models import ClusterRole, CompanyRole, Invitation
 from klyngekart.accounts.services import invitation_create
+from klyngekart.activities.models import Audience, Registration
+from klyngekart.activities.tests.factories import ActivityFactory, RegistrationFactory
 from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
@@ -115,7 +117,16 @@ def _prepare(world: World) -> dict[str, Any]:
         "report_job": ReportJobFactory(cluster=world.cluster),
         "comment": _released_comment(world, round_, round_part),
         "measure": MeasureFactory(cluster=world.cluster),
+        **_activity(world),
     }
+
+
+def _activity(world: World) -> dict[str, Any]:
+    activity = ActivityFactory(cluster=world.cluster, audience=Audience.MEMBERS)
+    registration = RegistrationFactory(
+        activity=activity, membership=world.membership, email=world.users["member"].email
+    )
+    return {"activity": activity, "registration": registration}
 
 
 def _released_comment(world: World, round_: Any, part: Any) -> ReleasedText:
@@ -226,6 +237,13 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "measures:invite": lambda o: {"pk": o["measure"].pk},
     "measures:interest": lambda o: {"pk": o["measure"].pk},
     "measures:withdraw": lambda o: {"pk": o["measure"].pk},
+    "activities:list": lambda o: {},
+    "activities:feed": lambda o: {},
+    "activities:create": lambda o: {},
+    "activities:detail": lambda o: {"pk": o["activity"].pk},
+    "activities:edit": lambda o: {"pk": o["activity"].pk},
+    "activities:register": lambda o: {"pk": o["activity"].pk},
+    "activities:cancel": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
     "needs:index": lambda o: {},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
@@ -254,6 +272,8 @@ COMPANY_OBJECT_URLS = {
                 "report_job",
                 "measure",
                 "comment",
+                "activity",
+                "registration",
             )
         }
     )
@@ -291,6 +311,7 @@ def _snapshot() -> tuple[int, ...]:
             CompanyRole.objects.count(),
             Invitation.objects.filter(revoked_at__isnull=True).count(),
             AuditLog.objects.count(),
+            Registration.objects.exclude(status="cancelled").count(),
             RespondentInvitation.objects.filter(withdrawn=True).count(),
         )
 
