@@ -32,6 +32,7 @@ class ActivityForm(DsModelForm):
     measures: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Joint measures"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Activity
