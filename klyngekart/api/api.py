@@ -7,6 +7,7 @@ from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.errors import install_error_handlers
 from klyngekart.api.me import router as me_router
+from klyngekart.api.activities import router as activities_router
 from klyngekart.api.measures import router as measures_router
 from klyngekart.api.members import router as members_router
 from klyngekart.api.needs import router as needs_router
@@ -38,6 +39,7 @@ api.add_router("", rounds_router)
 api.add_router("", results_router)
 api.add_router("", strategy_router)
 api.add_router("", measures_router)
+api.add_router("", activities_router)
 api.add_router("", needs_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

@@ -41,6 +41,13 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/measures/{measure_id}/interest", "post"),
     ("/api/v1/clusters/{slug}/measures/{measure_id}/costs", "get"),
     ("/api/v1/clusters/{slug}/surveys/import-xlsform", "post"),
+    ("/api/v1/clusters/{slug}/activities", "get"),
+    ("/api/v1/clusters/{slug}/activities", "post"),
+    ("/api/v1/clusters/{slug}/activities/{activity_id}", "get"),
+    ("/api/v1/clusters/{slug}/activities/{activity_id}", "patch"),
+    ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations", "post"),
+    ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}", "delete"),
+    ("/api/v1/clusters/{slug}/calendar.ics", "get"),
     ("/api/v1/public/surveys/{token}", "get"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }
