@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("klyngekart.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("calendar/", include("klyngekart.activities.feed_urls")),
     path("c/<slug:cluster_slug>/", include("klyngekart.home.urls")),
     path("c/<slug:cluster_slug>/members/", include("klyngekart.members.urls")),
     path("c/<slug:cluster_slug>/people/", include("klyngekart.members.people_urls")),

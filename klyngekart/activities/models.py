@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from klyngekart.core.models import TimeStampedModel
 from klyngekart.core.tenancy import TenantModel
 
 MAX_CAPACITY = 10000
@@ -164,3 +165,21 @@ class Registration(TenantModel):
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+
+class CalendarFeed(TimeStampedModel):
+    """A person's own calendar feed: the activities they are registered for in every cluster, at a
+    secret address. The address is an HMAC of ``nonce`` under the installation's SECRET_KEY, so it
+    can be shown again (profile, /api/v1/me) while the database holds only its SHA-256 for the
+    lookup; a reset draws a new nonce and the old address stops working."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("personal calendar feed")
+        verbose_name_plural = _("personal calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"
