@@ -78,7 +78,7 @@ def test_registering_twice_is_refused_with_a_clear_message(world) -> None:
     _register(world, activity, "kari@example.no")
     with pytest.raises(ValidationError) as error:
         _register(world, activity, "KARI@example.no ")
-    assert "already registered" in error.value.messages[0]
+    assert "allerede påmeldt" in error.value.messages[0]
 
 
 def test_after_the_deadline_registration_is_refused(world) -> None:
@@ -89,7 +89,7 @@ def test_after_the_deadline_registration_is_refused(world) -> None:
     )
     with pytest.raises(ValidationError) as error:
         _register(world, activity, "sen@example.no")
-    assert "closed" in error.value.messages[0]
+    assert "stengte" in error.value.messages[0]
     with scopes_disabled():
         assert not Registration.objects.exists()
 
@@ -98,7 +98,7 @@ def test_members_only_refuses_an_address_from_no_member_company(world) -> None:
     activity = make_activity(cluster=world.cluster, audience=Audience.MEMBERS)
     with pytest.raises(ValidationError) as error:
         _register(world, activity, "utenforstaende@example.com")
-    assert "belongs to none" in error.value.messages[0]
+    assert "hører ikke til noen" in error.value.messages[0]
     # The member user's address is found through the company role and linked to the company.
     registration = _register(world, activity, world.users["member"].email)
     assert registration.membership == world.membership
@@ -110,7 +110,7 @@ def test_chosen_members_only(world) -> None:
         activity.chosen_members.set([world.other_membership])
     with pytest.raises(ValidationError) as error:
         _register(world, activity, world.users["member"].email)
-    assert "not one of them" in error.value.messages[0]
+    assert "ikke blant dem" in error.value.messages[0]
     assert _register(world, activity, "x@example.no", membership=world.other_membership).status == "registered"
 
 
