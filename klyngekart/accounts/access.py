@@ -83,6 +83,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # (activities.access.check_may_register says who whom).
     "activities.register": ALL_ROLES,
     "activities.view_registrations": frozenset({MANAGER, STAFF, ADVISOR}),
+    "activities.check_in": CLUSTER_TEAM,
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

@@ -5,12 +5,14 @@ Times are stored in UTC and shown in Europe/Oslo (the project's TIME_ZONE)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from klyngekart.core.models import TimeStampedModel
@@ -110,6 +112,13 @@ class Activity(TenantModel):
     def local_description(self) -> str:
         return self.description_in()
 
+    @property
+    def days(self) -> list[dt.date]:
+        """The days (in Oslo) the activity runs on, for attendance day by day."""
+        first = timezone.localtime(self.starts_at).date()
+        last = timezone.localtime(self.ends_at).date()
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
 
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
@@ -183,3 +192,23 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+
+class Attendance(TenantModel):
+    """One person present on one day of an activity: an activity over several days is checked in
+    day by day."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendances")
+    day = models.DateField(_("day"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["day", "id"]
+        constraints = [models.UniqueConstraint(fields=["registration", "day"], name="one_attendance_per_day")]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+
+    def __str__(self) -> str:
+        return f"{self.registration} · {self.day}"

@@ -11,7 +11,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from klyngekart.accounts.models import CompanyRole
-from klyngekart.activities.models import ACTIVE, SEATED, Activity, Audience, Registration, RegistrationStatus
+from klyngekart.activities.models import (
+    ACTIVE,
+    SEATED,
+    Activity,
+    Attendance,
+    Audience,
+    Registration,
+    RegistrationStatus,
+)
 from klyngekart.core.models import Cluster
 from klyngekart.members.models import Contact, Membership
 
@@ -118,3 +126,32 @@ def calendar_activities(cluster: Cluster) -> QuerySet[Activity]:
 
 def user_registrations(cluster: Cluster, user: object) -> QuerySet[Registration]:
     return Registration.objects.filter(cluster=cluster, user=user, status__in=ACTIVE).select_related("activity")
+
+
+@dataclass
+class CheckInRow:
+    registration: Registration
+    present: bool
+
+
+def check_in_list(activity: Activity, day: dt.date, query: str = "") -> list[CheckInRow]:
+    """The people with a seat, with whether they are checked in on ``day``; ``query`` searches
+    name, address and company."""
+    registrations = (
+        Registration.objects.filter(activity=activity, status__in=SEATED)
+        .select_related("membership")
+        .order_by("name", "email", "id")
+    )
+    query = query.strip()
+    if query:
+        registrations = registrations.filter(
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(membership__name__icontains=query)
+        )
+    present = set(
+        Attendance.objects.filter(registration__activity=activity, day=day).values_list("registration_id", flat=True)
+    )
+    return [CheckInRow(registration, registration.pk in present) for registration in registrations]
+
+
+def attendance_days(registration: Registration) -> set[dt.date]:
+    return set(Attendance.objects.filter(registration=registration).values_list("day", flat=True))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.activities import selectors
-from klyngekart.activities.models import Activity, Audience, Registration, RegistrationStatus
+from klyngekart.activities.models import Activity, Attendance, Audience, Registration, RegistrationStatus
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.members.models import Membership
@@ -310,3 +310,75 @@ def _renumber(activity: Activity) -> None:
     for number, item in enumerate(waiting, start=1):
         if item.position != number:
             Registration.objects.filter(pk=item.pk).update(position=number)
+
+
+CHECKABLE = frozenset({RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW})
+
+
+@transaction.atomic
+def attendance_check_in(*, registration: Registration, day: Any, actor: Any) -> Registration:
+    """Mark ``registration`` present on ``day`` (one of the activity's days). Checking in twice
+    changes nothing."""
+    activity = registration.activity
+    if registration.status not in CHECKABLE:
+        raise ValidationError(
+            _("%(name)s is not registered with a seat (status: %(status)s).")
+            % {"name": registration.display_name, "status": registration.get_status_display()}
+        )
+    if day not in activity.days:
+        raise ValidationError(_("The activity does not run on that day."))
+    _attendance, created = Attendance.objects.get_or_create(
+        cluster=activity.cluster,
+        registration=registration,
+        day=day,
+        defaults={"checked_in_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    if registration.status != RegistrationStatus.ATTENDED:
+        registration.status = RegistrationStatus.ATTENDED
+        registration.save(update_fields=["status", "updated_at"])
+    if created:
+        audit_log(
+            cluster=activity.cluster,
+            actor=actor,
+            action="activities.attendance.checked_in",
+            target=registration,
+            data={"day": day.isoformat(), "activity": activity.pk},
+        )
+    return registration
+
+
+@transaction.atomic
+def attendance_undo(*, registration: Registration, day: Any, actor: Any) -> Registration:
+    """Take back a check-in on ``day``; with no day left the registration is plain registered."""
+    deleted, _rows = Attendance.objects.filter(registration=registration, day=day).delete()
+    if not deleted:
+        return registration
+    if not Attendance.objects.filter(registration=registration).exists():
+        registration.status = RegistrationStatus.REGISTERED
+        registration.save(update_fields=["status", "updated_at"])
+    audit_log(
+        cluster=registration.cluster,
+        actor=actor,
+        action="activities.attendance.undone",
+        target=registration,
+        data={"day": day.isoformat(), "activity": registration.activity_id},
+    )
+    return registration
+
+
+@transaction.atomic
+def attendance_close(*, activity: Activity, actor: Any) -> int:
+    """After the activity: everyone still only registered did not show up. Returns how many."""
+    if timezone.now() < activity.ends_at:
+        raise ValidationError(_("The activity has not ended yet."))
+    count = Registration.objects.filter(activity=activity, status=RegistrationStatus.REGISTERED).update(
+        status=RegistrationStatus.NO_SHOW, updated_at=timezone.now()
+    )
+    audit_log(
+        cluster=activity.cluster,
+        actor=actor,
+        action="activities.attendance.closed",
+        target=activity,
+        data={"no_show": count},
+    )
+    return count

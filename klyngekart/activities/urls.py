@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/registrations/<int:registration_pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("<int:pk>/check-in/close/", views.check_in_close, name="check_in_close"),
+    path("<int:pk>/check-in/<int:registration_pk>/", views.check_in_one, name="check_in_one"),
 ]

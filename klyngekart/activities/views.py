@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
+
+import segno
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
@@ -29,6 +33,7 @@ from klyngekart.activities.forms import ActivityForm, FilterForm, RegisterOtherF
 from klyngekart.activities.ical import calendar_text
 from klyngekart.activities.models import ACTIVE, Activity, Audience
 from klyngekart.core.forms import add_service_errors
+from klyngekart.core.links import absolute_url
 from klyngekart.measures.access import access_measure
 from klyngekart.measures.models import Measure, MeasureInterest
 from klyngekart.members.models import Membership
@@ -188,11 +193,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if access.is_cluster_team
         else companies
     )
+    qr = ""
+    if own is not None and own.status in {"registered", "attended"}:
+        link = absolute_url(
+            reverse("activities:check_in_one", args=[access.cluster.slug, activity.pk, own.pk]), request=request
+        )
+        qr = segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True, title=_("Check-in code"))
     return render(
         request,
         "activities/detail.html",
         {
             "activity": activity,
+            "qr": qr,
             "areas": [names.get(code, code) for code in activity.areas],
             "measures": activity.measures.all(),
             "chosen": activity.chosen_members.order_by("name") if access.is_cluster_team else [],
@@ -299,3 +311,102 @@ def cluster_feed(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{access.cluster.slug}.ics"'
     return response
+
+
+def _day(activity: Activity, raw: str) -> dt.date:
+    """The day asked for, if the activity runs on it; else today when it does, else the first day."""
+    days = activity.days
+    try:
+        asked = dt.date.fromisoformat(raw)
+    except ValueError:
+        asked = timezone.localdate()
+    return asked if asked in days else days[0]
+
+
+@cluster_view("activities.check_in")
+@require_http_methods(["GET", "POST"])
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The check-in list for a phone: search, tick, undo; one day at a time."""
+    access = _access(request)
+    activity = access_activity(access, pk)
+    source = request.POST if request.method == "POST" else request.GET
+    day = _day(activity, source.get("day", ""))
+    query = source.get("q", "")
+    if request.method == "POST":
+        raw = request.POST.get("registration", "")
+        registration = access_registration(access, activity, int(raw) if raw.isdigit() else 0)
+        try:
+            if request.POST.get("action") == "undo":
+                services.attendance_undo(registration=registration, day=day, actor=request.user)
+                messages.info(request, _("%(name)s is no longer checked in.") % {"name": registration.display_name})
+            else:
+                services.attendance_check_in(registration=registration, day=day, actor=request.user)
+                messages.success(request, _("%(name)s is checked in.") % {"name": registration.display_name})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        query_string = urlencode({"day": day.isoformat(), "q": query})
+        return redirect(f"{reverse('activities:check_in', args=[access.cluster.slug, activity.pk])}?{query_string}")
+    rows = selectors.check_in_list(activity, day, query)
+    return render(
+        request,
+        "activities/check_in.html",
+        {
+            "activity": activity,
+            "day": day,
+            "days": activity.days,
+            "query": query,
+            "rows": rows,
+            "present": sum(row.present for row in rows),
+            "ended": timezone.now() >= activity.ends_at,
+        },
+    )
+
+
+@cluster_view("activities.check_in")
+@require_http_methods(["GET", "POST"])
+def check_in_one(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    """Where a registration's QR code leads: staff see who it is and check them in for today."""
+    access = _access(request)
+    activity = access_activity(access, pk)
+    registration = access_registration(access, activity, registration_pk)
+    day = _day(activity, request.POST.get("day", "") or request.GET.get("day", ""))
+    if request.method == "POST":
+        try:
+            services.attendance_check_in(registration=registration, day=day, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s is checked in.") % {"name": registration.display_name})
+        return redirect("activities:check_in_one", access.cluster.slug, activity.pk, registration.pk)
+    return render(
+        request,
+        "activities/check_in_one.html",
+        {
+            "activity": activity,
+            "registration": registration,
+            "day": day,
+            "present": day in selectors.attendance_days(registration),
+        },
+    )
+
+
+@cluster_view("activities.check_in")
+@require_POST
+def check_in_close(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request)
+    activity = access_activity(access, pk)
+    try:
+        count = services.attendance_close(activity=activity, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s registration is marked as not shown up.",
+                "%(count)s registrations are marked as not shown up.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("activities:check_in", access.cluster.slug, activity.pk)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -277,6 +277,35 @@ def registration_cancel(request: HttpRequest, slug: str, activity_id: int, regis
         registration = access_registration(access, activity, registration_id)
         try:
             services.registration_cancel(registration=registration, actor=request.auth)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _loc) from error
+        return {"id": registration.pk, "status": registration.status, "position": None}
+
+
+class AttendanceIn(Schema):
+    day: datetime.date | None = Field(
+        None, description="The day (Europe/Oslo) to check in for; left out, today or the first day."
+    )
+
+
+@router.post(
+    ONE + "/registrations/{registration_id}/attendance",
+    response={200: RegistrationOut, **ERROR_RESPONSES},
+    summary="Check a registration in",
+    description="For the cluster team. Attendance is kept per day for activities over several days.",
+)
+def attendance_check_in(
+    request: HttpRequest, slug: str, activity_id: int, registration_id: int, payload: AttendanceIn | None = None
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "activities.check_in") as access:
+        activity = access_activity(access, activity_id)
+        registration = access_registration(access, activity, registration_id)
+        days = activity.days
+        day = payload.day if payload and payload.day else timezone.localdate()
+        if payload is None or payload.day is None:
+            day = day if day in days else days[0]
+        try:
+            services.attendance_check_in(registration=registration, day=day, actor=request.auth)  # type: ignore[attr-defined]
         except ValidationError as error:
             raise ApiValidationError(error, _loc) from error
         return {"id": registration.pk, "status": registration.status, "position": None}

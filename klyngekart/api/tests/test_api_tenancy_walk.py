@@ -54,6 +54,10 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     # Register before cancel: the walk cancels the registration it made.
     ("post", "/api/v1/clusters/{slug}/activities/{activity_id}/registrations"): "activities.register",
     (
+        "post",
+        "/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}/attendance",
+    ): "activities.check_in",
+    (
         "delete",
         "/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}",
     ): "activities.register",
@@ -152,6 +156,8 @@ CURRENT: dict[str, str] = {}
 def _call_activities(client, method: str, url: str, headers: dict[str, str]) -> Any:
     if method == "delete":
         return client.delete(url, **headers)
+    if url.endswith("/attendance"):
+        return client.post(url, {}, content_type="application/json", **headers)
     if url.endswith("/registrations"):
         body: dict[str, Any] = {"email": CURRENT.get("email", "walk@example.no")}
         return client.post(url, body, content_type="application/json", **headers)
@@ -176,12 +182,13 @@ def _activity_id(world: World) -> int:
     return (activity or make_activity(cluster=world.cluster, audience=Audience.OPEN)).pk
 
 
-def _registration_id(world: World) -> int:
-    """The walking user's registration for the activity (made by the POST before, else now)."""
+def _registration_id(world: World, *, check_in: bool = False) -> int:
+    """The walking user's registration for the activity (made by the POST before, else now); for
+    a check-in, another person's, so that the walking user can still cancel their own."""
     from klyngekart.activities.models import Activity, Registration
     from klyngekart.activities.tests.factories import RegistrationFactory
 
-    email = CURRENT.get("email", "walk@example.no")
+    email = "deltaker@example.no" if check_in else CURRENT.get("email", "walk@example.no")
     activity_id = _activity_id(world)
     with scopes_disabled():
         found = (
@@ -258,7 +265,10 @@ def _url(path: str, world: World, membership: Membership) -> str:
         .replace("{id}", str(_round_id(world)) if "{id}" in path else "{id}")
         .replace("{measure_id}", str(_measure_id(world)) if "{measure_id}" in path else "")
         .replace("{activity_id}", str(_activity_id(world)) if "{activity_id}" in path else "")
-        .replace("{registration_id}", str(_registration_id(world)) if "{registration_id}" in path else "")
+        .replace(
+            "{registration_id}",
+            str(_registration_id(world, check_in=path.endswith("/attendance"))) if "{registration_id}" in path else "",
+        )
     )
     # The needs ranking takes its round as a query parameter, the register lookup an org number.
     if path.endswith("/company-register"):

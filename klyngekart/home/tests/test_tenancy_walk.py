@@ -244,6 +244,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "activities:edit": lambda o: {"pk": o["activity"].pk},
     "activities:register": lambda o: {"pk": o["activity"].pk},
     "activities:cancel": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
+    "activities:check_in": lambda o: {"pk": o["activity"].pk},
+    "activities:check_in_close": lambda o: {"pk": o["activity"].pk},
+    "activities:check_in_one": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
     "needs:index": lambda o: {},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
