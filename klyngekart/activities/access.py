@@ -45,9 +45,9 @@ def access_registration(access: ClusterAccess, activity: Activity, pk: int) -> R
 def may_handle(access: ClusterAccess, registration: Registration) -> bool:
     if access.is_cluster_team:
         return True
-    if access.role == CONTACT and registration.membership_id is not None:
-        if registration.membership and registration.membership.company_id in access.company_ids:
-            return True
+    membership = registration.membership
+    if access.role == CONTACT and membership is not None and membership.company_id in access.company_ids:
+        return True
     return registration.email.lower() == (access.user.email or "").lower()
 
 
@@ -71,5 +71,7 @@ def check_may_register(access: ClusterAccess, *, email: str, membership: Members
         return
     if not own:
         if access.role == MEMBER:
-            raise PermissionDenied(_("You can register yourself; your company's contact can register colleagues."))
+            raise PermissionDenied(
+                _("You can register yourself; your company's contact can register colleagues.")
+            )
         raise PermissionDenied(_("You can only register yourself."))

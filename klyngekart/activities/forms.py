@@ -86,7 +86,9 @@ class ActivityForm(DsModelForm):
 
 
 class FilterForm(DsForm):
-    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types"))] + list(ActivityKind.choices), required=False)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("All types"))] + list(ActivityKind.choices), required=False
+    )
     area = forms.ChoiceField(label=_("Competence area"), choices=[("", _("All areas"))], required=False)
     when = forms.ChoiceField(
         label=_("When"),
@@ -104,7 +106,9 @@ class RegisterOtherForm(DsForm):
 
     email = forms.EmailField(label=_("Email address"))
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
-    membership = forms.TypedChoiceField(label=_("Member company"), coerce=int, required=False, empty_value=None)
+    membership = forms.TypedChoiceField(
+        label=_("Member company"), coerce=int, required=False, empty_value=None
+    )
 
     def __init__(self, *args: Any, memberships: list[Any], guests: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -37,7 +37,9 @@ class Audience(models.TextChoices):
 
 
 class Activity(TenantModel):
-    kind = models.CharField(_("type"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.COURSE)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.COURSE
+    )
     title = models.CharField(_("title (Norwegian)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     description = models.TextField(_("description (Norwegian)"), blank=True)
@@ -59,7 +61,9 @@ class Activity(TenantModel):
         blank=True,
         help_text=_("Empty: registration is open until the activity starts."),
     )
-    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, default=Audience.MEMBERS)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.MEMBERS
+    )
     chosen_members = models.ManyToManyField(
         "members.Membership", blank=True, related_name="+", verbose_name=_("chosen members")
     )
@@ -85,7 +89,9 @@ class Activity(TenantModel):
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The activity cannot end before it starts.")
         if self.registration_deadline and self.ends_at and self.registration_deadline > self.ends_at:
-            errors["registration_deadline"] = _("The registration deadline cannot be after the activity ends.")
+            errors["registration_deadline"] = _(
+                "The registration deadline cannot be after the activity ends."
+            )
         if not self.place and not self.online_url:
             errors["place"] = _("Give a place, an online link or both.")
         if errors:
@@ -182,7 +188,9 @@ class CalendarFeed(TimeStampedModel):
     can be shown again (profile, /api/v1/me) while the database holds only its SHA-256 for the
     lookup; a reset draws a new nonce and the old address stops working."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
     nonce = models.CharField(max_length=64)
     token_hash = models.CharField(max_length=64, unique=True)
 

@@ -89,7 +89,9 @@ def registrations(activity: Activity) -> QuerySet[Registration]:
 
 
 def active_registration(activity: Activity, email: str) -> Registration | None:
-    return Registration.objects.filter(activity=activity, email__iexact=email.strip(), status__in=ACTIVE).first()
+    return Registration.objects.filter(
+        activity=activity, email__iexact=email.strip(), status__in=ACTIVE
+    ).first()
 
 
 def first_waitlisted(activity: Activity) -> Registration | None:
@@ -114,7 +116,9 @@ def member_for_email(cluster: Cluster, email: str) -> Membership | None:
         found = memberships.filter(company_id=company_id).first()
         if found:
             return found
-    contact = Contact.objects.filter(cluster=cluster, email__iexact=email, membership__status="active").first()
+    contact = Contact.objects.filter(
+        cluster=cluster, email__iexact=email, membership__status="active"
+    ).first()
     return contact.membership if contact else None
 
 
@@ -123,9 +127,6 @@ def calendar_activities(cluster: Cluster) -> QuerySet[Activity]:
     ones for chosen members."""
     return Activity.objects.filter(cluster=cluster, audience__in=[Audience.MEMBERS, Audience.OPEN])
 
-
-def user_registrations(cluster: Cluster, user: object) -> QuerySet[Registration]:
-    return Registration.objects.filter(cluster=cluster, user=user, status__in=ACTIVE).select_related("activity")
 
 
 @dataclass
@@ -148,7 +149,9 @@ def check_in_list(activity: Activity, day: dt.date, query: str = "") -> list[Che
             Q(name__icontains=query) | Q(email__icontains=query) | Q(membership__name__icontains=query)
         )
     present = set(
-        Attendance.objects.filter(registration__activity=activity, day=day).values_list("registration_id", flat=True)
+        Attendance.objects.filter(registration__activity=activity, day=day).values_list(
+            "registration_id", flat=True
+        )
     )
     return [CheckInRow(registration, registration.pk in present) for registration in registrations]
 

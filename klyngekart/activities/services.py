@@ -89,7 +89,9 @@ def _set_relations(activity: Activity, data: Mapping[str, Any]) -> list[str]:
 def activity_create(
     *, cluster: Cluster, actor: Any, data: Mapping[str, Any], area_codes: list[str] | None = None
 ) -> Activity:
-    activity = Activity(cluster=cluster, created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    activity = Activity(
+        cluster=cluster, created_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
     _apply(activity, data, area_codes)
     activity.full_clean()
     activity.save()
@@ -155,9 +157,10 @@ def _serialised(run: Callable[[], T]) -> T:
 
 def _check_deadline(activity: Activity) -> None:
     if timezone.now() > activity.deadline:
-        raise ValidationError(_("Registration for this activity closed on %(deadline)s.") % {
-            "deadline": timezone.localtime(activity.deadline).strftime("%d.%m.%Y %H:%M")
-        })
+        raise ValidationError(
+            _("Registration for this activity closed on %(deadline)s.")
+            % {"deadline": timezone.localtime(activity.deadline).strftime("%d.%m.%Y %H:%M")}
+        )
 
 
 def _check_audience(activity: Activity, email: str, membership: Membership | None) -> Membership | None:
@@ -165,13 +168,16 @@ def _check_audience(activity: Activity, email: str, membership: Membership | Non
     an activity that is not open to guests, and one from a company not chosen."""
     if membership is None:
         membership = selectors.member_for_email(activity.cluster, email)
-    if membership is not None and (membership.status != "active" or membership.cluster_id != activity.cluster_id):
+    if membership is not None and (
+        membership.status != "active" or membership.cluster_id != activity.cluster_id
+    ):
         membership = None
     if activity.audience == Audience.OPEN:
         return membership
     if membership is None:
         raise ValidationError(
-            _("This activity is for member companies, and %(email)s belongs to none of them.") % {"email": email}
+            _("This activity is for member companies, and %(email)s belongs to none of them.")
+            % {"email": email}
         )
     if activity.audience == Audience.CHOSEN and not activity.chosen_members.filter(pk=membership.pk).exists():
         raise ValidationError(
@@ -281,7 +287,9 @@ def registration_cancel(*, registration: Registration, actor: Any) -> list[Regis
         if current.status == RegistrationStatus.CANCELLED:
             raise ValidationError(_("This registration is already cancelled."))
         if current.status in {RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW}:
-            raise ValidationError(_("Attendance is recorded for this registration; it can no longer be cancelled."))
+            raise ValidationError(
+                _("Attendance is recorded for this registration; it can no longer be cancelled.")
+            )
         was_waitlisted = current.status == RegistrationStatus.WAITLISTED
         current.status = RegistrationStatus.CANCELLED
         current.position = None
@@ -312,7 +320,9 @@ def _renumber(activity: Activity) -> None:
             Registration.objects.filter(pk=item.pk).update(position=number)
 
 
-CHECKABLE = frozenset({RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW})
+CHECKABLE = frozenset(
+    {RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW}
+)
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
@@ -196,9 +195,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     qr = ""
     if own is not None and own.status in {"registered", "attended"}:
         link = absolute_url(
-            reverse("activities:check_in_one", args=[access.cluster.slug, activity.pk, own.pk]), request=request
+            reverse("activities:check_in_one", args=[access.cluster.slug, activity.pk, own.pk]),
+            request=request,
         )
-        qr = segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True, title=_("Check-in code"))
+        qr = segno.make(link, error="m").svg_inline(
+            scale=1, border=2, omitsize=True, title=_("Check-in code")
+        )
     return render(
         request,
         "activities/detail.html",
@@ -215,7 +217,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active_statuses": {str(s) for s in ACTIVE},
             "can_change": access.can("activities.change"),
             "other_form": RegisterOtherForm(
-                memberships=other_memberships, guests=activity.audience == Audience.OPEN and access.is_cluster_team
+                memberships=other_memberships,
+                guests=activity.audience == Audience.OPEN and access.is_cluster_team,
             )
             if may_register_others
             else None,
@@ -233,10 +236,14 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("who") == "other":
         companies = own_memberships(access) if access.is_company_role else []
         memberships = (
-            list(Membership.objects.filter(cluster=access.cluster, status="active")) if access.is_cluster_team else companies
+            list(Membership.objects.filter(cluster=access.cluster, status="active"))
+            if access.is_cluster_team
+            else companies
         )
         form = RegisterOtherForm(
-            request.POST, memberships=memberships, guests=activity.audience == Audience.OPEN and access.is_cluster_team
+            request.POST,
+            memberships=memberships,
+            guests=activity.audience == Audience.OPEN and access.is_cluster_team,
         )
         if not form.is_valid():
             for errors in form.errors.values():
@@ -288,11 +295,14 @@ def cancel(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The registration of %(email)s is cancelled.") % {"email": registration.email})
+        messages.success(
+            request, _("The registration of %(email)s is cancelled.") % {"email": registration.email}
+        )
         if promoted and access.can("activities.view_registrations"):
             messages.info(
                 request,
-                _("Moved up from the waiting list: %(names)s.") % {"names": ", ".join(r.display_name for r in promoted)},
+                _("Moved up from the waiting list: %(names)s.")
+                % {"names": ", ".join(r.display_name for r in promoted)},
             )
     return redirect(reverse("activities:detail", args=[access.cluster.slug, activity.pk]) + "#registration")
 
@@ -338,14 +348,18 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "undo":
                 services.attendance_undo(registration=registration, day=day, actor=request.user)
-                messages.info(request, _("%(name)s is no longer checked in.") % {"name": registration.display_name})
+                messages.info(
+                    request, _("%(name)s is no longer checked in.") % {"name": registration.display_name}
+                )
             else:
                 services.attendance_check_in(registration=registration, day=day, actor=request.user)
                 messages.success(request, _("%(name)s is checked in.") % {"name": registration.display_name})
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         query_string = urlencode({"day": day.isoformat(), "q": query})
-        return redirect(f"{reverse('activities:check_in', args=[access.cluster.slug, activity.pk])}?{query_string}")
+        return redirect(
+            f"{reverse('activities:check_in', args=[access.cluster.slug, activity.pk])}?{query_string}"
+        )
     rows = selectors.check_in_list(activity, day, query)
     return render(
         request,

@@ -16,7 +16,12 @@ from ninja.responses import Status
 
 from klyngekart.accounts.access import ClusterAccess
 from klyngekart.activities import selectors, services
-from klyngekart.activities.access import access_activity, access_registration, check_may_register, visible_activities
+from klyngekart.activities.access import (
+    access_activity,
+    access_registration,
+    check_may_register,
+    visible_activities,
+)
 from klyngekart.activities.ical import calendar_text
 from klyngekart.activities.models import MAX_CAPACITY, Activity
 from klyngekart.api.clusters import cluster_scope
@@ -126,8 +131,8 @@ def _out(activity: Activity, access: ClusterAccess) -> dict[str, Any]:
         "registration_deadline": activity.deadline.astimezone(datetime.UTC),
         "chosen_members": [org or "" for org in chosen],
         "measures": list(activity.measures.values_list("pk", flat=True)),
-        "registered": counted.seats_taken,
-        "waitlisted": counted.waitlisted,
+        "registered": counted.seats_taken,  # type: ignore[attr-defined]
+        "waitlisted": counted.waitlisted,  # type: ignore[attr-defined]
     }
 
 
@@ -142,7 +147,7 @@ def _relations(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
         }
         missing = sorted(wanted - found.keys())
         if missing:
-            message = "No active member with org number %s." % ", ".join(missing)
+            message = f"No active member with org number {', '.join(missing)}."
             raise ApiValidationError(ValidationError({"chosen_members": message}), _loc)
         data["chosen_members"] = list(found.values())
     elif "chosen_members" in data:
@@ -161,7 +166,10 @@ def _relations(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(BASE, response={200: list[ActivityOut], **ERROR_RESPONSES}, summary="The cluster's activities")
 def activity_list(
-    request: HttpRequest, slug: str, kind: Kind | None = None, when: Literal["upcoming", "past", "all"] = "all"
+    request: HttpRequest,
+    slug: str,
+    kind: Kind | None = None,
+    when: Literal["upcoming", "past", "all"] = "all",
 ) -> list[dict[str, Any]]:
     with cluster_scope(request, slug, "activities.view") as access:
         activities = selectors.activity_list(
@@ -203,7 +211,9 @@ def activity_get(request: HttpRequest, slug: str, activity_id: int) -> dict[str,
     summary="Change an activity",
     description="For the cluster team. More seats move people up from the waiting list.",
 )
-def activity_patch(request: HttpRequest, slug: str, activity_id: int, payload: ActivityPatch) -> dict[str, Any]:
+def activity_patch(
+    request: HttpRequest, slug: str, activity_id: int, payload: ActivityPatch
+) -> dict[str, Any]:
     with cluster_scope(request, slug, "activities.change") as access:
         activity = access_activity(access, activity_id)
         codes = [area.code for area in current_areas(access.cluster)] + list(activity.areas)
@@ -271,7 +281,9 @@ def registration_create(
     summary="Cancel a registration",
     description="A freed seat goes to the first on the waiting list, who is mailed.",
 )
-def registration_cancel(request: HttpRequest, slug: str, activity_id: int, registration_id: int) -> dict[str, Any]:
+def registration_cancel(
+    request: HttpRequest, slug: str, activity_id: int, registration_id: int
+) -> dict[str, Any]:
     with cluster_scope(request, slug, "activities.register") as access:
         activity = access_activity(access, activity_id)
         registration = access_registration(access, activity, registration_id)
@@ -295,7 +307,11 @@ class AttendanceIn(Schema):
     description="For the cluster team. Attendance is kept per day for activities over several days.",
 )
 def attendance_check_in(
-    request: HttpRequest, slug: str, activity_id: int, registration_id: int, payload: AttendanceIn | None = None
+    request: HttpRequest,
+    slug: str,
+    activity_id: int,
+    registration_id: int,
+    payload: AttendanceIn | None = None,
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "activities.check_in") as access:
         activity = access_activity(access, activity_id)

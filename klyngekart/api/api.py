@@ -3,11 +3,11 @@ through the same role table, access functions and services as the pages."""
 
 from ninja import NinjaAPI
 
+from klyngekart.api.activities import router as activities_router
 from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.errors import install_error_handlers
 from klyngekart.api.me import router as me_router
-from klyngekart.api.activities import router as activities_router
 from klyngekart.api.measures import router as measures_router
 from klyngekart.api.members import router as members_router
 from klyngekart.api.needs import router as needs_router

@@ -33,3 +33,7 @@ class RegistrationFactory(TenantFactory):
 
 def make_activity(**kwargs: Any) -> Activity:
     return cast(Activity, ActivityFactory(**kwargs))
+
+
+def make_registration(**kwargs: Any) -> Registration:
+    return cast(Registration, RegistrationFactory(**kwargs))

@@ -55,7 +55,9 @@ def test_create_read_and_patch(world, client) -> None:
     assert _client(client, world.users["member"])("get", one).status_code == 404
 
 
-def test_register_waitlist_twice_and_cancel_promotes(world, client, django_capture_on_commit_callbacks) -> None:
+def test_register_waitlist_twice_and_cancel_promotes(
+    world, client, django_capture_on_commit_callbacks
+) -> None:
     activity = make_activity(cluster=world.cluster, capacity=1, audience=Audience.MEMBERS)
     call = _client(client, world.users["staff"])
     url = f"/api/v1/clusters/{world.cluster.slug}/activities/{activity.pk}/registrations"
@@ -109,7 +111,9 @@ def test_who_may_register_whom(world, client) -> None:
 
 def test_calendar_feed_is_icalendar(world, client) -> None:
     make_activity(cluster=world.cluster, audience=Audience.OPEN, title="Åpen dag", title_en="Open day")
-    response = _client(client, world.users["board"])("get", f"/api/v1/clusters/{world.cluster.slug}/calendar.ics")
+    response = _client(client, world.users["board"])(
+        "get", f"/api/v1/clusters/{world.cluster.slug}/calendar.ics"
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     cal = Calendar.from_ical(response.content)
     assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Open day"]

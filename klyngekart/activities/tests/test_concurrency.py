@@ -41,5 +41,5 @@ def test_fifty_concurrent_registrations_for_ten_seats(world) -> None:
         rows = list(Registration.objects.filter(activity=activity).values_list("status", "position"))
     assert len(rows) == 50
     assert sum(status == RegistrationStatus.REGISTERED for status, _p in rows) == 10
-    waiting = sorted(p for status, p in rows if status == RegistrationStatus.WAITLISTED)
+    waiting = sorted(p or 0 for status, p in rows if status == RegistrationStatus.WAITLISTED)
     assert waiting == list(range(1, 41))

@@ -4,7 +4,7 @@ from icalendar import Calendar
 
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.activities.models import Audience
-from klyngekart.activities.tests.factories import RegistrationFactory, make_activity
+from klyngekart.activities.tests.factories import make_activity, make_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,11 @@ def test_the_personal_feed_lists_registrations_in_every_cluster(world, other_wor
     here = make_activity(cluster=world.cluster, title="Her", title_en="Here")
     there = make_activity(cluster=other_world.cluster, audience=Audience.OPEN, title="Der", title_en="There")
     make_activity(cluster=world.cluster, title="Ikke påmeldt")
-    RegistrationFactory(activity=here, user=user, email=user.email)
-    RegistrationFactory(activity=there, user=user, email=user.email, status="waitlisted", position=1)
-    RegistrationFactory(activity=make_activity(cluster=world.cluster, title="Avmeldt"), user=user, status="cancelled")
+    make_registration(activity=here, user=user, email=user.email)
+    make_registration(activity=there, user=user, email=user.email, status="waitlisted", position=1)
+    make_registration(
+        activity=make_activity(cluster=world.cluster, title="Avmeldt"), user=user, status="cancelled"
+    )
     client.force_login(user)
     path = _feed_path(client)
     client.logout()

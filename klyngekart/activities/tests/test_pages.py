@@ -7,7 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from klyngekart.activities.models import Activity, Audience, Registration
-from klyngekart.activities.tests.factories import RegistrationFactory, make_activity
+from klyngekart.activities.tests.factories import make_activity, make_registration
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.measures.tests.factories import MeasureInterestFactory, make_measure
@@ -53,9 +53,11 @@ def test_create_from_a_measure_takes_its_areas_and_interested_companies(world, l
     assert re.search(rf'name="chosen_members" value="{world.other_membership.pk}"[^>]* checked', page)
     assert not re.search(rf'name="chosen_members" value="{world.membership.pk}"[^>]* checked', page)
     assert '<option value="chosen" selected>' in page
-    detail = login(world.users["staff"]).get(
-        reverse("measures:detail", args=[world.cluster.slug, measure.pk])
-    ).content.decode()
+    detail = (
+        login(world.users["staff"])
+        .get(reverse("measures:detail", args=[world.cluster.slug, measure.pk]))
+        .content.decode()
+    )
     assert _url(world, "create") + f"?measure={measure.pk}" in detail
 
 
@@ -76,7 +78,12 @@ def test_list_and_month_and_filters(world, login) -> None:
     local = timezone.localtime(soon.starts_at)
     month = client.get(_url(world, "list") + f"?view=month&month={local:%Y-%m}").content.decode()
     assert "Kurs snart" in month
-    assert past.title not in client.get(_url(world, "list") + f"?view=month&month={local:%Y-%m}&kind=member_forum").content.decode()
+    assert (
+        past.title
+        not in client.get(
+            _url(world, "list") + f"?view=month&month={local:%Y-%m}&kind=member_forum"
+        ).content.decode()
+    )
 
 
 def test_a_company_role_sees_chosen_activities_only_when_chosen(world, login) -> None:
@@ -100,7 +107,10 @@ def test_a_member_registers_and_cancels_themselves(world, login) -> None:
     assert registration.email == world.users["member"].email
     assert registration.membership == world.membership and registration.status == "registered"
     # A member may not register a colleague.
-    client.post(_url(world, "register", pk=activity.pk), {"who": "other", "email": "kollega@example.no", "membership": world.membership.pk})
+    client.post(
+        _url(world, "register", pk=activity.pk),
+        {"who": "other", "email": "kollega@example.no", "membership": world.membership.pk},
+    )
     with scopes_disabled():
         assert Registration.objects.count() == 1
     client.post(_url(world, "cancel", pk=activity.pk, registration_pk=registration.pk))
@@ -141,8 +151,10 @@ def test_staff_register_on_a_members_behalf_audited(world, login) -> None:
 
 def test_a_member_cannot_cancel_someone_elses_registration(world, login) -> None:
     activity = make_activity(cluster=world.cluster)
-    other = RegistrationFactory(activity=activity, membership=world.membership)
-    response = login(world.users["member"]).post(_url(world, "cancel", pk=activity.pk, registration_pk=other.pk))
+    other = make_registration(activity=activity, membership=world.membership)
+    response = login(world.users["member"]).post(
+        _url(world, "cancel", pk=activity.pk, registration_pk=other.pk)
+    )
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.status == "registered"

@@ -42,7 +42,9 @@ def _data(**overrides):
 def test_activity_create_is_audited_and_validated(world) -> None:
     with scope(world.cluster):
         activity = services.activity_create(cluster=world.cluster, actor=world.users["manager"], data=_data())
-        assert AuditLog.objects.filter(action="activities.activity.created", object_id=str(activity.pk)).exists()
+        assert AuditLog.objects.filter(
+            action="activities.activity.created", object_id=str(activity.pk)
+        ).exists()
         with pytest.raises(ValidationError) as error:
             services.activity_create(
                 cluster=world.cluster,
@@ -57,7 +59,10 @@ def test_activity_create_is_audited_and_validated(world) -> None:
         assert "chosen_members" in chosen.value.message_dict
         with pytest.raises(ValidationError):
             services.activity_create(
-                cluster=world.cluster, actor=world.users["manager"], data=_data(areas=["nope"]), area_codes=["a"]
+                cluster=world.cluster,
+                actor=world.users["manager"],
+                data=_data(areas=["nope"]),
+                area_codes=["a"],
             )
         assert Activity.objects.count() == 1
 
@@ -111,7 +116,9 @@ def test_chosen_members_only(world) -> None:
     with pytest.raises(ValidationError) as error:
         _register(world, activity, world.users["member"].email)
     assert "ikke blant dem" in error.value.messages[0]
-    assert _register(world, activity, "x@example.no", membership=world.other_membership).status == "registered"
+    assert (
+        _register(world, activity, "x@example.no", membership=world.other_membership).status == "registered"
+    )
 
 
 def test_a_guest_registers_for_an_open_activity(world) -> None:
@@ -120,7 +127,9 @@ def test_a_guest_registers_for_an_open_activity(world) -> None:
     assert registration.membership is None and registration.status == "registered"
 
 
-def test_confirmation_mail_is_in_the_recipients_language_with_an_ics(world, django_capture_on_commit_callbacks) -> None:
+def test_confirmation_mail_is_in_the_recipients_language_with_an_ics(
+    world, django_capture_on_commit_callbacks
+) -> None:
     activity = make_activity(cluster=world.cluster, audience=Audience.OPEN, capacity=1)
     with django_capture_on_commit_callbacks(execute=True):
         _register(world, activity, "en@example.com", language="en")
@@ -136,7 +145,9 @@ def test_confirmation_mail_is_in_the_recipients_language_with_an_ics(world, djan
     assert "venteliste" in norwegian.subject and not norwegian.attachments
 
 
-def test_cancel_promotes_the_first_waitlisted_and_mails_them(world, django_capture_on_commit_callbacks) -> None:
+def test_cancel_promotes_the_first_waitlisted_and_mails_them(
+    world, django_capture_on_commit_callbacks
+) -> None:
     activity = make_activity(cluster=world.cluster, audience=Audience.OPEN, capacity=1)
     first = _register(world, activity, "a@example.no")
     second = _register(world, activity, "b@example.no")
@@ -179,7 +190,11 @@ def test_more_seats_promote_the_waiting_list(world) -> None:
     with scope(world.cluster):
         services.activity_update(activity=activity, actor=world.users["manager"], data={"capacity": 2})
         statuses = list(Registration.objects.order_by("id").values_list("status", flat=True))
-    assert statuses == [RegistrationStatus.REGISTERED, RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
+    assert statuses == [
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.WAITLISTED,
+    ]
 
 
 def test_registrations_of_another_clusters_membership_are_not_linked(world, other_world) -> None:

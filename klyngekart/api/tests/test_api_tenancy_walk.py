@@ -186,16 +186,18 @@ def _registration_id(world: World, *, check_in: bool = False) -> int:
     """The walking user's registration for the activity (made by the POST before, else now); for
     a check-in, another person's, so that the walking user can still cancel their own."""
     from klyngekart.activities.models import Activity, Registration
-    from klyngekart.activities.tests.factories import RegistrationFactory
+    from klyngekart.activities.tests.factories import make_registration
 
     email = "deltaker@example.no" if check_in else CURRENT.get("email", "walk@example.no")
     activity_id = _activity_id(world)
     with scopes_disabled():
         found = (
-            Registration.objects.filter(activity_id=activity_id, email=email).exclude(status="cancelled").first()
+            Registration.objects.filter(activity_id=activity_id, email=email)
+            .exclude(status="cancelled")
+            .first()
         )
         if found is None:
-            found = RegistrationFactory(
+            found = make_registration(
                 activity=Activity.objects.get(pk=activity_id),
                 email=email,
             )
@@ -267,7 +269,9 @@ def _url(path: str, world: World, membership: Membership) -> str:
         .replace("{activity_id}", str(_activity_id(world)) if "{activity_id}" in path else "")
         .replace(
             "{registration_id}",
-            str(_registration_id(world, check_in=path.endswith("/attendance"))) if "{registration_id}" in path else "",
+            str(_registration_id(world, check_in=path.endswith("/attendance")))
+            if "{registration_id}" in path
+            else "",
         )
     )
     # The needs ranking takes its round as a query parameter, the register lookup an org number.
