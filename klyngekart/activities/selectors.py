@@ -128,7 +128,6 @@ def calendar_activities(cluster: Cluster) -> QuerySet[Activity]:
     return Activity.objects.filter(cluster=cluster, audience__in=[Audience.MEMBERS, Audience.OPEN])
 
 
-
 @dataclass
 class CheckInRow:
     registration: Registration
