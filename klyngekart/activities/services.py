@@ -389,6 +389,6 @@ def attendance_close(*, activity: Activity, actor: Any) -> int:
         actor=actor,
         action="activities.attendance.closed",
         target=activity,
-        data={"no_show": count},
+        data={"count": count},
     )
     return count
