@@ -111,7 +111,9 @@ SENTENCES: dict[str, Promise] = {
     "activities.registration.cancelled": _("%(actor)s cancelled the registration %(object)s"),
     "activities.attendance.checked_in": _("%(actor)s checked in %(object)s"),
     "activities.attendance.undone": _("%(actor)s undid the check-in of %(object)s"),
-    "activities.attendance.closed": _("%(actor)s marked %(count)s registrations for %(object)s as not shown up"),
+    "activities.attendance.closed": _(
+        "%(actor)s marked %(count)s registrations for %(object)s as not shown up"
+    ),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 
