@@ -107,7 +107,7 @@ SENTENCES: dict[str, Promise] = {
     "activities.activity.created": _("%(actor)s created the activity %(object)s"),
     "activities.activity.updated": _("%(actor)s changed the activity %(object)s"),
     "activities.registration.created": _("%(actor)s registered %(object)s"),
-    "activities.registration.promoted": _("%(object)s moved up from the waiting list"),
+    "activities.registration.promoted": _("%(actor)s gave %(object)s a seat from the waiting list"),
     "activities.registration.cancelled": _("%(actor)s cancelled the registration %(object)s"),
     "activities.attendance.checked_in": _("%(actor)s checked in %(object)s"),
     "activities.attendance.undone": _("%(actor)s undid the check-in of %(object)s"),
