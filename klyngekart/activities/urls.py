@@ -6,7 +6,6 @@ app_name = "activities"
 
 urlpatterns = [
     path("", views.index, name="list"),
-    path("calendar.ics", views.cluster_feed, name="feed"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

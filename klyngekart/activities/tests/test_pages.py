@@ -166,7 +166,7 @@ def test_the_cluster_feed_lists_public_activities(world, login) -> None:
     chosen = make_activity(cluster=world.cluster, audience=Audience.CHOSEN, title="Hemmelig")
     with scopes_disabled():
         chosen.chosen_members.set([world.membership])
-    response = login(world.users["member"]).get(_url(world, "feed"))
+    response = login(world.users["member"]).get(reverse("cluster_calendar", args=[world.cluster.slug]))
     assert response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert sorted(str(e["summary"]) for e in events) == ["Medlemsforum", "Åpent seminar"]

@@ -238,7 +238,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "measures:interest": lambda o: {"pk": o["measure"].pk},
     "measures:withdraw": lambda o: {"pk": o["measure"].pk},
     "activities:list": lambda o: {},
-    "activities:feed": lambda o: {},
+    "cluster_calendar": lambda o: {},
     "activities:create": lambda o: {},
     "activities:detail": lambda o: {"pk": o["activity"].pk},
     "activities:edit": lambda o: {"pk": o["activity"].pk},
