@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from klyngekart.accounts.views_start import start
+from klyngekart.activities.views import cluster_feed
 from klyngekart.api.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("klyngekart.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("calendar/", include("klyngekart.activities.feed_urls")),
     path("c/<slug:cluster_slug>/", include("klyngekart.home.urls")),
     path("c/<slug:cluster_slug>/members/", include("klyngekart.members.urls")),
     path("c/<slug:cluster_slug>/people/", include("klyngekart.members.people_urls")),
@@ -22,6 +24,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/needs/", include("klyngekart.needs.urls_analysis")),
     path("c/<slug:cluster_slug>/measures/", include("klyngekart.measures.urls")),
     path("c/<slug:cluster_slug>/services/", include("klyngekart.memberservices.urls")),
+    path("c/<slug:cluster_slug>/activities/", include("klyngekart.activities.urls")),
+    # The cluster's calendar (activities for all members and open ones) as an .ics file.
+    path("c/<slug:cluster_slug>/calendar.ics", cluster_feed, name="cluster_calendar"),
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "klyngekart.memberservices",
     "klyngekart.needs",
     "klyngekart.measures",
+    "klyngekart.activities",
     "klyngekart.reports",
     "klyngekart.api",
     "klyngekart.home",

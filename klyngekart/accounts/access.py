@@ -84,6 +84,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Member services and the member survey (issue 14): the portfolio and its results.
     "services.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     "services.change": CLUSTER_TEAM,
+    # Activities (issue 14): every role sees the activities open to it (a company role those for
+    # all members, open ones and those its company is chosen for; access_activity checks that).
+    "activities.view": ALL_ROLES,
+    "activities.change": CLUSTER_TEAM,
+    # Registering: the cluster team anyone, a contact its own company's people, others themselves
+    # (activities.access.check_may_register says who whom).
+    "activities.register": ALL_ROLES,
+    "activities.view_registrations": frozenset({MANAGER, STAFF, ADVISOR}),
+    "activities.check_in": CLUSTER_TEAM,
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

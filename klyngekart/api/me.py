@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 
 from klyngekart.accounts.access import user_clusters
 from klyngekart.accounts.selectors import user_roles
+from klyngekart.activities.feeds import calendar_feed_get_or_create, calendar_feed_url
 from klyngekart.api.errors import ERROR_RESPONSES
 
 router = Router(tags=["me"])
@@ -33,12 +34,19 @@ class MeOut(Schema):
     language: str
     clusters: list[ClusterRoleOut]
     companies: list[CompanyRoleOut]
+    calendar_feed: str = Field(
+        description=(
+            "The secret address of your own calendar (iCalendar): the activities you are registered "
+            "for in every cluster. Reset it on your profile page."
+        )
+    )
 
 
 @router.get("/me", response={200: MeOut, 401: ERROR_RESPONSES[401]}, summary="The token's user and roles")
 def me(request: HttpRequest) -> dict:
     user = request.auth  # type: ignore[attr-defined]
     company_roles = user_roles(user=user).company_roles
+    feed = calendar_feed_get_or_create(user=user)
     return {
         "email": user.email,
         "name": user.full_name,
@@ -56,4 +64,5 @@ def me(request: HttpRequest) -> dict:
             }
             for row in company_roles
         ],
+        "calendar_feed": calendar_feed_url(feed, request=request),
     }

@@ -108,6 +108,16 @@ SENTENCES: dict[str, Promise] = {
     "surveys.held.dropped": _("%(actor)s closed %(object)s, leaving out %(count)s held answers"),
     "surveys.comment.hidden": _("%(actor)s hid a comment in the results of %(object)s"),
     "surveys.comment.shown": _("%(actor)s showed a hidden comment again in the results of %(object)s"),
+    "activities.activity.created": _("%(actor)s created the activity %(object)s"),
+    "activities.activity.updated": _("%(actor)s changed the activity %(object)s"),
+    "activities.registration.created": _("%(actor)s registered %(object)s"),
+    "activities.registration.promoted": _("%(actor)s gave %(object)s a seat from the waiting list"),
+    "activities.registration.cancelled": _("%(actor)s cancelled the registration %(object)s"),
+    "activities.attendance.checked_in": _("%(actor)s checked in %(object)s"),
+    "activities.attendance.undone": _("%(actor)s undid the check-in of %(object)s"),
+    "activities.attendance.closed": _(
+        "%(actor)s marked %(count)s registrations for %(object)s as not shown up"
+    ),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 

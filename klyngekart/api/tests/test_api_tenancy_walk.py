@@ -48,6 +48,21 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/measures/{measure_id}/interest"): "measures.interest",
     ("get", "/api/v1/clusters/{slug}/impact"): "measures.impact",
     ("get", "/api/v1/clusters/{slug}/measures/{measure_id}/costs"): "measures.view",
+    ("get", "/api/v1/clusters/{slug}/activities"): "activities.view",
+    ("post", "/api/v1/clusters/{slug}/activities"): "activities.change",
+    ("get", "/api/v1/clusters/{slug}/activities/{activity_id}"): "activities.view",
+    ("patch", "/api/v1/clusters/{slug}/activities/{activity_id}"): "activities.change",
+    # Register before cancel: the walk cancels the registration it made.
+    ("post", "/api/v1/clusters/{slug}/activities/{activity_id}/registrations"): "activities.register",
+    (
+        "post",
+        "/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}/attendance",
+    ): "activities.check_in",
+    (
+        "delete",
+        "/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}",
+    ): "activities.register",
+    ("get", "/api/v1/clusters/{slug}/calendar.ics"): "activities.view",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
     # Open before close: a closed round cannot be opened again.
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",
@@ -102,6 +117,8 @@ def _call(client, method: str, url: str, token: str) -> Any:
     if "/services" in url:
         body = {"name_nb": "Ny tjeneste", "category": "competence"}
         return getattr(client, method)(url, body, content_type="application/json", **headers)
+    if "/activities" in url:
+        return _call_activities(client, method, url, headers)
     if method == "patch" and "/companies/" in url:
         return client.patch(url, {"open_link": True}, content_type="application/json", **headers)
     if "/held/" in url:
@@ -139,6 +156,61 @@ def _call_measures(client, method: str, url: str, headers: dict[str, str]) -> An
         return client.post(url, body, content_type="application/json", **headers)
     body = {"title": "Felles kurs", "fixed_cost": "100000", "funding_share": "0.4"}
     return getattr(client, method)(url, body, content_type="application/json", **headers)
+
+
+# The email of the token's user in the walk: a role registers itself.
+CURRENT: dict[str, str] = {}
+
+
+def _call_activities(client, method: str, url: str, headers: dict[str, str]) -> Any:
+    if method == "delete":
+        return client.delete(url, **headers)
+    if url.endswith("/attendance"):
+        return client.post(url, {}, content_type="application/json", **headers)
+    if url.endswith("/registrations"):
+        body: dict[str, Any] = {"email": CURRENT.get("email", "walk@example.no")}
+        return client.post(url, body, content_type="application/json", **headers)
+    start = timezone.now() + dt.timedelta(days=20)
+    activity = {
+        "title": "Medlemsforum",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
+        "place": "Raufoss",
+        "audience": "open",
+    }
+    return getattr(client, method)(url, activity, content_type="application/json", **headers)
+
+
+def _activity_id(world: World) -> int:
+    """An activity of ``world`` open to guests (made on first use), so every role may register."""
+    from klyngekart.activities.models import Activity, Audience
+    from klyngekart.activities.tests.factories import make_activity
+
+    with scopes_disabled():
+        activity = Activity.objects.filter(cluster=world.cluster).order_by("pk").first()
+    return (activity or make_activity(cluster=world.cluster, audience=Audience.OPEN)).pk
+
+
+def _registration_id(world: World, *, check_in: bool = False) -> int:
+    """The walking user's registration for the activity (made by the POST before, else now); for
+    a check-in, another person's, so that the walking user can still cancel their own."""
+    from klyngekart.activities.models import Activity, Registration
+    from klyngekart.activities.tests.factories import make_registration
+
+    email = "deltaker@example.no" if check_in else CURRENT.get("email", "walk@example.no")
+    activity_id = _activity_id(world)
+    with scopes_disabled():
+        found = (
+            Registration.objects.filter(activity_id=activity_id, email=email)
+            .exclude(status="cancelled")
+            .first()
+        )
+        if found is None:
+            found = make_registration(
+                activity=Activity.objects.get(pk=activity_id),
+                email=email,
+            )
+    return found.pk
 
 
 def _measure_id(world: World) -> int:
@@ -225,6 +297,13 @@ def _url(path: str, world: World, membership: Membership) -> str:
         .replace("{measure_id}", str(_measure_id(world)) if "{measure_id}" in path else "")
         .replace("{service_id}", str(_service_id(world)) if "{service_id}" in path else "")
         .replace("{round_id}", str(_member_survey_id(world)) if "{round_id}" in path else "")
+        .replace("{activity_id}", str(_activity_id(world)) if "{activity_id}" in path else "")
+        .replace(
+            "{registration_id}",
+            str(_registration_id(world, check_in=path.endswith("/attendance")))
+            if "{registration_id}" in path
+            else "",
+        )
     )
     # The needs ranking takes its round as a query parameter, the register lookup an org number.
     if path.endswith("/company-register"):
@@ -270,6 +349,7 @@ def test_walk_every_endpoint_as_every_role(shared_worlds, client, role: str, sid
         (shared_worlds.a, shared_worlds.b) if side == "a" else (shared_worlds.b, shared_worlds.a)
     )
     _token, secret = api_token_create(user=world.users[role], name="walk")
+    CURRENT["email"] = world.users[role].email
     for each in (world, other_world):
         MembershipStrategyFactory(
             membership=each.membership, year=THIS_YEAR, goals_text=f"Strategien til {each.cluster.slug}"

@@ -22,6 +22,7 @@ FLOORS = [
     ["surveys"],
     ["needs", "memberservices"],
     ["measures"],
+    ["activities"],
     ["reports", "api"],
     ["home"],
 ]

@@ -27,6 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from klyngekart.accounts.access import PERMISSIONS
 from klyngekart.accounts.models import ClusterRole, CompanyRole, Invitation
 from klyngekart.accounts.services import invitation_create
+from klyngekart.activities.models import Audience, Registration
+from klyngekart.activities.tests.factories import ActivityFactory, RegistrationFactory
 from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
@@ -119,6 +121,7 @@ def _prepare(world: World) -> dict[str, Any]:
         "measure": MeasureFactory(cluster=world.cluster),
         "service": MemberServiceFactory(cluster=world.cluster, name_nb=f"Tjeneste {slug}"),
         "member_survey": _released_member_survey(world, area),
+        **_activity(world),
     }
 
 
@@ -131,6 +134,14 @@ def _released_member_survey(world: World, area: Any) -> Any:
     with scopes_disabled():
         RoundRelease.objects.create(cluster=world.cluster, round=round_, status="ready")
     return round_
+
+
+def _activity(world: World) -> dict[str, Any]:
+    activity = ActivityFactory(cluster=world.cluster, audience=Audience.MEMBERS)
+    registration = RegistrationFactory(
+        activity=activity, membership=world.membership, email=world.users["member"].email
+    )
+    return {"activity": activity, "registration": registration}
 
 
 def _released_comment(world: World, round_: Any, part: Any) -> ReleasedText:
@@ -242,6 +253,16 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "measures:invite": lambda o: {"pk": o["measure"].pk},
     "measures:interest": lambda o: {"pk": o["measure"].pk},
     "measures:withdraw": lambda o: {"pk": o["measure"].pk},
+    "activities:list": lambda o: {},
+    "cluster_calendar": lambda o: {},
+    "activities:create": lambda o: {},
+    "activities:detail": lambda o: {"pk": o["activity"].pk},
+    "activities:edit": lambda o: {"pk": o["activity"].pk},
+    "activities:register": lambda o: {"pk": o["activity"].pk},
+    "activities:cancel": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
+    "activities:check_in": lambda o: {"pk": o["activity"].pk},
+    "activities:check_in_close": lambda o: {"pk": o["activity"].pk},
+    "activities:check_in_one": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
     "needs:index": lambda o: {},
     "memberservices:list": lambda o: {},
     "memberservices:create": lambda o: {},
@@ -278,6 +299,8 @@ COMPANY_OBJECT_URLS = {
                 "comment",
                 "service",
                 "member_survey",
+                "activity",
+                "registration",
             )
         }
     )
@@ -315,6 +338,7 @@ def _snapshot() -> tuple[int, ...]:
             CompanyRole.objects.count(),
             Invitation.objects.filter(revoked_at__isnull=True).count(),
             AuditLog.objects.count(),
+            Registration.objects.exclude(status="cancelled").count(),
             RespondentInvitation.objects.filter(withdrawn=True).count(),
             MemberService.objects.count(),
         )
