@@ -44,10 +44,13 @@ def activity_list(
         # JSON containment differs between SQLite and PostgreSQL; the codes are few, so ask in Python.
         ids = [pk for pk, codes in activities.values_list("pk", "areas") if area in (codes or [])]
         activities = activities.filter(pk__in=ids)
+    # Coming activities soonest first; past ones most recent first.
     if when == "upcoming":
-        activities = activities.filter(ends_at__gte=now)
+        activities = activities.filter(ends_at__gte=now).order_by("starts_at", "id")
     elif when == "past":
         activities = activities.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+    else:
+        activities = activities.order_by("starts_at", "id")
     return with_counts(activities)
 
 

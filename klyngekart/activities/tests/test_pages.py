@@ -171,3 +171,20 @@ def test_the_cluster_feed_lists_public_activities(world, login) -> None:
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert sorted(str(e["summary"]) for e in events) == ["Medlemsforum", "Åpent seminar"]
     assert any(str(e["uid"]).startswith(f"activity-{public.pk}@") for e in events)
+
+
+def test_the_list_shows_coming_activities_soonest_first_and_past_ones_latest_first(world, login) -> None:
+    now = timezone.now()
+    later = make_activity(cluster=world.cluster, title="Om en måned", starts_at=now + dt.timedelta(days=30))
+    sooner = make_activity(cluster=world.cluster, title="Om en uke", starts_at=now + dt.timedelta(days=7))
+    long_ago = make_activity(cluster=world.cluster, title="I fjor", starts_at=now - dt.timedelta(days=300))
+    lately = make_activity(cluster=world.cluster, title="Forrige uke", starts_at=now - dt.timedelta(days=7))
+    client = login(world.users["manager"])
+    url = reverse("activities:list", args=[world.cluster.slug])
+
+    def order(query: str, titles: list[str]) -> list[str]:
+        body = client.get(url + query).content.decode()
+        return sorted(titles, key=body.index)
+
+    assert order("?when=upcoming", [later.title, sooner.title]) == [sooner.title, later.title]
+    assert order("?when=past", [long_ago.title, lately.title]) == [lately.title, long_ago.title]
