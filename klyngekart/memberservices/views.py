@@ -16,7 +16,6 @@ from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.charts import quadrant_scatter
 from klyngekart.core.forms import add_service_errors
 from klyngekart.core.privacy import k_threshold
-from klyngekart.members.models import SizeClass
 from klyngekart.memberservices import selectors, services
 from klyngekart.memberservices.access import access_service
 from klyngekart.memberservices.forms import MemberSurveyForm, PulseScheduleForm, SegmentForm, ServiceForm
@@ -149,8 +148,7 @@ def survey_results(request: HttpRequest, round_id: int) -> HttpResponse:
     segment_kind = segment_form.cleaned_data["segment"] if segment_form.is_valid() else ""
     maps = selectors.service_maps(round_, segment_kind=segment_kind)
     whole = maps[0]
-    labels = dict(SizeClass.choices) if segment_kind == "size" else {}
-    segments = [(labels.get(m.group, m.group), m) for m in maps[1:]]
+    segments = [(results.segment_label(segment_kind, m.group), m) for m in maps[1:]]
     rounds = selectors.member_survey_rounds(access.cluster)
     upto = [r for r in rounds if (r.closes_on, r.pk) <= (round_.closes_on, round_.pk)]
     return render(

@@ -29,12 +29,9 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from klyngekart.core.privacy import Cell, k_threshold
-from klyngekart.members.models import SizeClass
 from klyngekart.needs.models import MembershipStrategy, StrategyStatus
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import Question, Round, RoundCompany
-from klyngekart.taxonomy.nace import section_choices
-from klyngekart.taxonomy.regions import REGION_CHOICES
 
 DEFAULT_THRESHOLD = Decimal("1.0")
 PLACES = Decimal("0.01")
@@ -61,18 +58,8 @@ def priority_score(breadth_share: Decimal, depth: Decimal) -> Decimal:
 # --- segments of companies ----------------------------------------------------------------------
 
 
-def segment_labels(kind: str) -> dict[str, str]:
-    if kind == "size":
-        return {str(value): str(label) for value, label in SizeClass.choices}
-    if kind == "nace":
-        return dict(section_choices())
-    if kind == "region":
-        return {str(value): str(label) for value, label in REGION_CHOICES}
-    return {}
-
-
-def segment_label(kind: str, value: str) -> str:
-    return segment_labels(kind).get(value) or _("Not recorded")
+segment_labels = res.segment_labels
+segment_label = res.segment_label
 
 
 def parse_segment_filter(raw: str) -> tuple[str, str] | None:

@@ -164,8 +164,9 @@ def test_results_page_per_segment(world, login, english):
     from klyngekart.members.models import Membership
 
     with scopes_disabled():
-        Membership.objects.filter(pk=world.membership.pk).update(region="Agder")
-        Membership.objects.filter(pk=world.other_membership.pk).update(region="Innlandet")
+        # Region codes as the member register keeps them: 42 Agder, 34 Innlandet.
+        Membership.objects.filter(pk=world.membership.pk).update(region="42")
+        Membership.objects.filter(pk=world.other_membership.pk).update(region="34")
     round_, *_ = _released(world)
     client = login(world.users["manager"])
     url = reverse("memberservices:results", args=[world.cluster.slug, round_.pk])

@@ -33,6 +33,8 @@ from klyngekart.surveys.results.cells import (
     round_companies,
     segment_cells,
     segment_groups,
+    segment_label,
+    segment_labels,
     segment_value,
 )
 from klyngekart.surveys.results.cluster import ClusterResults, cluster_results, company_listing
@@ -169,6 +171,8 @@ __all__ = [
     "round_summary",
     "segment_cells",
     "segment_groups",
+    "segment_label",
+    "segment_labels",
     "segment_questions",
     "segment_value",
     "suggested_areas",

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
+from django.utils.translation import gettext
+
 from klyngekart.core.privacy import Cell, k_threshold
+from klyngekart.members.models import SizeClass
 from klyngekart.surveys.models import Round, RoundCompany
 from klyngekart.surveys.models.responses import ALL
 from klyngekart.surveys.results.core import (
@@ -33,6 +36,8 @@ from klyngekart.surveys.results.core import (
     visible_parts,
 )
 from klyngekart.surveys.results.release import release_version
+from klyngekart.taxonomy.nace import section_choices
+from klyngekart.taxonomy.regions import REGION_CHOICES
 
 PLACES = Decimal("0.01")
 SEGMENT_KINDS = ("size", "nace", "region")
@@ -58,6 +63,22 @@ class CompanyInfo(NamedTuple):
 
 def segment_value(company: Any, kind: str) -> str:
     return {"size": company.size_class, "nace": company.nace_section, "region": company.region}.get(kind, "")
+
+
+def segment_labels(kind: str) -> dict[str, str]:
+    """The names of a segment kind's values (a size class, a NACE section, a county), in the
+    reader's language: every page that splits by segment names them the same way."""
+    if kind == "size":
+        return {str(value): str(label) for value, label in SizeClass.choices}
+    if kind == "nace":
+        return dict(section_choices())
+    if kind == "region":
+        return {str(value): str(label) for value, label in REGION_CHOICES}
+    return {}
+
+
+def segment_label(kind: str, value: str) -> str:
+    return segment_labels(kind).get(value) or gettext("Not recorded")
 
 
 @dataclass
