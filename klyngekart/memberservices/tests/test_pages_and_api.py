@@ -174,3 +174,22 @@ def test_results_page_per_segment(world, login, english):
     assert '<h3 class="ds-heading" data-size="xs">Agder</h3>' in body
     assert '<h3 class="ds-heading" data-size="xs">Innlandet</h3>' in body
     assert "Innlandet" not in client.get(url).content.decode()
+
+
+def test_a_member_survey_released_later_does_not_replace_the_mapping_round(world, login):
+    """The results, needs and reports pages and the home's next steps list mapping rounds only: a
+    member survey released after the last mapping round has its own page and measures no gap."""
+    from klyngekart.surveys.tests.results_world import build_round, fill, release
+
+    mapping = build_round(world.cluster)
+    fill(mapping.add_company(world.membership), 6, seed=1)
+    release(mapping.round)
+    member_survey, *_ = _released(world)
+    assert member_survey.opens_on >= mapping.round.opens_on
+
+    client = login(world.users["manager"])
+    slug = world.cluster.slug
+    for name in ("results:cluster", "needs:index", "reports:index"):
+        body = client.get(reverse(name, args=[slug])).content.decode()
+        assert f'value="{mapping.round.pk}"' in body, name
+        assert f'value="{member_survey.pk}"' not in body, name

@@ -34,7 +34,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -220,10 +220,24 @@ def rank_areas(areas: list[AreaRow]) -> list[AreaRow]:
 # --- the doors ---------------------------------------------------------------------------------
 
 
+def mapping_round_filter() -> Exists:
+    """True for a round whose survey asks for competence gaps: a mapping round. A member survey
+    or a pulse check measures no gap; its figures have their own pages (memberservices)."""
+    return Exists(
+        Question.objects.filter(version_id=OuterRef("survey_version_id"), type=QuestionType.GAP_MATRIX)
+    )
+
+
 def results_rounds(*, access: ClusterAccess) -> QuerySet[Round]:
-    """Rounds with results to look at: opened at some point, newest first; a company role sees
-    only rounds its companies take part in."""
-    rounds = Round.objects.filter(cluster=access.cluster).exclude(status=RoundStatus.DRAFT)
+    """Mapping rounds with results to look at: opened at some point, newest first; a company role
+    sees only rounds its companies take part in. The results, needs and report pages and the
+    home's next steps list these, so a member survey released later never takes a mapping round's
+    place as "the latest results"."""
+    rounds = (
+        Round.objects.filter(cluster=access.cluster)
+        .exclude(status=RoundStatus.DRAFT)
+        .filter(mapping_round_filter())
+    )
     if access.is_company_role:
         rounds = rounds.filter(companies__company_id__in=access.company_ids).distinct()
     return rounds.select_related("cluster").order_by("-opens_on", "-id")

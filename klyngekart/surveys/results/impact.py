@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import Cell, segment_visible
-from klyngekart.surveys.models import QuestionType, ReleaseStatus, Round, RoundCompany
+from klyngekart.surveys.models import ReleaseStatus, Round, RoundCompany
 from klyngekart.surveys.results.cells import (
     SEGMENT_KINDS,
     CompanyCells,
@@ -46,7 +46,7 @@ from klyngekart.surveys.results.cells import (
     segment_cells,
     segment_groups,
 )
-from klyngekart.surveys.results.core import remainder_ok
+from klyngekart.surveys.results.core import mapping_round_filter, remainder_ok
 
 PARTICIPANTS = "participants"
 OTHERS = "others"
@@ -101,12 +101,8 @@ def mapping_rounds(cluster: Cluster) -> list[Round]:
     """The cluster's mapping rounds (their survey asks for competence gaps) with released results,
     oldest first. A member survey or a pulse check measures no gap, so it is never before or after."""
     return list(
-        Round.objects.filter(
-            cluster=cluster,
-            release__status=ReleaseStatus.READY,
-            survey_version__questions__type=QuestionType.GAP_MATRIX,
-        )
-        .distinct()
+        Round.objects.filter(cluster=cluster, release__status=ReleaseStatus.READY)
+        .filter(mapping_round_filter())
         .select_related("cluster")
         .order_by("opens_on", "id")
     )
