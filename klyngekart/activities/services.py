@@ -23,6 +23,7 @@ from klyngekart.activities.models import Activity, Attendance, Audience, Registr
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.members.models import Membership
+from klyngekart.taxonomy.validators import clean_area_codes
 
 ACTIVITY_FIELDS = (
     "kind",
@@ -44,21 +45,12 @@ RELATIONS = ("chosen_members", "measures")
 T = TypeVar("T")
 
 
-def _clean_areas(value: Any, area_codes: list[str] | None) -> list[str]:
-    codes = [str(code) for code in (value or [])]
-    if area_codes is not None:
-        unknown = [code for code in codes if code not in area_codes]
-        if unknown:
-            raise ValidationError({"areas": _("Unknown competence areas: %s") % ", ".join(unknown)})
-    return list(dict.fromkeys(codes))
-
-
 def _apply(activity: Activity, data: Mapping[str, Any], area_codes: list[str] | None) -> list[str]:
     changed = []
     for name in ACTIVITY_FIELDS:
         if name not in data:
             continue
-        value = _clean_areas(data[name], area_codes) if name == "areas" else data[name]
+        value = clean_area_codes(data[name], area_codes) if name == "areas" else data[name]
         if value is None and name in TEXT_FIELDS:
             value = ""
         if getattr(activity, name) != value:

@@ -16,6 +16,7 @@ from klyngekart.core.models import Cluster
 from klyngekart.measures import selectors
 from klyngekart.measures.models import Measure, MeasureInterest, MeasureInvitation, MeasureStatus
 from klyngekart.members.models import Membership
+from klyngekart.taxonomy.validators import clean_area_codes
 
 MEASURE_FIELDS = (
     "title",
@@ -37,21 +38,12 @@ MEASURE_FIELDS = (
 TEXT_FIELDS = ("description", "provider")
 
 
-def _clean_areas(value: Any, area_codes: list[str] | None) -> list[str]:
-    codes = [str(code) for code in (value or [])]
-    if area_codes is not None:
-        unknown = [code for code in codes if code not in area_codes]
-        if unknown:
-            raise ValidationError({"areas": _("Unknown competence areas: %s") % ", ".join(unknown)})
-    return list(dict.fromkeys(codes))
-
-
 def _apply(measure: Measure, data: Mapping[str, Any], area_codes: list[str] | None) -> list[str]:
     changed = []
     for name in MEASURE_FIELDS:
         if name not in data:
             continue
-        value = _clean_areas(data[name], area_codes) if name == "areas" else data[name]
+        value = clean_area_codes(data[name], area_codes) if name == "areas" else data[name]
         if value is None and name in TEXT_FIELDS:
             # "No text" is "" in a text column. full_clean() skips a blank field's None, so it
             # would otherwise reach the NOT NULL column as an IntegrityError (a 500 on the API).
