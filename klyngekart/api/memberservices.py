@@ -74,12 +74,26 @@ class MapServiceOut(Schema):
     quadrant: Quadrant | None = Field(description="null while either figure is suppressed.")
 
 
+class NpsOut(Schema):
+    suppressed: bool
+    score: int | None = Field(
+        None, description="% promoters (9–10) − % detractors (0–6); null when suppressed."
+    )
+    promoters: int | None = None
+    passives: int | None = None
+    detractors: int | None = None
+    n: int | None = Field(None, description="Answers; null when suppressed.")
+
+
 class MapOut(Schema):
     round_id: int
     segment: str = Field(description='"" for the whole round, else the segment value.')
     importance_split: float | None
     satisfaction_split: float | None
     services: list[MapServiceOut]
+    nps: NpsOut | None = Field(
+        description="The group's NPS; null when the survey asks no recommendation question."
+    )
 
 
 def _loc(key: str) -> list[str | int]:
@@ -145,6 +159,22 @@ def service_patch(request: HttpRequest, slug: str, service_id: int, payload: Ser
         return _out(service)
 
 
+def _nps(cell: Any) -> dict[str, Any] | None:
+    if cell is None:
+        return None
+    if cell.value is None:
+        return {"suppressed": True}
+    figure = cell.value
+    return {
+        "suppressed": False,
+        "score": figure.score,
+        "promoters": figure.promoters,
+        "passives": figure.passives,
+        "detractors": figure.detractors,
+        "n": figure.n,
+    }
+
+
 def _figure(cell: Any) -> dict[str, Any]:
     if cell.value is None:
         return {"suppressed": True, "mean": None, "n": None}
@@ -157,7 +187,8 @@ def _figure(cell: Any) -> dict[str, Any]:
     summary="Importance, satisfaction and quadrant per service in a member survey round",
     description=(
         "A released member-survey round. The first map is the whole round; with `segment` (size, nace "
-        "or region) one map per segment value follows. Figures below the cluster's k are suppressed."
+        "or region) one map per segment value follows, each with its group's NPS. Figures below the "
+        "cluster's k are suppressed."
     ),
 )
 def member_survey_services(
@@ -181,6 +212,7 @@ def member_survey_services(
                     }
                     for point in service_map.points
                 ],
+                "nps": _nps(service_map.nps),
             }
             for service_map in selectors.service_maps(round_, segment_kind=segment)
         ]

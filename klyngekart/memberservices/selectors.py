@@ -77,6 +77,8 @@ class ServiceMap:
     points: list[ServicePoint]
     importance_split: float | None
     satisfaction_split: float | None
+    # The group's NPS (None: the round asked no recommendation question).
+    nps: Cell[results.NpsFigure] | None = None
 
 
 def round_service_ids(round_: Round) -> list[int]:
@@ -101,6 +103,8 @@ def service_maps(round_: Round, *, segment_kind: str = "") -> list[ServiceMap]:
     ids = round_service_ids(round_)
     keys = [key for pk in ids for key in service_question_keys(pk)]
     figures = results.round_scale_means(round_, keys, segment_kind=segment_kind)
+    nps_key = nps_question_key(round_)
+    nps = results.round_nps_groups(round_, nps_key, segment_kind=segment_kind) if nps_key else {}
     names = _names(round_, ids)
     maps = []
     for group, cells in figures.items():
@@ -122,7 +126,16 @@ def service_maps(round_: Round, *, segment_kind: str = "") -> list[ServiceMap]:
             ):
                 place = quadrant(imp.value.mean, sat.value.mean, imp_split, sat_split)
             points.append(ServicePoint(pk, names[pk], imp, sat, place))
-        maps.append(ServiceMap(round_, group, points, imp_split, sat_split))
+        maps.append(
+            ServiceMap(
+                round_,
+                group,
+                points,
+                imp_split,
+                sat_split,
+                nps.get(group, Cell.hidden()) if nps_key else None,
+            )
+        )
     return maps
 
 

@@ -147,3 +147,40 @@ def test_segments_follow_the_k_rule(world):
     # Rogaland has 4: hidden, and so is the whole round, since the round minus Vestland's own
     # company figure would be those 4.
     assert all(point.suppressed for m in maps.values() for point in m.points)
+
+
+def test_nps_per_segment_follows_the_same_rule_as_the_map(world):
+    a, *_ = _services(world)
+    third: Membership = MembershipFactory(cluster=world.cluster)  # type: ignore[assignment]
+    regions = {world.membership.pk: VESTLAND, world.other_membership.pk: ROGALAND, third.pk: ROGALAND}
+    with scopes_disabled():
+        for pk, region in regions.items():
+            Membership.objects.filter(pk=pk).update(region=region)
+    counts = {world.membership.pk: 6, world.other_membership.pk: 3, third.pk: 2}
+
+    def fill(parts):
+        for part in parts:
+            # Vestland's members all recommend the membership; Rogaland's none of them do.
+            score = 10 if regions[part.membership_id] == VESTLAND else 3
+            for _ in range(counts[part.membership_id]):
+                answer(part, nps=score, scores={a.pk: (4, 3)})
+
+    round_ = open_and_release(start_survey(world.cluster), fill)
+    with scope(world.cluster):
+        maps = {m.group: m for m in selectors.service_maps(round_, segment_kind="region")}
+
+    def nps(group: str) -> results.NpsFigure:
+        cell = maps[group].nps
+        assert cell is not None and cell.value is not None
+        return cell.value
+
+    assert nps(results.ROUND).score == round(100 * (6 - 5) / 11)
+    assert (nps(VESTLAND).score, nps(VESTLAND).n) == (100, 6)
+    assert (nps(ROGALAND).score, nps(ROGALAND).detractors) == (-100, 100)
+
+    counts[third.pk] = 1
+    round_ = open_and_release(start_survey(world.cluster, "2"), fill)
+    with scope(world.cluster):
+        maps = {m.group: m for m in selectors.service_maps(round_, segment_kind="region")}
+    # Rogaland's 4 answers would be the round's NPS minus Vestland's: no group shows one.
+    assert all(m.nps is not None and m.nps.suppressed for m in maps.values())

@@ -147,6 +147,14 @@ def test_api_services_and_map(world, client):
     assert by_id[kurs.pk]["quadrant"] == "concentrate_here"
     assert by_id[kurs.pk]["importance"] == {"suppressed": False, "mean": 5.0, "n": 10}
     assert by_id[nett.pk]["quadrant"] == "possible_overkill"
+    assert whole["nps"] == {
+        "suppressed": False,
+        "score": 60,
+        "promoters": 80,
+        "passives": 0,
+        "detractors": 20,
+        "n": 10,
+    }
     assert by_id[tips.pk] == {
         "service_id": tips.pk,
         "name": "Tips",
@@ -173,6 +181,10 @@ def test_results_page_per_segment(world, login, english):
     body = client.get(url, {"segment": "region"}).content.decode()
     assert '<h3 class="ds-heading" data-size="xs">Agder</h3>' in body
     assert '<h3 class="ds-heading" data-size="xs">Innlandet</h3>' in body
+    # Each region's five answers: four promoters and one detractor, NPS 60.
+    assert (
+        body.count('<p class="ds-paragraph" data-segment-nps>NPS: <strong>60</strong> (5 answers)</p>') == 2
+    )
     assert "Innlandet" not in client.get(url).content.decode()
 
 

@@ -102,6 +102,7 @@ from klyngekart.surveys.results.scales import (
     nps_of,
     released_rounds,
     round_nps,
+    round_nps_groups,
     round_scale_means,
 )
 
@@ -112,6 +113,7 @@ __all__ = [
     "nps_of",
     "mapping_rounds",
     "round_nps",
+    "round_nps_groups",
     "round_scale_means",
     "CACHE_SECONDS",
     "SEGMENT_KINDS",

@@ -166,19 +166,35 @@ def round_scale_means(
     return out
 
 
-def round_nps(round_: Round, question_key: str) -> Cell[NpsFigure]:
-    """The round's NPS for one NPS question, under the same rule as the round's means."""
+def round_nps_groups(
+    round_: Round, question_key: str, *, segment_kind: str = ""
+) -> dict[str, Cell[NpsFigure]]:
+    """{group: Cell(NPS)} for one NPS question: group ``ROUND`` is the whole round, the others the
+    values of ``segment_kind`` ("" for none), under the same rule as ``round_scale_means``: a
+    group shows only when ``shown_groups`` lets it and it has k answers. Raises NotReleased."""
     release_version(round_)
     k = k_threshold(round_.cluster)
+    groups = _groups(round_, segment_kind)
     per_company = _sums(round_, [question_key]).get(question_key, {})
     company_n = {rc: options.get("", (0, 0, 0))[0] for rc, options in per_company.items()}
-    if ROUND not in shown_groups(company_n, {}, k):
-        return Cell.hidden()
-    distribution: dict[int, int] = defaultdict(int)
-    for options in per_company.values():
-        for value in range(11):
-            distribution[value] += options.get(str(value), (0, 0, 0))[0]
-    figure = nps_of(distribution)
-    if figure is None or figure.n < k:
-        return Cell.hidden()
-    return Cell(suppressed=False, value=figure, n=figure.n)
+    visible = shown_groups(company_n, groups, k)
+    out: dict[str, Cell[NpsFigure]] = {}
+    for group in [ROUND, *sorted({v for v in groups.values() if v})]:
+        figure = None
+        if group in visible:
+            distribution: dict[int, int] = defaultdict(int)
+            for rc, options in per_company.items():
+                if group == ROUND or groups.get(rc) == group:
+                    for value in range(11):
+                        distribution[value] += options.get(str(value), (0, 0, 0))[0]
+            figure = nps_of(distribution)
+        if figure is None or figure.n < k:
+            out[group] = Cell.hidden()
+        else:
+            out[group] = Cell(suppressed=False, value=figure, n=figure.n)
+    return out
+
+
+def round_nps(round_: Round, question_key: str) -> Cell[NpsFigure]:
+    """The round's NPS for one NPS question, under the same rule as the round's means."""
+    return round_nps_groups(round_, question_key)[ROUND]
