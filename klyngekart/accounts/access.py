@@ -93,6 +93,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "activities.register": ALL_ROLES,
     "activities.view_registrations": frozenset({MANAGER, STAFF, ADVISOR}),
     "activities.check_in": CLUSTER_TEAM,
+    # Benchmarking: the board and advisors read it; the manager and the advisor who runs the
+    # benchmarking with the cluster enter the values.
+    "benchmark.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "benchmark.change": frozenset({MANAGER, ADVISOR}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

@@ -5,6 +5,7 @@ from klyngekart.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("benchmark.pdf", views.benchmark_pdf, name="benchmark_pdf"),
     path("<int:pk>/", views.job, name="job"),
     path("<int:pk>/download/", views.download, name="download"),
     path(

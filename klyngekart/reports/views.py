@@ -11,12 +11,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
+from klyngekart.benchmark import selectors as benchmark_selectors
 from klyngekart.core.downloads import attachment_header, readable_filename
 from klyngekart.core.forms import add_service_errors
 from klyngekart.reports import selectors, services
+from klyngekart.reports.benchmark_report import benchmark_pdf as build_benchmark_pdf
 from klyngekart.reports.company_results import company_results_pdf as build_company_pdf
 from klyngekart.reports.forms import NeedsReportForm
 from klyngekart.reports.models import ReportJob
@@ -98,6 +101,19 @@ def company_results_pdf(request: HttpRequest, round_id: int, rc_id: int) -> Http
     pdf = build_company_pdf(context, cluster=_access(request).cluster, language=get_language() or "nb")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = readable_filename(context["company"].name, context["round"].title, extension="pdf")
+    response["Content-Disposition"] = attachment_header(name)
+    response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
+    return response
+
+
+@cluster_view("benchmark.view")
+def benchmark_pdf(request: HttpRequest) -> HttpResponse:
+    """The benchmarking self-assessment as a PDF: what its page shows."""
+    cluster = _access(request).cluster
+    started = time.perf_counter()
+    pdf = build_benchmark_pdf(benchmark_selectors.assessment(cluster), language=get_language() or "nb")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = readable_filename(_("Benchmarking"), cluster.name, extension="pdf")
     response["Content-Disposition"] = attachment_header(name)
     response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
     return response

@@ -89,6 +89,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/services/{service_id}"): "services.view",
     ("patch", "/api/v1/clusters/{slug}/services/{service_id}"): "services.change",
     ("get", "/api/v1/clusters/{slug}/member-survey/{round_id}/services"): "services.view",
+    ("get", "/api/v1/clusters/{slug}/benchmark"): "benchmark.view",
+    ("put", "/api/v1/clusters/{slug}/benchmark"): "benchmark.change",
 }
 NOT_FOUND = {"detail": "Not found."}
 # One invitation is its company's own people's only: the cluster team, though allowed the
@@ -119,6 +121,9 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return getattr(client, method)(url, body, content_type="application/json", **headers)
     if "/activities" in url:
         return _call_activities(client, method, url, headers)
+    if method == "put" and url.endswith("/benchmark"):
+        benchmark: dict[str, Any] = {"values": {"management_fte": 1.5}, "eccp_listed": True}
+        return client.put(url, benchmark, content_type="application/json", **headers)
     if method == "patch" and "/companies/" in url:
         return client.patch(url, {"open_link": True}, content_type="application/json", **headers)
     if "/held/" in url:

@@ -23,6 +23,7 @@ FLOORS = [
     ["needs", "memberservices"],
     ["measures"],
     ["activities"],
+    ["benchmark"],
     ["reports", "api"],
     ["home"],
 ]

@@ -29,6 +29,7 @@ from klyngekart.accounts.models import ClusterRole, CompanyRole, Invitation
 from klyngekart.accounts.services import invitation_create
 from klyngekart.activities.models import Audience, Registration
 from klyngekart.activities.tests.factories import ActivityFactory, RegistrationFactory
+from klyngekart.benchmark.models import BenchmarkEntry
 from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
@@ -264,6 +265,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "activities:check_in_close": lambda o: {"pk": o["activity"].pk},
     "activities:check_in_one": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
     "needs:index": lambda o: {},
+    "benchmark:index": lambda o: {},
+    "benchmark:edit": lambda o: {},
+    "reports:benchmark_pdf": lambda o: {},
     "memberservices:list": lambda o: {},
     "memberservices:create": lambda o: {},
     "memberservices:edit": lambda o: {"pk": o["service"].pk},
@@ -341,6 +345,7 @@ def _snapshot() -> tuple[int, ...]:
             Registration.objects.exclude(status="cancelled").count(),
             RespondentInvitation.objects.filter(withdrawn=True).count(),
             MemberService.objects.count(),
+            BenchmarkEntry.objects.count(),
         )
 
 
