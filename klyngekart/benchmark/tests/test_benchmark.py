@@ -25,6 +25,7 @@ from klyngekart.measures.tests.factories import MeasureFactory, MeasureInterestF
 from klyngekart.members.models import Membership
 from klyngekart.members.tests.factories import CompanyFactory, MembershipFactory
 from klyngekart.memberservices.tests.helpers import add_service, answer, open_and_release, start_survey
+from klyngekart.reports.tests.pdf_layout import check_pdf, layout_problems, overlapping_text
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +276,11 @@ def test_the_pdf_prints_the_assessment(world, login, english):
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert "Benchmarking" in response["Content-Disposition"]
+    # Nothing falls off a page, no heading is left alone at its foot, no text overlaps.
+    assert layout_problems(response.content) == []
+    assert overlapping_text(response.content) == []
+    text = " ".join(page.text for page in check_pdf(response.content))
+    assert "does not award or predict a label" in text and "Committed members" in text
 
 
 def test_the_api_reads_and_writes_the_assessment(world, client):
