@@ -185,6 +185,8 @@ else:
 
 # Tenancy: an unscoped query on a cluster-owned model raises in development and tests.
 KLYNGEKART_STRICT_SCOPES = True
+# Where `manage.py backup` writes (default var/backups/ in the project).
+KLYNGEKART_BACKUP_DIR = env_str("KLYNGEKART_BACKUP_DIR")
 # The installation's public address (https://klyngekart.example.no), for links in mails and tasks;
 # pages build theirs from the request (klyngekart/core/links.py). Production requires it
 # (`check --deploy` fails without it: klyngekart.E001); development and tests default to localhost.
