@@ -2,7 +2,8 @@
 
 The access log leaves out the anonymous answering URLs (/s/ and /api/v1/public/): a request line
 there would put the respondent's IP address, user agent and the time next to a personal link's
-token. Django's own log handlers get the same rule in config/settings/production.py."""
+token. Django's own log handlers get the same rule in config/settings/production.py. No line has the
+client's address; each has the request's ID."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from gunicorn.glogging import Logger
 from klyngekart.surveys.answering.log_privacy import PRIVATE_PREFIXES
 
 accesslog = "-"
+# No client address (personal data) and the request's ID, as Django's log lines carry it
+# (klyngekart/core/observability.py sets it on the response).
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 
 
 class AnsweringPrivateLogger(Logger):

@@ -33,10 +33,20 @@ STORAGES = {
 # The anonymous answering URLs stay out of every log (klyngekart/surveys/answering/log_privacy.py): a log line
 # there could tie a person's address and a time to a personal link. gunicorn's access log is
 # filtered the same way in config/gunicorn.conf.py.
+# Structured: one JSON object per line (LOG_FORMAT=plain for a human at a terminal).
 LOGGING = {
     **LOGGING,
-    "filters": {"answering": {"()": "klyngekart.surveys.answering.log_privacy.DropAnsweringRequests"}},
-    "handlers": {"console": {**LOGGING["handlers"]["console"], "filters": ["answering"]}},  # type: ignore[index]
+    "filters": {
+        **LOGGING["filters"],  # type: ignore[dict-item]
+        "answering": {"()": "klyngekart.surveys.answering.log_privacy.DropAnsweringRequests"},
+    },
+    "handlers": {
+        "console": {
+            **LOGGING["handlers"]["console"],  # type: ignore[index]
+            "formatter": env_str("LOG_FORMAT", "json"),
+            "filters": ["request_id", "answering"],
+        }
+    },
 }
 # The public survey rate limit counts per client address; behind the load balancer that is the
 # address it adds to X-Forwarded-For (one trusted proxy by default).

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from klyngekart.core import checks  # noqa: F401  (registers the system checks)
+        from klyngekart.core.health import connect_queue_stamps
+
+        connect_queue_stamps()

@@ -1,23 +1,69 @@
 import importlib
+import shutil
 import sys
+import time
 from unittest import mock
 
 import pytest
+from huey import SqliteHuey
+
+from klyngekart.core import health
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_ok_when_the_database_answers(client):
+def test_healthz_reports_the_database_the_queue_and_the_disk(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["status"] == "ok"
+    # The test suite runs tasks in process: nothing ever waits.
+    assert body["queue"] == {"status": "ok", "mode": "immediate", "waiting": 0, "oldest_seconds": 0}
+    assert body["disk"]["status"] == "ok" and body["disk"]["free_bytes"] > 0
 
 
 def test_healthz_is_503_when_the_database_fails(client):
-    with mock.patch("klyngekart.core.views.connection.cursor", side_effect=RuntimeError("down")):
+    with mock.patch("klyngekart.core.health.connection.cursor", side_effect=RuntimeError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"].startswith("error")
+    assert response.json()["status"] == "error"
+    assert response.json()["database"]["status"] == "error: RuntimeError"
+
+
+def test_a_queue_whose_tasks_wait_too_long_is_reported_behind(client, tmp_path):
+    queue = SqliteHuey("health-test", filename=str(tmp_path / "tasks.sqlite3"), immediate=False)
+    health.connect_queue_stamps(queue)
+
+    @queue.task()
+    def work(number: int) -> int:
+        return number
+
+    work(1)
+    work(2)
+    with mock.patch.object(health, "_huey", return_value=queue):
+        assert health.queue()[1] == {"status": "ok", "waiting": 2, "oldest_seconds": pytest.approx(0, abs=5)}
+        later = time.time() + health.QUEUE_MAX_AGE_SECONDS + 60
+        ok, found = health.queue(now=later)
+        assert not ok and found["status"] == "behind" and found["waiting"] == 2
+        assert found["oldest_seconds"] >= health.QUEUE_MAX_AGE_SECONDS + 60
+        body = client.get("/healthz").json()
+    # A queue behind degrades the report but keeps the server in the load balancer.
+    assert body["queue"]["waiting"] == 2
+    # A worker takes both: their stamps go with them.
+    queue.execute(queue.dequeue())
+    queue.execute(queue.dequeue())
+    with mock.patch.object(health, "_huey", return_value=queue):
+        assert health.queue(now=later)[1] == {"status": "ok", "waiting": 0, "oldest_seconds": 0}
+
+
+def test_a_disk_running_full_degrades_the_report(client):
+    full = shutil._ntuple_diskusage(total=100 * 1024**3, used=99 * 1024**3, free=1024**3 // 2)  # type: ignore[attr-defined]
+    with mock.patch("klyngekart.core.health.shutil.disk_usage", return_value=full):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["disk"] == {"status": "low", "free_bytes": 1024**3 // 2, "free_percent": 0.5}
 
 
 @pytest.fixture
