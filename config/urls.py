@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from klyngekart.accounts.views_start import start
 from klyngekart.activities.views import cluster_feed
 from klyngekart.api.api import api
+from klyngekart.home import privacy_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", start, name="start"),
@@ -31,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),
+    path("me/data/", privacy_views.my_data, name="my_data"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

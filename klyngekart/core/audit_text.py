@@ -99,6 +99,7 @@ SENTENCES: dict[str, Promise] = {
     "memberservices.pulse.schedule_saved": _("%(actor)s changed the schedule of pulse checks"),
     "memberservices.pulse.started": _("%(actor)s started the pulse check %(object)s"),
     "benchmark.assessment.saved": _("%(actor)s changed the benchmarking self-assessment"),
+    "privacy.person.erased": _("%(actor)s erased the personal data of a person on their request"),
     "surveys.round.extended": _("%(actor)s extended the mapping round %(object)s"),
     "surveys.open_link.enabled": _("%(actor)s turned on the open link of %(object)s"),
     "surveys.open_link.disabled": _("%(actor)s turned off the open link of %(object)s"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +27,26 @@ class ClusterCreateForm(DsForm):
         if Cluster.objects.filter(slug=slug).exists():
             raise forms.ValidationError(_("Another cluster already has this address."))
         return slug
+
+
+class AuditFilterForm(forms.Form):
+    """The change log's filters: the area, the person, and a range of days."""
+
+    action = forms.ChoiceField(label=_("Area"), required=False)
+    who = forms.ChoiceField(label=_("Who"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(
+        self, *args: Any, groups: list[tuple[str, str]], actors: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All changes")), *groups]  # type: ignore[attr-defined]
+        self.fields["who"].choices = [("", _("Everyone")), *((str(pk), name) for pk, name in actors)]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The last day cannot be before the first."))
+        return cleaned

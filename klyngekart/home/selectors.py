@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
+from klyngekart.accounts.models import User
 from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.members.models import Membership, MembershipStatus, SizeClass
 from klyngekart.members.selectors import CountRow, active_memberships
@@ -66,12 +67,37 @@ def recent_changes(*, cluster: Cluster, limit: int = 50) -> QuerySet[AuditLog]:
     return AuditLog.objects.filter(cluster=cluster).select_related("actor")[:limit]
 
 
-def audit_entries(*, cluster: Cluster, prefix: str = "") -> QuerySet[AuditLog]:
-    """The change log, newest first, optionally only one app's actions (``members.``)."""
+def audit_entries(
+    *,
+    cluster: Cluster,
+    prefix: str = "",
+    actor_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditLog]:
+    """The change log, newest first, optionally only one app's actions (``members.``), one
+    person's, and the days from ``since`` to ``until`` (both included, in the site's time zone)."""
     queryset = AuditLog.objects.filter(cluster=cluster).select_related("actor")
     if prefix:
         queryset = queryset.filter(action__startswith=prefix)
+    if actor_id:
+        queryset = queryset.filter(actor_id=actor_id)
+    if since:
+        queryset = queryset.filter(created_at__date__gte=since)
+    if until:
+        queryset = queryset.filter(created_at__date__lte=until)
     return queryset.order_by("-created_at", "-id")
+
+
+def audit_actors(*, cluster: Cluster) -> list[tuple[int, str]]:
+    """The people who appear in the cluster's change log, by name: the choices of its filter."""
+    ids = (
+        AuditLog.objects.filter(cluster=cluster, actor__isnull=False)
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )
+    people = User.objects.filter(pk__in=list(ids))
+    return sorted(((u.pk, u.full_name or u.email) for u in people), key=lambda pair: pair[1].lower())
 
 
 def user_companies(*, cluster: Cluster, company_ids: frozenset[int]) -> list[Membership]:

@@ -10,6 +10,7 @@ from klyngekart.accounts.access import cluster_view
 from klyngekart.core.audit_text import ACTION_GROUPS, describe_all
 from klyngekart.core.charts import bar_chart
 from klyngekart.home import selectors
+from klyngekart.home.forms import AuditFilterForm
 from klyngekart.home.next_steps import next_steps
 from klyngekart.members import selectors as member_selectors
 from klyngekart.members.selectors import CountRow
@@ -67,15 +68,24 @@ def home(request: HttpRequest) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     cluster = request.cluster  # type: ignore[attr-defined]
     groups = [(prefix, str(label)) for prefix, label in ACTION_GROUPS]
-    prefix = request.GET.get("action", "")
-    if prefix not in {p for p, _label in groups}:
-        prefix = ""
-    paginator = Paginator(selectors.audit_entries(cluster=cluster, prefix=prefix), CHANGES_PER_PAGE)
+    actors = selectors.audit_actors(cluster=cluster)
+    form = AuditFilterForm(request.GET or None, groups=groups, actors=actors)
+    found = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_entries(
+        cluster=cluster,
+        prefix=found.get("action") or "",
+        actor_id=int(found["who"]) if found.get("who") else None,
+        since=found.get("since"),
+        until=found.get("until"),
+    )
+    paginator = Paginator(entries, CHANGES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "cluster": cluster,
-        "groups": groups,
-        "prefix": prefix,
+        "form": form,
+        "query": query.urlencode(),
         "page": page,
         "changes": describe_all(page.object_list, company_names=member_selectors.company_names),
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),

@@ -69,6 +69,33 @@ def test_the_change_log_filters_by_area(world, login):
     assert len(actions("?action=')--")) == 3
 
 
+def test_the_change_log_filters_by_person_and_days(world, login, english):
+    import datetime
+
+    from django.utils import timezone
+
+    manager, staff = world.users["manager"], world.users["staff"]
+    old = log(world, "members.membership.created", world.membership, manager)
+    log(world, "members.membership.updated", world.membership, staff)
+    log(world, "core.cluster.updated", world.cluster, manager)
+    with scope(world.cluster):
+        AuditLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    client = login(manager)
+    actions = lambda query: [e.action for e in client.get(changes_url(world, query)).context["page"]]  # noqa: E731
+    assert actions(f"?who={staff.pk}") == ["members.membership.updated"]
+    assert actions(f"?who={manager.pk}") == ["core.cluster.updated", "members.membership.created"]
+    since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    assert actions(f"?who={manager.pk}&since={since}") == ["core.cluster.updated"]
+    until = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    assert actions(f"?until={until}") == ["members.membership.created"]
+    # Only people who appear in this cluster's log are offered.
+    body = client.get(changes_url(world)).content.decode()
+    assert f'value="{staff.pk}"' in body and f'value="{world.users["board"].pk}"' not in body
+    # A range that ends before it starts is an error, and the typed days are kept.
+    refused = client.get(changes_url(world, f"?since={since}&until={until}")).content.decode()
+    assert "The last day cannot be before the first." in refused and f'value="{since}"' in refused
+
+
 def test_the_change_log_is_paginated_and_keeps_the_filter_in_page_links(world, login):
     with scope(world.cluster):
         AuditLog.objects.bulk_create(
