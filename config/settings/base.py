@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "klyngekart.measures",
     "klyngekart.activities",
     "klyngekart.benchmark",
+    "klyngekart.webhooks",
     "klyngekart.reports",
     "klyngekart.api",
     "klyngekart.home",
@@ -188,6 +189,9 @@ else:
 KLYNGEKART_STRICT_SCOPES = True
 # Where `manage.py backup` writes (default var/backups/ in the project).
 KLYNGEKART_BACKUP_DIR = env_str("KLYNGEKART_BACKUP_DIR")
+# Webhooks go to public https:// addresses only; these let a test or a closed network use others.
+KLYNGEKART_WEBHOOK_ALLOW_HTTP = env_bool("KLYNGEKART_WEBHOOK_ALLOW_HTTP", False)
+KLYNGEKART_WEBHOOK_ALLOW_PRIVATE = env_bool("KLYNGEKART_WEBHOOK_ALLOW_PRIVATE", False)
 # The installation's public address (https://klyngekart.example.no), for links in mails and tasks;
 # pages build theirs from the request (klyngekart/core/links.py). Production requires it
 # (`check --deploy` fails without it: klyngekart.E001); development and tests default to localhost.

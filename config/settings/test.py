@@ -27,3 +27,6 @@ WHITENOISE_AUTOREFRESH = True  # serve from STATICFILES_DIRS without collectstat
 KLYNGEKART_BRREG_ENABLED = False
 KLYNGEKART_BRREG_URL = "http://127.0.0.1:9/enhetsregisteret/api"
 SITE_URL = env_str("SITE_URL") or "http://localhost:8000"
+# The webhook tests receive on a local server.
+KLYNGEKART_WEBHOOK_ALLOW_HTTP = True
+KLYNGEKART_WEBHOOK_ALLOW_PRIVATE = True

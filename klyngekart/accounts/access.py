@@ -97,6 +97,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # benchmarking with the cluster enter the values.
     "benchmark.view": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     "benchmark.change": frozenset({MANAGER, ADVISOR}),
+    # Integrations: the manager adds, tests and removes the cluster's webhooks.
+    "webhooks.manage": frozenset({MANAGER}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

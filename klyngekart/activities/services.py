@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from klyngekart.activities import selectors
 from klyngekart.activities.models import Activity, Attendance, Audience, Registration, RegistrationStatus
+from klyngekart.core import events
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.members.models import Membership
@@ -233,6 +234,24 @@ def registration_create(
         )
         if notify:
             _mail(registration, registration.status)
+        events.emit(
+            cluster=locked.cluster,
+            event=events.REGISTRATION_CREATED,
+            payload={
+                "registration": {
+                    "id": registration.pk,
+                    "activity": {
+                        "id": locked.pk,
+                        "title": locked.title,
+                        "starts_at": locked.starts_at.isoformat(),
+                    },
+                    "status": registration.status,
+                    "email": registration.email,
+                    "name": registration.name,
+                    "org_number": company.company.org_number if company is not None else None,
+                }
+            },
+        )
         return registration
 
     return _serialised(run)

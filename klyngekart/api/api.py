@@ -19,6 +19,7 @@ from klyngekart.api.rounds import router as rounds_router
 from klyngekart.api.strategy import router as strategy_router
 from klyngekart.api.surveys import router as surveys_router
 from klyngekart.api.taxonomy import router as taxonomy_router
+from klyngekart.api.webhooks import router as webhooks_router
 
 api = NinjaAPI(
     title="Klyngekart API",
@@ -44,6 +45,7 @@ api.add_router("", measures_router)
 api.add_router("", memberservices_router)
 api.add_router("", activities_router)
 api.add_router("", benchmark_router)
+api.add_router("", webhooks_router)
 api.add_router("", needs_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

@@ -36,7 +36,7 @@ class IndicatorOut(Schema):
     peers: PeersOut | None = Field(description="null with fewer than five peers with a value.")
 
 
-class AreaOut(Schema):
+class BenchmarkAreaOut(Schema):
     key: Literal["structure", "management", "financing", "services", "cooperation", "achievements"]
     name: str
     indicators: list[IndicatorOut]
@@ -58,7 +58,7 @@ class ProfileOut(Schema):
 
 
 class BenchmarkOut(Schema):
-    areas: list[AreaOut]
+    areas: list[BenchmarkAreaOut]
     checklist: list[CheckOut]
     profile: ProfileOut
     peer_count: int = Field(description="Other clusters on the installation with a snapshot.")

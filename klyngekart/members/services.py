@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.accounts.models import CompanyRole, CompanyRoleKind
+from klyngekart.core import events
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -148,6 +149,18 @@ def membership_create(
             action="members.membership.created",
             target=member,
             data={"company": company_obj.identifier},
+        )
+        events.emit(
+            cluster=cluster,
+            event=events.MEMBER_ADDED,
+            payload={
+                "member": {
+                    "org_number": company_obj.org_number,
+                    "name": member.name,
+                    "status": member.status,
+                    "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+                }
+            },
         )
         for data in contacts or []:
             contact = Contact(cluster=cluster, membership=member)

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2]
 FLOORS = [
     ["core"],
     ["accounts"],
-    ["taxonomy"],
+    ["taxonomy", "webhooks"],
     ["members"],
     ["surveys"],
     ["needs", "memberservices"],

@@ -50,6 +50,7 @@ from klyngekart.surveys.tests.factories import (
     SurveyVersionFactory,
 )
 from klyngekart.taxonomy.services import taxonomy_current
+from klyngekart.webhooks.models import Webhook, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,16 @@ def _prepare(world: World) -> dict[str, Any]:
         "measure": MeasureFactory(cluster=world.cluster),
         "service": MemberServiceFactory(cluster=world.cluster, name_nb=f"Tjeneste {slug}"),
         "member_survey": _released_member_survey(world, area),
+        "webhook": _webhook(world),
         **_activity(world),
     }
+
+
+def _webhook(world: World) -> Webhook:
+    with scopes_disabled():
+        return Webhook.objects.create(
+            cluster=world.cluster, url=f"http://127.0.0.1:9/{world.cluster.slug}", events=["member.added"]
+        )
 
 
 def _released_member_survey(world: World, area: Any) -> Any:
@@ -266,6 +275,12 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "activities:check_in_one": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
     "needs:index": lambda o: {},
     "benchmark:index": lambda o: {},
+    "webhooks:list": lambda o: {},
+    "webhooks:create": lambda o: {},
+    "webhooks:detail": lambda o: {"pk": o["webhook"].pk},
+    "webhooks:test": lambda o: {"pk": o["webhook"].pk},
+    "webhooks:rotate": lambda o: {"pk": o["webhook"].pk},
+    "webhooks:delete": lambda o: {"pk": o["webhook"].pk},
     "benchmark:edit": lambda o: {},
     "reports:benchmark_pdf": lambda o: {},
     "memberservices:list": lambda o: {},
@@ -305,6 +320,7 @@ COMPANY_OBJECT_URLS = {
                 "member_survey",
                 "activity",
                 "registration",
+                "webhook",
             )
         }
     )
@@ -333,7 +349,7 @@ def _cluster_patterns() -> Iterator[tuple[str, Any]]:
             yield name, view
 
 
-def _snapshot() -> tuple[int, ...]:
+def _snapshot() -> tuple[Any, ...]:
     with scopes_disabled():
         return (
             Membership.objects.count(),
@@ -346,6 +362,9 @@ def _snapshot() -> tuple[int, ...]:
             RespondentInvitation.objects.filter(withdrawn=True).count(),
             MemberService.objects.count(),
             BenchmarkEntry.objects.count(),
+            Webhook.objects.count(),
+            WebhookDelivery.objects.count(),
+            tuple(Webhook.objects.order_by("pk").values_list("secret", flat=True)),
         )
 
 

@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
+from klyngekart.core import events
 from klyngekart.core.audit import audit_log
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys.models import (
@@ -166,6 +167,19 @@ def release_build(*, round_id: int) -> RoundRelease | None:
         release.finished_at = timezone.now()
         release.save()
         RoundCompany.objects.filter(round=round_).update(aggregates_ready=True)
+        events.emit(
+            cluster=round_.cluster,
+            event=events.ROUND_RELEASED,
+            payload={
+                "round": {
+                    "id": round_.pk,
+                    "title": round_.title,
+                    "closes_on": round_.closes_on.isoformat(),
+                    "survey_kind": round_.survey_version.survey.kind,
+                    "respondents": respondents,
+                }
+            },
+        )
     cache.delete(_progress_key(release))
     log.info("released round %s: %s respondents", round_.pk, respondents)
     return release
