@@ -4,6 +4,7 @@ its transaction commits, and whoever listens (klyngekart.webhooks) is connected 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +23,8 @@ EVENTS = {
     MEMBER_ADDED: _("A member is added"),
 }
 
+log = logging.getLogger(__name__)
+
 # Sent with cluster_id, event and payload (JSON-ready data) once the change is committed.
 event_happened = Signal()
 
@@ -30,6 +33,14 @@ def emit(*, cluster: Cluster, event: str, payload: dict[str, Any]) -> None:
     if event not in EVENTS:
         raise ValueError(f"Unknown event {event}")
     cluster_id = cluster.pk
-    transaction.on_commit(
-        lambda: event_happened.send(sender=None, cluster_id=cluster_id, event=event, payload=payload)
-    )
+
+    def send() -> None:
+        # The change is committed: a listener that fails is logged, every other still hears, and
+        # the caller's success never turns into an error (a retry would do the change twice).
+        for receiver, outcome in event_happened.send_robust(
+            sender=None, cluster_id=cluster_id, event=event, payload=payload
+        ):
+            if isinstance(outcome, Exception):
+                log.error("%s failed on %s in cluster %s", receiver, event, cluster_id, exc_info=outcome)
+
+    transaction.on_commit(send, robust=True)

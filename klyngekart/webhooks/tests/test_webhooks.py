@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.activities.models import Activity
@@ -54,6 +55,12 @@ class Receiver:
 
     def events(self) -> list[str]:
         return [json.loads(r["body"])["event"] for r in self.received]
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
