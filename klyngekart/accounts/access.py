@@ -93,6 +93,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "activities.register": ALL_ROLES,
     "activities.view_registrations": frozenset({MANAGER, STAFF, ADVISOR}),
     "activities.check_in": CLUSTER_TEAM,
+    # Feedback after an activity: the team sends it and follows its progress (counts only); the
+    # released figures are cluster results, seen by those who see the cluster's results.
+    "activities.feedback_send": CLUSTER_TEAM,
+    "activities.feedback": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
-from klyngekart.activities import selectors, services
+from klyngekart.activities import feedback, feedback_selectors, selectors, services
 from klyngekart.activities.access import (
     access_activity,
     access_registration,
@@ -33,6 +33,7 @@ from klyngekart.activities.ical import calendar_text
 from klyngekart.activities.models import ACTIVE, Activity, Audience
 from klyngekart.core.forms import add_service_errors
 from klyngekart.core.links import absolute_url
+from klyngekart.core.privacy import k_threshold
 from klyngekart.measures.access import access_measure
 from klyngekart.measures.models import Measure, MeasureInterest
 from klyngekart.members.models import Membership
@@ -216,6 +217,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registrations": registrations,
             "active_statuses": {str(s) for s in ACTIVE},
             "can_change": access.can("activities.change"),
+            **_feedback_context(access, activity),
             "other_form": RegisterOtherForm(
                 memberships=other_memberships,
                 guests=activity.audience == Audience.OPEN and access.is_cluster_team,
@@ -424,3 +426,52 @@ def check_in_close(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": count},
         )
     return redirect("activities:check_in", access.cluster.slug, activity.pk)
+
+
+# --- feedback after the activity ---------------------------------------------------------------
+
+
+def _feedback_context(access: ClusterAccess, activity: Activity) -> dict[str, Any]:
+    """The feedback section of the activity page: its progress for the team, its released
+    figures for those who see the cluster's results."""
+    sees_progress = access.can("activities.feedback_send") or access.can("activities.feedback")
+    return {
+        "feedback_progress": feedback_selectors.feedback_progress(activity) if sees_progress else None,
+        "feedback": feedback_selectors.activity_feedback(activity)
+        if access.can("activities.feedback")
+        else None,
+        "feedback_may_send": access.can("activities.feedback_send")
+        and activity.feedback_round_id is None
+        and timezone.now() >= activity.ends_at,
+        "feedback_days": feedback.open_days(),
+        "feedback_k": k_threshold(access.cluster),
+    }
+
+
+@cluster_view("activities.feedback_send")
+@require_POST
+def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request)
+    activity = access_activity(access, pk)
+    try:
+        round_ = feedback.feedback_round_open(activity=activity, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The feedback survey is sent to the attendees. It closes on %(date)s.")
+            % {"date": round_.closes_on.strftime("%d.%m.%Y")},
+        )
+    return redirect(reverse("activities:detail", args=[access.cluster.slug, activity.pk]) + "#feedback")
+
+
+@cluster_view("activities.feedback")
+def feedback_overview(request: HttpRequest) -> HttpResponse:
+    """The feedback per kind of activity: mean ratings, how many answered, what people want next."""
+    access = _access(request)
+    return render(
+        request,
+        "activities/feedback.html",
+        {"kinds": feedback_selectors.feedback_overview(access.cluster), "k": k_threshold(access.cluster)},
+    )

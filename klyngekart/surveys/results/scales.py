@@ -182,3 +182,77 @@ def round_nps(round_: Round, question_key: str) -> Cell[NpsFigure]:
     if figure is None or figure.n < k:
         return Cell.hidden()
     return Cell(suppressed=False, value=figure, n=figure.n)
+
+
+# --- several rounds of one survey kind: the activities' feedback ----------------------------------
+
+
+def _round_figure(round_: Round, question_key: str, k: int) -> tuple[Moments, dict[str, int], bool]:
+    """One round's sums of one question (moments of the values, count per option) and whether
+    its figure may be shown: the whole-round rule of ``round_scale_means``."""
+    release_version(round_)
+    per_company = _sums(round_, [question_key]).get(question_key, {})
+    company_n = {rc: options.get("", (0, 0, 0))[0] for rc, options in per_company.items()}
+    moments = Moments()
+    counts: dict[str, int] = defaultdict(int)
+    for options in per_company.values():
+        for option, (n, total, total_sq) in options.items():
+            if option == "":
+                moments = moments + Moments(n, float(total), float(total_sq))
+            else:
+                counts[option] += n
+    shown = ROUND in shown_groups(company_n, {}, k) and moments.n >= k
+    return moments, dict(counts), shown
+
+
+def _scale_cell(moments: Moments) -> Cell[ScaleFigure]:
+    mean = round_value(moments.mean)
+    if mean is None:
+        return Cell.hidden()
+    return Cell(suppressed=False, value=ScaleFigure(mean, moments.n), n=moments.n)
+
+
+def pooled_scale_means(
+    rounds: Sequence[Round], question_key: str
+) -> tuple[dict[int, Cell[ScaleFigure]], Cell[ScaleFigure]]:
+    """Each round's mean of one scale question (by round id), and the mean of the rounds together.
+
+    The pool takes only the rounds whose own figure is shown. A pool over every round, beside
+    the rounds shown one by one, would give away the hidden ones by subtraction (the pool's sum
+    minus the shown rounds' sums is the hidden rounds' sum, however few answered them); pooled
+    over the shown rounds only, it says nothing the rounds shown do not already say."""
+    per_round: dict[int, Cell[ScaleFigure]] = {}
+    pool = Moments()
+    for round_ in rounds:
+        moments, _counts, shown = _round_figure(round_, question_key, k_threshold(round_.cluster))
+        per_round[round_.pk] = _scale_cell(moments) if shown else Cell.hidden()
+        if shown:
+            pool = pool + moments
+    return per_round, _scale_cell(pool) if pool.n else Cell.hidden()
+
+
+def pooled_choice_counts(
+    rounds: Sequence[Round], question_key: str, *, gate_key: str
+) -> tuple[dict[int, Cell[dict[str, int]]], Cell[dict[str, int]]]:
+    """How many chose each option of a choice question, per round (by round id) and over the
+    rounds together. A round's counts are shown only when its figure of ``gate_key`` (a required
+    question every respondent answered) is shown: then the counts describe k respondents or more,
+    as the NPS's shares do. The pool, as in ``pooled_scale_means``, takes only the rounds shown."""
+    per_round: dict[int, Cell[dict[str, int]]] = {}
+    pool: dict[str, int] = defaultdict(int)
+    respondents = 0
+    for round_ in rounds:
+        k = k_threshold(round_.cluster)
+        gate, _gate_counts, shown = _round_figure(round_, gate_key, k)
+        _moments, counts, _shown = _round_figure(round_, question_key, k)
+        if not shown:
+            per_round[round_.pk] = Cell.hidden()
+            continue
+        per_round[round_.pk] = Cell(suppressed=False, value=counts, n=gate.n)
+        respondents += gate.n
+        for option, n in counts.items():
+            pool[option] += n
+    pooled: Cell[dict[str, int]] = (
+        Cell(suppressed=False, value=dict(pool), n=respondents) if respondents else Cell.hidden()
+    )
+    return per_round, pooled
