@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="list"),
     path("new/", views.create, name="create"),
     path("feedback/", views.feedback_overview, name="feedback"),
+    path("impact/", views.impact_view, name="impact"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/register/", views.register, name="register"),

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
-from klyngekart.activities import feedback, feedback_selectors, selectors, services
+from klyngekart.activities import feedback, feedback_selectors, impact, selectors, services
 from klyngekart.activities.access import (
     access_activity,
     access_registration,
@@ -32,6 +32,7 @@ from klyngekart.activities.forms import ActivityForm, FilterForm, RegisterOtherF
 from klyngekart.activities.ical import calendar_text
 from klyngekart.activities.models import ACTIVE, Activity, Audience
 from klyngekart.core.forms import add_service_errors
+from klyngekart.core.charts import grouped_bar_chart
 from klyngekart.core.links import absolute_url
 from klyngekart.core.privacy import k_threshold
 from klyngekart.measures.access import access_measure
@@ -209,6 +210,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "qr": qr,
             "areas": [names.get(code, code) for code in activity.areas],
+            "area_names": names,
             "measures": activity.measures.all(),
             "chosen": activity.chosen_members.order_by("name") if access.is_cluster_team else [],
             "seats_taken": selectors.seats_taken(activity),
@@ -445,6 +447,7 @@ def _feedback_context(access: ClusterAccess, activity: Activity) -> dict[str, An
         and timezone.now() >= activity.ends_at,
         "feedback_days": feedback.open_days(),
         "feedback_k": k_threshold(access.cluster),
+        "impact": impact.activity_impact(activity) if access.can("measures.impact") else None,
     }
 
 
@@ -474,4 +477,60 @@ def feedback_overview(request: HttpRequest) -> HttpResponse:
         request,
         "activities/feedback.html",
         {"kinds": feedback_selectors.feedback_overview(access.cluster), "k": k_threshold(access.cluster)},
+    )
+
+
+# --- impact of measures and activities -----------------------------------------------------------
+
+
+def impact_chart(found: list[impact.ImpactItem], names: dict[str, str]) -> dict[str, Any] | None:
+    """Per measure or activity and area shown, the change in mean gap of the participants beside
+    the others'."""
+    rows = []
+    order = []
+    for item in found:
+        for row in item.impact.areas:
+            if row.suppressed:
+                continue
+            label = f"{item.title} · {names.get(row.code, row.code)}"
+            order.append(label)
+            rows.append(
+                {"label": label, "group": _("Participants"), "change": float(row.participants_change or 0)}
+            )
+            rows.append(
+                {"label": label, "group": _("Other companies"), "change": float(row.others_change or 0)}
+            )
+    if not rows:
+        return None
+    return grouped_bar_chart(
+        rows,
+        category="label",
+        value="change",
+        series="group",
+        value_title=_("Change in mean gap (after − before)"),
+        series_title=_("Group"),
+        order=order,
+    )
+
+
+@cluster_view("measures.impact")
+def impact_view(request: HttpRequest) -> HttpResponse:
+    """Every completed measure's and activity's impact: the participants' gap against the other
+    companies'."""
+    access = _access(request)
+    names = area_names(access.cluster)
+    targeted = impact.impact_areas(access.cluster)
+    area = request.GET.get("area", "")
+    area = area if area in targeted else ""
+    found = impact.cluster_impact(access.cluster, area=area)
+    return render(
+        request,
+        "activities/impact.html",
+        {
+            "found": found,
+            "names": names,
+            "area": area,
+            "chart": impact_chart(found, names),
+            "area_choices": [(code, names.get(code, code)) for code in targeted],
+        },
     )

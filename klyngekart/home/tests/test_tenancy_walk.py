@@ -264,6 +264,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "activities:check_in_close": lambda o: {"pk": o["activity"].pk},
     "activities:check_in_one": lambda o: {"pk": o["activity"].pk, "registration_pk": o["registration"].pk},
     "activities:feedback": lambda o: {},
+    "activities:impact": lambda o: {},
     "activities:feedback_send": lambda o: {"pk": o["activity"].pk},
     "needs:index": lambda o: {},
     "memberservices:list": lambda o: {},
