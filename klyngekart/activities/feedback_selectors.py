@@ -9,6 +9,7 @@ never be a hidden activity's figure."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from klyngekart.activities.feedback import NEXT_KINDS, NEXT_TEXT, RATING, USEFUL
 from klyngekart.activities.models import Activity, ActivityKind, Registration, RegistrationStatus
@@ -85,7 +86,7 @@ def activity_feedback(activity: Activity) -> FeedbackResults | None:
         return None
     round_ = Round.objects.select_related("cluster").get(pk=activity.feedback_round_id)
     if not results.is_released(round_):
-        hidden = Cell.hidden()
+        hidden: Cell[Any] = Cell.hidden()
         return FeedbackResults(round_, False, hidden, hidden, hidden, hidden)
     ratings, _pool = results.pooled_scale_means([round_], RATING)
     counts, _all = results.pooled_choice_counts([round_], NEXT_KINDS, gate_key=RATING)
@@ -128,8 +129,9 @@ def released_feedback_activities(cluster: Cluster) -> list[tuple[Activity, Round
     }
     activities = Activity.objects.filter(cluster=cluster, feedback_round_id__in=list(rounds))
     return [
-        (activity, rounds[activity.feedback_round_id]) for activity in activities.order_by("starts_at", "pk")
-    ]  # type: ignore[index]
+        (activity, rounds[activity.feedback_round_id or 0])
+        for activity in activities.order_by("starts_at", "pk")
+    ]
 
 
 def feedback_overview(cluster: Cluster) -> list[KindFeedback]:

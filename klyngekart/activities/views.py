@@ -31,8 +31,8 @@ from klyngekart.activities.access import (
 from klyngekart.activities.forms import ActivityForm, FilterForm, RegisterOtherForm
 from klyngekart.activities.ical import calendar_text
 from klyngekart.activities.models import ACTIVE, Activity, Audience
-from klyngekart.core.forms import add_service_errors
 from klyngekart.core.charts import grouped_bar_chart
+from klyngekart.core.forms import add_service_errors
 from klyngekart.core.links import absolute_url
 from klyngekart.core.privacy import k_threshold
 from klyngekart.measures.access import access_measure

@@ -20,6 +20,7 @@ from klyngekart.activities.tests.factories import make_activity, make_registrati
 from klyngekart.activities.tests.feedback_helpers import attend, ended_activity, parts, released_feedback
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.members.models import Membership
 from klyngekart.members.tests.factories import MembershipFactory
 from klyngekart.surveys.answering.services import response_submit
 from klyngekart.surveys.models import RespondentInvitation, RoundCompany, SurveyKind
@@ -69,7 +70,9 @@ def test_the_invitation_link_answers_and_counts_as_the_companys_feedback(
     attend(activity, world.membership, 1)
     with django_capture_on_commit_callbacks(execute=True), scope(world.cluster):
         round_ = feedback_round_open(activity=activity, actor=None)
-    token = re.search(r"/s/([\w-]+)/", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    found = re.search(r"/s/([\w-]+)/", str(mail.outbox[0].body))
+    assert found is not None
+    token = found.group(1)
     part = parts(round_)[0]
     with django_capture_on_commit_callbacks(execute=True), scope(world.cluster):
         response_submit(
@@ -155,7 +158,7 @@ def test_results_per_activity_are_hidden_under_k_and_shown_from_k(world):
 def test_the_kind_figure_counts_only_the_activities_shown(world):
     """The insider's attack: the kind's mean and n minus the shown activities' would otherwise
     give the hidden activity's mean from four people."""
-    third = MembershipFactory(cluster=world.cluster)
+    third: Membership = MembershipFactory(cluster=world.cluster)  # type: ignore[assignment]
     shown = ended_activity(world.cluster, kind=ActivityKind.COURSE)
     attend(shown, world.membership, 5)
     few = ended_activity(world.cluster, kind=ActivityKind.COURSE)

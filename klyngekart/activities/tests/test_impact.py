@@ -126,7 +126,8 @@ def test_a_measure_and_an_activity_differing_by_a_small_company_hide_each_other(
     measure = _measure(world, before, [0, 1, 2, 3])
     with scope(world.cluster), translation.override("en"):
         alone = measure_selectors.measure_impact(measure)
-        assert alone is not None and not alone.areas[0].suppressed, alone.areas[0].reason
+        assert alone is not None
+        assert not alone.areas[0].suppressed, alone.areas[0].reason
         _activity(world, before, [0, 1, 2])
         beside = measure_selectors.measure_impact(measure)
     assert beside is not None and beside.areas[0].suppressed
