@@ -50,6 +50,7 @@ from klyngekart.surveys.models import (
     Audience,
     Question,
     QuestionType,
+    RespondentInvitation,
     Round,
     RoundCompany,
     SurveyKind,
@@ -157,10 +158,13 @@ def _asked(registration: Registration, cluster_id: int) -> bool:
     )
 
 
-def feedback_round_open(*, activity: Activity, actor: Any, today: datetime.date | None = None) -> Round:
+def feedback_round_open(
+    *, activity: Activity, actor: Any, today: datetime.date | None = None, notify: bool = True
+) -> Round:
     """Open the feedback round of an activity that has ended and invite its attendees from member
     companies. Raises ValidationError when it has not ended, already has one, or nobody from a
-    member company attended."""
+    member company attended. ``notify=False`` mails nobody (the demo's made-up people): the
+    invitations are recorded as sent, so opening the round queues no mail."""
     today = today or timezone.localdate()
     cluster = activity.cluster
     with scope(cluster), transaction.atomic():
@@ -203,6 +207,8 @@ def feedback_round_open(*, activity: Activity, actor: Any, today: datetime.date 
                 round_company=parts[membership_id], actor=actor, emails=emails, language=language
             )
             invited += report.added
+        if not notify:
+            RespondentInvitation.objects.filter(round=round_).update(sent_on=today)
         round_open(round_=round_, actor=actor)
         Activity.objects.filter(pk=locked.pk).update(feedback_round=round_)
         activity.feedback_round = round_
