@@ -39,6 +39,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from klyngekart.activities.models import Activity, ActivityKind, Registration, RegistrationStatus
 from klyngekart.core.audit import audit_log
@@ -92,29 +93,31 @@ def feedback_spec() -> dict[str, Any]:
                 labels[language] = str(kind.label)
         kinds.append({"key": kind.value, **labels})
     return {
-        "title": _both("Activity feedback"),
-        "intro": _both("Thank you for taking part. Three short questions help us plan what comes next."),
+        "title": _both(gettext_noop("Activity feedback")),
+        "intro": _both(
+            gettext_noop("Thank you for taking part. A few short questions help us plan what comes next.")
+        ),
         "sections": [
             {
-                "title": _both("Your feedback"),
+                "title": _both(gettext_noop("Your feedback")),
                 "questions": [
                     {
                         "key": RATING,
                         "type": "likert",
                         "required": True,
-                        "text": _both("Overall, the activity was worth my time."),
+                        "text": _both(gettext_noop("Overall, the activity was worth my time.")),
                     },
-                    {"key": USEFUL, "type": "text", "text": _both("What was useful to you?")},
+                    {"key": USEFUL, "type": "text", "text": _both(gettext_noop("What was useful to you?"))},
                     {
                         "key": NEXT_KINDS,
                         "type": "multiple",
-                        "text": _both("What would you like the cluster to offer next?"),
+                        "text": _both(gettext_noop("What would you like the cluster to offer next?")),
                         "options": kinds,
                     },
                     {
                         "key": NEXT_TEXT,
                         "type": "text",
-                        "text": _both("Which topics or competence areas would you like next?"),
+                        "text": _both(gettext_noop("Which topics or competence areas would you like next?")),
                     },
                 ],
             }
