@@ -611,7 +611,7 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
                 pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN, withdrawn=False
             )
             .exclude(email="")
-            .select_related("round_company__round", "round_company__membership")
+            .select_related("round_company__round__survey_version__survey", "round_company__membership")
         )
         # Answered, with the completion still waiting for its batch: treated as completed (read
         # only; applying the batch now would date it to this mail).
