@@ -79,9 +79,10 @@ class FeedbackResults:
         return self.rating.suppressed
 
 
-def activity_feedback(activity: Activity) -> FeedbackResults | None:
+def activity_feedback(activity: Activity, *, with_hidden: bool = False) -> FeedbackResults | None:
     """The released feedback of one activity; None while it has no feedback round. Before the
-    release every figure is hidden (``released`` False)."""
+    release every figure is hidden (``released`` False). ``with_hidden`` also lists the comments
+    the team hid (for the team, to show them again)."""
     if activity.feedback_round_id is None:
         return None
     round_ = Round.objects.select_related("cluster").get(pk=activity.feedback_round_id)
@@ -91,7 +92,7 @@ def activity_feedback(activity: Activity) -> FeedbackResults | None:
     ratings, _pool = results.pooled_scale_means([round_], RATING)
     counts, _all = results.pooled_choice_counts([round_], NEXT_KINDS, gate_key=RATING)
     texts = {
-        key: results.free_texts(round=round_, round_company=None, question_key=key)
+        key: results.free_texts(round=round_, round_company=None, question_key=key, with_hidden=with_hidden)
         for key in (USEFUL, NEXT_TEXT)
     }
     return FeedbackResults(

@@ -439,7 +439,7 @@ def _feedback_context(access: ClusterAccess, activity: Activity) -> dict[str, An
     sees_progress = access.can("activities.feedback_send") or access.can("activities.feedback")
     return {
         "feedback_progress": feedback_selectors.feedback_progress(activity) if sees_progress else None,
-        "feedback": feedback_selectors.activity_feedback(activity)
+        "feedback": feedback_selectors.activity_feedback(activity, with_hidden=access.can("results.moderate"))
         if access.can("activities.feedback")
         else None,
         "feedback_may_send": access.can("activities.feedback_send")

@@ -105,3 +105,22 @@ def test_the_api_gives_released_figures_or_suppressed(world, client):
         shown.pk: False,
         few.pk: True,
     }
+
+
+def test_the_team_hides_a_comment_from_the_activity_page(world, login, english):
+    activity = ended_activity(world.cluster)
+    attend(activity, world.membership, 5)
+    round_ = released_feedback(activity, {world.membership.pk: [5, 4, 4, 3, 4]})
+    from klyngekart.surveys.models import ReleasedText
+
+    with scopes_disabled():
+        comment = ReleasedText.objects.filter(round=round_, question_key="useful", text="Innlegg 5").get()
+    page = _detail(world, activity)
+    manager = login(world.users["manager"])
+    response = manager.post(
+        reverse("results:comment_hide", args=[world.cluster.slug, round_.pk, comment.pk]),
+        {"hidden": "1", "next": page},
+    )
+    assert response.status_code == 302 and response["Location"] == page
+    assert "Innlegg 5" in manager.get(page).content.decode()  # the team still sees it, marked hidden
+    assert "Innlegg 5" not in login(world.users["advisor"]).get(page).content.decode()
