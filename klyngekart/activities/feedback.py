@@ -207,7 +207,11 @@ def feedback_round_open(
         invited = 0
         for (membership_id, language), emails in groups.items():
             report = invitations_add(
-                round_company=parts[membership_id], actor=actor, emails=emails, language=language
+                round_company=parts[membership_id],
+                actor=actor,
+                emails=emails,
+                language=language,
+                fixed_audience=True,
             )
             invited += report.added
         if not notify:

@@ -190,3 +190,25 @@ def test_feedback_given_is_the_round_companys_completed_count(world):
             ).values_list("completed_count", flat=True)
         )
     assert given == 2
+
+
+def test_nobody_but_the_attendees_can_be_invited_nor_an_open_link_turned_on(world):
+    """A company contact (or anyone) adding people to the feedback round, or opening a link, could
+    pad a company's feedback with answers from people who were not there."""
+    from klyngekart.surveys.rounds.open_links import open_link_set
+    from klyngekart.surveys.rounds.services import invitations_add
+
+    activity = ended_activity(world.cluster)
+    attend(activity, world.membership, 1)
+    with scope(world.cluster):
+        round_ = feedback_round_open(activity=activity, actor=None)
+    part = parts(round_)[0]
+    with scope(world.cluster), translation.override("en"):
+        with pytest.raises(ValidationError, match="attended its activity"):
+            invitations_add(
+                round_company=part, actor=world.users["contact"], emails=["venn@example.no"], language="nb"
+            )
+        with pytest.raises(ValidationError, match="attended its activity"):
+            open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
+        part.refresh_from_db()
+    assert part.invited_count == 1 and not part.open_link_enabled
