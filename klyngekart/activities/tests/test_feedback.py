@@ -212,3 +212,24 @@ def test_nobody_but_the_attendees_can_be_invited_nor_an_open_link_turned_on(worl
             open_link_set(round_company=part, actor=world.users["contact"], enabled=True)
         part.refresh_from_db()
     assert part.invited_count == 1 and not part.open_link_enabled
+
+
+def test_a_new_version_with_the_teams_wording_is_used_for_the_next_activity(world):
+    from klyngekart.surveys.definitions.services import question_update, survey_new_version, survey_publish
+    from klyngekart.surveys.models import Question
+
+    first = ended_activity(world.cluster)
+    attend(first, world.membership, 1)
+    second = ended_activity(world.cluster)
+    attend(second, world.membership, 1)
+    with scope(world.cluster):
+        used = feedback_round_open(activity=first, actor=None).survey_version
+        draft = survey_new_version(survey=used.survey, actor=world.users["manager"])
+        rating = Question.objects.get(version=draft, key=RATING)
+        question_update(
+            question=rating, actor=world.users["manager"], data={"text_nb": "Var dagen verdt det?"}
+        )
+        survey_publish(version=draft, actor=world.users["manager"])
+        later = feedback_round_open(activity=second, actor=None).survey_version
+        assert later.pk == draft.pk and later.pk != used.pk
+        assert Question.objects.get(version=later, key=RATING).text_nb == "Var dagen verdt det?"
