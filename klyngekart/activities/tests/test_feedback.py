@@ -233,3 +233,17 @@ def test_a_new_version_with_the_teams_wording_is_used_for_the_next_activity(worl
         later = feedback_round_open(activity=second, actor=None).survey_version
         assert later.pk == draft.pk and later.pk != used.pk
         assert Question.objects.get(version=later, key=RATING).text_nb == "Var dagen verdt det?"
+
+
+def test_the_overview_reads_the_same_number_of_queries_however_many_activities(
+    world, django_assert_max_num_queries
+):
+    for _n in range(4):
+        activity = ended_activity(world.cluster)
+        attend(activity, world.membership, 5)
+        released_feedback(activity, {world.membership.pk: [4, 4, 4, 4, 5]})
+    # The released rounds, the activities, and per kind two queries for the ratings and two for
+    # the wishes (releases and sums of every round at once).
+    with scope(world.cluster), django_assert_max_num_queries(6):
+        kinds = feedback_selectors.feedback_overview(world.cluster)
+    assert len(kinds[0].activities) == 4
