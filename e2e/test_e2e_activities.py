@@ -1,9 +1,11 @@
 """Journey (issue 14): a member registers for a one-seat course, a contact joins the waiting
-list, the member cancels and the contact moves up with a mail, and staff check the contact in by
-opening the registration's QR address on a phone."""
+list, the member cancels and the contact moves up with a mail, staff check the contact in by
+opening the registration's QR address on a phone, and after the course has ended staff send its
+feedback survey and the contact answers it from the invitation mail."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -13,10 +15,11 @@ from playwright.sync_api import expect
 
 from e2e.support import DEMO_SLUG, PHONE, App
 from klyngekart.accounts.models import User
-from klyngekart.activities.models import Registration
+from klyngekart.activities.models import Activity, Registration
 from klyngekart.activities.services import activity_create
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
+from klyngekart.surveys.models import RoundCompany
 
 MEMBER = "member@demo.klyngekart.no"
 CONTACT = "contact@demo.klyngekart.no"
@@ -107,4 +110,44 @@ def test_waiting_list_moves_up_and_staff_check_in_by_qr(new_app: Callable[..., A
     manager.page.goto(manager.cluster_url("activities/"))
     expect(manager.page.locator("main")).to_contain_text(TITLE)
     manager.screenshot("activities.png")
+
+    # The course ends. Staff send its feedback survey from the activity page (the morning task
+    # would do it next day); the contact, the one attendee, gets a personal invitation.
+    with scope(Cluster.objects.get(slug=DEMO_SLUG)):
+        now = timezone.now()
+        Activity.objects.filter(pk=activity_id).update(
+            starts_at=now - timedelta(hours=4), ends_at=now - timedelta(hours=1), registration_deadline=None
+        )
+    mail.outbox.clear()
+    staff.page.goto(staff.cluster_url(url))
+    staff.page.get_by_role("button", name="Send tilbakemeldingsundersøkelsen nå").click()
+    staff.page.wait_for_load_state()
+    expect(staff.page.locator("#feedback")).to_contain_text("0 av 1 invitert deltaker har svart.")
+    assert [message.to for message in mail.outbox] == [[CONTACT]]
+    invitation = mail.outbox[0]
+    assert "Takk for at du deltok." in invitation.body
+    found = re.search(r"/s/[\w-]+/", invitation.body)
+    assert found is not None, invitation.body
+
+    contact.page.goto(contact.url(found.group(0)))
+    contact.page.locator("main a.ds-button").first.click()
+    contact.page.locator("input[name=rating][value='5']").check()
+    contact.page.locator("textarea[name=useful]").fill("Praktiske eksempler fra fôringsanlegg.")
+    contact.page.locator("input[name=next_kinds][value=webinar]").check()
+    contact.screenshot("activity-feedback-phone.png")
+    contact.page.locator("button[name=action][value=next]").click()
+    expect(contact.page).to_have_url(re.compile(r"/thanks/(\?.*)?$"))
+    with scope(Cluster.objects.get(slug=DEMO_SLUG)):
+        round_id = Activity.objects.get(pk=activity_id).feedback_round_id
+        counts = RoundCompany.objects.filter(round_id=round_id).values_list("completed_count", flat=True)
+        assert sum(counts) == 1
+    staff.page.goto(staff.cluster_url(url))
+    expect(staff.page.locator("#feedback")).to_contain_text("1 av 1 invitert deltaker har svart.")
+
+    # The demo's released feedback, per type of activity (one activity too small to show).
+    manager.page.goto(manager.cluster_url("activities/feedback/"))
+    expect(manager.page.locator("main")).to_contain_text("Webinar: KI i fôringsstyring")
+    expect(manager.page.locator("main")).to_contain_text("skjult")
+    manager.screenshot("activity-feedback.png")
     assert member.console_errors == contact.console_errors == staff.console_errors == []
+    assert manager.console_errors == []

@@ -200,6 +200,8 @@ SITE_URL = env_str("SITE_URL")
 KLYNGEKART_MIN_ANONYMITY_THRESHOLD = 3
 # Days after a round closes before its invitation list (the email addresses) is erased.
 KLYNGEKART_INVITATION_RETENTION_DAYS = env_int("KLYNGEKART_INVITATION_RETENTION_DAYS", 30)
+# How many days an activity's feedback survey stays open for its attendees (activities/feedback.py).
+KLYNGEKART_FEEDBACK_OPEN_DAYS = env_int("KLYNGEKART_FEEDBACK_OPEN_DAYS", 14)
 # Open links: more than this many answers from one address through one link within this many
 # minutes are held for the cluster team's review (0 turns the check off). The default lets an
 # office of up to 20 colleagues behind one address answer together after a meeting; a script

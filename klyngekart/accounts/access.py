@@ -99,6 +99,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "benchmark.change": frozenset({MANAGER, ADVISOR}),
     # Integrations: the manager adds, tests and removes the cluster's webhooks.
     "webhooks.manage": frozenset({MANAGER}),
+    # Feedback after an activity: the team sends it and follows its progress (counts only); the
+    # released figures are cluster results, seen by those who see the cluster's results.
+    "activities.feedback_send": CLUSTER_TEAM,
+    "activities.feedback": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

@@ -74,6 +74,11 @@ class Activity(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The round of the cluster's feedback survey that asked the attendees after the activity
+    # (activities/feedback.py); empty until it is opened, and never opened twice.
+    feedback_round = models.ForeignKey(
+        "surveys.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]

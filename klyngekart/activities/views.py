@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
-from klyngekart.activities import selectors, services
+from klyngekart.activities import feedback, feedback_selectors, impact, selectors, services
 from klyngekart.activities.access import (
     access_activity,
     access_registration,
@@ -31,8 +31,10 @@ from klyngekart.activities.access import (
 from klyngekart.activities.forms import ActivityForm, FilterForm, RegisterOtherForm
 from klyngekart.activities.ical import calendar_text
 from klyngekart.activities.models import ACTIVE, Activity, Audience
+from klyngekart.core.charts import grouped_bar_chart
 from klyngekart.core.forms import add_service_errors
 from klyngekart.core.links import absolute_url
+from klyngekart.core.privacy import k_threshold
 from klyngekart.measures.access import access_measure
 from klyngekart.measures.models import Measure, MeasureInterest
 from klyngekart.members.models import Membership
@@ -208,6 +210,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "qr": qr,
             "areas": [names.get(code, code) for code in activity.areas],
+            "area_names": names,
             "measures": activity.measures.all(),
             "chosen": activity.chosen_members.order_by("name") if access.is_cluster_team else [],
             "seats_taken": selectors.seats_taken(activity),
@@ -216,6 +219,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registrations": registrations,
             "active_statuses": {str(s) for s in ACTIVE},
             "can_change": access.can("activities.change"),
+            **_feedback_context(access, activity),
             "other_form": RegisterOtherForm(
                 memberships=other_memberships,
                 guests=activity.audience == Audience.OPEN and access.is_cluster_team,
@@ -424,3 +428,109 @@ def check_in_close(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": count},
         )
     return redirect("activities:check_in", access.cluster.slug, activity.pk)
+
+
+# --- feedback after the activity ---------------------------------------------------------------
+
+
+def _feedback_context(access: ClusterAccess, activity: Activity) -> dict[str, Any]:
+    """The feedback section of the activity page: its progress for the team, its released
+    figures for those who see the cluster's results."""
+    sees_progress = access.can("activities.feedback_send") or access.can("activities.feedback")
+    return {
+        "feedback_progress": feedback_selectors.feedback_progress(activity) if sees_progress else None,
+        "feedback": feedback_selectors.activity_feedback(activity, with_hidden=access.can("results.moderate"))
+        if access.can("activities.feedback")
+        else None,
+        "feedback_may_send": access.can("activities.feedback_send")
+        and activity.feedback_round_id is None
+        and timezone.now() >= activity.ends_at,
+        "feedback_days": feedback.open_days(),
+        "feedback_k": k_threshold(access.cluster),
+        "impact": impact.activity_impact(activity) if access.can("measures.impact") else None,
+    }
+
+
+@cluster_view("activities.feedback_send")
+@require_POST
+def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request)
+    activity = access_activity(access, pk)
+    try:
+        round_ = feedback.feedback_round_open(activity=activity, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The feedback survey is sent to the attendees. It closes on %(date)s.")
+            % {"date": round_.closes_on.strftime("%d.%m.%Y")},
+        )
+    return redirect(reverse("activities:detail", args=[access.cluster.slug, activity.pk]) + "#feedback")
+
+
+@cluster_view("activities.feedback")
+def feedback_overview(request: HttpRequest) -> HttpResponse:
+    """The feedback per kind of activity: mean ratings, how many answered, what people want next."""
+    access = _access(request)
+    return render(
+        request,
+        "activities/feedback.html",
+        {"kinds": feedback_selectors.feedback_overview(access.cluster), "k": k_threshold(access.cluster)},
+    )
+
+
+# --- impact of measures and activities -----------------------------------------------------------
+
+
+def impact_chart(found: list[impact.ImpactItem], names: dict[str, str]) -> dict[str, Any] | None:
+    """Per measure or activity and area shown, the change in mean gap of the participants beside
+    the others'."""
+    rows = []
+    order = []
+    for item in found:
+        for row in item.impact.areas:
+            if row.suppressed:
+                continue
+            label = f"{item.title} · {names.get(row.code, row.code)}"
+            order.append(label)
+            rows.append(
+                {"label": label, "group": _("Participants"), "change": float(row.participants_change or 0)}
+            )
+            rows.append(
+                {"label": label, "group": _("Other companies"), "change": float(row.others_change or 0)}
+            )
+    if not rows:
+        return None
+    return grouped_bar_chart(
+        rows,
+        category="label",
+        value="change",
+        series="group",
+        value_title=_("Change in mean gap (after − before)"),
+        series_title=_("Group"),
+        order=order,
+    )
+
+
+@cluster_view("measures.impact")
+def impact_view(request: HttpRequest) -> HttpResponse:
+    """Every completed measure's and activity's impact: the participants' gap against the other
+    companies'."""
+    access = _access(request)
+    names = area_names(access.cluster)
+    targeted = impact.impact_areas(access.cluster)
+    area = request.GET.get("area", "")
+    area = area if area in targeted else ""
+    found = impact.cluster_impact(access.cluster, area=area)
+    return render(
+        request,
+        "activities/impact.html",
+        {
+            "found": found,
+            "names": names,
+            "area": area,
+            "chart": impact_chart(found, names),
+            "area_choices": [(code, names.get(code, code)) for code in targeted],
+        },
+    )

@@ -4,6 +4,7 @@ through the same role table, access functions and services as the pages."""
 from ninja import NinjaAPI
 
 from klyngekart.api.activities import router as activities_router
+from klyngekart.api.activity_feedback import router as activity_feedback_router
 from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.benchmark import router as benchmark_router
 from klyngekart.api.company_register import router as company_register_router
@@ -46,6 +47,7 @@ api.add_router("", memberservices_router)
 api.add_router("", activities_router)
 api.add_router("", benchmark_router)
 api.add_router("", webhooks_router)
+api.add_router("", activity_feedback_router)
 api.add_router("", needs_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.accounts.access import ClusterAccess
+from klyngekart.activities import impact as activity_impact
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.core.money import ORE, round_money
@@ -306,9 +307,22 @@ class MeasureImpactOut(Schema):
     areas: list[ImpactAreaOut]
 
 
+class ActivityImpactOut(Schema):
+    activity: int
+    title: str
+    before_round: int | None
+    after_round: int | None
+    reason: str = Field(description="Why nothing can be measured yet; empty otherwise.")
+    areas: list[ImpactAreaOut]
+
+
 class ImpactOut(Schema):
     k: int | None = Field(description="The cluster's anonymity threshold.")
     measures: list[MeasureImpactOut]
+    activities: list[ActivityImpactOut] = Field(
+        description="Completed activities with competence areas: participants are the member "
+        "companies with someone checked in."
+    )
 
 
 def _group(figure: Any) -> dict[str, Any]:
@@ -326,36 +340,41 @@ def _group(figure: Any) -> dict[str, Any]:
     description=(
         "Per completed measure and competence area (only ``area`` when given): the mean gap of the "
         "participating companies and of the other companies in the released mapping round before "
-        "the measure and the first one after it, and the difference in differences. A figure from "
-        "fewer than k people, or one that beside the companies' own figures or another measure's "
-        "would single out fewer than k, is null for the whole area, with the reason."
+        "the measure and the first one after it, and the difference in differences; the same for "
+        "completed activities (``activities``). A figure from fewer than k people, or one that "
+        "beside the companies' own figures or another measure's or activity's would single out "
+        "fewer than k, is null for the whole area, with the reason."
     ),
 )
 def impact(request: HttpRequest, slug: str, area: str = "") -> dict[str, Any]:
     with cluster_scope(request, slug, "measures.impact") as access:
-        found = selectors.cluster_impact(area=area)
+        # Measures and activities together, each checked beside all the others (activities.impact).
+        found = activity_impact.cluster_impact(access.cluster, area=area)
         return {
             "k": k_threshold(access.cluster),
-            "measures": [
-                {
-                    "measure": item.measure.pk,
-                    "title": item.measure.title,
-                    "before_round": item.impact.before.pk if item.impact.before else None,
-                    "after_round": item.impact.after.pk if item.impact.after else None,
-                    "reason": item.impact.reason,
-                    "areas": [
-                        {
-                            "area": row.code,
-                            "before_participants": _group(row.before_participants),
-                            "after_participants": _group(row.after_participants),
-                            "before_others": _group(row.before_others),
-                            "after_others": _group(row.after_others),
-                            "difference_in_differences": None if row.did.suppressed else row.did.value,
-                            "hidden_reason": row.reason,
-                        }
-                        for row in item.impact.areas
-                    ],
-                }
-                for item in found
+            "measures": [{"measure": item.pk, **_impact(item)} for item in found if item.kind == "measure"],
+            "activities": [
+                {"activity": item.pk, **_impact(item)} for item in found if item.kind == "activity"
             ],
         }
+
+
+def _impact(item: Any) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "before_round": item.impact.before.pk if item.impact.before else None,
+        "after_round": item.impact.after.pk if item.impact.after else None,
+        "reason": item.impact.reason,
+        "areas": [
+            {
+                "area": row.code,
+                "before_participants": _group(row.before_participants),
+                "after_participants": _group(row.after_participants),
+                "before_others": _group(row.before_others),
+                "after_others": _group(row.after_others),
+                "difference_in_differences": None if row.did.suppressed else row.did.value,
+                "hidden_reason": row.reason,
+            }
+            for row in item.impact.areas
+        ],
+    }

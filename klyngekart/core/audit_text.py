@@ -124,6 +124,7 @@ SENTENCES: dict[str, Promise] = {
     "activities.attendance.closed": _(
         "%(actor)s marked %(count)s registrations for %(object)s as not shown up"
     ),
+    "activities.feedback.opened": _("%(actor)s sent the feedback survey of %(object)s"),
 }
 FALLBACK = _("%(actor)s: %(action)s %(object)s")
 

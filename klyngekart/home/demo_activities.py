@@ -1,5 +1,6 @@
 """The demo's activities: a year of member forums, courses, webinars and a study trip, past and
-coming, with registrations, a waiting list and attendance.
+coming, with registrations, a waiting list and attendance, and for the past ones their released
+feedback (one with too few answers to show).
 
 Everything goes through klyngekart.activities.services, as the pages do. Registration closes at
 the start, so a past activity is made in the future, filled, moved to its real dates, and then
@@ -11,17 +12,25 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 
 from klyngekart.activities import services
+from klyngekart.activities.feedback import NEXT_KINDS, NEXT_TEXT, RATING, feedback_round_open, open_days
+from klyngekart.activities.feedback import USEFUL as USEFUL_KEY
 from klyngekart.activities.models import Activity, ActivityKind, Audience, Registration
 from klyngekart.home import demo_data as data
 from klyngekart.home.demo_mapping import MappingContext
 from klyngekart.measures.models import Measure
 from klyngekart.members.models import Contact
+from klyngekart.surveys.answering.services import response_submit
+from klyngekart.surveys.models import Round, RoundCompany
+from klyngekart.surveys.results.release import release_build
+from klyngekart.surveys.rounds.services import round_close
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class ActivityPlan:
     registrations: int
     # The title of a demo measure it belongs to, for its areas.
     measure: str = ""
+    # The share of the attendees who answer its feedback survey (past activities).
+    feedback_share: float = 0.7
 
 
 PLANS = (
@@ -75,6 +86,8 @@ PLANS = (
         Audience.MEMBERS,
         14,
         "Informasjonssikkerhet i driftsnettet – workshop",
+        # Few answer: its feedback is hidden under the k rule, as the demo should show once.
+        feedback_share=0.2,
     ),
     ActivityPlan(
         ActivityKind.WEBINAR,
@@ -207,6 +220,65 @@ def _activity(rng: random.Random, ctx: MappingContext, plan: ActivityPlan, peopl
             if rng.random() < (0.85 if number == 0 else 0.75):
                 services.attendance_check_in(registration=registration, day=day, actor=ctx.manager)
     services.attendance_close(activity=activity, actor=ctx.manager)
+    _feedback(rng, ctx, plan, activity)
+
+
+# What attendees write and want next, in the demo's feedback.
+USEFUL = (
+    "Konkrete eksempler fra andre medlemsbedrifter.",
+    "Gode diskusjoner i pausene.",
+    "Praktiske råd vi kan bruke med en gang.",
+    "Å møte leverandører vi ikke kjente fra før.",
+    "Innlegget om erfaringer fra drift.",
+)
+TOPICS = (
+    "Mer om datadeling mellom anlegg.",
+    "Kurs i informasjonssikkerhet for driftspersonell.",
+    "Erfaringer med elektrifisering.",
+    "Hvordan søke om støtte til felles prosjekter.",
+)
+WANTS = ("course", "thematic_meeting", "webinar", "study_trip", "matchmaking")
+
+
+def _feedback(rng: random.Random, ctx: MappingContext, plan: ActivityPlan, activity: Activity) -> None:
+    """The activity's feedback survey, opened without mail, answered by ``plan.feedback_share`` of
+    the attendees (through the submit service, as the answering pages do), closed and released,
+    then dated to the fortnight after the activity."""
+    try:
+        round_ = feedback_round_open(activity=activity, actor=ctx.manager, notify=False)
+    except ValidationError:
+        return  # nobody from a member company attended
+    parts = list(RoundCompany.objects.filter(round=round_).select_related("round", "cluster").order_by("pk"))
+    invited = [(part, n) for part in parts for n in range(part.invited_count)]
+    for number, (part, _n) in enumerate(rng.sample(invited, int(len(invited) * plan.feedback_share))):
+        raw: dict[str, Any] = {
+            RATING: rng.choice((3, 4, 4, 4, 5, 5)),
+            NEXT_KINDS: rng.sample(WANTS, rng.randint(1, 2)),
+        }
+        if rng.random() < 0.6:
+            raw[USEFUL_KEY] = rng.choice(USEFUL)
+        if rng.random() < 0.4:
+            raw[NEXT_TEXT] = rng.choice(TOPICS)
+        response_submit(
+            round_company=part,
+            raw_answers=raw,
+            submission_key=f"demo-feedback-{activity.pk}-{number}",
+            language="nb",
+        )
+    round_close(round_=round_, actor=ctx.manager)
+    # Closing queues the release for after the demo's transaction; the pages read it at once.
+    release_build(round_id=round_.pk)
+    opened = timezone.localdate(activity.ends_at) + timedelta(days=1)
+    Round.objects.filter(pk=round_.pk).update(
+        opens_on=opened,
+        closes_on=opened + timedelta(days=open_days()),
+        reminder_days=[],
+        closed_at=_at_noon(opened + timedelta(days=open_days())),
+    )
+
+
+def _at_noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=timezone.get_current_timezone())
 
 
 def build_activities(ctx: MappingContext) -> None:

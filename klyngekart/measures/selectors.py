@@ -221,10 +221,23 @@ class MeasureImpact:
     impact: results.Impact
 
 
+def impact_groups(cluster: Cluster) -> list[results.ImpactGroup]:
+    """The measures' source of impact groups (registered in apps.py): the participants of every
+    completed measure of ``cluster``."""
+    completed = list(
+        Measure.objects.filter(cluster=cluster, status=MeasureStatus.COMPLETED).values_list("pk", "areas")
+    )
+    groups = _participants(pk for pk, _areas in completed)
+    return [
+        results.ImpactGroup(f"measure:{pk}", frozenset(groups[pk]), frozenset(areas))
+        for pk, areas in completed
+    ]
+
+
 def _impact(
     measure: Measure,
-    completed: list[Measure],
     groups: dict[int, set[int]],
+    shown: list[results.ImpactGroup],
     reader: results.ImpactReader | None = None,
 ) -> results.Impact:
     before, after = results.impact_rounds(
@@ -233,19 +246,14 @@ def _impact(
         starts_on=measure.starts_on,
         ends_on=measure.ends_on,
     )
-    # Every other completed measure with an area in common is on the same impact page: its
-    # participants count as a group shown beside these.
-    alongside = [
-        groups[other.pk]
-        for other in completed
-        if other.pk != measure.pk and set(other.areas) & set(measure.areas)
-    ]
+    # Every other group whose impact a viewer can see with an area in common (the other completed
+    # measures, the activities: results.impact_groups) counts as a group shown beside these.
     return results.impact(
         before=before,
         after=after,
         membership_ids=groups.get(measure.pk, set()),
         area_codes=measure.areas,
-        shown_alongside=alongside,
+        shown_alongside=results.alongside(shown, f"measure:{measure.pk}", measure.areas),
         reader=reader,
     )
 
@@ -254,8 +262,7 @@ def measure_impact(measure: Measure) -> results.Impact | None:
     """The impact of a completed measure in each of its areas (None for a measure not completed)."""
     if measure.status != MeasureStatus.COMPLETED:
         return None
-    completed = _completed()
-    return _impact(measure, completed, _participants(m.pk for m in completed))
+    return _impact(measure, _participants([measure.pk]), results.impact_groups(measure.cluster))
 
 
 def impact_areas() -> list[str]:
@@ -264,18 +271,20 @@ def impact_areas() -> list[str]:
     return sorted({code for areas in codes for code in areas})
 
 
-def cluster_impact(*, area: str = "") -> list[MeasureImpact]:
+def cluster_impact(*, area: str = "", reader: results.ImpactReader | None = None) -> list[MeasureImpact]:
     """The impact of every completed measure of the cluster in scope (only those targeting
-    ``area`` when given, and then only that area)."""
+    ``area`` when given, and then only that area). ``reader``: shared with other impacts shown on
+    the same page."""
     completed = _completed()
     groups = _participants(m.pk for m in completed)
+    shown = results.impact_groups(completed[0].cluster) if completed else []
     # Every round read once for all the measures (their areas together).
-    reader = results.ImpactReader(code for m in completed for code in m.areas)
+    reader = reader or results.ImpactReader(code for m in completed for code in m.areas)
     out = []
     for measure in completed:
         if area and area not in measure.areas:
             continue
-        found = _impact(measure, completed, groups, reader)
+        found = _impact(measure, groups, shown, reader)
         if area:
             found = results.Impact(
                 before=found.before,

@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
-from klyngekart.core.charts import grouped_bar_chart
 from klyngekart.core.forms import add_service_errors
 from klyngekart.measures import selectors, services
 from klyngekart.measures.access import access_interest_membership, access_measure
@@ -196,55 +195,15 @@ def _active_memberships(access: ClusterAccess) -> list[Membership]:
     return list(Membership.objects.filter(cluster=access.cluster, status="active").order_by("name"))
 
 
-def impact_chart(found: list[selectors.MeasureImpact], names: dict[str, str]) -> dict[str, Any] | None:
-    """Per measure and area shown, the change in mean gap of the participants beside the others'."""
-    rows = []
-    order = []
-    for item in found:
-        for row in item.impact.areas:
-            if row.suppressed:
-                continue
-            label = f"{item.measure.title} · {names.get(row.code, row.code)}"
-            order.append(label)
-            rows.append(
-                {"label": label, "group": _("Participants"), "change": float(row.participants_change or 0)}
-            )
-            rows.append(
-                {"label": label, "group": _("Other companies"), "change": float(row.others_change or 0)}
-            )
-    if not rows:
-        return None
-    return grouped_bar_chart(
-        rows,
-        category="label",
-        value="change",
-        series="group",
-        value_title=_("Change in mean gap (after − before)"),
-        series_title=_("Group"),
-        order=order,
-    )
-
-
 @cluster_view("measures.impact")
 def impact(request: HttpRequest) -> HttpResponse:
-    """Every completed measure's impact: the participants' gap against the other companies'."""
+    """The cluster's impact view shows the completed measures and activities together; it lives on
+    the activities floor (activities.views.impact), as measures cannot read activities. This
+    address stays for links and bookmarks."""
     access = _access(request)
-    names = area_names(access.cluster)
-    targeted = selectors.impact_areas()
-    area = request.GET.get("area", "")
-    area = area if area in targeted else ""
-    found = selectors.cluster_impact(area=area)
-    return render(
-        request,
-        "measures/impact.html",
-        {
-            "found": found,
-            "names": names,
-            "area": area,
-            "chart": impact_chart(found, names),
-            "area_choices": [(code, names.get(code, code)) for code in targeted],
-        },
-    )
+    target = reverse("activities:impact", args=[access.cluster.slug])
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @cluster_view("measures.change")

@@ -63,6 +63,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
         "/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}",
     ): "activities.register",
     ("get", "/api/v1/clusters/{slug}/calendar.ics"): "activities.view",
+    ("get", "/api/v1/clusters/{slug}/activities/{activity_id}/feedback"): "activities.feedback",
+    ("get", "/api/v1/clusters/{slug}/activity-feedback"): "activities.feedback",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
     # Open before close: a closed round cannot be opened again.
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",

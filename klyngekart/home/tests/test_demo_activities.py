@@ -46,3 +46,19 @@ def test_a_second_run_adds_no_activities(built_demo: BuiltDemo) -> None:
     assert "0 activities" in output and "0 registrations" in output
     with scope(cluster):
         assert Registration.objects.count() == before
+
+
+def test_the_past_activities_have_released_feedback_one_too_few_to_show(built_demo: BuiltDemo) -> None:
+    from klyngekart.activities import feedback_selectors
+
+    cluster = Cluster.objects.get(slug="demo")
+    with scope(cluster):
+        past = [a for a in Activity.objects.filter(cluster=cluster) if a.ends_at < timezone.now()]
+        found = {a.title: feedback_selectors.activity_feedback(a) for a in past}
+        overview = feedback_selectors.feedback_overview(cluster)
+    assert all(result is not None and result.released for result in found.values())
+    hidden = [title for title, result in found.items() if result.suppressed]  # type: ignore[union-attr]
+    assert hidden == ["Informasjonssikkerhet i driftsnettet – workshop"]
+    shown = [result for result in found.values() if not result.suppressed]  # type: ignore[union-attr]
+    assert len(shown) == 2 and all(result.rating.value.n >= 5 for result in shown)  # type: ignore[union-attr]
+    assert {kind.kind for kind in overview} == {"member_forum", "course", "webinar"}

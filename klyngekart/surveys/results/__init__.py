@@ -14,6 +14,7 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
   companies) for the needs analysis;
 - ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
 - ``scales``: round-level means of Likert and NPS questions per segment, and the NPS (member surveys);
+  means and choice counts pooled over several rounds (the activities' feedback);
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
 - ``impact``: the difference in differences of participants' gaps against the others';
 - ``company_page``: what a company's results page and its PDF show (the reports app prints it);
@@ -69,10 +70,14 @@ from klyngekart.surveys.results.impact import (
     GroupFigure,
     Impact,
     ImpactArea,
+    ImpactGroup,
     ImpactReader,
+    alongside,
     impact,
+    impact_groups,
     impact_rounds,
     mapping_rounds,
+    register_impact_source,
 )
 from klyngekart.surveys.results.membership import (
     Suggestion,
@@ -101,6 +106,8 @@ from klyngekart.surveys.results.scales import (
     NpsFigure,
     ScaleFigure,
     nps_of,
+    pooled_choice_counts,
+    pooled_scale_means,
     released_rounds,
     round_nps,
     round_nps_groups,
@@ -112,6 +119,8 @@ __all__ = [
     "NpsFigure",
     "ScaleFigure",
     "nps_of",
+    "pooled_choice_counts",
+    "pooled_scale_means",
     "mapping_rounds",
     "round_nps",
     "round_nps_groups",
@@ -125,6 +134,10 @@ __all__ = [
     "GroupFigure",
     "Impact",
     "ImpactArea",
+    "ImpactGroup",
+    "alongside",
+    "impact_groups",
+    "register_impact_source",
     "ImpactReader",
     "CompanyCells",
     "CompanyInfo",

@@ -19,15 +19,15 @@ be shown, by the rules the cross-company views already follow (cells.py, core.py
 - beside a segment of companies the needs analysis shows (size class, NACE section, region),
   nesting in the participants or holding them, the difference is empty or reaches k;
 - beside other groups shown in the same view (``shown_alongside``: the participants of other
-  measures), the answers in one group and not the other, both ways, are empty or reach k, so
-  subtracting one group's sums from another's isolates no small group;
+  measures and of activities), the answers in one group and not the other, both ways, are empty
+  or reach k, so subtracting one group's sums from another's isolates no small group;
 - one group short of these rules suppresses the whole figure of the area, with the reason.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -306,3 +306,40 @@ def impact(
             did = Cell(suppressed=False, value=quantize(_decimal(value)), n=n)
         rows.append(ImpactArea(code, figures[0], figures[1], figures[2], figures[3], did, reason))
     return Impact(before=before, after=after, k=first.cells.k, areas=rows)
+
+
+# --- every group whose impact a viewer can see ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactGroup:
+    """The participants of one thing whose impact is shown (a completed measure, an activity),
+    named ``key`` ("measure:12", "activity:7"), and the areas it targeted."""
+
+    key: str
+    membership_ids: frozenset[int]
+    area_codes: frozenset[str]
+
+
+# Each app that shows impact registers where its groups come from (in its AppConfig.ready), so
+# that every impact, wherever it is shown, is checked beside all the others: the measures app
+# cannot know the activities' groups (it sits below them), and a measure's figure checked only
+# against other measures could be differenced with an activity's into a group under k.
+_SOURCES: dict[str, Callable[[Cluster], Iterable[ImpactGroup]]] = {}
+
+
+def register_impact_source(name: str, source: Callable[[Cluster], Iterable[ImpactGroup]]) -> None:
+    _SOURCES[name] = source
+
+
+def impact_groups(cluster: Cluster) -> list[ImpactGroup]:
+    """Every group of every registered source whose impact the cluster's viewers can see (call
+    inside the cluster's scope)."""
+    return [group for name in sorted(_SOURCES) for group in _SOURCES[name](cluster)]
+
+
+def alongside(groups: Iterable[ImpactGroup], key: str, area_codes: Iterable[str]) -> list[set[int]]:
+    """The participants of every group other than ``key`` with an area in common: what the
+    ``shown_alongside`` of ``impact`` must hold for the group ``key``."""
+    codes = set(area_codes)
+    return [set(group.membership_ids) for group in groups if group.key != key and group.area_codes & codes]

@@ -24,11 +24,11 @@ from django.db.models import QuerySet
 
 from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import Cell, Moments, k_threshold, segment_visible
-from klyngekart.surveys.models import QuestionAggregate, ReleaseStatus, Round
+from klyngekart.surveys.models import QuestionAggregate, ReleaseStatus, Round, RoundRelease
 from klyngekart.surveys.models.responses import ALL
 from klyngekart.surveys.results.cells import SEGMENT_KINDS, round_companies, segment_value
 from klyngekart.surveys.results.core import remainder_ok, round_value
-from klyngekart.surveys.results.release import release_version
+from klyngekart.surveys.results.release import NotReleased, release_version
 
 ROUND = ""  # the group key of the whole round
 
@@ -198,3 +198,104 @@ def round_nps_groups(
 def round_nps(round_: Round, question_key: str) -> Cell[NpsFigure]:
     """The round's NPS for one NPS question, under the same rule as the round's means."""
     return round_nps_groups(round_, question_key)[ROUND]
+
+
+# --- several rounds of one survey kind: the activities' feedback ----------------------------------
+
+
+Figure = tuple[Moments, dict[str, int], bool]
+
+
+def _round_figures(rounds: Sequence[Round], keys: Sequence[str]) -> dict[tuple[int, str], Figure]:
+    """Per (round id, question key): the round's sums of the question (moments of the values,
+    count per option) and whether its figure may be shown (the whole-round rule of
+    ``round_scale_means``). Two queries for any number of rounds; raises NotReleased if one of
+    them is not released."""
+    ids = [round_.pk for round_ in rounds]
+    ready = set(
+        RoundRelease.objects.filter(round_id__in=ids, status=ReleaseStatus.READY).values_list(
+            "round_id", flat=True
+        )
+    )
+    for round_ in rounds:
+        if round_.pk not in ready:
+            raise NotReleased(round_)
+    sums: dict[tuple[int, str], dict[int, dict[str, tuple[int, int, int]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    rows = QuestionAggregate.objects.filter(
+        round_id__in=ids, segment=ALL, question_key__in=list(keys)
+    ).values_list("round_id", "question_key", "round_company_id", "option_key", "n", "total", "total_sq")
+    for round_id, key, rc, option, n, total, total_sq in rows:
+        sums[(round_id, key)][rc][option] = (n, total, total_sq)
+    out: dict[tuple[int, str], Figure] = {}
+    for round_ in rounds:
+        k = k_threshold(round_.cluster)
+        for key in keys:
+            per_company = sums.get((round_.pk, key), {})
+            company_n = {rc: options.get("", (0, 0, 0))[0] for rc, options in per_company.items()}
+            moments = Moments()
+            counts: dict[str, int] = defaultdict(int)
+            for options in per_company.values():
+                for option, (n, total, total_sq) in options.items():
+                    if option == "":
+                        moments = moments + Moments(n, float(total), float(total_sq))
+                    else:
+                        counts[option] += n
+            shown = ROUND in shown_groups(company_n, {}, k) and moments.n >= k
+            out[(round_.pk, key)] = (moments, dict(counts), shown)
+    return out
+
+
+def _scale_cell(moments: Moments) -> Cell[ScaleFigure]:
+    mean = round_value(moments.mean)
+    if mean is None:
+        return Cell.hidden()
+    return Cell(suppressed=False, value=ScaleFigure(mean, moments.n), n=moments.n)
+
+
+def pooled_scale_means(
+    rounds: Sequence[Round], question_key: str
+) -> tuple[dict[int, Cell[ScaleFigure]], Cell[ScaleFigure]]:
+    """Each round's mean of one scale question (by round id), and the mean of the rounds together.
+
+    The pool takes only the rounds whose own figure is shown. A pool over every round, beside
+    the rounds shown one by one, would give away the hidden ones by subtraction (the pool's sum
+    minus the shown rounds' sums is the hidden rounds' sum, however few answered them); pooled
+    over the shown rounds only, it says nothing the rounds shown do not already say."""
+    per_round: dict[int, Cell[ScaleFigure]] = {}
+    pool = Moments()
+    figures = _round_figures(rounds, [question_key])
+    for round_ in rounds:
+        moments, _counts, shown = figures[(round_.pk, question_key)]
+        per_round[round_.pk] = _scale_cell(moments) if shown else Cell.hidden()
+        if shown:
+            pool = pool + moments
+    return per_round, _scale_cell(pool) if pool.n else Cell.hidden()
+
+
+def pooled_choice_counts(
+    rounds: Sequence[Round], question_key: str, *, gate_key: str
+) -> tuple[dict[int, Cell[dict[str, int]]], Cell[dict[str, int]]]:
+    """How many chose each option of a choice question, per round (by round id) and over the
+    rounds together. A round's counts are shown only when its figure of ``gate_key`` (a required
+    question every respondent answered) is shown: then the counts describe k respondents or more,
+    as the NPS's shares do. The pool, as in ``pooled_scale_means``, takes only the rounds shown."""
+    per_round: dict[int, Cell[dict[str, int]]] = {}
+    pool: dict[str, int] = defaultdict(int)
+    respondents = 0
+    figures = _round_figures(rounds, [gate_key, question_key])
+    for round_ in rounds:
+        gate, _gate_counts, shown = figures[(round_.pk, gate_key)]
+        _moments, counts, _shown = figures[(round_.pk, question_key)]
+        if not shown:
+            per_round[round_.pk] = Cell.hidden()
+            continue
+        per_round[round_.pk] = Cell(suppressed=False, value=counts, n=gate.n)
+        respondents += gate.n
+        for option, n in counts.items():
+            pool[option] += n
+    pooled: Cell[dict[str, int]] = (
+        Cell(suppressed=False, value=dict(pool), n=respondents) if respondents else Cell.hidden()
+    )
+    return per_round, pooled

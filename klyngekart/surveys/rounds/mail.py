@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from klyngekart.core.mail import render_subject
-from klyngekart.surveys.models import RespondentInvitation
+from klyngekart.surveys.models import RespondentInvitation, SurveyKind
 
 
 def render_round_mail(
@@ -29,6 +29,9 @@ def render_round_mail(
             # Sent again by the company's contact; it reads the same whether or not its person answered.
             "resent": kind == "resend",
             "invited_on": invitation.sent_on,
+            # After an activity (activities/feedback.py): the mail thanks the attendee instead of
+            # speaking of a company's mapping.
+            "feedback": part.round.survey_version.survey.kind == SurveyKind.ACTIVITY_FEEDBACK,
         }
         subject = render_subject("surveys/rounds/email/subject.txt", context)
         text = render_to_string("surveys/rounds/email/message.txt", context)

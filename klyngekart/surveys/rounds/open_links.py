@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 from klyngekart.core.audit import audit_log
 from klyngekart.core.client import cache_count, keyed_address
 from klyngekart.surveys.models import HoldReason, RoundCompany, RoundStatus
+from klyngekart.surveys.rounds.audience import audience_is_fixed, fixed_audience_message
 
 DEFAULT_BURST = 20
 DEFAULT_BURST_MINUTES = 10
@@ -58,6 +59,8 @@ def open_link_set(*, round_company: RoundCompany, actor: Any, enabled: bool) -> 
     round_ = round_company.round
     if enabled and round_.status == RoundStatus.CLOSED:
         raise ValidationError(_("The round is closed; its open links cannot be turned on."), code="closed")
+    if enabled and audience_is_fixed(round_):
+        raise ValidationError(fixed_audience_message(), code="fixed_audience")
     with transaction.atomic():
         changed = (
             RoundCompany.objects.filter(pk=round_company.pk)

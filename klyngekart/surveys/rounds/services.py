@@ -51,6 +51,7 @@ from klyngekart.surveys.models import (
     SurveyVersion,
 )
 from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.surveys.rounds.audience import audience_is_fixed, fixed_audience_message
 from klyngekart.surveys.rounds.completions import (
     completions_flush,
     completions_flush_due,
@@ -413,6 +414,7 @@ def invitations_add(
     emails: list[str],
     language: str,
     sources: list[tuple[int, str]] | None = None,
+    fixed_audience: bool = False,
 ) -> InvitationReport:
     """Personal invitations for a list of addresses, one per entry (``line`` numbers count from 1,
     or come from ``sources``: each entry's line and text in what the user pasted or uploaded, as
@@ -422,10 +424,15 @@ def invitations_add(
     list or of the company's earlier invitations, are skipped. An address that another company has
     invited to the round is an error on its line: an address is invited at most once per round, as
     each invitation is one more answer (the database refuses it too). The error does not say which
-    company. In an open round the mails go out at once, in a draft when it opens."""
+    company. In an open round the mails go out at once, in a draft when it opens.
+
+    A round whose audience is fixed (an activity's feedback: surveys/rounds/audience.py) takes
+    invitations only from the service that fixes it, which says so with ``fixed_audience``."""
     round_ = round_company.round
     if round_.status == RoundStatus.CLOSED:
         raise ValidationError(_("The round is closed; no more invitations can be sent."), code="closed")
+    if not fixed_audience and audience_is_fixed(round_):
+        raise ValidationError(fixed_audience_message(), code="fixed_audience")
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Unknown language.")}, code="language")
     report = InvitationReport()
@@ -611,7 +618,7 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
                 pk__in=invitation_ids, round_company__round__status=RoundStatus.OPEN, withdrawn=False
             )
             .exclude(email="")
-            .select_related("round_company__round", "round_company__membership")
+            .select_related("round_company__round__survey_version__survey", "round_company__membership")
         )
         # Answered, with the completion still waiting for its batch: treated as completed (read
         # only; applying the batch now would date it to this mail).
