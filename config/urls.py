@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/activities/", include("klyngekart.activities.urls")),
     # The cluster's calendar (activities for all members and open ones) as an .ics file.
     path("c/<slug:cluster_slug>/calendar.ics", cluster_feed, name="cluster_calendar"),
+    path("c/<slug:cluster_slug>/engagement/", include("klyngekart.engagement.urls")),
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "klyngekart.needs",
     "klyngekart.measures",
     "klyngekart.activities",
+    "klyngekart.engagement",
     "klyngekart.reports",
     "klyngekart.api",
     "klyngekart.home",

@@ -93,6 +93,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "activities.register": ALL_ROLES,
     "activities.view_registrations": frozenset({MANAGER, STAFF, ADVISOR}),
     "activities.check_in": CLUSTER_TEAM,
+    # Engagement (issue 14): each company's score is about that company, so the roles that read the
+    # member register see it (not the board, which reads aggregates); the manager sets the weights.
+    "engagement.view": frozenset({MANAGER, STAFF, ADVISOR}),
+    "engagement.settings": frozenset({MANAGER}),
+    "engagement.mail": CLUSTER_TEAM,
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

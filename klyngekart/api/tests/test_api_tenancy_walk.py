@@ -63,6 +63,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
         "/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}",
     ): "activities.register",
     ("get", "/api/v1/clusters/{slug}/calendar.ics"): "activities.view",
+    ("get", "/api/v1/clusters/{slug}/engagement"): "engagement.view",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
     # Open before close: a closed round cannot be opened again.
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",

@@ -23,6 +23,7 @@ FLOORS = [
     ["needs", "memberservices"],
     ["measures"],
     ["activities"],
+    ["engagement"],
     ["reports", "api"],
     ["home"],
 ]
