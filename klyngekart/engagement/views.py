@@ -10,6 +10,7 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from klyngekart.accounts.access import ClusterAccess, cluster_view
@@ -111,9 +112,15 @@ def mail(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)  # type: ignore[arg-type]
             else:
+                count = len(sent.recipients)
                 messages.success(
                     request,
-                    _("The mail is on its way to %(count)s addresses.") % {"count": len(sent.recipients)},
+                    ngettext(
+                        "The mail is on its way to %(count)s address.",
+                        "The mail is on its way to %(count)s addresses.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect("engagement:index", access.cluster.slug)
         languages = sorted({r.language for r in recipients})
