@@ -14,6 +14,10 @@ For one active membership and a period of twelve months ending at ``end``:
 - measures joined: interest registered in joint measures in the period, over a target.
 
 A count over its target gives at most 1 (the cluster sets the targets; settings in models.py).
+
+A round's completed counter counts only as the round's progress shows it (``shown_count``): nought,
+or k and more. A company's round with 1 to k - 1 answers adds nothing to its response rate, its
+feedback or its last participation, so no figure here says more than the progress page does.
 The score is ``100 × Σ(weight × part) / Σ(weight)`` over the parts that apply, rounded. The counts come
 from registrations, check-ins, interests, strategies and round counters. No survey answer is read:
 a company's response rate is what its row in the round's progress already shows.
@@ -36,7 +40,9 @@ from klyngekart.measures.models import MeasureInterest
 from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.needs.models import MembershipStrategy, StrategyStatus
 from klyngekart.surveys.models import RoundCompany, RoundStatus, SurveyKind
+from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys.rounds.rates import audience_size, response_rate
+from klyngekart.surveys.rounds.selectors import shown_count
 
 PERIOD = dt.timedelta(days=365)
 # "Six months ago": the score before, and no participation for this long puts a member at risk.
@@ -200,15 +206,20 @@ def compute_inputs(
         "open_link_enabled",
         "membership__employees",
     )
+    k = k_threshold(cluster)
     mapping: dict[int, list[_Part]] = defaultdict(list)
-    for membership_id, kind, opens_on, invited, completed, open_link, employees in rounds:
+    for membership_id, kind, opens_on, invited, counted, open_link, employees in rounds:
         item = inputs.get(membership_id)
         if item is None:
+            continue
+        if kind in MAPPING_KINDS:
+            item.invited += invited  # the company's own invitations: always shown
+        completed = shown_count(counted, k)
+        if completed is None:
             continue
         if completed:
             item.saw(opens_on)
         if kind in MAPPING_KINDS:
-            item.invited += invited
             item.completed += completed
             mapping[membership_id].append(
                 _Part(completed, audience_size(invited=invited, employees=employees, open_link=open_link))

@@ -47,12 +47,12 @@ def test_the_counts_come_from_the_rows_of_the_last_twelve_months(world):
     interest(m, days=30)
     strategy(m, days=60)
     round_part(m, invited=10, completed=5, days=90)
-    round_part(m, kind="pulse", completed=2, days=50)
-    round_part(m, kind="activity_feedback", completed=1, days=25)
+    round_part(m, kind="pulse", completed=5, days=50)
+    round_part(m, kind="activity_feedback", completed=2, days=25)  # under k: not counted
     round_part(m, kind="annual_member", completed=3, days=500)  # before the period
     _rebuild(world.cluster)
     row = _score(m)
-    assert (row.registered, row.attended, row.measures, row.feedback) == (2, 1, 1, 3)
+    assert (row.registered, row.attended, row.measures, row.feedback) == (2, 1, 1, 5)
     assert row.strategy is True
     assert (row.invited, row.completed, row.response_rate) == (10, 5, Decimal("0.5000"))
     assert row.last_participation == days_ago(20).date()
@@ -71,10 +71,20 @@ def test_the_counts_come_from_the_rows_of_the_last_twelve_months(world):
 
 def test_the_response_rate_is_the_one_the_round_progress_shows(world):
     m = world.membership
-    part = round_part(m, invited=4, completed=3, days=10, open_link=True)
+    part = round_part(m, invited=4, completed=6, days=10, open_link=True)
     _rebuild(world.cluster)
     with scopes_disabled():
         assert _score(m).response_rate == Decimal(str(part.response_rate)).quantize(Decimal("0.0001"))
+
+
+def test_a_round_with_fewer_answers_than_k_adds_nothing(world):
+    m = world.membership
+    round_part(m, invited=10, completed=4, days=30)  # the progress page shows "under 5"
+    round_part(m, kind="pulse", completed=4, days=20)
+    _rebuild(world.cluster)
+    row = _score(m)
+    assert (row.invited, row.completed, row.response_rate, row.feedback) == (10, 0, None, 0)
+    assert row.last_participation is None
 
 
 def test_a_cancelled_registration_and_a_draft_strategy_count_for_nothing(world):
@@ -177,7 +187,7 @@ def _very_active(membership: Membership, *, measures: bool = True) -> None:
     round_part(membership, invited=5, completed=5, days=20)
     for days in (5, 15, 25, 35):
         registration(membership, days=days, attended=True)
-    round_part(membership, kind="pulse", completed=3, days=10)
+    round_part(membership, kind="pulse", completed=5, days=10)
     if measures:
         interest(membership)
 
