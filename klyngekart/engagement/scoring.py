@@ -36,11 +36,11 @@ from django.db.models import Count, Max
 
 from klyngekart.activities.models import Attendance, Registration, RegistrationStatus
 from klyngekart.core.models import Cluster
+from klyngekart.core.privacy import k_threshold
 from klyngekart.measures.models import MeasureInterest
 from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.needs.models import MembershipStrategy, StrategyStatus
 from klyngekart.surveys.models import RoundCompany, RoundStatus, SurveyKind
-from klyngekart.core.privacy import k_threshold
 from klyngekart.surveys.rounds.rates import audience_size, response_rate
 from klyngekart.surveys.rounds.selectors import shown_count
 

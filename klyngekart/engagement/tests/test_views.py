@@ -85,7 +85,7 @@ def test_the_manager_changes_the_weights_and_a_bad_value_keeps_what_was_typed(
     world, login, english, django_capture_on_commit_callbacks
 ):
     client = login(world.users["manager"])
-    data = {name: 10 for name in services.SETTINGS_FIELDS} | {"weight_strategy": 250}
+    data = dict.fromkeys(services.SETTINGS_FIELDS, 10) | {"weight_strategy": 250}
     response = client.post(_url(world, "settings"), data)
     assert response.status_code == 200
     assert 'value="250"' in response.content.decode()
