@@ -6,6 +6,8 @@ measures, submitted strategies and the progress counters of rounds (invited and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,13 +19,13 @@ MAX_WEIGHT = 100
 MAX_TARGET = 50
 
 
-def _weight(label: str, default: int) -> models.PositiveSmallIntegerField:
+def _weight(label: Any, default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MinValueValidator(0), MaxValueValidator(MAX_WEIGHT)]
     )
 
 
-def _target(label: str, default: int) -> models.PositiveSmallIntegerField:
+def _target(label: Any, default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MinValueValidator(1), MaxValueValidator(MAX_TARGET)]
     )

@@ -166,12 +166,18 @@ def _score_before(
     """Each membership's score over the twelve months that ended six months ago; none for a
     company that was not a member then."""
     then = now - scoring.HALF_YEAR
+
+    def member_then(pk: int) -> bool:
+        membership = memberships.get(pk)
+        if membership is None:
+            return False
+        return membership.joined_on is None or membership.joined_on <= then.date()
+
     earlier = scoring.compute_inputs(cluster, end=then)
     return {
         pk: scoring.score_of(scoring.parts_of(item, weights), weights)
         for pk, item in earlier.items()
-        if pk in memberships
-        and (memberships[pk].joined_on is None or memberships[pk].joined_on <= then.date())
+        if member_then(pk)
     }
 
 

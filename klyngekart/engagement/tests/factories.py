@@ -16,6 +16,7 @@ from klyngekart.engagement.models import EngagementSettings
 from klyngekart.measures.models import MeasureInterest
 from klyngekart.measures.tests.factories import MeasureFactory, MeasureInterestFactory
 from klyngekart.members.models import Membership
+from klyngekart.members.tests.factories import MembershipFactory
 from klyngekart.needs.tests.factories import MembershipStrategyFactory
 from klyngekart.surveys.models import RoundCompany
 from klyngekart.surveys.tests.factories import (
@@ -29,6 +30,10 @@ from klyngekart.surveys.tests.factories import (
 class EngagementSettingsFactory(TenantFactory):
     class Meta:
         model = EngagementSettings
+
+
+def member(cluster: Any, **kwargs: Any) -> Membership:
+    return cast(Membership, MembershipFactory(cluster=cluster, **kwargs))
 
 
 def days_ago(days: int) -> dt.datetime:

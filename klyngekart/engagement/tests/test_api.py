@@ -9,8 +9,7 @@ from klyngekart.accounts.tokens import api_token_create
 from klyngekart.api.tests.openapi_check import response_problems
 from klyngekart.core.tenancy import scope
 from klyngekart.engagement import services
-from klyngekart.engagement.tests.factories import registration
-from klyngekart.members.tests.factories import MembershipFactory
+from klyngekart.engagement.tests.factories import member, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def test_the_list_carries_score_parts_and_flags(client, world, bearer):
 
 def test_filters_and_pages(client, world, bearer):
     for _ in range(5):
-        MembershipFactory(cluster=world.cluster)
+        member(world.cluster)
     registration(world.membership, days=5)
     with scope(world.cluster):
         services.scores_rebuild(cluster=world.cluster)

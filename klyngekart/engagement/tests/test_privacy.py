@@ -21,8 +21,7 @@ from klyngekart.conftest import build_world
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.engagement import services
 from klyngekart.engagement.models import EngagementScore
-from klyngekart.engagement.tests.factories import round_part
-from klyngekart.members.tests.factories import MembershipFactory
+from klyngekart.engagement.tests.factories import member, round_part
 from klyngekart.surveys.models import Answer, Response
 from klyngekart.surveys.rounds.rates import response_rate
 from klyngekart.surveys.rounds.selectors import shown_count
@@ -79,7 +78,7 @@ def test_no_engagement_figure_says_more_than_the_round_progress(companies, k):
         world.cluster.save()
     expected = {}
     for rows in companies:
-        membership = MembershipFactory(cluster=world.cluster)
+        membership = member(world.cluster)
         parts = []
         for index, (kind, invited, completed, open_link, answers) in enumerate(rows):
             part = round_part(

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from klyngekart.activities.services import attendance_check_in, registration_cancel, registration_create
-from klyngekart.activities.tests.factories import ActivityFactory
+from klyngekart.activities.tests.factories import make_activity
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.engagement import scoring, selectors, services
@@ -18,13 +18,13 @@ from klyngekart.engagement.models import EngagementScore
 from klyngekart.engagement.tests.factories import (
     days_ago,
     interest,
+    member,
     registration,
     round_part,
     strategy,
 )
 from klyngekart.members.models import Membership
 from klyngekart.members.services import membership_end
-from klyngekart.members.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_a_cancelled_registration_and_a_draft_strategy_count_for_nothing(world):
 
 
 def test_the_score_follows_a_registration_after_the_commit(world, django_capture_on_commit_callbacks):
-    activity = ActivityFactory(cluster=world.cluster)
+    activity = make_activity(cluster=world.cluster)
     with scope(world.cluster), django_capture_on_commit_callbacks(execute=True):
         item = registration_create(
             activity=activity,
@@ -118,7 +118,7 @@ def test_the_score_follows_a_registration_after_the_commit(world, django_capture
     assert _score(world.membership).registered == 1
     with scope(world.cluster), django_capture_on_commit_callbacks(execute=True):
         item.refresh_from_db()
-    other = ActivityFactory(cluster=world.cluster)
+    other = make_activity(cluster=world.cluster)
     with scope(world.cluster), django_capture_on_commit_callbacks(execute=True):
         second = registration_create(
             activity=other,
@@ -193,7 +193,7 @@ def _very_active(membership: Membership, *, measures: bool = True) -> None:
 
 
 def test_champions_are_the_top_tenth_scoring_70_or_more(world):
-    members = [MembershipFactory(cluster=world.cluster) for _ in range(18)]  # 20 with the world's two
+    members = [member(world.cluster) for _ in range(18)]  # 20 with the world's two
     first, second, third = members[:3]
     _very_active(first)
     _very_active(second)

@@ -12,8 +12,8 @@ from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.engagement import services
 from klyngekart.engagement.models import EngagementMail, EngagementSettings
-from klyngekart.engagement.tests.factories import registration
-from klyngekart.members.tests.factories import ContactFactory, MembershipFactory
+from klyngekart.engagement.tests.factories import member, registration
+from klyngekart.members.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_the_page_lists_scores_with_their_parts_and_filters_the_members_at_risk(
 
 def test_the_page_sorts_by_name_and_pages(world, login):
     for number in range(60):
-        MembershipFactory(cluster=world.cluster, name=f"Firma {number:02d} AS")
+        member(world.cluster, name=f"Firma {number:02d} AS")
     _rebuild(world.cluster)
     client = login(world.users["staff"])
     first = client.get(_url(world, "index") + "?sort=name").content.decode()
@@ -73,7 +73,7 @@ def test_the_page_answers_in_a_few_queries_whatever_the_number_of_members(
     world, login, django_assert_max_num_queries
 ):
     for _ in range(40):
-        MembershipFactory(cluster=world.cluster)
+        member(world.cluster)
     _rebuild(world.cluster)
     client = login(world.users["manager"])
     client.get(_url(world, "index"))
@@ -103,10 +103,10 @@ def test_the_manager_changes_the_weights_and_a_bad_value_keeps_what_was_typed(
 def _at_risk_contacts(world):
     """Two companies at risk with a contact each (one reads English), one company taking part."""
     ContactFactory(membership=world.other_membership, email="kari@bedrift.example.no")
-    quiet = MembershipFactory(cluster=world.cluster, name="Stille Bedrift AS")
+    quiet = member(world.cluster, name="Stille Bedrift AS")
     ContactFactory(membership=quiet, email="anna@quiet.example.com")
     User.objects.create_user(email="anna@quiet.example.com", password="x" * 12, language="en")
-    active = MembershipFactory(cluster=world.cluster, name="Aktiv Bedrift AS")
+    active = member(world.cluster, name="Aktiv Bedrift AS")
     ContactFactory(membership=active, email="per@aktiv.example.no")
     registration(active, days=3)
     _rebuild(world.cluster)
