@@ -101,7 +101,9 @@ def engagement_list(request: HttpRequest, slug: str, filters: Query[EngagementFi
         queryset = selectors.score_list(
             access.cluster, show=filters.show, size_class=filters.size_class, sort=filters.sort, cutoff=cutoff
         )
-        rows, count = page_of(queryset, page=filters.page, page_size=filters.page_size)
+        rows, count = page_of(
+            queryset.select_related("membership__company"), page=filters.page, page_size=filters.page_size
+        )
         return {
             "items": [_item(row, cutoff) for row in rows],
             "count": count,

@@ -88,10 +88,16 @@ class EngagementScore(TenantModel):
 
     class Meta:
         ordering = ["-score", "name"]
+        # One index per way the page lists the rows (selectors.SORTS), so a page of 50 is read in
+        # index order without sorting 20,000 rows.
         indexes = [
-            models.Index(fields=["cluster", "score", "name"], name="engagement_cluster_score"),
-            models.Index(fields=["cluster", "name"], name="engagement_cluster_name"),
-            models.Index(fields=["cluster", "at_risk", "score"], name="engagement_cluster_risk"),
+            models.Index(fields=["cluster", "-score", "name", "id"], name="engagement_cluster_score"),
+            models.Index(fields=["cluster", "name", "id"], name="engagement_cluster_name"),
+            models.Index(
+                fields=["cluster", "at_risk", "-score", "name", "id"], name="engagement_cluster_risk"
+            ),
+            # The latest change: the key of the cached summary (selectors.summary).
+            models.Index(fields=["cluster", "updated_at"], name="engagement_cluster_updated"),
         ]
         verbose_name = _("engagement score")
         verbose_name_plural = _("engagement scores")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 
 from klyngekart.core.models import Cluster
@@ -21,6 +22,7 @@ SORTS = {
     "-name": ("-name", "-id"),
 }
 DEFAULT_SORT = "-score"
+SUMMARY_SECONDS = 24 * 3600
 
 
 def settings_of(cluster: Cluster) -> EngagementSettings:
@@ -52,28 +54,30 @@ class Summary:
 
 
 def summary(cluster: Cluster) -> Summary:
-    figures = EngagementScore.objects.filter(cluster=cluster).aggregate(
+    """The page's key figures. They read every row of the cluster, so they are cached under the
+    number of rows and the time of the latest change (two indexed reads): any refresh, rebuild or
+    removal gives a new key."""
+    rows = EngagementScore.objects.filter(cluster=cluster)
+    latest = rows.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    key = f"engagement:summary:{cluster.pk}:{rows.count()}:{latest.isoformat() if latest else '-'}"
+    cached = cache.get(key)
+    if isinstance(cached, Summary):
+        return cached
+    figures = rows.aggregate(
         members=Count("id"), at_risk=Count("id", filter=Q(at_risk=True)), mean=Avg("score")
     )
     cutoff = champion_cutoff(cluster, figures["members"])
-    champions = (
-        EngagementScore.objects.filter(cluster=cluster, score__gte=cutoff).count()
-        if cutoff is not None
-        else 0
-    )
-    latest = (
-        EngagementScore.objects.filter(cluster=cluster)
-        .order_by("-updated_at")
-        .values_list("updated_at", flat=True)
-    )
-    return Summary(
+    champions = rows.filter(score__gte=cutoff).count() if cutoff is not None else 0
+    result = Summary(
         members=figures["members"],
         at_risk=figures["at_risk"],
         champions=champions,
         mean=figures["mean"],
         cutoff=cutoff,
-        updated_at=latest.first(),
+        updated_at=latest,
     )
+    cache.set(key, result, SUMMARY_SECONDS)
+    return result
 
 
 def score_list(
@@ -86,9 +90,11 @@ def score_list(
 ) -> QuerySet[EngagementScore]:
     """The kept scores, filtered (all, at risk, champions; by size class) and sorted (by score or
     name). ``cutoff``: the champions' cut-off when the caller has it already."""
-    queryset = EngagementScore.objects.filter(cluster=cluster).select_related("membership__company")
+    queryset = EngagementScore.objects.filter(cluster=cluster)
     if show == "at_risk":
-        queryset = queryset.filter(at_risk=True)
+        # "at_risk IN (true)", not the bare column Django writes for "= true": only an equality lets
+        # SQLite use the (cluster, at_risk, -score) index instead of scanning every score.
+        queryset = queryset.filter(at_risk__in=[True])
     elif show == "champions":
         cutoff = champion_cutoff(cluster) if cutoff is None else cutoff
         queryset = queryset.filter(score__gte=cutoff) if cutoff is not None else queryset.none()
@@ -110,7 +116,7 @@ def at_risk_recipients(cluster: Cluster) -> list[AtRiskRecipient]:
     (its contact persons and the users this cluster made its contacts), in their own language."""
     memberships = Membership.objects.filter(
         cluster=cluster,
-        pk__in=EngagementScore.objects.filter(cluster=cluster, at_risk=True).values("membership_id"),
+        pk__in=EngagementScore.objects.filter(cluster=cluster, at_risk__in=[True]).values("membership_id"),
     ).order_by("name", "pk")
     recipients = []
     for membership in memberships:

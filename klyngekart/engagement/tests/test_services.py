@@ -247,3 +247,16 @@ def test_another_clusters_rows_never_count(world, other_world):
     assert _score(other_world.membership).registered == 1
     with scope(world.cluster):
         assert {row.cluster_id for row in selectors.score_list(world.cluster)} == {world.cluster.pk}
+
+
+def test_the_cached_summary_follows_every_change(world):
+    _rebuild(world.cluster)
+    with scope(world.cluster):
+        before = selectors.summary(world.cluster)
+        assert (before.members, before.at_risk) == (2, 2)
+        registration(world.membership, days=2)
+        services.scores_refresh(cluster=world.cluster, membership_ids=[world.membership.pk])
+        assert selectors.summary(world.cluster).at_risk == 1
+        member(world.cluster)
+        services.scores_rebuild(cluster=world.cluster)
+        assert selectors.summary(world.cluster).members == 3
