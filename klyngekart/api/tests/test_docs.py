@@ -55,6 +55,7 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}", "delete"),
     ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}/attendance", "post"),
     ("/api/v1/clusters/{slug}/calendar.ics", "get"),
+    ("/api/v1/clusters/{slug}/engagement", "get"),
     ("/api/v1/public/surveys/{token}", "get"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }
