@@ -153,3 +153,21 @@ def test_an_empty_message_is_refused_and_nothing_is_sent(world, login, english):
     assert response.status_code == 200
     assert 'value="Hei"' in response.content.decode()
     assert mail.outbox == []
+
+
+def test_with_no_member_at_risk_nothing_is_sent_and_the_page_says_why(world, login, english):
+    registration(world.membership, days=3)
+    registration(world.other_membership, days=3)
+    _rebuild(world.cluster)
+    client = login(world.users["manager"])
+    response = client.post(_url(world, "mail"), {"subject": "Hei", "message": "Velkommen", "send": "1"})
+    assert response.status_code == 200
+    assert "No member at risk has a contact with an email address." in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_cluster_menu_leads_to_the_page_for_the_roles_that_may_see_it(world, login):
+    url = _url(world, "index")
+    home = reverse("cluster:home", args=[world.cluster.slug])
+    assert url in login(world.users["advisor"]).get(home).content.decode()
+    assert url not in login(world.users["board"]).get(home).content.decode()
