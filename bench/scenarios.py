@@ -27,6 +27,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from bench.engagement import scenario as engagement_scenario
 from bench.harness import (
     ROOT,
     WORK,
@@ -694,6 +695,7 @@ def run_all(setting: Setting, only: set[str] | None = None) -> list[Row]:
         ("answer", lambda: answering_pages(setting, w)),
         ("release", lambda: release_time(setting, w)),
         ("cold", lambda: cold_pages(setting, w)),
+        ("engagement", lambda: engagement_scenario(setting.scale, setting.server, setting.repeat)),
     ]
     for name, step in steps:
         if only and name not in only:

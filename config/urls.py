@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/calendar.ics", cluster_feed, name="cluster_calendar"),
     path("c/<slug:cluster_slug>/benchmark/", include("klyngekart.benchmark.urls")),
     path("c/<slug:cluster_slug>/webhooks/", include("klyngekart.webhooks.urls")),
+    path("c/<slug:cluster_slug>/engagement/", include("klyngekart.engagement.urls")),
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "klyngekart.activities",
     "klyngekart.benchmark",
     "klyngekart.webhooks",
+    "klyngekart.engagement",
     "klyngekart.reports",
     "klyngekart.api",
     "klyngekart.home",

@@ -103,6 +103,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # released figures are cluster results, seen by those who see the cluster's results.
     "activities.feedback_send": CLUSTER_TEAM,
     "activities.feedback": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    # Engagement (issue 14): each company's score is about that company, so the roles that read the
+    # member register see it (not the board, which reads aggregates); the manager sets the weights.
+    "engagement.view": frozenset({MANAGER, STAFF, ADVISOR}),
+    "engagement.settings": frozenset({MANAGER}),
+    "engagement.mail": CLUSTER_TEAM,
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

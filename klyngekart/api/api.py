@@ -8,6 +8,7 @@ from klyngekart.api.activity_feedback import router as activity_feedback_router
 from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.benchmark import router as benchmark_router
 from klyngekart.api.company_register import router as company_register_router
+from klyngekart.api.engagement import router as engagement_router
 from klyngekart.api.errors import install_error_handlers
 from klyngekart.api.me import router as me_router
 from klyngekart.api.measures import router as measures_router
@@ -48,6 +49,7 @@ api.add_router("", activities_router)
 api.add_router("", benchmark_router)
 api.add_router("", webhooks_router)
 api.add_router("", activity_feedback_router)
+api.add_router("", engagement_router)
 api.add_router("", needs_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

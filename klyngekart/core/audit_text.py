@@ -114,6 +114,8 @@ SENTENCES: dict[str, Promise] = {
     "surveys.held.dropped": _("%(actor)s closed %(object)s, leaving out %(count)s held answers"),
     "surveys.comment.hidden": _("%(actor)s hid a comment in the results of %(object)s"),
     "surveys.comment.shown": _("%(actor)s showed a hidden comment again in the results of %(object)s"),
+    "engagement.settings.changed": _("%(actor)s changed the weights of the engagement score"),
+    "engagement.mail.sent": _("%(actor)s mailed %(count)s contacts of members at risk"),
     "activities.activity.created": _("%(actor)s created the activity %(object)s"),
     "activities.activity.updated": _("%(actor)s changed the activity %(object)s"),
     "activities.registration.created": _("%(actor)s registered %(object)s"),

@@ -65,6 +65,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/calendar.ics"): "activities.view",
     ("get", "/api/v1/clusters/{slug}/activities/{activity_id}/feedback"): "activities.feedback",
     ("get", "/api/v1/clusters/{slug}/activity-feedback"): "activities.feedback",
+    ("get", "/api/v1/clusters/{slug}/engagement"): "engagement.view",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
     # Open before close: a closed round cannot be opened again.
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/open"): "rounds.change",

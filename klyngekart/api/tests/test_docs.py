@@ -64,6 +64,7 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/calendar.ics", "get"),
     ("/api/v1/clusters/{slug}/activities/{activity_id}/feedback", "get"),
     ("/api/v1/clusters/{slug}/activity-feedback", "get"),
+    ("/api/v1/clusters/{slug}/engagement", "get"),
     ("/api/v1/public/surveys/{token}", "get"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }

@@ -23,7 +23,7 @@ FLOORS = [
     ["needs", "memberservices"],
     ["measures"],
     ["activities"],
-    ["benchmark"],
+    ["benchmark", "engagement"],
     ["reports", "api"],
     ["home"],
 ]

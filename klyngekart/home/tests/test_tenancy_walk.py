@@ -32,7 +32,8 @@ from klyngekart.activities.tests.factories import ActivityFactory, RegistrationF
 from klyngekart.benchmark.models import BenchmarkEntry
 from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.models import AuditLog
-from klyngekart.core.tenancy import scopes_disabled
+from klyngekart.core.tenancy import scope, scopes_disabled
+from klyngekart.engagement.services import scores_rebuild
 from klyngekart.measures.tests.factories import MeasureFactory
 from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
@@ -103,6 +104,8 @@ def _prepare(world: World) -> dict[str, Any]:
     draft = SurveyVersionFactory(survey=survey, cluster=world.cluster, status="draft")
     draft_section = SectionFactory(version=draft, cluster=world.cluster)
     draft_question = QuestionFactory(section=draft_section, cluster=world.cluster)
+    with scope(world.cluster):
+        scores_rebuild(cluster=world.cluster)  # the engagement pages list the cluster's own members
     return {
         "survey": survey,
         "draft": draft,
@@ -286,6 +289,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "webhooks:delete": lambda o: {"pk": o["webhook"].pk},
     "benchmark:edit": lambda o: {},
     "reports:benchmark_pdf": lambda o: {},
+    "engagement:index": lambda o: {},
+    "engagement:settings": lambda o: {},
+    "engagement:mail": lambda o: {},
     "memberservices:list": lambda o: {},
     "memberservices:create": lambda o: {},
     "memberservices:edit": lambda o: {"pk": o["service"].pk},
