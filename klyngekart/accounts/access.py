@@ -93,6 +93,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "activities.register": ALL_ROLES,
     "activities.view_registrations": frozenset({MANAGER, STAFF, ADVISOR}),
     "activities.check_in": CLUSTER_TEAM,
+    # The cluster landscape (issue 15): a manager imports directory records that stay the cluster's.
+    "landscape.import": frozenset({MANAGER}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

@@ -20,7 +20,7 @@ FLOORS = [
     ["taxonomy"],
     ["members"],
     ["surveys"],
-    ["needs", "memberservices"],
+    ["needs", "memberservices", "landscape"],
     ["measures"],
     ["activities"],
     ["reports", "api"],

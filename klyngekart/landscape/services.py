@@ -1,0 +1,83 @@
+"""Every write to the directory. A profile and its tags are written together, with the text
+that full-text search reads (``search_document``) built from both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from klyngekart.landscape import search
+from klyngekart.landscape.models import ClusterProfile, ProfileTag, website_key
+from klyngekart.landscape.reference import country_name, programme_name
+from klyngekart.landscape.vocabulary import tag_search_words
+
+Tag = tuple[str, str]  # (kind, code)
+
+
+@dataclass
+class ProfileData:
+    """A profile's fields and its tags, as the importer, the demo and the scale data make them."""
+
+    fields: dict[str, Any]
+    tags: list[Tag] = field(default_factory=list)
+
+
+def build_document(profile: ClusterProfile, tags: Iterable[Tag]) -> str:
+    words = [word for kind, code in tags for word in tag_search_words(kind, code)]
+    return search.document(
+        profile.name,
+        profile.acronym,
+        profile.city,
+        profile.region,
+        profile.nuts,
+        country_name(profile.country),
+        profile.country,
+        programme_name(profile.programme),
+        profile.programme_level,
+        website_key(profile.website),
+        profile.description,
+        tags=words,
+    )
+
+
+def _unique_tags(tags: Iterable[Tag]) -> list[Tag]:
+    return list(dict.fromkeys(tags))
+
+
+def profile_save(*, profile: ClusterProfile, tags: Sequence[Tag]) -> ClusterProfile:
+    """Validate and save one profile and replace its tags."""
+    tags = _unique_tags(tags)
+    profile.search_document = build_document(profile, tags)
+    profile.full_clean(exclude=["owner_cluster"], validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        profile.save()
+        ProfileTag.objects.filter(profile=profile).delete()
+        ProfileTag.objects.bulk_create(
+            ProfileTag(profile=profile, kind=kind, code=code) for kind, code in tags
+        )
+    return profile
+
+
+def profiles_bulk_create(items: Sequence[ProfileData], *, batch_size: int = 500) -> int:
+    """Many new profiles at once (the demo directory, the scale data): two inserts per batch."""
+    made = 0
+    for start in range(0, len(items), batch_size):
+        batch = items[start : start + batch_size]
+        profiles = []
+        for item in batch:
+            profile = ClusterProfile(**item.fields)
+            profile.website_key = website_key(profile.website)
+            profile.search_document = build_document(profile, item.tags)
+            profiles.append(profile)
+        with transaction.atomic():
+            created = ClusterProfile.objects.bulk_create(profiles)
+            ProfileTag.objects.bulk_create(
+                ProfileTag(profile=profile, kind=kind, code=code)
+                for profile, item in zip(created, batch, strict=True)
+                for kind, code in _unique_tags(item.tags)
+            )
+        made += len(created)
+    return made
