@@ -3,11 +3,12 @@ that full-text search reads (``search_document``) built from both."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import override
 
 from klyngekart.landscape import search
 from klyngekart.landscape.models import ClusterProfile, ProfileTag, website_key
@@ -33,7 +34,7 @@ def build_document(profile: ClusterProfile, tags: Iterable[Tag]) -> str:
         profile.city,
         profile.region,
         profile.nuts,
-        country_name(profile.country),
+        *_both_languages(lambda: country_name(profile.country)),
         profile.country,
         programme_name(profile.programme),
         profile.programme_level,
@@ -41,6 +42,14 @@ def build_document(profile: ClusterProfile, tags: Iterable[Tag]) -> str:
         profile.description,
         tags=words,
     )
+
+
+def _both_languages(name: Callable[[], str]) -> list[str]:
+    names = []
+    for language in ("nb", "en"):
+        with override(language):
+            names.append(name())
+    return list(dict.fromkeys(names))
 
 
 def _unique_tags(tags: Iterable[Tag]) -> list[Tag]:

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from bench.scale import SCALES, generate
+from klyngekart.landscape.demo import load_scale_directory
 
 
 class Command(BaseCommand):
@@ -27,3 +28,5 @@ class Command(BaseCommand):
             generate(scale=options["scale"], seed=options["seed"], out=self.stdout.write)
         except RuntimeError as error:
             raise CommandError(str(error)) from error
+        made = load_scale_directory(seed=options["seed"])
+        self.stdout.write(f"Cluster landscape: {made:,} fictional cluster profiles")
