@@ -122,7 +122,7 @@ def _acronym(name: str) -> str:
 def generate(count: int, *, seed: int = 15, today: date | None = None, prefix: str = "") -> list[ProfileData]:
     """``count`` fictional profiles. Names are unique within one call (a number is added where
     a pattern repeats), and every website is distinct."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     today = today or date(2026, 1, 1)
     places = [place for place in PLACES for _ in range(place[4])]
     codes = area_codes()

@@ -31,7 +31,7 @@ def test_search_finds_words_and_prefixes_in_name_description_and_sectors() -> No
     assert _names(Filters(q="hyper allia")) == ["Ocean Hyperspectral Alliance"]
     assert _names(Filters(q="automotive")) == ["Bayern Automotive Cluster"]
     # The sector's Norwegian name finds it too, and the country's name.
-    assert _names(Filters(q="Germany")) == ["Bayern Automotive Cluster"]
+    assert _names(Filters(q="Tyskland")) == ["Bayern Automotive Cluster"]
     assert _names(Filters(q="trondheim")) == ["Trøndelag Wood Network"]
     assert _names(Filters(q="nowhere")) == []
 
