@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 NORWEGIAN_CSV = (
     "Navn;Akronym;Land;Fylke;By;Nettside;Etablert;Program;Merke;Gyldig til;Sektorer;Beskrivelse\r\n"
     "Sjømatklyngen Vest;SKV;Norge;Vestland;Bergen;www.sjomat-vest.example;2012;Arena Pro;Gull;31.12.2030;"
-    "Fishing and fishing products; NACE 10; Havvind;Sjømat og havbruk på Vestlandet\r\n"
+    '"Fishing and fishing products; NACE 10; Havvind";Sjømat og havbruk på Vestlandet\r\n'
     "Baltic Wood Cluster;;Latvia;Kurzeme;Liepāja;https://balticwood.example/;2015;;bronse;2020-01-31;Wood products;\r\n"
 )
 
