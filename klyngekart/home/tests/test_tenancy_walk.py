@@ -270,6 +270,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "memberservices:survey_new": lambda o: {},
     "memberservices:pulse": lambda o: {},
     "memberservices:results": lambda o: {"round_id": o["member_survey"].pk},
+    "landscape_cluster:import": lambda o: {},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
