@@ -6,8 +6,8 @@ from ninja import NinjaAPI
 from klyngekart.api.activities import router as activities_router
 from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.company_register import router as company_register_router
-from klyngekart.api.landscape import router as landscape_router
 from klyngekart.api.errors import install_error_handlers
+from klyngekart.api.landscape import router as landscape_router
 from klyngekart.api.me import router as me_router
 from klyngekart.api.measures import router as measures_router
 from klyngekart.api.members import router as members_router

@@ -48,6 +48,7 @@ SENTENCES: dict[str, Promise] = {
     "members.contact.updated": _("%(actor)s updated the contact %(object)s at %(company)s"),
     "members.contact.deleted": _("%(actor)s removed the contact %(object)s at %(company)s"),
     "members.import.completed": _("%(actor)s imported %(created)s new and %(updated)s existing companies"),
+    "landscape.profile.updated": _("%(actor)s updated %(object)s in the cluster landscape"),
     "landscape.import.completed": _(
         "%(actor)s imported %(created)s new and %(updated)s existing clusters into the cluster landscape"
     ),

@@ -388,7 +388,7 @@ class _RowParser:
                     sectors.append((TagKind.SECTOR_TAG, value))
             tags["sectors"] = sectors
         if "emerging_industries" in self.present:
-            emerging = []
+            emerging: list[tuple[str, str]] = []
             for value in _list(cells.get("emerging_industries")):
                 code = parse_emerging(value)
                 if code is None:
@@ -543,8 +543,8 @@ def _match(parsed: list[ImportRow], *, owner: Cluster | None) -> None:
         else:
             first_row[key] = item.row
     sites = [value for kind, value in first_row if kind == "website"]
-    by_site = {
-        profile["website_key"]: profile
+    by_site: dict[str, dict[str, Any]] = {
+        profile["website_key"]: dict(profile)
         for profile in ClusterProfile.objects.filter(website_key__in=sites).values(
             "id", "website_key", "owner_cluster_id"
         )
@@ -558,7 +558,7 @@ def _match(parsed: list[ImportRow], *, owner: Cluster | None) -> None:
         .values("id", "lower_name", "country", "owner_cluster_id")
         .order_by("id")
     ):
-        by_name.setdefault(f"{profile['lower_name']}|{profile['country']}", profile)
+        by_name.setdefault(f"{profile['lower_name']}|{profile['country']}", dict(profile))
     for item in parsed:
         kind, value = _key(item)
         existing = by_site.get(value) if kind == "website" else None

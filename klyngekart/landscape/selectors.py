@@ -6,6 +6,7 @@ countries' counts (the filters keep each other, and one click changes one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -88,12 +89,12 @@ def sector_tag(value: str) -> tuple[str, str] | None:
         kind, _sep, code = text.partition(":")
         if kind in TagKind.values:
             return kind, code
-    if code := parse_category(text):
-        return TagKind.CATEGORY, code
-    if code := parse_nace_division(text):
-        return TagKind.NACE, code
-    if code := parse_emerging(text):
-        return TagKind.EMERGING, code
+    if category := parse_category(text):
+        return TagKind.CATEGORY, category
+    if division := parse_nace_division(text):
+        return TagKind.NACE, division
+    if emerging := parse_emerging(text):
+        return TagKind.EMERGING, emerging
     return TagKind.SECTOR_TAG, text
 
 
@@ -141,7 +142,11 @@ def _column_facet(filters: Filters, today: date, column: str, selected: str) -> 
         .annotate(count=Count("id"))
         .order_by("-count", column)[:FACET_LIMIT]
     )
-    names = {"country": country_name, "programme": programme_name, "region": str}
+    names: dict[str, Callable[[str], str]] = {
+        "country": country_name,
+        "programme": programme_name,
+        "region": str,
+    }
     return [
         FacetValue(row[column], names[column](row[column]), row["count"], row[column] == selected)
         for row in rows

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import override
 
+from klyngekart.core.audit import audit_log
+from klyngekart.core.tenancy import scope
 from klyngekart.landscape import search
 from klyngekart.landscape.models import ClusterProfile, ProfileTag, website_key
 from klyngekart.landscape.reference import country_name, programme_name
@@ -90,3 +92,22 @@ def profiles_bulk_create(items: Sequence[ProfileData], *, batch_size: int = 500)
             )
         made += len(created)
     return made
+
+
+def profile_update(
+    *, profile: ClusterProfile, actor: Any, tags: Sequence[Tag], changed: Sequence[str] = ()
+) -> ClusterProfile:
+    """Save an edit of one profile. The caller has checked that ``actor`` may change it
+    (access.owned_profile); an edit of a cluster's own record is in its change log."""
+    profile_save(profile=profile, tags=tags)
+    if profile.owner_cluster_id is not None:
+        owner = profile.owner_cluster
+        with scope(owner):  # type: ignore[arg-type]
+            audit_log(
+                cluster=owner,  # type: ignore[arg-type]
+                actor=actor,
+                action="landscape.profile.updated",
+                target=profile,
+                data={"changed": sorted(changed)},
+            )
+    return profile

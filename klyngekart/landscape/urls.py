@@ -9,4 +9,5 @@ urlpatterns = [
     path("export/", views.profile_export, name="export"),
     path("import/", views.platform_import, name="import"),
     path("<int:pk>/", views.profile_detail, name="detail"),
+    path("<int:pk>/edit/", views.platform_edit, name="edit"),
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,11 +21,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from klyngekart.accounts.access import cluster_view
+from klyngekart.core.forms import add_service_errors
 from klyngekart.core.models import Cluster
-from klyngekart.landscape import exporting, import_store, selectors, worldmap
-from klyngekart.landscape.forms import FACETS, ImportConfirmForm, ImportUploadForm, SearchForm
+from klyngekart.landscape import access, exporting, import_store, selectors, worldmap
+from klyngekart.landscape.forms import FACETS, ImportConfirmForm, ImportUploadForm, ProfileForm, SearchForm
 from klyngekart.landscape.importing import ImportReport, import_profiles
+from klyngekart.landscape.models import ClusterProfile
 from klyngekart.landscape.selectors import Filters
+from klyngekart.landscape.services import profile_update
 
 PAGE_SIZE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,10 +134,24 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such profile")
     context = {
         "profile": profile,
+        "edit_url": _edit_url(request, profile),
         "label_state": profile.label_state(),
         "tags": selectors.tags_by_kind(profile),
     }
     return render(request, "landscape/detail.html", context)
+
+
+def _edit_url(request: HttpRequest, profile: ClusterProfile) -> str:
+    """Where this user may edit the profile, or "": platform admins anywhere, a manager of the
+    owning cluster under that cluster's address."""
+    if request.user.is_superuser:
+        return reverse("landscape:edit", args=[profile.pk])
+    managed = _may_import(request)
+    if profile.owner_cluster_id and isinstance(managed, list):
+        for cluster in managed:
+            if cluster.pk == profile.owner_cluster_id:
+                return reverse("landscape_cluster:edit", args=[cluster.slug, profile.pk])
+    return ""
 
 
 @login_required
@@ -243,3 +261,35 @@ def cluster_import(request: HttpRequest) -> HttpResponse:
     can be updated."""
     cluster: Cluster = request.cluster  # type: ignore[attr-defined]
     return _import_page(request, cluster, reverse("landscape_cluster:import", args=[cluster.slug]))
+
+
+def _edit_page(request: HttpRequest, profile: ClusterProfile, done: str) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_update(
+                profile=form.instance, actor=request.user, tags=form.tags(), changed=form.changed_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)  # type: ignore[arg-type]
+        else:
+            messages.success(request, _("%(name)s is saved.") % {"name": profile.name})
+            return redirect(done)
+    return render(request, "landscape/edit.html", {"form": form, "profile": profile})
+
+
+@require_http_methods(["GET", "POST"])
+def platform_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A platform admin edits any record."""
+    if not (request.user.is_authenticated and request.user.is_superuser and request.user.is_active):
+        raise Http404("No such page")
+    profile = access.any_profile(pk)
+    return _edit_page(request, profile, reverse("landscape:detail", args=[profile.pk]))
+
+
+@cluster_view("landscape.import")
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager edits the cluster's own records; anyone else's is a 404."""
+    profile = access.owned_profile(request.cluster, pk)  # type: ignore[attr-defined]
+    return _edit_page(request, profile, reverse("landscape:detail", args=[profile.pk]))

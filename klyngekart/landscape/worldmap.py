@@ -146,7 +146,7 @@ def shapes() -> tuple[tuple[Shape, ...], Frame]:
     for geometry in topology["objects"]["countries"]["geometries"]:
         name = geometry.get("properties", {}).get("name", "")
         code = by_numeric.get(str(geometry.get("id") or ""), NAME_CODES.get(name, ""))
-        paths = []
+        paths: list[str] = []
         for polygon in polygons(geometry):
             rings = [ring_points(ring, arcs) for ring in polygon]
             if rings and _inside(rings[0], box):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from klyngekart.accounts.tests.factories import UserFactory
 from klyngekart.api.tests.openapi_check import response_problems
 from klyngekart.landscape.models import ClusterProfile, Label
-from klyngekart.landscape.tests.factories import ClusterProfileFactory
+from klyngekart.landscape.tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/landscape/clusters"
@@ -24,11 +24,11 @@ def spec(client):  # type: ignore[no-untyped-def]
 
 def test_any_signed_in_user_searches_and_reads_a_profile(client, world, bearer, spec) -> None:
     headers = bearer(world.users["member"])
-    gold = ClusterProfileFactory(
+    gold = make_profile(
         name="Arctic Cluster", country="NO", label=Label.GOLD, label_valid_until=date(2020, 1, 1),
         tags=[("category", "fishing"), ("area", "green-renewable-energy")],
     )  # fmt: skip
-    ClusterProfileFactory(name="Danish Food Cluster", country="DK", tags=[("category", "food")])
+    make_profile(name="Danish Food Cluster", country="DK", tags=[("category", "food")])
 
     response = client.get(LIST, {"q": "arctic"}, **headers)
     assert response_problems(spec, "get", LIST, response) == []
@@ -60,7 +60,7 @@ def test_a_manager_imports_for_the_cluster_and_cannot_change_anothers_records(
     client, shared_worlds, bearer, spec
 ) -> None:
     home, away = shared_worlds.a, shared_worlds.b
-    theirs = ClusterProfileFactory(name="Away's", website="https://away.example", owner_cluster=away.cluster)
+    theirs = make_profile(name="Away's", website="https://away.example", owner_cluster=away.cluster)
     headers = bearer(home.users["manager"])
 
     dry = client.post(IMPORT, {"file": _file("name;country;website\nNew;NO;new.example\n")}, **headers)

@@ -32,6 +32,8 @@ from klyngekart.activities.tests.factories import ActivityFactory, RegistrationF
 from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
+from klyngekart.landscape.models import ClusterProfile
+from klyngekart.landscape.tests.factories import make_profile
 from klyngekart.measures.tests.factories import MeasureFactory
 from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
@@ -121,6 +123,10 @@ def _prepare(world: World) -> dict[str, Any]:
         "measure": MeasureFactory(cluster=world.cluster),
         "service": MemberServiceFactory(cluster=world.cluster, name_nb=f"Tjeneste {slug}"),
         "member_survey": _released_member_survey(world, area),
+        # A directory record this cluster's manager imported: only this cluster may change it.
+        "profile": make_profile(
+            owner_cluster=world.cluster, name=f"Profil {slug}", website=f"https://{slug}.example"
+        ),
         **_activity(world),
     }
 
@@ -271,6 +277,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "memberservices:pulse": lambda o: {},
     "memberservices:results": lambda o: {"round_id": o["member_survey"].pk},
     "landscape_cluster:import": lambda o: {},
+    "landscape_cluster:edit": lambda o: {"pk": o["profile"].pk},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -300,6 +307,7 @@ COMPANY_OBJECT_URLS = {
                 "comment",
                 "service",
                 "member_survey",
+                "profile",
                 "activity",
                 "registration",
             )
@@ -330,7 +338,7 @@ def _cluster_patterns() -> Iterator[tuple[str, Any]]:
             yield name, view
 
 
-def _snapshot() -> tuple[int, ...]:
+def _snapshot() -> tuple[object, ...]:
     with scopes_disabled():
         return (
             Membership.objects.count(),
@@ -342,6 +350,7 @@ def _snapshot() -> tuple[int, ...]:
             Registration.objects.exclude(status="cancelled").count(),
             RespondentInvitation.objects.filter(withdrawn=True).count(),
             MemberService.objects.count(),
+            tuple(ClusterProfile.objects.order_by("pk").values_list("name", "updated_at")),
         )
 
 

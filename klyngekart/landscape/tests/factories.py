@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -22,3 +24,8 @@ class ClusterProfileFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, tags=(), **kwargs):  # type: ignore[no-untyped-def]
         return profile_save(profile=model_class(**kwargs), tags=list(tags))
+
+
+def make_profile(**kwargs: Any) -> ClusterProfile:
+    """ClusterProfileFactory(...) typed as the model it makes."""
+    return ClusterProfileFactory(**kwargs)  # type: ignore[return-value]

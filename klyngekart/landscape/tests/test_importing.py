@@ -9,12 +9,12 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from klyngekart.core.models import AuditLog
+from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scopes_disabled
 from klyngekart.core.tests.factories import ClusterFactory
 from klyngekart.landscape.importing import import_profiles
 from klyngekart.landscape.models import ClusterProfile, Label, TagKind
-from klyngekart.landscape.tests.factories import ClusterProfileFactory
+from klyngekart.landscape.tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,8 @@ NORWEGIAN_CSV = (
     "Navn;Akronym;Land;Fylke;By;Nettside;Etablert;Program;Merke;Gyldig til;Sektorer;Beskrivelse\r\n"
     "Sjømatklyngen Vest;SKV;Norge;Vestland;Bergen;www.sjomat-vest.example;2012;Arena Pro;Gull;31.12.2030;"
     '"Fishing and fishing products; NACE 10; Havvind";Sjømat og havbruk på Vestlandet\r\n'
-    "Baltic Wood Cluster;;Latvia;Kurzeme;Liepāja;https://balticwood.example/;2015;;bronse;2020-01-31;Wood products;\r\n"
+    "Baltic Wood Cluster;;Latvia;Kurzeme;Liepāja;https://balticwood.example/;2015;;bronse;2020-01-31;"
+    "Wood products;\r\n"
 )
 
 
@@ -64,7 +65,7 @@ def test_an_xlsx_with_excel_dates_and_a_json_file() -> None:
             "Hydrogen Hub",
             "Germany",
             "Bronze",
-            datetime.datetime(2029, 6, 30),
+            datetime.date(2029, 6, 30),
             45292,
             "green-renewable-energy; digital-iot-sensors",
         ]
@@ -95,9 +96,14 @@ def test_an_xlsx_with_excel_dates_and_a_json_file() -> None:
 
 
 def test_upsert_by_website_then_by_name_and_country() -> None:
-    by_site = ClusterProfileFactory(name="Old name", website="https://www.ocean.example/", founded=2001)
-    by_name = ClusterProfileFactory(name="Energy Valley", country="NL", website="")
-    text = "name;country;website;founded\nOcean Cluster;NO;http://ocean.example;2005\nENERGY VALLEY;Netherlands;;2009\nNew One;DK;;\n"
+    by_site = make_profile(name="Old name", website="https://www.ocean.example/", founded=2001)
+    by_name = make_profile(name="Energy Valley", country="NL", website="")
+    text = (
+        "name;country;website;founded\n"
+        "Ocean Cluster;NO;http://ocean.example;2005\n"
+        "ENERGY VALLEY;Netherlands;;2009\n"
+        "New One;DK;;\n"
+    )
     report = _run(text.encode())
     assert report.ok, report.errors
     assert (report.created, report.updated) == (1, 2)
@@ -109,7 +115,7 @@ def test_upsert_by_website_then_by_name_and_country() -> None:
 
 
 def test_bad_rows_and_duplicates_write_nothing_and_say_where() -> None:
-    ClusterProfileFactory(name="Existing", website="https://existing.example")
+    make_profile(name="Existing", website="https://existing.example")
     text = (
         "name;country;website;founded;label;label_valid_until;technology_areas\n"
         "Good;NO;good.example;2010;gold;2030-01-01;\n"
@@ -140,9 +146,10 @@ def test_a_dry_run_writes_nothing() -> None:
 
 
 def test_a_managers_import_owns_its_records_and_cannot_change_anothers() -> None:
-    home, away = ClusterFactory(slug="home"), ClusterFactory(slug="away")
-    theirs = ClusterProfileFactory(name="Theirs", website="https://theirs.example", owner_cluster=away)
-    platform = ClusterProfileFactory(name="Platform's", website="https://platform.example")
+    home: Cluster = ClusterFactory(slug="home")  # type: ignore[assignment]
+    away: Cluster = ClusterFactory(slug="away")  # type: ignore[assignment]
+    theirs = make_profile(name="Theirs", website="https://theirs.example", owner_cluster=away)
+    platform = make_profile(name="Platform's", website="https://platform.example")
     text = "name;country;website\nMine;NO;mine.example\n"
     assert _run(text.encode(), owner=home).ok
     assert ClusterProfile.objects.get(name="Mine").owner_cluster == home

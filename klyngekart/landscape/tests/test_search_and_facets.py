@@ -9,7 +9,7 @@ import pytest
 from klyngekart.landscape.models import EXPIRED, ClusterProfile, Label, TagKind
 from klyngekart.landscape.selectors import Filters, country_counts, facets, profile_list
 from klyngekart.landscape.services import profile_save
-from klyngekart.landscape.tests.factories import ClusterProfileFactory
+from klyngekart.landscape.tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 1)
@@ -20,11 +20,11 @@ def _names(filters: Filters) -> list[str]:
 
 
 def test_search_finds_words_and_prefixes_in_name_description_and_sectors() -> None:
-    ClusterProfileFactory(name="Ocean Hyperspectral Alliance", description="Sensors for fish farms.")
-    ClusterProfileFactory(
+    make_profile(name="Ocean Hyperspectral Alliance", description="Sensors for fish farms.")
+    make_profile(
         name="Bayern Automotive Cluster", country="DE", region="Bayern", tags=[("category", "automotive")]
     )
-    ClusterProfileFactory(name="Trøndelag Wood Network", city="Trondheim")
+    make_profile(name="Trøndelag Wood Network", city="Trondheim")
 
     assert _names(Filters(q="hyperspectral")) == ["Ocean Hyperspectral Alliance"]
     assert _names(Filters(q="fish")) == ["Ocean Hyperspectral Alliance"]  # "fish" is a prefix of "fish farms"
@@ -37,14 +37,15 @@ def test_search_finds_words_and_prefixes_in_name_description_and_sectors() -> No
 
 
 def test_search_ignores_the_engines_syntax() -> None:
-    ClusterProfileFactory(name="Hydrogen Valley")
-    for query in ['"', "hydrogen OR", "NEAR(", "*", "hydrogen:*", "'; DROP TABLE x; --", "a & | !"]:
+    make_profile(name="Hydrogen Valley")
+    queries = ['"', "hydrogen OR", "NEAR(", "*", "hydrogen:*", "'; DROP TABLE x; --", "a & | !"]
+    for query in queries:
         profile_list(Filters(q=query), TODAY).count()  # no error from the engine
     assert _names(Filters(q='"hydrogen"')) == ["Hydrogen Valley"]
 
 
 def test_search_follows_changes_to_a_profile() -> None:
-    profile = ClusterProfileFactory(name="Old Name Cluster")
+    profile = make_profile(name="Old Name Cluster")
     profile.name = "Renamed Photonics Cluster"
     profile_save(profile=profile, tags=[])
     assert _names(Filters(q="photonics")) == ["Renamed Photonics Cluster"]
@@ -54,10 +55,10 @@ def test_search_follows_changes_to_a_profile() -> None:
 
 
 def test_a_label_past_its_date_is_expired_in_the_filter_and_the_counts() -> None:
-    ClusterProfileFactory(name="Gold now", label=Label.GOLD, label_valid_until=date(2027, 1, 1))
-    ClusterProfileFactory(name="Gold before", label=Label.GOLD, label_valid_until=date(2026, 5, 31))
-    ClusterProfileFactory(name="Bronze open-ended", label=Label.BRONZE, label_valid_until=None)
-    ClusterProfileFactory(name="No label")
+    make_profile(name="Gold now", label=Label.GOLD, label_valid_until=date(2027, 1, 1))
+    make_profile(name="Gold before", label=Label.GOLD, label_valid_until=date(2026, 5, 31))
+    make_profile(name="Bronze open-ended", label=Label.BRONZE, label_valid_until=None)
+    make_profile(name="No label")
 
     assert _names(Filters(label="gold")) == ["Gold now"]
     assert _names(Filters(label=EXPIRED)) == ["Gold before"]
@@ -69,15 +70,15 @@ def test_a_label_past_its_date_is_expired_in_the_filter_and_the_counts() -> None
 
 
 def test_each_facet_counts_under_the_other_filters() -> None:
-    ClusterProfileFactory(
+    make_profile(
         country="NO",
         region="Vestland",
         programme="nce",
         tags=[("category", "fishing"), ("area", "green-renewable-energy")],
     )
-    ClusterProfileFactory(country="NO", region="Nordland", programme="arena", tags=[("category", "fishing")])
-    ClusterProfileFactory(country="NO", region="Vestland", programme="gce", tags=[("category", "oil_gas")])
-    ClusterProfileFactory(country="DE", region="Bayern", tags=[("category", "fishing"), ("nace", "28")])
+    make_profile(country="NO", region="Nordland", programme="arena", tags=[("category", "fishing")])
+    make_profile(country="NO", region="Vestland", programme="gce", tags=[("category", "oil_gas")])
+    make_profile(country="DE", region="Bayern", tags=[("category", "fishing"), ("nace", "28")])
 
     chosen = Filters(country="NO", sector="category:fishing")
     result = facets(chosen, TODAY)
@@ -96,8 +97,8 @@ def test_each_facet_counts_under_the_other_filters() -> None:
 
 
 def test_filters_combine_with_search_and_sort() -> None:
-    ClusterProfileFactory(name="B Energy", founded=2010, tags=[(TagKind.CATEGORY, "electric_power")])
-    ClusterProfileFactory(name="A Energy", founded=2020, tags=[(TagKind.CATEGORY, "electric_power")])
-    ClusterProfileFactory(name="C Energy", country="SE", founded=2015)
+    make_profile(name="B Energy", founded=2010, tags=[(TagKind.CATEGORY, "electric_power")])
+    make_profile(name="A Energy", founded=2020, tags=[(TagKind.CATEGORY, "electric_power")])
+    make_profile(name="C Energy", country="SE", founded=2015)
     assert _names(Filters(q="energy", country="NO")) == ["A Energy", "B Energy"]
     assert _names(Filters(q="energy", sort="-founded")) == ["A Energy", "C Energy", "B Energy"]

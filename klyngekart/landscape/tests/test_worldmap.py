@@ -11,7 +11,7 @@ def test_arcs_are_delta_decoded_and_transformed() -> None:
 
 
 def test_a_ring_joins_its_arcs_and_walks_a_negative_index_backwards() -> None:
-    arcs = [[(0, 0), (1, 0)], [(1, 1), (1, 0)], [(1, 1), (0, 0)]]
+    arcs = [[(0.0, 0.0), (1.0, 0.0)], [(1.0, 1.0), (1.0, 0.0)], [(1.0, 1.0), (0.0, 0.0)]]
     # ~1 is arc 1 reversed: (1, 0) -> (1, 1); each arc after the first drops its shared first point.
     assert worldmap.ring_points([0, ~1, 2], arcs) == [(0, 0), (1, 0), (1, 1), (0, 0)]
 
