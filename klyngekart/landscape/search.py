@@ -1,8 +1,11 @@
 """Full-text search in the database's own engine, never a loop over rows in Python.
 
-PostgreSQL: ``to_tsvector('simple', search_document)`` with a GIN index on exactly that expression
-(migration 0002), queried with a prefix ``tsquery``. SQLite: the FTS5 table
-``landscape_profile_fts`` (external content, kept in step by triggers, migration 0002), queried
+PostgreSQL: the stored generated column ``search_vector`` (``to_tsvector('simple',
+search_document)``) with a GIN index (migration 0002), queried with a prefix ``tsquery``. A stored
+column rather than an index on the expression: the facets run the search once each, and a plan
+that scans (small or freshly loaded tables) would otherwise compute every row's vector each time
+(5 s for the search page over 3,300 profiles, against 0.4 s per query with the column). SQLite:
+the FTS5 table ``landscape_profile_fts`` (external content, kept in step by triggers), queried
 with ``MATCH``. The 'simple' configuration and FTS5's unicode61 tokenizer treat Norwegian, English
 and German names alike: no stemming, case-insensitive, every word a prefix."""
 
@@ -11,19 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-SEARCH_CONFIG = "simple"
 MAX_TERMS = 8
+POSTGRES_QUERY = (
+    "SELECT id FROM landscape_clusterprofile WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)"
+)
 FTS_QUERY = "SELECT rowid FROM landscape_profile_fts WHERE landscape_profile_fts MATCH %s"
-
-
-def search_vector() -> SearchVector:
-    """The expression the GIN index is built on; a query must use the same one to use the index."""
-    return SearchVector("search_document", config=SEARCH_CONFIG)
 
 
 def document(*parts: object, tags: Iterable[str] = ()) -> str:
@@ -43,10 +42,8 @@ def filter_text(queryset: QuerySet, query: str) -> QuerySet:
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        tsquery = SearchQuery(
-            " & ".join(f"{word}:*" for word in words), config=SEARCH_CONFIG, search_type="raw"
-        )
-        return queryset.annotate(search=search_vector()).filter(search=tsquery)
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        return queryset.filter(id__in=RawSQL(POSTGRES_QUERY, [tsquery]))  # noqa: S611 (a parameter)
     match = " ".join(f'"{word}"*' for word in words)
     return queryset.filter(
         id__in=RawSQL(FTS_QUERY, [match])  # noqa: S611 (the match text is a parameter)

@@ -42,7 +42,10 @@ def _filters(request: HttpRequest) -> tuple[SearchForm, Filters]:
 def _query(filters: Filters, **changes: str) -> str:
     """The query string for ``filters`` with ``changes`` (an empty value drops a filter)."""
     values = {name: getattr(filters, name) for name in ("q", *FACETS, "sort")} | changes
-    return "?" + urlencode({name: value for name, value in values.items() if value and value != "name"})
+    kept = {
+        name: value for name, value in values.items() if value and not (name == "sort" and value == "name")
+    }
+    return "?" + urlencode(kept) if kept else ""
 
 
 @login_required

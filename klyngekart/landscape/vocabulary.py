@@ -38,10 +38,12 @@ def tag_name(kind: str, code: str) -> str:
     return code
 
 
-def tag_search_words(kind: str, code: str) -> list[str]:
-    """A tag's names in both languages, so a search in either finds the profile."""
+@cache
+def tag_search_words(kind: str, code: str) -> tuple[str, ...]:
+    """A tag's names in both languages, so a search in either finds the profile. Cached: the
+    names are fixed for the life of the process, and the demo and scale data ask thousands of times."""
     words = []
     for language in ("nb", "en"):
         with override(language):
             words.append(tag_name(kind, code))
-    return list(dict.fromkeys(words))
+    return tuple(dict.fromkeys(words))

@@ -1,11 +1,19 @@
-"""Full-text search per database (landscape/search.py): a GIN index on to_tsvector('simple',
-search_document) on PostgreSQL, an FTS5 table kept in step by triggers on SQLite."""
+"""Full-text search per database (landscape/search.py). PostgreSQL: a stored generated column
+``search_vector`` = to_tsvector('simple', search_document) with a GIN index, so a match never
+computes a vector per row, even when the planner scans. SQLite: an FTS5 table kept in step by
+triggers. The model does not declare the column: the database fills it."""
 
 from django.db import migrations
 
 FTS = "landscape_profile_fts"
 TABLE = "landscape_clusterprofile"
 INDEX = "landscape_search_gin"
+POSTGRES_CREATE = [
+    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(search_document, ''))) STORED",
+    f"CREATE INDEX {INDEX} ON {TABLE} USING gin (search_vector)",
+]
+POSTGRES_DROP = [f"DROP INDEX IF EXISTS {INDEX}", f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector"]
 
 SQLITE_CREATE = [
     f"CREATE VIRTUAL TABLE {FTS} USING fts5(search_document, content='{TABLE}', content_rowid='id', "
@@ -27,18 +35,11 @@ SQLITE_DROP = [
 ]
 
 
-def _gin_index():
-    from django.contrib.postgres.indexes import GinIndex
-
-    from klyngekart.landscape.search import search_vector
-
-    return GinIndex(search_vector(), name=INDEX)
-
-
 def create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.add_index(apps.get_model("landscape", "ClusterProfile"), _gin_index())
+        for statement in POSTGRES_CREATE:
+            schema_editor.execute(statement)
     elif vendor == "sqlite":
         for statement in SQLITE_CREATE:
             schema_editor.execute(statement)
@@ -47,7 +48,8 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.remove_index(apps.get_model("landscape", "ClusterProfile"), _gin_index())
+        for statement in POSTGRES_DROP:
+            schema_editor.execute(statement)
     elif vendor == "sqlite":
         for statement in SQLITE_DROP:
             schema_editor.execute(statement)
