@@ -55,6 +55,9 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}", "delete"),
     ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}/attendance", "post"),
     ("/api/v1/clusters/{slug}/calendar.ics", "get"),
+    ("/api/v1/landscape/clusters", "get"),
+    ("/api/v1/landscape/clusters/{profile_id}", "get"),
+    ("/api/v1/landscape/import", "post"),
     ("/api/v1/public/surveys/{token}", "get"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }
