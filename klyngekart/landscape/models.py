@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from klyngekart.landscape.reference import COUNTRY_BY_CODE, country_name, programme_name
 
@@ -59,7 +60,7 @@ class ClusterProfile(models.Model):
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     country = models.CharField(_("country"), max_length=2)
-    region = models.CharField(_("region"), max_length=120, blank=True)
+    region = models.CharField(pgettext_lazy("landscape", "region"), max_length=120, blank=True)
     nuts = models.CharField(_("NUTS code"), max_length=5, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)

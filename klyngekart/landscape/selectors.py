@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,12 +29,14 @@ from klyngekart.landscape.vocabulary import tag_name
 
 SECTOR_KINDS = (TagKind.CATEGORY, TagKind.NACE, TagKind.SECTOR_TAG, TagKind.EMERGING)
 FACET_LIMIT = 15
-SORTS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "id"),
-    "country": ("country", "name", "id"),
-    "-founded": ("-founded", "name", "id"),
-    "founded": ("founded", "name", "id"),
-    "-record_date": ("-record_date", "name", "id"),
+# By name without regard to case, so "Aarhus" comes before "AI Alliance" on SQLite too.
+_NAME = Lower("name")
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (_NAME, "id"),
+    "country": ("country", _NAME, "id"),
+    "-founded": (F("founded").desc(nulls_last=True), _NAME, "id"),
+    "founded": (F("founded").asc(nulls_last=True), _NAME, "id"),
+    "-record_date": (F("record_date").desc(nulls_last=True), _NAME, "id"),
 }
 SORT_LABELS = {
     "name": _("Name"),

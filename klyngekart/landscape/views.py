@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from klyngekart.accounts.access import cluster_view
@@ -68,7 +68,7 @@ def profile_list(request: HttpRequest) -> HttpResponse:
             ("programme", _("Programme"), facets["programme"]),
             ("sector", _("Sector"), facets["sector"]),
             ("area", _("Technology and competence area"), facets["area"]),
-            ("region", _("Region"), facets["region"]),
+            ("region", pgettext("landscape", "Region"), facets["region"]),
         )
     ]
     context = {
