@@ -33,6 +33,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("taxonomy.", _("Competence areas")),
     ("reports.", _("Reports")),
     ("measures.", _("Joint measures")),
+    ("landscape.", _("Cluster landscape")),
 ]
 
 SENTENCES: dict[str, Promise] = {
