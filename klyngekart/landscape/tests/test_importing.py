@@ -172,3 +172,29 @@ def test_a_file_that_is_not_a_list_is_refused_as_a_whole() -> None:
     for content, name in ((b"", "x.csv"), (b"{not json", "x.json"), (b"hello;world\n1;2\n", "x.csv")):
         report = _run(content, name)
         assert not report.ok and report.errors[0].row == 0 and report.errors[0].field == "file"
+
+
+def test_the_headers_of_eccp_and_esca_style_exports() -> None:
+    text = (
+        "Cluster organisation name,Country,Web page,Year of establishment,Sectoral industries,"
+        "Number of SMEs,R&D and education,Cluster management staff (FTE),Label level,Label expiry date\n"
+        'Valencia Ceramics Cluster,Spain,www.ceramics.example,2004,"Vulcanised and fired materials; '
+        'Construction products and services",85,6,2.5,ESCA Silver Label,30/09/2027\n'
+    )
+    report = _run(text.encode("utf-8"), "eccp-export.csv")
+    assert report.ok, report.errors
+    assert not report.ignored_columns
+    profile = ClusterProfile.objects.get()
+    assert (profile.country, profile.founded, profile.members_sme, profile.members_research) == (
+        "ES",
+        2004,
+        85,
+        6,
+    )
+    assert (profile.label, profile.label_valid_until) == (Label.SILVER, datetime.date(2027, 9, 30))
+    tags = set(profile.tags.values_list("kind", "code"))
+    # A category we name differently stays as the sector the file wrote.
+    assert tags == {
+        (TagKind.SECTOR_TAG, "Vulcanised and fired materials"),
+        (TagKind.CATEGORY, "construction"),
+    }
