@@ -21,9 +21,11 @@ class SearchForm(DsForm):
         """The list's filters from the query string: the search and sort from this form, the
         facets as they came (each is an exact value; an unknown one simply matches nothing)."""
         cleaned = self.cleaned_data if self.is_valid() else {}
+        query = cleaned.get("q") or ""
         return Filters(
-            q=cleaned.get("q") or "",
-            sort=cleaned.get("sort") or "name",
+            q=query,
+            # A search lists the best matches first unless another order is chosen.
+            sort=cleaned.get("sort") or ("relevance" if query else "name"),
             **{name: str(data.get(name, ""))[:120] for name in FACETS},
         )
 

@@ -16,13 +16,18 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 
 MAX_TERMS = 8
 POSTGRES_QUERY = (
     "SELECT id FROM landscape_clusterprofile WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)"
 )
 FTS_QUERY = "SELECT rowid FROM landscape_profile_fts WHERE landscape_profile_fts MATCH %s"
+POSTGRES_RANK = "ts_rank(landscape_clusterprofile.search_vector, to_tsquery('simple'::regconfig, %s))"
+FTS_RANK = (
+    "(SELECT bm25(landscape_profile_fts) FROM landscape_profile_fts "
+    "WHERE landscape_profile_fts MATCH %s AND rowid = landscape_clusterprofile.id)"
+)
 
 
 def document(*parts: object, tags: Iterable[str] = ()) -> str:
@@ -37,14 +42,32 @@ def terms(query: str) -> list[str]:
     return [term.casefold() for term in re.findall(r"\w+", query or "")][:MAX_TERMS]
 
 
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def _match(words: list[str]) -> str:
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def rank(query: str) -> OrderBy | None:
+    """Best match first: PostgreSQL's ts_rank (higher is better), FTS5's bm25 (lower is better),
+    or None without search words."""
+    words = terms(query)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        return RawSQL(POSTGRES_RANK, [_tsquery(words)]).desc()  # noqa: S611 (a parameter)
+    return RawSQL(FTS_RANK, [_match(words)]).asc()  # noqa: S611 (a parameter)
+
+
 def filter_text(queryset: QuerySet, query: str) -> QuerySet:
     words = terms(query)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        return queryset.filter(id__in=RawSQL(POSTGRES_QUERY, [tsquery]))  # noqa: S611 (a parameter)
-    match = " ".join(f'"{word}"*' for word in words)
+        return queryset.filter(id__in=RawSQL(POSTGRES_QUERY, [_tsquery(words)]))  # noqa: S611 (a parameter)
+    match = _match(words)
     return queryset.filter(
         id__in=RawSQL(FTS_QUERY, [match])  # noqa: S611 (the match text is a parameter)
     )

@@ -39,6 +39,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-record_date": (F("record_date").desc(nulls_last=True), _NAME, "id"),
 }
 SORT_LABELS = {
+    "relevance": _("Best match"),
     "name": _("Name"),
     "country": _("Country"),
     "-founded": _("Newest first"),
@@ -133,6 +134,8 @@ def _filtered(filters: Filters, today: date, *, without: str = "") -> QuerySet[C
 
 def profile_list(filters: Filters, today: date | None = None) -> QuerySet[ClusterProfile]:
     today = today or timezone.localdate()
+    if filters.sort == "relevance" and (best := search.rank(filters.q)) is not None:
+        return _filtered(filters, today).order_by(best, *SORTS["name"])
     order = SORTS.get(filters.sort, SORTS["name"])
     return _filtered(filters, today).order_by(*order)
 

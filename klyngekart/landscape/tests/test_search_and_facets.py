@@ -102,3 +102,12 @@ def test_filters_combine_with_search_and_sort() -> None:
     make_profile(name="C Energy", country="SE", founded=2015)
     assert _names(Filters(q="energy", country="NO")) == ["A Energy", "B Energy"]
     assert _names(Filters(q="energy", sort="-founded")) == ["A Energy", "C Energy", "B Energy"]
+
+
+def test_a_search_can_list_the_best_match_first() -> None:
+    make_profile(name="A Wood Cluster", description="Furniture.")
+    make_profile(name="B Ocean Cluster", description="Ocean technology, ocean energy and ocean data.")
+    make_profile(name="C Ocean Wood", description="Boats.")
+    assert _names(Filters(q="ocean", sort="relevance"))[0] == "B Ocean Cluster"
+    assert _names(Filters(q="ocean", sort="name")) == ["B Ocean Cluster", "C Ocean Wood"]
+    assert _names(Filters(sort="relevance")) == ["A Wood Cluster", "B Ocean Cluster", "C Ocean Wood"]
