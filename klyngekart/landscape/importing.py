@@ -25,14 +25,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope
-from klyngekart.landscape.models import ClusterProfile, Label, TagKind, website_key
+from klyngekart.landscape.models import ClusterProfile, Label, TagKind, name_key, website_key
 from klyngekart.landscape.reference import (
     parse_category,
     parse_country,
@@ -573,7 +572,7 @@ def _key(item: ImportRow) -> tuple[str, str]:
     site = website_key(item.fields.get("website", ""))
     if site:
         return ("website", site)
-    return ("name", f"{item.name.lower()}|{item.fields.get('country', '')}")
+    return ("name", f"{name_key(item.name)}|{item.fields.get('country', '')}")
 
 
 def _match(parsed: list[ImportRow], *, owner: Cluster | None) -> None:
@@ -601,20 +600,19 @@ def _match(parsed: list[ImportRow], *, owner: Cluster | None) -> None:
             "id", "website_key", "owner_cluster_id"
         )
     }
-    names = {item.name.lower() for item in parsed if item.name}
+    names = {name_key(item.name) for item in parsed if item.name}
     countries = {item.fields.get("country") for item in parsed if item.fields.get("country")}
     by_name: dict[str, dict[str, Any]] = {}
     for profile in (
-        ClusterProfile.objects.annotate(lower_name=Lower("name"))
-        .filter(lower_name__in=names, country__in=countries)
-        .values("id", "lower_name", "country", "owner_cluster_id")
+        ClusterProfile.objects.filter(name_key__in=names, country__in=countries)
+        .values("id", "name_key", "country", "owner_cluster_id")
         .order_by("id")
     ):
-        by_name.setdefault(f"{profile['lower_name']}|{profile['country']}", dict(profile))
+        by_name.setdefault(f"{profile['name_key']}|{profile['country']}", dict(profile))
     for item in parsed:
         kind, value = _key(item)
         existing = by_site.get(value) if kind == "website" else None
-        existing = existing or by_name.get(f"{item.name.lower()}|{item.fields.get('country', '')}")
+        existing = existing or by_name.get(f"{name_key(item.name)}|{item.fields.get('country', '')}")
         if existing is None:
             continue
         item.existing_id = existing["id"]

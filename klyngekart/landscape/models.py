@@ -56,6 +56,10 @@ def website_key(url: str) -> str:
     return (host + parts.path).rstrip("/")
 
 
+def name_key(name: str) -> str:
+    return " ".join((name or "").casefold().split())[:200]
+
+
 class ClusterProfile(models.Model):
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
@@ -65,6 +69,9 @@ class ClusterProfile(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
     website_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    # The name as the importer compares it (casefolded in Python: SQLite's LOWER() folds only ASCII,
+    # and "ÅLESUND" must find "Ålesund"), with the country: the upsert's second key.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
     founded = models.PositiveSmallIntegerField(
         _("founded"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
@@ -103,6 +110,7 @@ class ClusterProfile(models.Model):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["country", "region"], name="landscape_country_region"),
+            models.Index(fields=["country", "name_key"], name="landscape_country_name"),
             models.Index(fields=["label", "label_valid_until"], name="landscape_label"),
         ]
         constraints = [
@@ -118,6 +126,7 @@ class ClusterProfile(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.website_key = website_key(self.website)
+        self.name_key = name_key(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import override
 from klyngekart.core.audit import audit_log
 from klyngekart.core.tenancy import scope
 from klyngekart.landscape import search
-from klyngekart.landscape.models import ClusterProfile, ProfileTag, website_key
+from klyngekart.landscape.models import ClusterProfile, ProfileTag, name_key, website_key
 from klyngekart.landscape.reference import country_name, programme_name
 from klyngekart.landscape.vocabulary import tag_search_words
 
@@ -84,6 +84,7 @@ def profiles_bulk_create(items: Sequence[ProfileData], *, batch_size: int = 500)
         for item in batch:
             profile = ClusterProfile(**item.fields)
             profile.website_key = website_key(profile.website)
+            profile.name_key = name_key(profile.name)
             profile.search_document = build_document(profile, item.tags)
             profiles.append(profile)
         with transaction.atomic():

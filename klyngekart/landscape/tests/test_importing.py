@@ -198,3 +198,11 @@ def test_the_headers_of_eccp_and_esca_style_exports() -> None:
         (TagKind.SECTOR_TAG, "Vulcanised and fired materials"),
         (TagKind.CATEGORY, "construction"),
     }
+
+
+def test_a_name_in_capitals_with_norwegian_letters_finds_its_record() -> None:
+    existing = make_profile(name="Ålesund Øko Klynge", country="NO", website="")
+    report = _run("name;country;founded\nÅLESUND ØKO KLYNGE;NO;2011\n".encode())
+    assert report.ok and (report.created, report.updated) == (0, 1)
+    existing.refresh_from_db()
+    assert existing.founded == 2011
