@@ -243,8 +243,16 @@ class ImportReport:
     errors: list[RowError]
     rows: list[ImportRow]
     written: bool = False
-    columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # the file's header -> our field
     ignored_columns: list[str] = field(default_factory=list)
+
+    def column_name(self, field_name: str) -> str:
+        """The header the user wrote for ``field_name`` ("Nettside"), so they find the column in
+        their own file; our column name when the file has none for it."""
+        for header, name in self.columns.items():
+            if name == field_name:
+                return header
+        return field_name
 
 
 def _file_error(message: str) -> ImportReport:
@@ -560,7 +568,7 @@ def import_profiles(
         updated=sum(1 for item in parsed if item.existing_id is not None),
         errors=errors,
         rows=parsed,
-        columns=[str(rows[header_index][col]).strip() for col in mapping],
+        columns={str(rows[header_index][col]).strip(): name for col, name in mapping.items()},
         ignored_columns=ignored,
     )
     if not report.ok or dry_run:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from klyngekart.accounts.access import cluster_view
+from klyngekart.accounts.access import MANAGER, cluster_view, user_clusters
 from klyngekart.core.forms import add_service_errors
 from klyngekart.core.models import Cluster
 from klyngekart.landscape import access, exporting, import_store, selectors, worldmap
@@ -87,11 +87,9 @@ def profile_list(request: HttpRequest) -> HttpResponse:
 
 def _may_import(request: HttpRequest) -> list[Cluster] | bool:
     """The clusters the user manages (to import for), or True for a platform admin."""
-    from klyngekart.accounts.access import MANAGER, user_clusters
-
     if request.user.is_superuser:
         return True
-    return [access.cluster for access in user_clusters(request.user) if access.role == MANAGER]
+    return [role.cluster for role in user_clusters(request.user) if role.role == MANAGER]
 
 
 @login_required
@@ -179,9 +177,10 @@ def profile_export(request: HttpRequest) -> HttpResponse:
 
 
 def _report_context(report: ImportReport) -> dict[str, Any]:
-    errors_by_row: dict[int, list[Any]] = {}
+    errors_by_row: dict[int, list[dict[str, str]]] = {}
     for error in report.errors:
-        errors_by_row.setdefault(error.row, []).append(error)
+        shown = {"column": report.column_name(error.field), "message": error.message}
+        errors_by_row.setdefault(error.row, []).append(shown)
     return {
         "report": report,
         "file_errors": errors_by_row.pop(0, []),

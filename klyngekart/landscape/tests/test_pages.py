@@ -100,9 +100,10 @@ def test_a_manager_imports_in_two_steps_and_the_records_stay_the_clusters(englis
 def test_a_bad_file_shows_its_problems_by_row(english, login, world) -> None:
     client = login(world.users["manager"])
     url = reverse("landscape_cluster:import", args=[world.cluster.slug])
-    upload = SimpleUploadedFile("klynger.csv", b"name;country\nGood;NO\nBad;Atlantis\n")
+    upload = SimpleUploadedFile("klynger.csv", b"Navn;Land\nGood;NO\nBad;Atlantis\n")
     page = client.post(url, {"file": upload}).content.decode()
     assert "Unknown country" in page and 'name="token"' not in page
+    assert "<td>Land</td>" in page  # the column as the file names it
     assert not ClusterProfile.objects.exists()
 
 
