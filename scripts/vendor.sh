@@ -13,13 +13,14 @@ PACKAGES=(
   "vega-lite@6.5.0"
   "vega-embed@7.3.0"
   "axe-core@4.14.1"
+  "world-atlas@2.0.2"
 )
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for spec in "${PACKAGES[@]}"; do
   (cd "$work" && npm pack --silent "$spec" >/dev/null)
 done
-rm -rf "$DEST" && mkdir -p "$DEST"/{designsystemet,inter,htmx,vega,axe}
+rm -rf "$DEST" && mkdir -p "$DEST"/{designsystemet,inter,htmx,vega,axe,world-atlas}
 unpack() { mkdir -p "$work/$1" && tar xzf "$work"/$2 -C "$work/$1"; }
 unpack dscss "digdir-designsystemet-css-*.tgz"
 unpack dstheme "digdir-designsystemet-theme-*.tgz"
@@ -29,6 +30,7 @@ unpack vega "vega-6*.tgz"
 unpack vegalite "vega-lite-*.tgz"
 unpack vegaembed "vega-embed-*.tgz"
 unpack axe "axe-core-*.tgz"
+unpack worldatlas "world-atlas-*.tgz"
 cp "$work/dscss/package/dist/src/index.css" "$DEST/designsystemet/designsystemet.css"
 cp "$work/dscss/package/dist/theme/designsystemet.css" "$DEST/designsystemet/theme.css"
 cp "$work/dscss/package/LICENSE"* "$DEST/designsystemet/" 2>/dev/null || true
@@ -50,6 +52,10 @@ cp "$work/vegaembed/package/build/vega-embed.min.js" "$DEST/vega/"
 )
 cp "$work/vega-interpreter.min.js" "$DEST/vega/"
 cp "$work/axe/package/axe.min.js" "$DEST/axe/"
+# Natural Earth's country boundaries (public domain; the package is ISC) as TopoJSON, at 1:50m.
+# The server reads it to draw the landscape map as SVG (klyngekart/landscape/worldmap.py); no
+# browser fetches it.
+cp "$work/worldatlas/package/countries-50m.json" "$work/worldatlas/package/LICENSE" "$DEST/world-atlas/"
 # The source maps are not vendored, so their references go too: collectstatic's manifest storage
 # (whitenoise, production) rewrites every sourceMappingURL and stops at the first missing file,
 # leaving no manifest and every page a 500. The same two edits made the committed files.

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "klyngekart.members",
     "klyngekart.surveys",
     "klyngekart.memberservices",
+    "klyngekart.landscape",
     "klyngekart.needs",
     "klyngekart.measures",
     "klyngekart.activities",

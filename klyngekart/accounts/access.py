@@ -108,6 +108,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "engagement.view": frozenset({MANAGER, STAFF, ADVISOR}),
     "engagement.settings": frozenset({MANAGER}),
     "engagement.mail": CLUSTER_TEAM,
+    # The cluster landscape (issue 15): a manager imports directory records that stay the cluster's.
+    "landscape.import": frozenset({MANAGER}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

@@ -10,6 +10,7 @@ from klyngekart.api.benchmark import router as benchmark_router
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.engagement import router as engagement_router
 from klyngekart.api.errors import install_error_handlers
+from klyngekart.api.landscape import router as landscape_router
 from klyngekart.api.me import router as me_router
 from klyngekart.api.measures import router as measures_router
 from klyngekart.api.members import router as members_router
@@ -51,5 +52,6 @@ api.add_router("", webhooks_router)
 api.add_router("", activity_feedback_router)
 api.add_router("", engagement_router)
 api.add_router("", needs_router)
+api.add_router("", landscape_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

@@ -33,6 +33,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("taxonomy.", _("Competence areas")),
     ("reports.", _("Reports")),
     ("measures.", _("Joint measures")),
+    ("landscape.", _("Cluster landscape")),
 ]
 
 SENTENCES: dict[str, Promise] = {
@@ -48,6 +49,10 @@ SENTENCES: dict[str, Promise] = {
     "members.contact.updated": _("%(actor)s updated the contact %(object)s at %(company)s"),
     "members.contact.deleted": _("%(actor)s removed the contact %(object)s at %(company)s"),
     "members.import.completed": _("%(actor)s imported %(created)s new and %(updated)s existing companies"),
+    "landscape.profile.updated": _("%(actor)s updated %(object)s in the cluster landscape"),
+    "landscape.import.completed": _(
+        "%(actor)s imported %(created)s new and %(updated)s existing clusters into the cluster landscape"
+    ),
     "accounts.invitation.created": _("%(actor)s invited %(email)s as %(role)s"),
     "accounts.invitation.revoked": _("%(actor)s withdrew the invitation to %(email)s"),
     "accounts.invitation.resent": _("%(actor)s sent the invitation to %(email)s again"),

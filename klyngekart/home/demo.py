@@ -30,6 +30,7 @@ from klyngekart.home.demo_engagement import build_engagement
 from klyngekart.home.demo_mapping import MappingContext, build_mapping
 from klyngekart.home.demo_measures import build_measures
 from klyngekart.home.demo_services import build_member_services
+from klyngekart.landscape.demo import load_demo_directory
 from klyngekart.members.models import Company, Contact, Membership, MembershipStatus
 from klyngekart.members.validators import org_number_check_digit
 
@@ -335,6 +336,8 @@ def build_demo(today: date | None = None) -> DemoResult:
             build_activities(context)
             build_benchmark(context)
             build_engagement(context)
+    # The cluster landscape: 300 fictional European cluster profiles (installation-wide).
+    created["cluster_profiles"] = load_demo_directory()
     return DemoResult(cluster=cluster, created=created, users=data.USERS)
 
 

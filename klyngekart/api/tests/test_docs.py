@@ -65,6 +65,9 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/activities/{activity_id}/feedback", "get"),
     ("/api/v1/clusters/{slug}/activity-feedback", "get"),
     ("/api/v1/clusters/{slug}/engagement", "get"),
+    ("/api/v1/landscape/clusters", "get"),
+    ("/api/v1/landscape/clusters/{profile_id}", "get"),
+    ("/api/v1/landscape/import", "post"),
     ("/api/v1/public/surveys/{token}", "get"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }

@@ -20,7 +20,7 @@ FLOORS = [
     ["taxonomy", "webhooks"],
     ["members"],
     ["surveys"],
-    ["needs", "memberservices"],
+    ["needs", "memberservices", "landscape"],
     ["measures"],
     ["activities"],
     ["benchmark", "engagement"],

@@ -8,6 +8,7 @@ from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.home import demo_data
 from klyngekart.home.tests.demo_once import BuiltDemo, built_demo, run_demo
+from klyngekart.landscape.models import ClusterProfile
 from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.validators import is_valid_org_number
 from klyngekart.taxonomy.nace import lookup_nace
@@ -30,6 +31,7 @@ def row_counts() -> dict[str, int]:
             ClusterRole,
             CompanyRole,
             AuditLog,
+            ClusterProfile,
         )
         return {model.__name__: model.objects.count() for model in models}
 
@@ -109,4 +111,11 @@ def test_a_second_run_creates_nothing_new(demo):
     before = row_counts()
     output = run_demo()
     assert row_counts() == before
-    assert "0 memberships" in output and "0 users" in output
+    assert "0 memberships" in output and "0 users" in output and "0 cluster_profiles" in output
+
+
+def test_the_demo_directory_has_300_fictional_european_clusters(demo):
+    profiles = ClusterProfile.objects.all()
+    assert profiles.count() == 300 and not profiles.filter(fictional=False).exists()
+    assert profiles.values("country").distinct().count() >= 20
+    assert not profiles.exclude(website__endswith=".example").exists()

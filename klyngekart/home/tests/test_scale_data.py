@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from bench.scale import AREAS, SCALES, summary
 from klyngekart.core.tenancy import scopes_disabled
+from klyngekart.landscape.models import ClusterProfile
 from klyngekart.surveys.models import AreaAggregate, Round, SegmentCount
 from klyngekart.surveys.results import aggregates
 
@@ -41,6 +42,7 @@ def test_tiny_scale_has_the_promised_counts_and_aggregates_built_by_rebuild() ->
     assert counts["answers"] == tiny.respondents
     assert counts["gap_answers"] == tiny.respondents * AREAS
     assert "rows/s" in out
+    assert ClusterProfile.objects.filter(fictional=True).count() == 30
     if connection.vendor == "postgresql":
         # The load may skip foreign-key triggers for its own session; the connection gets them back.
         with connection.cursor() as cursor:

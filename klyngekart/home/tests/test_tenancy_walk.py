@@ -34,6 +34,8 @@ from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, Worl
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.engagement.services import scores_rebuild
+from klyngekart.landscape.models import ClusterProfile
+from klyngekart.landscape.tests.factories import make_profile
 from klyngekart.measures.tests.factories import MeasureFactory
 from klyngekart.members.models import Company, Contact, Membership
 from klyngekart.members.tests.factories import ContactFactory
@@ -127,6 +129,10 @@ def _prepare(world: World) -> dict[str, Any]:
         "service": MemberServiceFactory(cluster=world.cluster, name_nb=f"Tjeneste {slug}"),
         "member_survey": _released_member_survey(world, area),
         "webhook": _webhook(world),
+        # A directory record this cluster's manager imported: only this cluster may change it.
+        "profile": make_profile(
+            owner_cluster=world.cluster, name=f"Profil {slug}", website=f"https://{slug}.example"
+        ),
         **_activity(world),
     }
 
@@ -298,6 +304,8 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "memberservices:survey_new": lambda o: {},
     "memberservices:pulse": lambda o: {},
     "memberservices:results": lambda o: {"round_id": o["member_survey"].pk},
+    "landscape_cluster:import": lambda o: {},
+    "landscape_cluster:edit": lambda o: {"pk": o["profile"].pk},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -327,6 +335,7 @@ COMPANY_OBJECT_URLS = {
                 "comment",
                 "service",
                 "member_survey",
+                "profile",
                 "activity",
                 "registration",
                 "webhook",
@@ -358,7 +367,7 @@ def _cluster_patterns() -> Iterator[tuple[str, Any]]:
             yield name, view
 
 
-def _snapshot() -> tuple[Any, ...]:
+def _snapshot() -> tuple[object, ...]:
     with scopes_disabled():
         return (
             Membership.objects.count(),
@@ -374,6 +383,7 @@ def _snapshot() -> tuple[Any, ...]:
             Webhook.objects.count(),
             WebhookDelivery.objects.count(),
             tuple(Webhook.objects.order_by("pk").values_list("secret", flat=True)),
+            tuple(ClusterProfile.objects.order_by("pk").values_list("name", "updated_at")),
         )
 
 
