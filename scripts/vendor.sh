@@ -61,5 +61,9 @@ cp "$work/worldatlas/package/countries-50m.json" "$work/worldatlas/package/LICEN
 # leaving no manifest and every page a 500. The same two edits made the committed files.
 find "$DEST" -name '*.js' -exec sed -i -E '/^\/\/# sourceMappingURL=/d' {} +
 find "$DEST" -name '*.css' -exec sed -i -E 's@/\*# sourceMappingURL=[^*]*\*/@@g' {} +
-printf '%s\n' "${PACKAGES[@]}" "vega-interpreter@2.3.2 (bundled with esbuild@0.25.12)" > "$DEST/VERSIONS"
+# Each vendored package with its version and its licence (SPDX, as its package.json says).
+{
+  for spec in "${PACKAGES[@]}"; do printf '%s %s\n' "$spec" "$(npm view "$spec" license)"; done
+  printf '%s\n' "vega-interpreter@2.3.2 BSD-3-Clause (bundled with esbuild@0.25.12 MIT)"
+} > "$DEST/VERSIONS"
 echo "vendored into $DEST:"; find "$DEST" -type f | sort
