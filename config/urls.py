@@ -28,8 +28,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The cluster's calendar (activities for all members and open ones) as an .ics file.
     path("c/<slug:cluster_slug>/calendar.ics", cluster_feed, name="cluster_calendar"),
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
+    path("c/<slug:cluster_slug>/barometer/", include("klyngekart.barometer.urls_cluster")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),
+    path("barometer/", include("klyngekart.barometer.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "klyngekart.surveys",
     "klyngekart.memberservices",
     "klyngekart.needs",
+    "klyngekart.barometer",
     "klyngekart.measures",
     "klyngekart.activities",
     "klyngekart.reports",

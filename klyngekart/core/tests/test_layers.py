@@ -20,7 +20,7 @@ FLOORS = [
     ["taxonomy"],
     ["members"],
     ["surveys"],
-    ["needs", "memberservices"],
+    ["needs", "memberservices", "barometer"],
     ["measures"],
     ["activities"],
     ["reports", "api"],

@@ -15,12 +15,19 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
 - ``questions``: priorities, Likert and NPS summaries, free text and a company's trend;
 - ``scales``: round-level means of Likert and NPS questions per segment, and the NPS (member surveys);
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
+- ``barometer``: a cluster's released per-company area sums for the national barometer;
 - ``impact``: the difference in differences of participants' gaps against the others';
 - ``company_page``: what a company's results page and its PDF show (the reports app prints it);
 - ``fragments``: rendered sections of a released round's pages, cached by the release;
 - ``scrub``: free text without contact details or names; ``views``/``urls``: the results pages.
 """
 
+from klyngekart.surveys.results.barometer import (
+    CompanyAreaSums,
+    barometer_rounds,
+    barometer_sums,
+    national_area_codes,
+)
 from klyngekart.surveys.results.cells import (
     SEGMENT_KINDS,
     CompanyCells,
@@ -106,6 +113,10 @@ from klyngekart.surveys.results.scales import (
 )
 
 __all__ = [
+    "CompanyAreaSums",
+    "barometer_rounds",
+    "barometer_sums",
+    "national_area_codes",
     "ROUND",
     "NpsFigure",
     "ScaleFigure",
