@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from klyngekart.api.activities import router as activities_router
 from klyngekart.api.auth import ApiTokenAuth
+from klyngekart.api.barometer import router as barometer_router
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.errors import install_error_handlers
 from klyngekart.api.me import router as me_router
@@ -43,5 +44,6 @@ api.add_router("", measures_router)
 api.add_router("", memberservices_router)
 api.add_router("", activities_router)
 api.add_router("", needs_router)
+api.add_router("", barometer_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

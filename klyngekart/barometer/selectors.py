@@ -19,7 +19,12 @@ FILTERS = ("sector", "region", "size")
 
 
 class FilterError(ValueError):
-    """A filter the barometer cannot answer: the message says why, in the reader's language."""
+    """A filter the barometer cannot answer: the message says why, in the reader's language, and
+    ``field`` names the filter at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -101,19 +106,22 @@ def parse_query(
     ]
     if len(given) > 1:
         raise FilterError(
-            _("Choose one of sector, county and size at a time: combined they could reveal small groups.")
+            _("Choose one of sector, county and size at a time: combined they could reveal small groups."),
+            given[1][0],
         )
     dimension, value = given[0] if given else ("", "")
     if dimension and value not in dict(value_choices(dimension)):
-        raise FilterError(_("Unknown %(filter)s: %(value)s.") % {"filter": dimension, "value": value})
+        raise FilterError(
+            _("Unknown %(filter)s: %(value)s.") % {"filter": dimension, "value": value}, dimension
+        )
     if area and area not in area_names():
-        raise FilterError(_("Unknown competence area: %(value)s.") % {"value": area})
+        raise FilterError(_("Unknown competence area: %(value)s.") % {"value": area}, "area")
     parsed_year: int | None = None
     if year not in (None, ""):
         try:
             parsed_year = int(str(year))
         except ValueError:
-            raise FilterError(_("The year must be a number, such as 2026.")) from None
+            raise FilterError(_("The year must be a number, such as 2026."), "year") from None
     return Query(area=area, dimension=dimension, value=value, year=parsed_year)
 
 

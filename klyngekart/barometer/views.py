@@ -3,7 +3,6 @@ public switch, and the cluster manager's choice to take part (/c/<slug>/baromete
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from klyngekart.accounts.access import cluster_view
 from klyngekart.barometer import selectors, services
+from klyngekart.barometer.export import write_csv
 from klyngekart.barometer.forms import FilterForm, ParticipationForm
 from klyngekart.core.charts import bar_chart, line_chart
 
@@ -83,31 +83,6 @@ def barometer_page(request: HttpRequest) -> HttpResponse:
     return render(request, "barometer/page.html", context, status=200 if query is not None else 400)
 
 
-CSV_COLUMNS = (
-    "year",
-    "area",
-    "area_name",
-    "dimension",
-    "value",
-    "value_name",
-    "shown",
-    "hidden_reason",
-    "answers",
-    "companies",
-    "clusters",
-    "mean_gap",
-    "need_share",
-)
-
-
-def write_csv(response: HttpResponse, rows: list[selectors.Row]) -> None:
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        data = row.as_dict()
-        writer.writerow(["" if data[column] is None else data[column] for column in CSV_COLUMNS])
-
-
 def barometer_csv(request: HttpRequest) -> HttpResponse:
     """Exactly the table the page shows for the same filters (hidden cells say why, no figures)."""
     if not _may_read(request):
@@ -144,7 +119,9 @@ def barometer_public(request: HttpRequest) -> HttpResponse:
 def cluster_participation(request: HttpRequest) -> HttpResponse:
     cluster = request.cluster  # type: ignore[attr-defined]
     current = services.is_participating(cluster)
-    form = ParticipationForm(request.POST or None, initial={"opted_in": current})
+    # An unticked box sends nothing: an empty POST is still the form, saying "no".
+    data = request.POST if request.method == "POST" else None
+    form = ParticipationForm(data, initial={"opted_in": current})
     if request.method == "POST" and form.is_valid():
         services.participation_set(
             cluster=cluster, opted_in=form.cleaned_data["opted_in"], actor=request.user
