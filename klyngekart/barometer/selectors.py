@@ -111,9 +111,12 @@ def parse_query(
         )
     dimension, value = given[0] if given else ("", "")
     if dimension and value not in dict(value_choices(dimension)):
-        raise FilterError(
-            _("Unknown %(filter)s: %(value)s.") % {"filter": dimension, "value": value}, dimension
-        )
+        unknown = {
+            "sector": _("Unknown sector (NACE section): %(value)s."),
+            "region": _("Unknown county: %(value)s."),
+            "size": _("Unknown size class: %(value)s."),
+        }[dimension]
+        raise FilterError(unknown % {"value": value}, dimension)
     if area and area not in area_names():
         raise FilterError(_("Unknown competence area: %(value)s.") % {"value": area}, "area")
     parsed_year: int | None = None

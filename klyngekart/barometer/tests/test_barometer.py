@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from klyngekart.barometer import selectors, services
 from klyngekart.barometer.models import BarometerCell, BarometerFact, BarometerParticipation
@@ -174,7 +175,10 @@ def test_the_installation_k_is_the_strictest_cluster_k() -> None:
 
 
 def test_two_filters_at_once_are_refused_with_a_reason() -> None:
-    with pytest.raises(selectors.FilterError, match="one of sector, county and size"):
+    with (
+        translation.override("en"),
+        pytest.raises(selectors.FilterError, match="one of sector, county and size"),
+    ):
         selectors.parse_query(sector="C", size="small")
 
 

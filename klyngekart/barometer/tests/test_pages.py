@@ -28,7 +28,9 @@ def five_clusters() -> None:
     services.edition_build()
 
 
-def test_the_page_is_for_signed_in_users_until_the_admin_makes_it_public(client, five_clusters, english) -> None:
+def test_the_page_is_for_signed_in_users_until_the_admin_makes_it_public(
+    client, five_clusters, english
+) -> None:
     url = reverse("barometer:page")
     assert client.get(url).status_code == 302
     assert client.get(reverse("barometer:csv")).status_code == 302
@@ -38,7 +40,9 @@ def test_the_page_is_for_signed_in_users_until_the_admin_makes_it_public(client,
     assert "National competence barometer" in page.content.decode()
 
 
-def test_the_page_shows_figures_counts_and_hidden_cells_with_the_reason(login, five_clusters, english) -> None:
+def test_the_page_shows_figures_counts_and_hidden_cells_with_the_reason(
+    login, five_clusters, english
+) -> None:
     client = login(UserFactory())
     page = client.get(reverse("barometer:page"), {"sector": "J"}).content.decode()
     assert "Hidden: Fewer than k" in page
@@ -61,7 +65,9 @@ def test_the_csv_is_exactly_the_table_of_the_page(login, five_clusters, english)
     assert hidden and all(row["mean_gap"] == "" and row["hidden_reason"] for row in hidden)
 
 
-def test_two_filters_at_once_come_back_with_the_reason_and_what_was_chosen(login, five_clusters, english) -> None:
+def test_two_filters_at_once_come_back_with_the_reason_and_what_was_chosen(
+    login, five_clusters, english
+) -> None:
     client = login(UserFactory())
     response = client.get(reverse("barometer:page"), {"sector": "C", "size": "small"})
     assert response.status_code == 400
@@ -80,7 +86,9 @@ def test_only_a_platform_admin_turns_the_public_switch(client, login) -> None:
     assert BarometerSite.objects.get(pk=1).public
 
 
-def test_the_manager_opts_the_cluster_in_and_out_audited(world, login, english, django_capture_on_commit_callbacks) -> None:
+def test_the_manager_opts_the_cluster_in_and_out_audited(
+    world, login, english, django_capture_on_commit_callbacks
+) -> None:
     url = reverse("cluster_barometer:settings", args=[world.cluster.slug])
     client = login(world.users["manager"])
     assert "does not take part" in client.get(url).content.decode()
