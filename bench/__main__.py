@@ -42,7 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", action="append", choices=["cluster", "national"])
     parser.add_argument("--quick", action="store_true", help="fewer requests and a shorter load test")
-    parser.add_argument("--only", help="comma-separated: needs,company,pdf,submit,answer,release,cold")
+    parser.add_argument(
+        "--only", help="comma-separated: needs,company,pdf,submit,answer,release,barometer,cold"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
