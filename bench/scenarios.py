@@ -644,14 +644,13 @@ def _barometer_scan(query: dict[str, str]) -> list[dict[str, Any]]:
 
     with scopes_disabled():
         facts = BarometerFact.objects.filter(year=2026, **query)
-        return list(  # type: ignore[arg-type]
-            facts.values("area_code").annotate(
-                answers=Sum("n"),
-                gap=Sum("sum_gap"),
-                companies=Count("company_id", distinct=True),
-                clusters=Count("cluster_id", distinct=True),
-            )
+        sums = facts.values("area_code").annotate(
+            answers=Sum("n"),
+            gap=Sum("sum_gap"),
+            companies=Count("company_id", distinct=True),
+            clusters=Count("cluster_id", distinct=True),
         )
+        return [dict(row) for row in sums]
 
 
 def barometer(setting: Setting, w: World) -> list[Row]:
