@@ -52,7 +52,11 @@ class BarometerSite(models.Model):
 class BarometerFact(ClusterOwnedModel):
     """A company's released sums in one area of one round (no timestamps: derived from answers)."""
 
-    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    # None for facts that came from outside this installation's rounds: the demo's fictional
+    # neighbour clusters (barometer/demo.py).
+    round = models.ForeignKey(
+        "surveys.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     year = models.PositiveSmallIntegerField()
     company_id = models.BigIntegerField()
     sector = models.CharField(max_length=1, blank=True)

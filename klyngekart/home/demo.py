@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from klyngekart.accounts.models import ClusterRole, CompanyRole, User
+from klyngekart.barometer.demo import build_barometer
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scope
@@ -331,6 +332,7 @@ def build_demo(today: date | None = None) -> DemoResult:
             build_measures(context)
             build_member_services(context)
             build_activities(context)
+            build_barometer(cluster, today)
     return DemoResult(cluster=cluster, created=created, users=data.USERS)
 
 
