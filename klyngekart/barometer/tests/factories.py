@@ -30,6 +30,7 @@ class Company:
     size: str = "small"
     people: int = 5
     level: int = 2  # every answer: importance 4, this level (gap 4 - level)
+    company: Any = None  # a members.Company to use (a member of several clusters); new when None
 
 
 def cluster_round(
@@ -47,7 +48,8 @@ def cluster_round(
         cluster = ClusterFactory(anonymity_threshold=anonymity_threshold)  # type: ignore[assignment]
     made = build_round(cluster, area_codes=AREAS)
     for spec in companies if companies is not None else [Company()] * 5:
-        membership: Any = MembershipFactory(cluster=cluster)
+        extra = {"company": spec.company} if spec.company is not None else {}
+        membership: Any = MembershipFactory(cluster=cluster, **extra)
         with scopes_disabled():
             Membership.objects.filter(pk=membership.pk).update(
                 nace_section=spec.sector, region=spec.region, size_class=spec.size

@@ -13,6 +13,7 @@ from klyngekart.barometer.models import BarometerCell, BarometerFact, BarometerP
 from klyngekart.barometer.tests.factories import AREAS, YEAR, Company, cluster_round, installation
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scopes_disabled
+from klyngekart.members.tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,19 @@ def test_four_clusters_are_too_few_however_many_companies_answer() -> None:
     assert not row.shown
     assert row.reason == "clusters"
     assert row.mean_gap is None and row.companies is None
+
+
+def test_a_company_in_five_clusters_is_one_company_not_five() -> None:
+    shared = CompanyFactory()
+    rounds = installation(5, companies=[Company(sector="C")] * 5)
+    for made in rounds:
+        cluster_round(made.round.cluster, [Company(sector="J", company=shared)], year=YEAR + 1)
+    refresh_all(rounds)
+
+    row = selectors.barometer(selectors.parse_query(area=AREA, sector="J", year=YEAR + 1)).rows[0]
+
+    assert not row.shown
+    assert row.reason == "companies"
 
 
 def test_a_sector_with_four_companies_is_hidden_and_so_is_the_smallest_other_so_the_rest_is_not_four() -> (
