@@ -226,7 +226,8 @@ def edition_build() -> BarometerEdition:
                     )
                 )
         BarometerCell.objects.bulk_create(cells, batch_size=2000)
-        BarometerShown.objects.bulk_create(shown, batch_size=2000)
+        # Two builds at once may record the same showing: the first row stands.
+        BarometerShown.objects.bulk_create(shown, batch_size=2000, ignore_conflicts=True)
         edition.ready = True
         edition.save(update_fields=["ready"])
         older = (
