@@ -51,9 +51,16 @@ def test_the_figures_as_the_document_says(client, world, bearer, spec, figures) 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("sector=C&size=small", "size"), ("sector=Q9", "sector"), ("area=nowhere", "area"), ("year=soon", "year")],
+    [
+        ("sector=C&size=small", "size"),
+        ("sector=Q9", "sector"),
+        ("area=nowhere", "area"),
+        ("year=soon", "year"),
+    ],
 )
-def test_a_filter_it_cannot_answer_is_a_422_naming_the_filter(client, world, bearer, spec, query, field) -> None:
+def test_a_filter_it_cannot_answer_is_a_422_naming_the_filter(
+    client, world, bearer, spec, query, field
+) -> None:
     response = client.get(f"/api/v1/barometer?{query}", **bearer(world.users["manager"]))
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", field]
