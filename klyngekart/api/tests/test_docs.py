@@ -56,6 +56,9 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}/attendance", "post"),
     ("/api/v1/clusters/{slug}/calendar.ics", "get"),
     ("/api/v1/public/surveys/{token}", "get"),
+    # The national competence barometer: a token, or none when the platform admin made it public.
+    ("/api/v1/barometer", "get"),
+    ("/api/v1/barometer.csv", "get"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }
 
