@@ -192,7 +192,7 @@ def edition_build() -> BarometerEdition:
         shown: list[BarometerShown] = []
         for (year, code), facts in grouped.items():
             views = views_of(facts)
-            for (dimension, value), reason in decide(facts, k).items():
+            for (dimension, value), reason in decide(facts, k, views).items():
                 members = [facts[index] for index in views[(dimension, value)]]
                 key = (year, code, dimension, value)
                 figures: dict[str, Any] = {}

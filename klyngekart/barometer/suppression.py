@@ -138,9 +138,12 @@ def _leftover_violations(
     return found
 
 
-def decide(facts: Sequence[Fact], k: int) -> dict[View, str]:
-    """Per reachable view, "" (shown) or why it is hidden (rules 1 to 3 of the module doc)."""
-    views = views_of(facts)
+def decide(
+    facts: Sequence[Fact], k: int, views: Mapping[View, frozenset[int]] | None = None
+) -> dict[View, str]:
+    """Per reachable view, "" (shown) or why it is hidden (rules 1 to 3 of the module doc).
+    ``views``: ``views_of(facts)`` when the caller has it already."""
+    views = views_of(facts) if views is None else views
     reasons = {
         view: failing_reason(group_of(facts[i] for i in members), k) for view, members in views.items()
     }
