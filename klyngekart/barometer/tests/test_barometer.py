@@ -202,3 +202,14 @@ def test_the_participation_row_belongs_to_its_cluster() -> None:
         row = BarometerParticipation.objects.get(cluster=made.round.cluster)
     assert row.opted_in
     assert BarometerCell.objects.count() == 0
+
+
+def test_a_release_in_a_cluster_that_does_not_take_part_builds_no_edition(
+    django_capture_on_commit_callbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster_round(opted_in=False)
+
+    assert selectors.latest_edition() is None
+    with scopes_disabled():
+        assert not BarometerFact.objects.exists()

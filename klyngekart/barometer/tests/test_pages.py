@@ -109,3 +109,9 @@ def test_no_one_but_the_manager_changes_the_choice(world, login, role: str) -> N
     client = login(world.users[role])
     assert client.post(url, {"opted_in": "on"}).status_code == 403
     assert not services.is_participating(world.cluster)
+
+
+def test_the_public_switch_shows_to_the_platform_admin_only(login, english) -> None:
+    assert "Make it public" not in login(UserFactory()).get(reverse("barometer:page")).content.decode()
+    admin = UserFactory(is_superuser=True)
+    assert "Make it public" in login(admin).get(reverse("barometer:page")).content.decode()
