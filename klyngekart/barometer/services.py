@@ -151,38 +151,44 @@ def _figures(members: list[Fact], k: int) -> dict[str, Any]:
     }
 
 
-def edition_build() -> BarometerEdition:
-    """Decide every figure from the facts of the clusters taking part, in one transaction."""
+def edition_build(years: set[int] | None = None) -> BarometerEdition:
+    """Decide every figure from the facts of the clusters taking part, in one transaction.
+
+    With ``years`` (the years whose facts changed), only those years are decided again and the
+    other years' cells are carried over from the newest edition, which holds exactly what deciding
+    them again would give: their facts, the clusters behind them and their history are unchanged.
+    When k changed (a cluster with a stricter k joined or left) every year is decided again."""
     clusters = participating_clusters()
     k = installation_k(clusters)
     ids = [cluster.pk for cluster in clusters]
     with scopes_disabled(), transaction.atomic():
+        previous = BarometerEdition.objects.filter(ready=True).order_by("-pk").first()
+        if years is not None and (previous is None or previous.k != k):
+            years = None
         grouped: dict[tuple[int, str], list[Fact]] = defaultdict(list)
-        rows = (
-            BarometerFact.objects.filter(cluster_id__in=ids)
-            .order_by("year", "area_code", "cluster_id", "company_id")
-            .values_list(
-                "year",
-                "area_code",
-                "cluster_id",
-                "round_id",
-                "company_id",
-                "sector",
-                "region",
-                "size",
-                "n",
-                "sum_gap",
-            )
+        facts_of = BarometerFact.objects.filter(cluster_id__in=ids)
+        if years is not None:
+            facts_of = facts_of.filter(year__in=sorted(years))
+        rows = facts_of.order_by("year", "area_code", "cluster_id", "company_id").values_list(
+            "year",
+            "area_code",
+            "cluster_id",
+            "round_id",
+            "company_id",
+            "sector",
+            "region",
+            "size",
+            "n",
+            "sum_gap",
         )
-        companies: set[int] = set()
         for year, code, cluster_id, round_id, company_id, sector, region, size, n, sum_gap in rows.iterator(
             chunk_size=5000
         ):
             grouped[(year, code)].append(
                 Fact(cluster_id, round_id, company_id, sector, region, size, n, sum_gap)
             )
-            companies.add(company_id)
-        edition = BarometerEdition.objects.create(k=k, clusters=len(ids), companies=len(companies))
+        companies = BarometerFact.objects.filter(cluster_id__in=ids).values("company_id").distinct().count()
+        edition = BarometerEdition.objects.create(k=k, clusters=len(ids), companies=companies)
         history: dict[tuple[int, str, str, str], list[dict[str, int]]] = defaultdict(list)
         for year, code, dimension, value, signature in BarometerShown.objects.values_list(
             "year", "area_code", "dimension", "value", "signature"
@@ -190,6 +196,12 @@ def edition_build() -> BarometerEdition:
             history[(year, code, dimension, value)].append(signature)
         cells: list[BarometerCell] = []
         shown: list[BarometerShown] = []
+        if years is not None and previous is not None:
+            carried = BarometerCell.objects.filter(edition=previous).exclude(year__in=sorted(years))
+            for cell in carried.iterator(chunk_size=5000):
+                cell.pk = None
+                cell.edition = edition
+                cells.append(cell)
         for (year, code), facts in grouped.items():
             views = views_of(facts)
             for (dimension, value), reason in decide(facts, k, views).items():
@@ -249,5 +261,9 @@ def cluster_changed(cluster_id: int) -> BarometerEdition | None:
         had_facts = BarometerFact.objects.filter(cluster=cluster).exists()
     if not had_facts and not is_participating(cluster):
         return None
+    with scope(cluster):
+        before = set(BarometerFact.objects.filter(cluster=cluster).values_list("year", flat=True))
     facts_refresh(cluster)
-    return edition_build()
+    with scope(cluster):
+        after = set(BarometerFact.objects.filter(cluster=cluster).values_list("year", flat=True))
+    return edition_build(years=before | after)

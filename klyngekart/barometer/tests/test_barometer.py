@@ -213,3 +213,25 @@ def test_a_release_in_a_cluster_that_does_not_take_part_builds_no_edition(
     assert selectors.latest_edition() is None
     with scopes_disabled():
         assert not BarometerFact.objects.exists()
+
+
+def test_a_change_decides_again_only_the_years_it_touched_and_agrees_with_a_full_build() -> None:
+    refresh_all(installation(5, year=YEAR - 1) + installation(5))
+    last_year = total_row(year=str(YEAR - 1))
+    assert last_year.shown and total_row().shown
+
+    joining = cluster_round()
+    edition = services.cluster_changed(joining.round.cluster_id)
+
+    assert edition is not None
+    with scopes_disabled():
+        carried = BarometerCell.objects.filter(edition=edition, year=YEAR - 1).count()
+    assert carried > 0
+    assert total_row(year=str(YEAR - 1)) == last_year
+    assert total_row().reason == "change"  # one cluster more than when it was shown
+    incremental = [
+        (r.year, r.area_code, r.reason, r.mean_gap) for r in selectors.barometer(selectors.Query()).trend
+    ]
+    services.edition_build()
+    full = [(r.year, r.area_code, r.reason, r.mean_gap) for r in selectors.barometer(selectors.Query()).trend]
+    assert incremental == full
