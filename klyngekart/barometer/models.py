@@ -95,7 +95,13 @@ class HiddenReason(models.TextChoices):
     CLUSTERS = "clusters", _("Fewer than k clusters")
     ANSWERS = "answers", _("Fewer than k answers")
     DIFFERENCE = "difference", _("Another figure minus this one would reveal fewer than k")
-    CHANGE = "change", _("Fewer than k clusters changed since this figure was last shown")
+    CHANGE = (
+        "change",
+        _(
+            "Fewer than k clusters changed since this figure, or one it could be subtracted from, "
+            "was last shown"
+        ),
+    )
 
 
 class BarometerCell(models.Model):

@@ -26,6 +26,7 @@ from klyngekart.barometer.models import (
 )
 from klyngekart.barometer.suppression import (
     Fact,
+    cross_view_allows,
     decide,
     group_of,
     history_allows,
@@ -190,10 +191,12 @@ def edition_build(years: set[int] | None = None) -> BarometerEdition:
         companies = BarometerFact.objects.filter(cluster_id__in=ids).values("company_id").distinct().count()
         edition = BarometerEdition.objects.create(k=k, clusters=len(ids), companies=companies)
         history: dict[tuple[int, str, str, str], list[dict[str, int]]] = defaultdict(list)
+        by_area: dict[tuple[int, str], list[tuple[tuple[str, str], dict[str, int]]]] = defaultdict(list)
         for year, code, dimension, value, signature in BarometerShown.objects.values_list(
             "year", "area_code", "dimension", "value", "signature"
         ):
             history[(year, code, dimension, value)].append(signature)
+            by_area[(year, code)].append(((dimension, value), signature))
         cells: list[BarometerCell] = []
         shown: list[BarometerShown] = []
         if years is not None and previous is not None:
@@ -210,7 +213,8 @@ def edition_build(years: set[int] | None = None) -> BarometerEdition:
                 figures: dict[str, Any] = {}
                 if not reason:
                     signature = signature_of(members)
-                    if history_allows(signature, history[key], k):
+                    others = [old for view, old in by_area[(year, code)] if view != (dimension, value)]
+                    if history_allows(signature, history[key], k) and cross_view_allows(signature, others, k):
                         figures = _figures(members, k)
                         if signature not in history[key]:
                             shown.append(

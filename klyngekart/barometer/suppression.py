@@ -19,7 +19,10 @@ A view's population is a set of facts: one company's answers in one cluster. A v
 4. across editions (``history_allows``): a view's clusters and rounds are either what they were
    whenever it was shown before, or differ from each such earlier figure by at least k clusters
    on each side (added and removed); so a cluster that joins, leaves or releases a new round of
-   the same year cannot be read off as the difference of two reads.
+   the same year cannot be read off as the difference of two reads;
+5. across editions and views (``cross_view_allows``): against every other view shown before,
+   whose signature says it may contain this one (or lie inside it), the part between is nothing
+   or at least k clusters and k companies.
 
 Hiding a view can only make rule 3 stricter, so the loop hides the smallest offender and runs
 again until nothing changes.
@@ -200,4 +203,28 @@ def history_allows(new: Signature, earlier: Iterable[Signature], k: int) -> bool
         changed = {key for key in set(new) & set(old) if new[key] != old[key]}
         if not (_side_ok(added | changed, new, k) and _side_ok(removed | changed, old, k)):
             return False
+    return True
+
+
+def _difference(outer: Signature, inner: Signature) -> tuple[int, int] | None:
+    """(clusters, companies) that ``outer`` holds beyond ``inner`` when every cluster round of
+    ``inner`` is in ``outer`` with no more companies (the populations may nest), else None."""
+    if any(key not in outer or inner[key] > outer[key] for key in inner):
+        return None
+    extra = {key: outer[key] - inner.get(key, 0) for key in outer}
+    changed = {key: count for key, count in extra.items() if count > 0}
+    return len({key.split(":", 1)[0] for key in changed}), sum(changed.values())
+
+
+def cross_view_allows(new: Signature, others: Iterable[Signature], k: int) -> bool:
+    """Rule 5: against the figures of *other* views of the same year and area shown in earlier
+    editions, whose populations are gone, the signatures tell whether one may lie inside the
+    other; if so, what lies between must be nothing or at least k clusters and k companies. So
+    "everyone, before a cluster left" minus "10-49 now" cannot isolate the cluster that left.
+    Conservative: two signatures that merely look nested count as nested."""
+    for old in others:
+        for outer, inner in ((old, new), (new, old)):
+            gap = _difference(outer, inner)
+            if gap is not None and gap != (0, 0) and (gap[0] < k or gap[1] < k):
+                return False
     return True

@@ -235,3 +235,20 @@ def test_a_change_decides_again_only_the_years_it_touched_and_agrees_with_a_full
     services.edition_build()
     full = [(r.year, r.area_code, r.reason, r.mean_gap) for r in selectors.barometer(selectors.Query()).trend]
     assert incremental == full
+
+
+def test_everyone_before_a_cluster_left_minus_a_size_now_cannot_isolate_that_cluster() -> None:
+    # Five clusters of small companies, and a sixth whose five companies are all micro.
+    rounds = installation(5, companies=[Company(size="small")] * 5)
+    leaving = cluster_round(companies=[Company(size="micro")] * 5)
+    refresh_all([*rounds, leaving])
+    assert total_row().shown  # 30 companies, 6 clusters
+    assert not total_row(size="small").shown  # everyone minus it would be one cluster
+
+    services.participation_set(cluster=leaving.round.cluster, opted_in=False, actor=None)
+    services.cluster_changed(leaving.round.cluster_id)
+
+    # Now "small" is everyone, but the total shown before minus it is the leaving cluster's figure.
+    assert total_row().reason == "change"
+    small = total_row(size="small")
+    assert not small.shown and small.reason == "change"
