@@ -15,8 +15,11 @@ from klyngekart.barometer.suppression import (
     TOTAL_VIEW,
     Fact,
     Signature,
+    cross_view_allows,
     decide,
     history_allows,
+    signature_of,
+    views_of,
 )
 
 SECTORS = ("C", "F", "J")
@@ -146,3 +149,62 @@ def test_two_editions_of_one_figure_never_differ_by_fewer_than_k_clusters(
             if keys:
                 clusters, companies = side(keys, signature)
                 assert clusters >= k and companies >= k
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[list[list[Fact]], int]:
+    """Editions of one year and area: each the previous with clusters joining, leaving or
+    releasing a newer round. Company ids are the cluster's own here (the signatures count a company
+    in two clusters twice; docs/architecture.md says so)."""
+    k = draw(st.integers(min_value=3, max_value=4))
+    current: dict[int, list[Fact]] = {}
+    runs: list[list[Fact]] = []
+    for _step in range(draw(st.integers(min_value=1, max_value=6))):
+        for cluster_id in draw(st.lists(st.sampled_from(sorted(current)), max_size=2)) if current else []:
+            current.pop(cluster_id, None)
+        for cluster_id in draw(st.lists(st.integers(min_value=1, max_value=12), max_size=4)):
+            round_id = draw(st.integers(min_value=1, max_value=2))
+            current[cluster_id] = [
+                Fact(
+                    cluster_id=cluster_id,
+                    round_id=round_id,
+                    company_id=cluster_id * 100 + company,
+                    sector="C",
+                    region="46",
+                    size=draw(st.sampled_from(SIZES)),
+                    n=draw(st.integers(min_value=1, max_value=4)),
+                    sum_gap=0,
+                )
+                for company in range(draw(st.integers(min_value=1, max_value=5)))
+            ]
+        runs.append([fact for facts in current.values() for fact in facts])
+    return runs, k
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_no_two_figures_of_any_editions_subtract_into_a_small_group(
+    case: tuple[list[list[Fact]], int],
+) -> None:
+    runs, k = case
+    shown: list[tuple[tuple[str, str], frozenset[tuple[int, int, int]], Signature]] = []
+    for facts in runs:
+        views = views_of(facts)
+        accepted = []
+        for view, reason in decide(facts, k, views).items():
+            if reason:
+                continue
+            members = [facts[index] for index in views[view]]
+            signature = signature_of(members)
+            same = [old for seen, _p, old in shown if seen == view]
+            others = [old for seen, _p, old in shown if seen != view]
+            if history_allows(signature, same, k) and cross_view_allows(signature, others, k):
+                population = frozenset((f.cluster_id, f.round_id, f.company_id) for f in members)
+                accepted.append((view, population, signature))
+        shown += accepted
+    for (_a, first, _s1), (_b, second, _s2) in combinations(shown, 2):
+        for outer, inner in ((first, second), (second, first)):
+            if inner < outer:
+                rest = outer - inner
+                assert len({company for _c, _r, company in rest}) >= k
+                assert len({cluster for cluster, _r, _c in rest}) >= k
