@@ -501,3 +501,80 @@ def summary() -> dict[str, Any]:
             str(pk) for pk in Response.objects.filter(cluster__in=scale_clusters).values_list("pk", flat=True)
         )
     return {"counts": counts, "aggregates": rows, "response_ids": ids}
+
+
+# -- the national barometer's inputs ---------------------------------------------------------------
+
+BAROMETER_PREFIX = "barometer-bench-"
+
+
+def barometer_inputs(*, clusters: int, companies: int, round_id: int, seed: int = 1) -> int:
+    """Clusters that take part in the barometer, each with ``companies`` companies' released sums per
+    default area: the facts (``BarometerFact``) that the releases of their rounds would give the
+    barometer (``results.barometer_sums``), written directly rather than through 24 M raw answers
+    and 100 releases. Every fact points at ``round_id`` (a released scale round) for its foreign
+    key; the barometer reads only its cluster. Returns the number of facts."""
+    from klyngekart.barometer.models import BarometerFact, BarometerParticipation
+    from klyngekart.surveys.results import national_area_codes
+    from klyngekart.taxonomy.regions import COUNTIES
+
+    rng = random.Random(seed)  # noqa: S311 - bench data
+    codes = national_area_codes()[:AREAS]
+    sections = list("ABCDEFGHIJKLMNOPQRSTU")
+    regions = [code for code, _name in COUNTIES]
+    sizes = [value for value, _label in SizeClass.choices]
+    total = 0
+    with scopes_disabled(), transaction.atomic():
+        Cluster.objects.bulk_create(
+            [
+                Cluster(name=f"Barometer bench {number:03d}", slug=f"{BAROMETER_PREFIX}{number:03d}")
+                for number in range(clusters)
+            ]
+        )
+        made = list(Cluster.objects.filter(slug__startswith=BAROMETER_PREFIX).order_by("slug"))
+        BarometerParticipation.objects.bulk_create(
+            [BarometerParticipation(cluster=cluster, opted_in=True) for cluster in made]
+        )
+        for number, cluster in enumerate(made):
+            rows = []
+            for company in range(companies):
+                company_id = 10_000_000 + number * companies + company
+                sector, region, size = rng.choice(sections), rng.choice(regions), rng.choice(sizes)
+                people = max(1, int(rng.expovariate(1 / 30)))
+                for code in codes:
+                    gaps = [rng.randint(-1, 3) for _person in range(min(people, 8))]
+                    mean = sum(gaps) / len(gaps)
+                    rows.append(
+                        BarometerFact(
+                            cluster=cluster,
+                            round_id=round_id,
+                            year=2026,
+                            company_id=company_id,
+                            sector=sector,
+                            region=region,
+                            size=size,
+                            area_code=code,
+                            n=people,
+                            sum_gap=round(mean * people),
+                        )
+                    )
+            BarometerFact.objects.bulk_create(rows, batch_size=5000)
+            total += len(rows)
+    return total
+
+
+def barometer_inputs_remove() -> None:
+    """The bench's barometer clusters and every edition go again: the scale data stays as it was."""
+    from klyngekart.barometer.models import (
+        BarometerEdition,
+        BarometerFact,
+        BarometerParticipation,
+        BarometerShown,
+    )
+
+    with scopes_disabled(), transaction.atomic():
+        BarometerFact.objects.all().delete()
+        Cluster.objects.filter(slug__startswith=BAROMETER_PREFIX).delete()
+        BarometerParticipation.objects.all().delete()
+        BarometerShown.objects.all().delete()
+        BarometerEdition.objects.all().delete()

@@ -632,6 +632,124 @@ def release_time(setting: Setting, w: World) -> list[Row]:
     ]
 
 
+# -- the national competence barometer ------------------------------------------------------------
+
+
+def _barometer_scan(query: dict[str, str]) -> list[dict[str, Any]]:
+    """The baseline: the same national figures (per area: answers, gap sum, companies, clusters)
+    aggregated from the per-company released sums on every request, with no edition and no
+    suppression: what the barometer would cost without its cells."""
+    from django.db.models import Count, Sum
+
+    from klyngekart.barometer.models import BarometerFact
+
+    with scopes_disabled():
+        facts = BarometerFact.objects.filter(year=2026, **query)
+        sums = facts.values("area_code").annotate(
+            answers=Sum("n"),
+            gap=Sum("sum_gap"),
+            companies=Count("company_id", distinct=True),
+            clusters=Count("cluster_id", distinct=True),
+        )
+        return [dict(row) for row in sums]
+
+
+def barometer(setting: Setting, w: World) -> list[Row]:
+    """The barometer across 100 clusters and 20,000 companies (the national scale's shape): the
+    scale clusters take part through the real path (their released sums become facts), and more
+    clusters' facts are written directly (bench/scale.py ``barometer_inputs``) up to 100 clusters.
+    Then two editions are built (the second checked against the first's history), and the page,
+    the API and the CSV are timed against the baseline of aggregating the facts per request.
+    Everything is removed again afterwards."""
+    from bench.scale import SLUG_PREFIX, barometer_inputs, barometer_inputs_remove
+    from klyngekart.barometer import services
+    from klyngekart.barometer.models import BarometerFact, BarometerParticipation, BarometerSite
+
+    barometer_inputs_remove()
+    with scopes_disabled():
+        scale_clusters = list(Cluster.objects.filter(slug__startswith=SLUG_PREFIX).order_by("slug"))
+        BarometerParticipation.objects.bulk_create(
+            [BarometerParticipation(cluster=cluster, opted_in=True) for cluster in scale_clusters]
+        )
+    started = time.perf_counter()
+    real = sum(services.facts_refresh(cluster) for cluster in scale_clusters)
+    refresh = time.perf_counter() - started
+    target_clusters = 20 if setting.quick else 100
+    extra = max(0, target_clusters - len(scale_clusters))
+    synthetic = barometer_inputs(clusters=extra, companies=200, round_id=w.round.pk) if extra else 0
+    started = time.perf_counter()
+    services.edition_build()
+    build = time.perf_counter() - started
+    # A second full build, as after the next change: every figure is checked against the first's.
+    started = time.perf_counter()
+    edition = services.edition_build()
+    rebuild = time.perf_counter() - started
+    with scopes_disabled():
+        facts = BarometerFact.objects.count()
+    # Public for the run, so the page is timed as an anonymous reader sees it; put back afterwards.
+    was_public = BarometerSite.objects.filter(pk=1, public=True).exists()
+    BarometerSite.objects.update_or_create(pk=1, defaults={"public": True})
+    port = setting.server.port
+    national = setting.scale == "national" or not setting.quick
+    queries = [("", {}), ("&size=small", {"size": "small"}), ("&region=46", {"region": "46"})]
+    base: list[float] = []
+    for _run in range(max(4, setting.repeat // len(queries))):
+        for _suffix, query in queries:
+            began = time.perf_counter()
+            _barometer_scan(query)
+            base.append(time.perf_counter() - began)
+    base_p50, base_p95 = summarise(base)
+    rows = [
+        Row(
+            setting.scale,
+            f"barometer: facts from {len(scale_clusters)} clusters' releases + two editions",
+            "s",
+            refresh,
+            refresh + build + rebuild,
+            goal="built by a task after a release, not per request",
+            detail={
+                "facts_real": real,
+                "facts_written": synthetic,
+                "facts": facts,
+                "edition_build_s": build,
+                "edition_rebuild_s": rebuild,
+                "clusters": edition.clusters,
+                "companies": edition.companies,
+                "k": edition.k,
+            },
+        )  # fmt: skip
+    ]
+    targets = [
+        ("page", "/barometer/?year=2026", {}),
+        ("API", "/api/v1/barometer?year=2026", w.token_header),
+        ("CSV", "/barometer/barometer.csv?year=2026", {}),
+    ]
+    for name, url, headers in targets:
+        durations: list[float] = []
+        per_query = max(4, setting.repeat // len(queries))
+        for suffix, _query in queries:
+            durations += get_timings(port, url + suffix, headers, per_query)
+        p50, p95 = summarise(durations)
+        rows.append(
+            Row(
+                setting.scale,
+                f"barometer {name} ({edition.clusters} clusters, {facts:,} facts)",
+                "ms",
+                p50,
+                p95,
+                "aggregate facts per request",
+                base_p95,
+                p95 / base_p95 if base_p95 else None,
+                "p95 < 150 ms",
+                p95 < 150,
+                detail={"url": url, "baseline_p50": base_p50, "national_size": national},
+            )  # fmt: skip
+        )
+    barometer_inputs_remove()
+    BarometerSite.objects.filter(pk=1).update(public=was_public)
+    return rows
+
+
 # -- the needs PDF and memory ---------------------------------------------------------------------------
 
 
@@ -694,6 +812,7 @@ def run_all(setting: Setting, only: set[str] | None = None) -> list[Row]:
         ("submit", lambda: submission(setting, w)),
         ("answer", lambda: answering_pages(setting, w)),
         ("release", lambda: release_time(setting, w)),
+        ("barometer", lambda: barometer(setting, w)),
         ("cold", lambda: cold_pages(setting, w)),
         ("engagement", lambda: engagement_scenario(setting.scale, setting.server, setting.repeat)),
     ]

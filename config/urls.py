@@ -33,10 +33,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/engagement/", include("klyngekart.engagement.urls")),
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
     path("c/<slug:cluster_slug>/landscape/", include("klyngekart.landscape.cluster_urls")),
+    path("c/<slug:cluster_slug>/barometer/", include("klyngekart.barometer.urls_cluster")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),
     path("me/data/", privacy_views.my_data, name="my_data"),
     path("landscape/", include("klyngekart.landscape.urls")),
+    path("barometer/", include("klyngekart.barometer.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

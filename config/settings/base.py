@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "klyngekart.memberservices",
     "klyngekart.landscape",
     "klyngekart.needs",
+    "klyngekart.barometer",
     "klyngekart.measures",
     "klyngekart.activities",
     "klyngekart.benchmark",

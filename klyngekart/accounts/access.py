@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cluster.view": ALL_ROLES,
     "cluster.view_dashboard": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
     "cluster.settings": frozenset({MANAGER}),
+    # Taking part in the national competence barometer: the manager's choice, audited.
+    "barometer.settings": frozenset({MANAGER}),
     "cluster.view_audit": CLUSTER_TEAM,
     "people.manage": frozenset({MANAGER}),
     "members.view": frozenset({MANAGER, STAFF, ADVISOR}),

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from klyngekart.api.activities import router as activities_router
 from klyngekart.api.activity_feedback import router as activity_feedback_router
 from klyngekart.api.auth import ApiTokenAuth
+from klyngekart.api.barometer import router as barometer_router
 from klyngekart.api.benchmark import router as benchmark_router
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.engagement import router as engagement_router
@@ -53,5 +54,6 @@ api.add_router("", activity_feedback_router)
 api.add_router("", engagement_router)
 api.add_router("", needs_router)
 api.add_router("", landscape_router)
+api.add_router("", barometer_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

@@ -34,11 +34,14 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("reports.", _("Reports")),
     ("measures.", _("Joint measures")),
     ("landscape.", _("Cluster landscape")),
+    ("barometer.", _("National competence barometer")),
 ]
 
 SENTENCES: dict[str, Promise] = {
     "core.cluster.created": _("%(actor)s created the cluster %(object)s"),
     "core.cluster.updated": _("%(actor)s updated the cluster settings"),
+    "barometer.joined": _("%(actor)s let the cluster take part in the national competence barometer"),
+    "barometer.left": _("%(actor)s took the cluster out of the national competence barometer"),
     "members.membership.created": _("%(actor)s added %(object)s as a member"),
     "members.membership.updated": _("%(actor)s updated the membership of %(object)s"),
     "members.membership.ended": _("%(actor)s ended the membership of %(object)s"),

@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from klyngekart.accounts.models import ClusterRole, CompanyRole, User
+from klyngekart.barometer.demo import build_barometer
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scope
@@ -336,6 +337,7 @@ def build_demo(today: date | None = None) -> DemoResult:
             build_activities(context)
             build_benchmark(context)
             build_engagement(context)
+            build_barometer(cluster, today)
     # The cluster landscape: 300 fictional European cluster profiles (installation-wide).
     created["cluster_profiles"] = load_demo_directory()
     return DemoResult(cluster=cluster, created=created, users=data.USERS)

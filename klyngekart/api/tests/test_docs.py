@@ -69,6 +69,9 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/landscape/clusters/{profile_id}", "get"),
     ("/api/v1/landscape/import", "post"),
     ("/api/v1/public/surveys/{token}", "get"),
+    # The national competence barometer: a token, or none when the platform admin made it public.
+    ("/api/v1/barometer", "get"),
+    ("/api/v1/barometer.csv", "get"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }
 

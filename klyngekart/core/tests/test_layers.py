@@ -20,7 +20,7 @@ FLOORS = [
     ["taxonomy", "webhooks"],
     ["members"],
     ["surveys"],
-    ["needs", "memberservices", "landscape"],
+    ["needs", "memberservices", "landscape", "barometer"],
     ["measures"],
     ["activities"],
     ["benchmark", "engagement"],

@@ -180,6 +180,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "cluster:home": lambda o: {},
     "cluster:audit": lambda o: {},
     "cluster:settings": lambda o: {},
+    "cluster_barometer:settings": lambda o: {},
     "members:list": lambda o: {},
     "members:create": lambda o: {},
     "members:my_company": lambda o: {},

@@ -16,12 +16,19 @@ k rule (built on ``klyngekart/core/privacy.py``) and the free text. No module ou
 - ``scales``: round-level means of Likert and NPS questions per segment, and the NPS (member surveys);
   means and choice counts pooled over several rounds (the activities' feedback);
 - ``membership``: what other modules ask about one company (its needs, suggested priorities);
+- ``barometer``: a cluster's released per-company area sums for the national barometer;
 - ``impact``: the difference in differences of participants' gaps against the others';
 - ``company_page``: what a company's results page and its PDF show (the reports app prints it);
 - ``fragments``: rendered sections of a released round's pages, cached by the release;
 - ``scrub``: free text without contact details or names; ``views``/``urls``: the results pages.
 """
 
+from klyngekart.surveys.results.barometer import (
+    CompanyAreaSums,
+    barometer_rounds,
+    barometer_sums,
+    national_area_codes,
+)
 from klyngekart.surveys.results.cells import (
     SEGMENT_KINDS,
     CompanyCells,
@@ -115,6 +122,10 @@ from klyngekart.surveys.results.scales import (
 )
 
 __all__ = [
+    "CompanyAreaSums",
+    "barometer_rounds",
+    "barometer_sums",
+    "national_area_codes",
     "ROUND",
     "NpsFigure",
     "ScaleFigure",
