@@ -222,6 +222,9 @@ KLYNGEKART_RESPOND_WINDOW_SECONDS = env_int("KLYNGEKART_RESPOND_WINDOW_SECONDS",
 # Personal invitations are marked completed in shuffled batches of at least this many, apart from
 # the answers (surveys/completions.py): whoever reads the database learns "one of these", no more.
 KLYNGEKART_COMPLETION_BATCH = env_int("KLYNGEKART_COMPLETION_BATCH", 5)
+# Invitation and reminder mails not sent this many seconds after they were asked for are queued
+# again (surveys/tasks.py, requeue_lost_mails); each is still sent only once.
+KLYNGEKART_MAIL_REQUEUE_AFTER = env_int("KLYNGEKART_MAIL_REQUEUE_AFTER", 300)
 # Enhetsregisteret (Brønnøysundregistrene's open register of Norwegian companies), looked up by org
 # number when a member is added or refreshed (members/register.py). Off, or unreachable, the
 # pages say so and the user types the facts in. The timeout is in seconds, per request.

@@ -6,6 +6,9 @@ never enters the queue (see klyngekart/surveys/rounds/services.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -42,3 +45,11 @@ def build_release(round_id: int) -> int:
     """Build a closed round's release (surveys/results/release.py); returns its respondents."""
     built = release.release_build(round_id=round_id)
     return built.respondents if built is not None else 0
+
+
+@db_periodic_task(crontab(minute="*"))
+def requeue_lost_mails() -> int:
+    """Invitation and reminder mails asked for and not sent within KLYNGEKART_MAIL_REQUEUE_AFTER
+    seconds are queued again: a consumer killed after taking a task loses it (the mails stay marked
+    as waiting), and a task that runs late or twice sends each mail once."""
+    return rounds.lost_mails_requeue(older_than=timedelta(seconds=settings.KLYNGEKART_MAIL_REQUEUE_AFTER))

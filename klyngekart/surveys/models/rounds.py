@@ -140,6 +140,12 @@ class RespondentInvitation(TenantModel):
     # Withdrawn by whoever invited: its link opens a page that says so, and nothing is mailed to
     # it again. No date and no counter changes with it, so withdrawing tells nothing of an answer.
     withdrawn = models.BooleanField(default=False)
+    # A mail asked for and not yet sent ("invitation", "reminder" or "resend"), and when it was asked
+    # for. Set in the transaction that asks, cleared in the one that sends: a task lost with a
+    # killed consumer is queued again (surveys/tasks.py, requeue_lost_mails), and a task that runs
+    # twice finds nothing left to send. Both are empty between mails.
+    mail_pending = models.CharField(max_length=10, blank=True, default="")
+    mail_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("respondent invitation")
@@ -149,6 +155,13 @@ class RespondentInvitation(TenantModel):
                 fields=["round", "email"],
                 condition=~models.Q(email=""),
                 name="one_invitation_per_round_email",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["mail_requested_at"],
+                condition=~models.Q(mail_pending=""),
+                name="invitation_mail_pending",
             )
         ]
 

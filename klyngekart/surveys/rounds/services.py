@@ -247,11 +247,43 @@ def round_add_companies(*, round_: Round, actor: Any, companies: list[Membership
 
 
 def _schedule_mails(cluster: Cluster, invitation_ids: list[int], kind: MailKind) -> None:
+    """Mark the mails as asked for, in the caller's transaction, and queue their task once it
+    commits. An invitation with a mail still waiting keeps that one: it goes out, and this one
+    would only repeat it (a reminder before the first invitation has gone, say)."""
     if not invitation_ids:
         return
+    RespondentInvitation.objects.filter(pk__in=invitation_ids, mail_pending="").update(
+        mail_pending=kind, mail_requested_at=timezone.now()
+    )
+    _queue_mails(cluster.pk, invitation_ids, kind)
+
+
+def _queue_mails(cluster_id: int, invitation_ids: list[int], kind: str) -> None:
     from klyngekart.surveys.tasks import send_round_mails
 
-    transaction.on_commit(lambda: send_round_mails(cluster.pk, invitation_ids, kind))
+    transaction.on_commit(lambda: send_round_mails(cluster_id, invitation_ids, kind))
+
+
+def lost_mails_requeue(*, older_than: datetime.timedelta) -> int:
+    """Queue again the mails asked for more than ``older_than`` ago and still not sent: their task
+    was lost (a consumer killed after taking it from the queue) or is still waiting behind a long
+    queue, in which case the second task finds them sent and sends nothing. Returns how many."""
+    now = timezone.now()
+    with scopes_disabled(), transaction.atomic():
+        waiting = list(
+            RespondentInvitation.objects.filter(mail_requested_at__lt=now - older_than)
+            .exclude(mail_pending="")
+            .values_list("pk", "cluster_id", "mail_pending")
+        )
+        batches: dict[tuple[int, str], list[int]] = {}
+        for pk, cluster_id, kind in waiting:
+            batches.setdefault((cluster_id, kind), []).append(pk)
+        RespondentInvitation.objects.filter(pk__in=[pk for pk, _c, _k in waiting]).update(
+            mail_requested_at=now
+        )
+        for (cluster_id, kind), ids in batches.items():
+            _queue_mails(cluster_id, ids, kind)
+    return len(waiting)
 
 
 def round_open(*, round_: Round, actor: Any) -> Round:
@@ -629,9 +661,11 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
         )
         for invitation in invitations:
             if kind == INVITATION and invitation.sent_on is not None:
+                _mail_settle(invitation.pk, kind)
                 continue
             done = invitation.status == InvitationStatus.COMPLETED or invitation.pk in answered
             if kind == REMINDER and done:
+                _mail_settle(invitation.pk, kind)
                 continue
             # A resend of an invitation that was never mailed is its first invitation.
             first = kind == INVITATION or (kind == RESEND and invitation.sent_on is None)
@@ -646,14 +680,32 @@ def invitation_mails_send(*, cluster_id: int, invitation_ids: list[int], kind: M
                 changes["sent_on"] = invitation.sent_on = timezone.localdate()
             with transaction.atomic():
                 # update(), not save(): an invitation's updated_at must not tell when anything happened.
-                RespondentInvitation.objects.filter(pk=invitation.pk).update(**changes)
+                # The row is claimed with the same statement: a second task for this mail (queued
+                # again while the first was slow) waits for this transaction, then finds nothing.
+                # Every mail is asked for through _schedule_mails, which marks it as waiting.
+                claimed = RespondentInvitation.objects.filter(pk=invitation.pk, mail_pending=kind).update(
+                    mail_pending="", mail_requested_at=None, **changes
+                )
+                if not claimed:
+                    continue
                 send_round_mail(
                     invitation=invitation,
                     url=respond_url(token) if token else None,
                     kind=INVITATION if first else kind,
                 )
             sent += 1
+        # Those the checks above left out (withdrawn, erased, the round closed) have nothing waiting.
+        RespondentInvitation.objects.filter(pk__in=invitation_ids, mail_pending=kind).exclude(
+            pk__in=[invitation.pk for invitation in invitations]
+        ).update(mail_pending="", mail_requested_at=None)
     return sent
+
+
+def _mail_settle(invitation_id: int, kind: str) -> None:
+    """Nothing to send after all (already invited, already answered): nothing waits any more."""
+    RespondentInvitation.objects.filter(pk=invitation_id, mail_pending=kind).update(
+        mail_pending="", mail_requested_at=None
+    )
 
 
 # --- reminders, closing and purging: the daily duties --------------------------------------------
