@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run install migrate demo test test-postgres schemathesis lint e2e vendor messages check-deploy collectstatic-check clean bench bench-quick
+.PHONY: run install migrate demo test test-postgres schemathesis soak lint e2e vendor messages check-deploy collectstatic-check clean bench bench-quick
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,13 @@ collectstatic-check: $(STAMP)
 # A measurement, not a test. With DATABASE_URL=postgres://... it runs on that PostgreSQL server.
 bench: $(STAMP) compilemessages
 	DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) -m bench --scale cluster --scale national
+
+# The fault test (bench/soak.py, docs/performance.md): the deployment recipe in deploy/ under 200
+# clients while an app server and the task consumer are killed; PostgreSQL with two app servers
+# behind nginx, then SQLite with one. Needs nginx (apt-get install nginx-light) and Redis.
+soak: $(STAMP) compilemessages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klyngekart} $(PY) -m bench.soak
+	$(PY) -m bench.soak --sqlite
 
 bench-quick: $(STAMP) compilemessages
 	DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) -m bench --scale cluster --quick
