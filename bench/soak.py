@@ -13,9 +13,10 @@ The load: a cluster with 20 member companies and an open round (a segment questi
 gap matrix of six areas, a rating and a free text). 200 personal invitations are mailed by the
 consumer, and the links are read from the mails (the file mail backend). Then 200 concurrent
 clients submit 2,000 responses: 180 through the HTML answering pages of those personal links (the
-other 20 invited get a reminder), and 1,820 through the public API on the companies' open links, where 10 % of the submissions are sent
-again with the same idempotency key. A client that gets no answer (a killed server) tries again
-with the same key or link, up to five times. Meanwhile one app server is killed with SIGKILL and
+other 20 invited get a reminder), and 1,820 through the public API on the companies' open links,
+where 10 % of the submissions are sent again with the same idempotency key. A client that gets no
+answer (a killed server) tries again with the same key or link, up to six times with a growing
+pause (0.5 to 8 s), as a person would. Meanwhile one app server is killed with SIGKILL and
 started again, and so is the task consumer (while it mails the invitations, and again while it
 mails the reminders).
 
@@ -65,7 +66,7 @@ from bench.respondent import play
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
-WORK = ROOT / "var" / "soak"
+RESULTS = ROOT / "var" / "soak"
 REDIS_DB = 7
 CLIENTS = 200
 RESPONSES = 2000
@@ -162,9 +163,11 @@ class Service:
     """One process of the recipe, in its own process group so that SIGKILL takes all of it (a
     gunicorn master with its workers), as a machine that dies would."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], ready: Callable[[], bool]):
+    def __init__(
+        self, name: str, command: list[str], env: dict[str, str], ready: Callable[[], bool], work: Path
+    ) -> None:
         self.name, self.command, self.env, self.ready = name, command, env, ready
-        self.log = WORK / f"{name}.log"
+        self.log = work / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -219,7 +222,7 @@ def healthy(port: int) -> Callable[[], bool]:
     def check() -> bool:
         try:
             return http_request(port, "GET", "/healthz")[0] == 200
-        except OSError:
+        except (OSError, http.client.HTTPException):
             return False
 
     return check
@@ -403,7 +406,7 @@ def submit_api(port: int, link: str, submission: Submission, body: bytes, repeat
             status, _headers, reply = http_request(
                 port, "POST", f"/api/v1/public/surveys/{link}/responses", body, headers
             )
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             submission.errors.append(type(error).__name__)
             backoff(attempt)
             continue
@@ -433,7 +436,7 @@ def submit_form(port: int, token: str, submission: Submission, rng: random.Rando
         submission.attempts += 1
         try:
             sequence = play(transport, token, rng)
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             submission.errors.append(type(error).__name__)
             backoff(attempt)
             continue
@@ -526,9 +529,9 @@ def close_and_compare(world: World, failures: list[str]) -> int:
 # -- the run --------------------------------------------------------------------------------------
 
 
-def prepare_database(engine: str) -> str:
+def prepare_database(engine: str, work: Path) -> str:
     if engine == "sqlite":
-        path = WORK / "soak.sqlite3"
+        path = work / "soak.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
@@ -551,9 +554,10 @@ def main() -> None:  # noqa: C901, PLR0915 - one run, read top to bottom
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if engine == "postgresql" and not Path(nginx).exists():
         raise SystemExit("nginx is needed for the soak on PostgreSQL: apt-get install nginx-light")
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    mail_folder = WORK / "mail"
+    work = RESULTS / engine
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    mail_folder = work / "mail"
     mail_folder.mkdir()
     redis_url = f"{(os.environ.get('REDIS_URL') or 'redis://127.0.0.1:6379/0').rsplit('/', 1)[0]}/{REDIS_DB}"
     import redis
@@ -567,14 +571,14 @@ def main() -> None:  # noqa: C901, PLR0915 - one run, read top to bottom
         **recipe_environment(
             {
                 "SECRET_KEY": secrets.token_urlsafe(50),
-                "DATABASE_URL": prepare_database(engine),
+                "DATABASE_URL": prepare_database(engine, work),
                 "REDIS_URL": redis_url,
                 "ALLOWED_HOSTS": SITE_HOST,
                 "CSRF_TRUSTED_ORIGINS": f"http://{SITE_HOST}:{front}",
                 "SITE_URL": f"http://{SITE_HOST}:{front}",
                 "EMAIL_URL": f"file://{mail_folder}",
                 "DEFAULT_FROM_EMAIL": "Klyngekart <noreply@soak.example.org>",
-                "STATIC_ROOT": str(WORK / "static"),
+                "STATIC_ROOT": str(work / "static"),
                 "LOG_LEVEL": "WARNING",
             }
         ),
@@ -605,16 +609,17 @@ def main() -> None:  # noqa: C901, PLR0915 - one run, read top to bottom
             unit_command("klyngekart-web.service", {"--bind": f"127.0.0.1:{port}", "--workers": "2"}),
             env,
             healthy(port),
+            work,
         )
         for n, port in enumerate(servers)
     ]
-    consumer = Service("tasks", unit_command("klyngekart-tasks.service", {}), env, lambda: True)
+    consumer = Service("tasks", unit_command("klyngekart-tasks.service", {}), env, lambda: True, work)
     services = [*web, consumer]
     proxy: Service | None = None
     if engine == "postgresql":
-        config = WORK / "nginx.conf"
-        config.write_text(nginx_config(front, servers, WORK))
-        proxy = Service("nginx", [nginx, "-c", str(config), "-p", str(WORK)], env, healthy(front))
+        config = work / "nginx.conf"
+        config.write_text(nginx_config(front, servers, work))
+        proxy = Service("nginx", [nginx, "-c", str(config), "-p", str(work)], env, healthy(front), work)
         services.append(proxy)
     failures: list[str] = []
     figures: dict[str, Any] = {"engine": engine, "app_servers": len(servers)}
@@ -785,7 +790,7 @@ def main() -> None:  # noqa: C901, PLR0915 - one run, read top to bottom
             service.stop()
 
     figures["failures"] = failures
-    (WORK / f"{engine}.json").write_text(json.dumps(figures, indent=2))
+    (RESULTS / f"{engine}.json").write_text(json.dumps(figures, indent=2))
     if failures:
         for failure in failures:
             say(f"FAILED: {failure}")
