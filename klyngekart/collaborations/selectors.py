@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from klyngekart.accounts.access import ClusterAccess
@@ -68,7 +68,8 @@ def _with_related(access: ClusterAccess, queryset: QuerySet[Opportunity]) -> Que
 def opportunity_list(
     access: ClusterAccess, filters: Filters | None = None, today: dt.date | None = None
 ) -> QuerySet[Opportunity]:
-    """The opportunities the role may see, the nearest next step first (those without one last)."""
+    """The opportunities the role may see: the open ones first, the nearest next step first (those
+    without one after), then the completed and dropped ones."""
     filters = filters or Filters()
     queryset = visible_opportunities(access)
     if filters.stage:
@@ -81,8 +82,9 @@ def opportunity_list(
         )
     if filters.overdue:
         queryset = queryset.filter(overdue_q(today))
+    closed = Case(When(stage__in=CLOSED_STAGES, then=Value(1)), default=Value(0), output_field=IntegerField())
     return _with_related(access, queryset).order_by(
-        F("next_step_on").asc(nulls_last=True), "-updated_at", "-id"
+        closed, F("next_step_on").asc(nulls_last=True), "-updated_at", "-id"
     )
 
 

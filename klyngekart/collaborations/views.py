@@ -189,7 +189,6 @@ def _detail(
 
 
 @cluster_view("collaborations.view")
-@require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     return _detail(request, access, access_opportunity(access, pk))
