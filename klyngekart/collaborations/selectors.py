@@ -55,7 +55,7 @@ class Column:
 
 
 def _with_related(access: ClusterAccess, queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    members = Membership.objects.filter(cluster=access.cluster).order_by("name")
+    members = Membership.objects.filter(cluster=access.cluster).select_related("company").order_by("name")
     if access.is_company_role:
         # Another member company's part in an opportunity is the cluster's business, not theirs.
         members = members.filter(company_id__in=access.company_ids)
