@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from e2e.support import App
@@ -36,7 +37,7 @@ def test_manager_takes_a_partner_from_the_map_into_the_pipeline(new_app: Callabl
     expect(page.get_by_label("Tittel eller tema")).to_have_value(f"Samarbeid med {name}")
     page.get_by_label("Tittel eller tema").fill(f"Havvind med {name}")
     page.get_by_label("Neste steg", exact=True).fill("Ringe klyngelederen")
-    due = dt.date.today() + dt.timedelta(days=7)
+    due = timezone.localdate() + dt.timedelta(days=7)
     page.get_by_label("Dato for neste steg").fill(due.isoformat())
     page.get_by_role("button", name="Lagre").click()
 

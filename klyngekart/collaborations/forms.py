@@ -40,7 +40,7 @@ class OpportunityForm(DsForm):
         ),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    members = forms.ModelMultipleChoiceField(
+    members: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Involved member companies"),
         queryset=None,
         required=False,
@@ -49,7 +49,7 @@ class OpportunityForm(DsForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, initial=Stage.IDEA)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     next_step_on = forms.DateField(label=_("Date of the next step"), required=False, widget=_date_widget())
-    responsible = ResponsibleChoiceField(
+    responsible: forms.ModelChoiceField = ResponsibleChoiceField(
         label=_("Responsible"),
         queryset=None,
         required=False,
