@@ -121,3 +121,20 @@ def test_the_periodic_task_sends_todays_reminders(world: World) -> None:
     assert collaboration_reminders.call_local() == 1
     assert collaboration_reminders.call_local() == 0
     assert len(mail.outbox) == 1
+
+
+def test_erasing_a_person_blanks_the_reminders_sent_to_them(world: World) -> None:
+    from klyngekart.home.personal_data import ERASED, person_erase
+
+    staff = world.users["staff"]
+    opportunity = make_opportunity(
+        cluster=world.cluster, next_step="Møte", next_step_on=TODAY, responsible=staff
+    )
+    assert reminders_send(today=TODAY) == 1
+    person_erase(staff.email, actor=world.users["manager"])
+    with scopes_disabled():
+        assert OpportunityReminder.objects.get().recipients == [ERASED]
+        event = OpportunityEvent.objects.get(opportunity=opportunity, kind=EventKind.REMINDED)
+        assert staff.full_name not in event.text and staff.email not in event.text
+        opportunity.refresh_from_db()
+        assert opportunity.responsible is None
