@@ -231,3 +231,27 @@ def test_shared_company_contact_sees_nothing_of_the_other_cluster(shared_worlds:
     assert manager_b.get(_url(b, "detail", opportunity.pk)).status_code == 404
     assert manager_b.post(_url(b, "move", opportunity.pk), {"stage": "dropped"}).status_code == 404
     assert _stored(opportunity.pk).stage == Stage.IDEA
+
+
+def test_the_board_and_the_list_cost_the_same_few_queries_however_many_cards(
+    world: World, login, django_assert_max_num_queries
+) -> None:
+    client = login(world.users["manager"])
+    make_opportunity(cluster=world.cluster, members=[world.membership])
+    pages = [_url(world, "board"), _url(world, "list")]
+    client.get(pages[0])  # warm the session
+    baseline = {}
+    for page in pages:
+        with django_assert_max_num_queries(20) as few:
+            assert client.get(page).status_code == 200
+        baseline[page] = len(few.captured_queries)
+    for n in range(15):
+        make_opportunity(
+            cluster=world.cluster,
+            partners=[make_profile(), make_profile()],
+            members=[world.membership, world.other_membership],
+            stage=Stage.values[n % 6],
+        )
+    for page in pages:
+        with django_assert_max_num_queries(baseline[page]):
+            client.get(page)
