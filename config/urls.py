@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The cluster's calendar (activities for all members and open ones) as an .ics file.
     path("c/<slug:cluster_slug>/calendar.ics", cluster_feed, name="cluster_calendar"),
     path("c/<slug:cluster_slug>/benchmark/", include("klyngekart.benchmark.urls")),
+    path("c/<slug:cluster_slug>/collaborations/", include("klyngekart.collaborations.urls")),
     path("c/<slug:cluster_slug>/webhooks/", include("klyngekart.webhooks.urls")),
     path("c/<slug:cluster_slug>/engagement/", include("klyngekart.engagement.urls")),
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "klyngekart.barometer",
     "klyngekart.measures",
     "klyngekart.activities",
+    "klyngekart.collaborations",
     "klyngekart.benchmark",
     "klyngekart.webhooks",
     "klyngekart.engagement",

@@ -112,6 +112,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "engagement.mail": CLUSTER_TEAM,
     # The cluster landscape (issue 15): a manager imports directory records that stay the cluster's.
     "landscape.import": frozenset({MANAGER}),
+    # The collaboration pipeline (issue 15): the team and the cluster's advisors work it, the board
+    # reads it, and a company role reads only the opportunities its company is involved in
+    # (collaborations.access.visible_opportunities checks that per object).
+    "collaborations.view": ALL_ROLES,
+    "collaborations.manage": frozenset({MANAGER, STAFF, ADVISOR}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

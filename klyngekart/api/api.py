@@ -8,6 +8,7 @@ from klyngekart.api.activity_feedback import router as activity_feedback_router
 from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.barometer import router as barometer_router
 from klyngekart.api.benchmark import router as benchmark_router
+from klyngekart.api.collaborations import router as collaborations_router
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.engagement import router as engagement_router
 from klyngekart.api.errors import install_error_handlers
@@ -54,6 +55,7 @@ api.add_router("", activity_feedback_router)
 api.add_router("", engagement_router)
 api.add_router("", needs_router)
 api.add_router("", landscape_router)
+api.add_router("", collaborations_router)
 api.add_router("", barometer_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

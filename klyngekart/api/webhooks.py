@@ -19,7 +19,7 @@ from klyngekart.webhooks.models import Webhook, WebhookDelivery
 router = Router(tags=["webhooks"])
 BASE = "/clusters/{slug}/webhooks"
 ONE = BASE + "/{webhook_id}"
-Event = Literal["round.released", "registration.created", "member.added"]
+Event = Literal["round.released", "registration.created", "member.added", "collaboration.stage_changed"]
 
 
 class WebhookOut(Schema):

@@ -35,6 +35,7 @@ ACTION_GROUPS: list[tuple[str, Promise]] = [
     ("measures.", _("Joint measures")),
     ("landscape.", _("Cluster landscape")),
     ("barometer.", _("National competence barometer")),
+    ("collaborations.", _("Collaborations")),
 ]
 
 SENTENCES: dict[str, Promise] = {
@@ -55,6 +56,17 @@ SENTENCES: dict[str, Promise] = {
     "landscape.profile.updated": _("%(actor)s updated %(object)s in the cluster landscape"),
     "landscape.import.completed": _(
         "%(actor)s imported %(created)s new and %(updated)s existing clusters into the cluster landscape"
+    ),
+    "collaborations.opportunity.created": _("%(actor)s added the collaboration opportunity %(object)s"),
+    "collaborations.opportunity.updated": _("%(actor)s changed the collaboration opportunity %(object)s"),
+    "collaborations.opportunity.stage_changed": _(
+        "%(actor)s moved the collaboration opportunity %(object)s to another stage"
+    ),
+    "collaborations.opportunity.next_step_set": _(
+        "%(actor)s set the next step of the collaboration opportunity %(object)s"
+    ),
+    "collaborations.opportunity.note_added": _(
+        "%(actor)s added a note to the collaboration opportunity %(object)s"
     ),
     "accounts.invitation.created": _("%(actor)s invited %(email)s as %(role)s"),
     "accounts.invitation.revoked": _("%(actor)s withdrew the invitation to %(email)s"),

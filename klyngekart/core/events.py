@@ -16,11 +16,13 @@ from klyngekart.core.models import Cluster
 ROUND_RELEASED = "round.released"
 REGISTRATION_CREATED = "registration.created"
 MEMBER_ADDED = "member.added"
+COLLABORATION_STAGE_CHANGED = "collaboration.stage_changed"
 
 EVENTS = {
     ROUND_RELEASED: _("A round's results are released"),
     REGISTRATION_CREATED: _("Someone registers for an activity"),
     MEMBER_ADDED: _("A member is added"),
+    COLLABORATION_STAGE_CHANGED: _("A collaboration opportunity moves to another stage"),
 }
 
 log = logging.getLogger(__name__)

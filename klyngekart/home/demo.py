@@ -27,6 +27,7 @@ from klyngekart.core.tenancy import scope
 from klyngekart.home import demo_data as data
 from klyngekart.home.demo_activities import build_activities
 from klyngekart.home.demo_benchmark import build_benchmark
+from klyngekart.home.demo_collaborations import build_collaborations
 from klyngekart.home.demo_engagement import build_engagement
 from klyngekart.home.demo_mapping import MappingContext, build_mapping
 from klyngekart.home.demo_measures import build_measures
@@ -340,6 +341,10 @@ def build_demo(today: date | None = None) -> DemoResult:
             build_barometer(cluster, today)
     # The cluster landscape: 300 fictional European cluster profiles (installation-wide).
     created["cluster_profiles"] = load_demo_directory()
+    if login_membership is not None:
+        # The pipeline's partners are profiles of the directory, made just above.
+        with scope(cluster):
+            build_collaborations(context)
     return DemoResult(cluster=cluster, created=created, users=data.USERS)
 
 

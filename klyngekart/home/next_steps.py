@@ -13,6 +13,8 @@ from datetime import date
 from django.db.models import Count, Q, Sum
 
 from klyngekart.accounts.access import ClusterAccess
+from klyngekart.collaborations.models import Opportunity
+from klyngekart.collaborations.selectors import overdue_steps
 from klyngekart.measures.models import OPEN_FOR_INTEREST, Measure, MeasureInterest
 from klyngekart.measures.selectors import measures_for_company
 from klyngekart.members.models import Contact, Membership
@@ -78,6 +80,8 @@ class NextSteps:
     # A member user: the rounds its company takes part in, and whom to ask about them.
     company_rounds: list[Round] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    # Those who work the collaboration pipeline: the next steps whose date has passed.
+    overdue_collaborations: list[Opportunity] = field(default_factory=list)
 
 
 def _open_rounds(access: ClusterAccess) -> list[RoundStep]:
@@ -197,6 +201,8 @@ def next_steps(*, access: ClusterAccess, today: date) -> NextSteps:
             steps["top_needs"] = _top_needs(released)
     if access.can("measures.view") and not access.is_company_role:
         steps["measures_waiting"], steps["measures_total"] = _waiting_measures(MEASURES_SHOWN)
+    if access.can("collaborations.manage"):
+        steps["overdue_collaborations"] = overdue_steps(access, today)
     if access.is_company_role:
         memberships = _own_memberships(access)
         if access.can("measures.interest_own"):

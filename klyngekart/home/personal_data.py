@@ -14,6 +14,8 @@ Erasure removes or blanks everything that names the person and keeps what counts
 - survey invitations keep their status (response rates) but lose the address, as the scheduled
   purge after a round does;
 - role invitations to the address are deleted;
+- the record of a collaboration reminder sent to them keeps the date but not the address or name
+  (the opportunities they were responsible for keep going, with nobody responsible);
 - the change log keeps its entries (who did what is the cluster's record) without the account
   behind them, and any entry that spelled the address out has it replaced.
 Anonymous answers are untouched: nothing links them to anyone."""
@@ -38,6 +40,7 @@ from klyngekart.accounts.models import (
     User,
 )
 from klyngekart.activities.models import Attendance, CalendarFeed, Registration
+from klyngekart.collaborations.models import EventKind, OpportunityEvent, OpportunityReminder
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scopes_disabled
@@ -243,6 +246,24 @@ def person_erase(email: str, *, actor: Any, allow_sole_manager: bool = False) ->
             role_invitations.count(),
         )
         role_invitations.delete()
+
+        # A reminder of a collaboration's next step records whom it went to: the address leaves it,
+        # and the history's line "sent to <name>" loses the name.
+        reminders = OpportunityReminder.objects.filter(recipients__icontains=email)
+        note("reminders", reminders.values_list("cluster_id", flat=True), reminders.count())
+        for reminder in reminders:
+            reminder.recipients = [ERASED if _normal(r) == email else r for r in reminder.recipients]
+            reminder.save(update_fields=["recipients", "updated_at"])
+            names = {email, (user.full_name if user is not None else "") or email}
+            for event in OpportunityEvent.objects.filter(
+                opportunity_id=reminder.opportunity_id, kind=EventKind.REMINDED, on=reminder.due_on
+            ):
+                text = event.text
+                for name in names:
+                    text = text.replace(name, ERASED)
+                if text != event.text:
+                    event.text = text
+                    event.save(update_fields=["text", "updated_at"])
 
         mentions = AuditLog.objects.filter(object_repr__icontains=email)
         note("log_mentions", mentions.values_list("cluster_id", flat=True), mentions.count())

@@ -138,8 +138,15 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "edit_url": _edit_url(request, profile),
         "label_state": profile.label_state(),
         "tags": selectors.tags_by_kind(profile),
+        "pipeline_clusters": _pipeline_clusters(request),
     }
     return render(request, "landscape/detail.html", context)
+
+
+def _pipeline_clusters(request: HttpRequest) -> list[Cluster]:
+    """The clusters whose collaboration pipeline this user may add the profile to. The pipeline
+    lives on a floor above the landscape: the page only links to it by its URL name."""
+    return [role.cluster for role in user_clusters(request.user) if role.can("collaborations.manage")]
 
 
 def _edit_url(request: HttpRequest, profile: ClusterProfile) -> str:

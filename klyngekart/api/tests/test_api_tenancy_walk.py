@@ -99,6 +99,10 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("patch", "/api/v1/clusters/{slug}/webhooks/{webhook_id}"): "webhooks.manage",
     ("post", "/api/v1/clusters/{slug}/webhooks/{webhook_id}/test"): "webhooks.manage",
     ("get", "/api/v1/clusters/{slug}/webhooks/{webhook_id}/deliveries"): "webhooks.manage",
+    ("get", "/api/v1/clusters/{slug}/collaborations"): "collaborations.view",
+    ("post", "/api/v1/clusters/{slug}/collaborations"): "collaborations.manage",
+    ("get", "/api/v1/clusters/{slug}/collaborations/{opportunity_id}"): "collaborations.view",
+    ("patch", "/api/v1/clusters/{slug}/collaborations/{opportunity_id}"): "collaborations.manage",
 }
 NOT_FOUND = {"detail": "Not found."}
 # One invitation is its company's own people's only: the cluster team, though allowed the
@@ -124,6 +128,8 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url, {"file": upload}, **headers)
     if "/measures" in url:
         return _call_measures(client, method, url, headers)
+    if "/collaborations" in url:
+        return _call_collaborations(client, method, url, headers)
     if "/services" in url:
         body = {"name_nb": "Ny tjeneste", "category": "competence"}
         return getattr(client, method)(url, body, content_type="application/json", **headers)
@@ -172,6 +178,27 @@ def _call_measures(client, method: str, url: str, headers: dict[str, str]) -> An
         return client.post(url, body, content_type="application/json", **headers)
     body = {"title": "Felles kurs", "fixed_cost": "100000", "funding_share": "0.4"}
     return getattr(client, method)(url, body, content_type="application/json", **headers)
+
+
+def _call_collaborations(client, method: str, url: str, headers: dict[str, str]) -> Any:
+    if method == "patch":
+        body: dict[str, Any] = {"stage": "contacted", "note": "Notat fra vandringen"}
+    else:
+        from klyngekart.landscape.tests.factories import make_profile
+
+        body = {"title": "Nytt samarbeid", "partners": [make_profile().pk]}
+    return getattr(client, method)(url, body, content_type="application/json", **headers)
+
+
+def _opportunity_id(world: World) -> int:
+    """An opportunity of ``world`` its member company is involved in (made on first use), so the
+    company's roles read it."""
+    from klyngekart.collaborations.models import Opportunity
+    from klyngekart.collaborations.tests.factories import make_opportunity
+
+    with scopes_disabled():
+        opportunity = Opportunity.objects.filter(cluster=world.cluster).order_by("pk").first()
+    return (opportunity or make_opportunity(cluster=world.cluster, members=[world.membership])).pk
 
 
 # The email of the token's user in the walk: a role registers itself.
@@ -328,6 +355,7 @@ def _url(path: str, world: World, membership: Membership) -> str:
         .replace("{webhook_id}", str(_webhook_id(world)) if "{webhook_id}" in path else "")
         .replace("{round_id}", str(_member_survey_id(world)) if "{round_id}" in path else "")
         .replace("{activity_id}", str(_activity_id(world)) if "{activity_id}" in path else "")
+        .replace("{opportunity_id}", str(_opportunity_id(world)) if "{opportunity_id}" in path else "")
         .replace(
             "{registration_id}",
             str(_registration_id(world, check_in=path.endswith("/attendance")))

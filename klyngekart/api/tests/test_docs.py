@@ -67,6 +67,10 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/engagement", "get"),
     ("/api/v1/landscape/clusters", "get"),
     ("/api/v1/landscape/clusters/{profile_id}", "get"),
+    ("/api/v1/clusters/{slug}/collaborations", "get"),
+    ("/api/v1/clusters/{slug}/collaborations", "post"),
+    ("/api/v1/clusters/{slug}/collaborations/{opportunity_id}", "get"),
+    ("/api/v1/clusters/{slug}/collaborations/{opportunity_id}", "patch"),
     ("/api/v1/landscape/import", "post"),
     ("/api/v1/public/surveys/{token}", "get"),
     # The national competence barometer: a token, or none when the platform admin made it public.

@@ -22,7 +22,7 @@ FLOORS = [
     ["surveys"],
     ["needs", "memberservices", "landscape", "barometer"],
     ["measures"],
-    ["activities"],
+    ["activities", "collaborations"],
     ["benchmark", "engagement"],
     ["reports", "api"],
     ["home"],

@@ -125,9 +125,10 @@ def test_the_home_page_runs_a_bounded_number_of_queries(world, login, django_ass
                 audit_log(
                     cluster=world.cluster, actor=None, action="members.membership.created", target=membership
                 )
-    # 12 for the dashboards and the change log, 3 for the next steps (open and draft rounds,
-    # released rounds, measures open for interest), whatever the number of members.
-    with django_assert_max_num_queries(15):
+    # 12 for the dashboards and the change log, 4 for the next steps (open and draft rounds,
+    # released rounds, measures open for interest, overdue collaborations), whatever the number
+    # of members.
+    with django_assert_max_num_queries(16):
         response = client.get(f"/c/{world.cluster.slug}/")
     assert response.status_code == 200
     assert response.context["figures"].active == 32

@@ -229,3 +229,22 @@ def test_a_released_round_its_results_needs_and_measures_link_both_ways(world, l
     assert f'href="{needs_url}"' in measures
     detail = client.get(reverse("measures:detail", args=[slug, from_need.pk])).content.decode()
     assert f'href="{needs_url}"' in detail and f'href="{round_url}"' in detail
+
+
+def test_overdue_next_steps_of_the_pipeline_show_for_those_who_work_it(world, login):
+    from klyngekart.collaborations.tests.factories import make_opportunity
+
+    today = timezone.localdate()
+    make_opportunity(
+        cluster=world.cluster,
+        title="Forsinket samarbeid",
+        next_step="Ring partneren",
+        next_step_on=today - dt.timedelta(days=2),
+        members=[world.membership],
+    )
+    make_opportunity(cluster=world.cluster, title="I rute", next_step="Møte", next_step_on=today)
+    for role in ("manager", "staff", "advisor"):
+        body = body_of(world, login, role)
+        assert "Forsinket samarbeid" in body and "I rute" not in body
+    for role in ("board", "contact"):
+        assert "Forsinket samarbeid" not in body_of(world, login, role)

@@ -30,6 +30,8 @@ from klyngekart.accounts.services import invitation_create
 from klyngekart.activities.models import Audience, Registration
 from klyngekart.activities.tests.factories import ActivityFactory, RegistrationFactory
 from klyngekart.benchmark.models import BenchmarkEntry
+from klyngekart.collaborations.models import Opportunity, OpportunityEvent
+from klyngekart.collaborations.tests.factories import make_opportunity
 from klyngekart.conftest import CLUSTER_ROLES, COMPANY_ROLES, SharedWorlds, World
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -132,6 +134,10 @@ def _prepare(world: World) -> dict[str, Any]:
         # A directory record this cluster's manager imported: only this cluster may change it.
         "profile": make_profile(
             owner_cluster=world.cluster, name=f"Profil {slug}", website=f"https://{slug}.example"
+        ),
+        # An opportunity this cluster's member company is involved in, so its company roles read it.
+        "opportunity": make_opportunity(
+            cluster=world.cluster, title=f"Samarbeidet til {slug}", members=[world.membership]
         ),
         **_activity(world),
     }
@@ -307,6 +313,14 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "memberservices:results": lambda o: {"round_id": o["member_survey"].pk},
     "landscape_cluster:import": lambda o: {},
     "landscape_cluster:edit": lambda o: {"pk": o["profile"].pk},
+    "collaborations:board": lambda o: {},
+    "collaborations:list": lambda o: {},
+    "collaborations:create": lambda o: {},
+    "collaborations:detail": lambda o: {"pk": o["opportunity"].pk},
+    "collaborations:edit": lambda o: {"pk": o["opportunity"].pk},
+    "collaborations:move": lambda o: {"pk": o["opportunity"].pk},
+    "collaborations:next_step": lambda o: {"pk": o["opportunity"].pk},
+    "collaborations:note": lambda o: {"pk": o["opportunity"].pk},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -340,6 +354,7 @@ COMPANY_OBJECT_URLS = {
                 "activity",
                 "registration",
                 "webhook",
+                "opportunity",
             )
         }
     )
@@ -385,6 +400,8 @@ def _snapshot() -> tuple[object, ...]:
             WebhookDelivery.objects.count(),
             tuple(Webhook.objects.order_by("pk").values_list("secret", flat=True)),
             tuple(ClusterProfile.objects.order_by("pk").values_list("name", "updated_at")),
+            tuple(Opportunity.objects.order_by("pk").values_list("stage", "next_step", "updated_at")),
+            OpportunityEvent.objects.count(),
         )
 
 
@@ -398,7 +415,7 @@ def _secrets_of(world: World, objects: dict[str, Any]) -> list[str]:
     values += [shared.name, shared.notes, shared.tier, f"Strategien til {world.cluster.slug}"]
     values += [value for value in (shared.website, shared.municipality) if value]
     values += [neighbour.name, neighbour.company.org_number or ""]
-    values += [objects["service"].name_nb]
+    values += [objects["service"].name_nb, objects["opportunity"].title]
     values += [user.email for user in world.users.values()]
     values += [user.full_name for user in world.users.values() if user.full_name]
     return values
