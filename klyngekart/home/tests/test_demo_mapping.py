@@ -33,8 +33,9 @@ from klyngekart.taxonomy.models import CompetenceArea
 pytestmark = pytest.mark.django_db
 __all__ = ["built_demo"]  # the module fixture, imported to be used here
 
-# On an idle laptop the whole demo takes about ten seconds on SQLite; the budget leaves room for a
-# busy CI runner, and still fails if the demo grows out of hand.
+# The demo's CPU time in this process (about 20 s on SQLite now that it holds a year of activities,
+# the landscape and the barometer): measured as CPU time, so that other work on a shared CI machine
+# does not count, and the budget still fails if the demo grows out of hand.
 SECONDS_BUDGET = 30
 MAPPING_MODELS = (
     Survey,
@@ -69,8 +70,9 @@ def _login_membership(cluster: Cluster) -> Membership:
 
 
 def test_the_demo_stays_within_its_time_budget(built_demo):
-    print(f"the demo took {built_demo.seconds:.1f} s")  # noqa: T201 - shown with -s when tuning it
-    assert built_demo.seconds < SECONDS_BUDGET
+    # Shown with -s when tuning it.
+    print(f"the demo took {built_demo.seconds:.1f} s, {built_demo.cpu_seconds:.1f} s of CPU")  # noqa: T201
+    assert built_demo.cpu_seconds < SECONDS_BUDGET
     assert "3 rounds" in built_demo.output and "0 rounds" not in built_demo.output
 
 
