@@ -112,6 +112,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "engagement.mail": CLUSTER_TEAM,
     # The cluster landscape (issue 15): a manager imports directory records that stay the cluster's.
     "landscape.import": frozenset({MANAGER}),
+    # Partner matching (issue 15): every role has the page (the cluster's partners for the cluster's
+    # own roles, a member company's for company roles); the manager publishes the profile, declares
+    # the strengths and sets the preferences; a company's contact opts its company in.
+    "partners.view": ALL_ROLES,
+    "partners.cluster": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "partners.settings": frozenset({MANAGER}),
+    "partners.company": frozenset({CONTACT}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

@@ -24,6 +24,7 @@ FLOORS = [
     ["measures"],
     ["activities"],
     ["benchmark", "engagement"],
+    ["partners"],
     ["reports", "api"],
     ["home"],
 ]

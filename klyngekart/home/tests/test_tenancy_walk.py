@@ -42,6 +42,7 @@ from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.memberservices.models import MemberService
 from klyngekart.memberservices.tests.factories import MemberServiceFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
+from klyngekart.partners.models import CompanyPartnering, PartnerSettings
 from klyngekart.reports.tests.factories import ReportJobFactory
 from klyngekart.surveys.models import ReleasedText, RespondentInvitation, Round, RoundRelease
 from klyngekart.surveys.tests.factories import (
@@ -307,6 +308,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "memberservices:results": lambda o: {"round_id": o["member_survey"].pk},
     "landscape_cluster:import": lambda o: {},
     "landscape_cluster:edit": lambda o: {"pk": o["profile"].pk},
+    "partners:index": lambda o: {},
+    "partners:settings": lambda o: {},
+    "partners:company": lambda o: {},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -385,6 +389,8 @@ def _snapshot() -> tuple[object, ...]:
             WebhookDelivery.objects.count(),
             tuple(Webhook.objects.order_by("pk").values_list("secret", flat=True)),
             tuple(ClusterProfile.objects.order_by("pk").values_list("name", "updated_at")),
+            tuple(PartnerSettings.objects.order_by("pk").values_list("cluster_id", "published", "geography")),
+            tuple(CompanyPartnering.objects.order_by("pk").values_list("membership_id", "opted_in")),
         )
 
 
