@@ -27,6 +27,7 @@ from klyngekart.core.tenancy import scope
 from klyngekart.home import demo_data as data
 from klyngekart.home.demo_activities import build_activities
 from klyngekart.home.demo_benchmark import build_benchmark
+from klyngekart.home.demo_partners import build_partners
 from klyngekart.home.demo_engagement import build_engagement
 from klyngekart.home.demo_mapping import MappingContext, build_mapping
 from klyngekart.home.demo_measures import build_measures
@@ -336,6 +337,7 @@ def build_demo(today: date | None = None) -> DemoResult:
             build_member_services(context)
             build_activities(context)
             build_benchmark(context)
+            build_partners(context)
             build_engagement(context)
             build_barometer(cluster, today)
     # The cluster landscape: 300 fictional European cluster profiles (installation-wide).

@@ -1,15 +1,16 @@
 """Partner matching (issue 15, item 4): every profile of the directory scored against a cluster
 (or a member company), the best first, each with the four parts of ``scoring`` and its reasons.
 
-The cost does not grow with queries per profile: one query reads every candidate's columns, one
-counts each candidate's sectors and needs and those it shares with us (a GROUP BY over the tag
-table), one reads the candidates' strengths among our needs (the (kind, code) index), and one the
-declared depths of the clusters here that publish; the scores are arithmetic in Python over those
-rows. Only the page's few best are then read as profiles with their tags, for the reasons. Over
-3,300 profiles that answers in well under 50 ms (docs/performance.md, ``make bench``)."""
+The cost does not grow with queries per profile. The directory is read as an index once per
+change (``directory_index``: every profile's columns and its sets of sectors, needs and areas, in
+three queries) and kept in the process; a request asks one aggregate query whether the directory
+changed, then scores every candidate with set arithmetic in Python. Only the page's few best are
+read again as profiles with their tags, for the reasons (two queries). Over 3,300 profiles that
+answers well under 50 ms (docs/performance.md, ``make bench``)."""
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -66,8 +67,6 @@ class Match:
     country: str
     same_region: bool
     label_state: str
-    founded: int | None
-    fte: Decimal | None
     live: bool
     profile: ClusterProfile | None = None
     reasons: tuple[str, ...] = ()
@@ -80,62 +79,104 @@ class MatchFilters:
     min_score: float = 0.0
 
 
-def _sector_q(sectors: Iterable[tuple[str, str]]) -> Q | None:
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, code in sectors:
-        by_kind[kind].append(code)
-    found: Q | None = None
-    for kind, codes in by_kind.items():
-        term = Q(kind=kind, code__in=codes)
-        found = term if found is None else found | term
-    return found
+@dataclass(frozen=True)
+class DirectoryIndex:
+    """The directory as matching reads it, one list entry per profile (by position), with inverted
+    indexes from an area, a sector or a need to the profiles that have it: a seeker's few needs
+    and sectors then touch only the profiles that share them, and every other profile's score is
+    the arithmetic of its fixed parts (label and maturity, geography)."""
+
+    stamp: tuple[Any, ...]
+    ids: list[int]
+    country: list[str]
+    region: list[str]
+    nuts: list[str]
+    source: list[int | None]
+    state: list[str]  # the label as it stands on the day the index was built
+    maturity: list[float]
+    sector_count: list[int]
+    need_count: list[int]
+    by_area: dict[str, list[tuple[int, int]]]  # area -> [(position, depth)]
+    by_sector: dict[tuple[str, str], list[int]]
+    by_need: dict[str, list[int]]
 
 
-def _tag_counts(seeker: Seeker) -> dict[int, tuple[int, int, int, int]]:
-    """Per profile with sectors or needs: (sectors, sectors shared, needs, needs shared)."""
-    sector_q = _sector_q(seeker.sectors)
-    need_codes = list(seeker.needs)
-    rows = (
-        ProfileTag.objects.filter(kind__in=[*SECTOR_KINDS, TagKind.NEED])
-        .values("profile_id")
-        .annotate(
-            sectors=Count("id", filter=Q(kind__in=SECTOR_KINDS)),
-            sectors_shared=Count("id", filter=sector_q)
-            if sector_q is not None
-            else Count("id", filter=Q(pk=None)),
-            needs=Count("id", filter=Q(kind=TagKind.NEED)),
-            needs_shared=Count("id", filter=Q(kind=TagKind.NEED, code__in=need_codes)),
-        )
-        .order_by()
-        .values_list("profile_id", "sectors", "sectors_shared", "needs", "needs_shared")
+_INDEX: dict[str, DirectoryIndex] = {}
+_TAG_KINDS = (*SECTOR_KINDS, TagKind.NEED, TagKind.AREA)
+
+
+def _stamp(today: date) -> tuple[Any, ...]:
+    """The directory as it stands: every write of a profile or its tags saves the profile (its
+    ``updated_at``), a new one raises the largest id, a deleted one lowers the count. A published
+    profile is saved again whenever its cluster's strengths change, so their depths are covered.
+    The day is part of it: labels expire and clusters age."""
+    found = ClusterProfile.objects.aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+    return (found["count"], found["last"], found["top"], today)
+
+
+def directory_index(today: date | None = None) -> DirectoryIndex:
+    """The index, read in four queries when the directory has changed and otherwise kept in the
+    process (each request still asks the database whether it changed, so several app servers
+    never disagree for longer than one request)."""
+    today = today or timezone.localdate()
+    stamp = _stamp(today)
+    index = _INDEX.get("directory")
+    if index is not None and index.stamp == stamp:
+        return index
+    rows = list(ClusterProfile.objects.order_by("id").values_list(*CANDIDATE_COLUMNS))
+    position = {row[0]: number for number, row in enumerate(rows)}
+    with scopes_disabled():
+        declared: dict[int, dict[str, int]] = defaultdict(dict)
+        for cluster_id, code, depth in ClusterStrength.objects.filter(
+            cluster__published_profile__isnull=False
+        ).values_list("cluster_id", "area_code", "depth"):
+            declared[cluster_id][code] = depth
+    sources = [row[8] for row in rows]
+    by_area: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    by_sector: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_need: dict[str, list[int]] = defaultdict(list)
+    sector_count = [0] * len(rows)
+    need_count = [0] * len(rows)
+    for profile_id, kind, code in ProfileTag.objects.filter(kind__in=_TAG_KINDS).values_list(
+        "profile_id", "kind", "code"
+    ):
+        at = position.get(profile_id)
+        if at is None:
+            continue  # a profile saved after the rows were read: the next request sees it
+        if kind == TagKind.AREA:
+            source = sources[at]
+            depth = (
+                declared.get(source, {}).get(code, scoring.DIRECTORY_DEPTH)
+                if source
+                else scoring.DIRECTORY_DEPTH
+            )
+            by_area[code].append((at, depth))
+        elif kind == TagKind.NEED:
+            by_need[code].append(at)
+            need_count[at] += 1
+        else:
+            by_sector[(kind, code)].append(at)
+            sector_count[at] += 1
+    states = [scoring.label_state(row[4], row[5], today) for row in rows]
+    index = DirectoryIndex(
+        stamp=stamp,
+        ids=[row[0] for row in rows],
+        country=[row[1] for row in rows],
+        region=[row[2].casefold() for row in rows],
+        nuts=[scoring.nuts2(row[3]) for row in rows],
+        source=sources,
+        state=states,
+        maturity=[
+            scoring.maturity(state, row[6], row[7], today) for state, row in zip(states, rows, strict=True)
+        ],
+        sector_count=sector_count,
+        need_count=need_count,
+        by_area=dict(by_area),
+        by_sector=dict(by_sector),
+        by_need=dict(by_need),
     )
-    return {profile_id: (a, b, c, d) for profile_id, a, b, c, d in rows}
-
-
-def _strengths(seeker: Seeker) -> dict[int, dict[str, int]]:
-    """Per profile, its technology and competence areas among our needs, with the depth its
-    cluster declares (published with its profile), or "solid" for a directory record."""
-    found: dict[int, dict[str, int]] = defaultdict(dict)
-    if not seeker.needs:
-        return found
-    rows = ProfileTag.objects.filter(kind=TagKind.AREA, code__in=list(seeker.needs)).values_list(
-        "profile_id", "code", "profile__source_cluster_id"
-    )
-    declared_for: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for profile_id, code, source in rows:
-        found[profile_id][code] = scoring.DIRECTORY_DEPTH
-        if source is not None:
-            declared_for[source].append((profile_id, code))
-    if declared_for:
-        with scopes_disabled():
-            depths = ClusterStrength.objects.filter(
-                cluster_id__in=list(declared_for), area_code__in=list(seeker.needs)
-            ).values_list("cluster_id", "area_code", "depth")
-            declared = {(cluster_id, code): depth for cluster_id, code, depth in depths}
-        for source, pairs in declared_for.items():
-            for profile_id, code in pairs:
-                found[profile_id][code] = declared.get((source, code), scoring.DIRECTORY_DEPTH)
-    return found
+    _INDEX["directory"] = index
+    return index
 
 
 CANDIDATE_COLUMNS = (
@@ -151,15 +192,6 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def _candidates(seeker: Seeker, filters: MatchFilters) -> Iterable[tuple[Any, ...]]:
-    queryset = ClusterProfile.objects.all()
-    if seeker.exclude_cluster is not None:
-        queryset = queryset.exclude(source_cluster_id=seeker.exclude_cluster)
-    if filters.country:
-        queryset = queryset.filter(country=filters.country.upper())
-    return queryset.order_by().values_list(*CANDIDATE_COLUMNS)
-
-
 def rank(
     seeker: Seeker,
     *,
@@ -168,54 +200,95 @@ def rank(
     today: date | None = None,
     require_met: bool = False,
 ) -> list[Match]:
-    """The ``limit`` best partners of the directory for ``seeker`` (score, then name order of
-    ids for equal scores), without reasons or profiles (``explain`` adds them)."""
+    """The ``limit`` best partners of the directory for ``seeker`` (by score, then by how much of
+    our needs they meet, then by id), without reasons or profiles (``explain`` adds them)."""
     filters = filters or MatchFilters()
-    today = today or timezone.localdate()
-    counts = _tag_counts(seeker) if seeker.weights.get(scoring.SIMILARITY) else {}
-    strengths = _strengths(seeker)
-    our_sectors = len(seeker.sectors)
-    our_needs = len(seeker.needs)
-    deepest_first = sorted(seeker.needs, key=lambda code: (-seeker.needs[code], code))
+    index = directory_index(today)
     weights = seeker.weights
-    matches: list[Match] = []
-    for pid, country, region, nuts, label, valid_until, founded, fte, source in _candidates(seeker, filters):
-        state = scoring.label_state(label, valid_until, today)
-        if filters.label and state != filters.label:
+    w_comp = weights.get(scoring.COMPLEMENTARITY, 0.0)
+    w_sim = weights.get(scoring.SIMILARITY, 0.0)
+    w_mat = weights.get(scoring.MATURITY, 0.0)
+    w_geo = weights.get(scoring.GEOGRAPHY, 0.0)
+    # Complementarity, similarity: only the profiles that share an area, a sector or a need.
+    total_depth = sum(seeker.needs.values())
+    comp: dict[int, float] = defaultdict(float)
+    met: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    deepest_first = sorted(seeker.needs, key=lambda code: (-seeker.needs[code], code))
+    for code in deepest_first:
+        depth = seeker.needs[code]
+        for at, theirs in index.by_area.get(code, ()):
+            comp[at] += depth * min(theirs, scoring.MAX_DEPTH) / scoring.MAX_DEPTH / total_depth
+            met[at].append((code, theirs))
+    shared_sectors: dict[int, int] = defaultdict(int)
+    for sector in seeker.sectors:
+        for at in index.by_sector.get(sector, ()):
+            shared_sectors[at] += 1
+    shared_needs: dict[int, int] = defaultdict(int)
+    for code in seeker.needs:
+        for at in index.by_need.get(code, ()):
+            shared_needs[at] += 1
+    ours_sectors, ours_needs = len(seeker.sectors), len(seeker.needs)
+    # Geography: the same for every profile in one of three classes (same region, same country,
+    # abroad), so it is worked out three times, not per profile.
+    region_key, nuts_key = seeker.region.casefold(), scoring.nuts2(seeker.nuts)
+    geo = {
+        (same, region): scoring.geography(seeker.preference, same, region)
+        for same in (True, False)
+        for region in (True, False)
+    }
+    country_filter, label_filter, exclude = filters.country.upper(), filters.label, seeker.exclude_cluster
+    candidates = comp.keys() if require_met else range(len(index.ids))
+    scored: list[tuple[float, float, int, int, float, bool]] = []
+    for at in candidates:
+        if exclude is not None and index.source[at] == exclude:
             continue
-        theirs = strengths.get(pid, {})
-        if require_met and not theirs:
+        country = index.country[at]
+        if country_filter and country != country_filter:
             continue
-        sectors, sectors_shared, needs, needs_shared = counts.get(pid, (0, 0, 0, 0))
-        same_country = country == seeker.country
-        region_too = same_country and scoring.same_region((seeker.region, seeker.nuts), (region, nuts))
-        parts = scoring.Parts(
-            complementarity=scoring.complementarity(seeker.needs, theirs),
-            similarity=scoring.similarity(
-                (sectors_shared, our_sectors, sectors), (needs_shared, our_needs, needs) if needs else None
-            ),
-            maturity=scoring.maturity(state, founded, fte, today),
-            geography=scoring.geography(seeker.preference, same_country, region_too),
+        if label_filter and index.state[at] != label_filter:
+            continue
+        same = country == seeker.country
+        region = same and (
+            (bool(nuts_key) and index.nuts[at] == nuts_key)
+            or (bool(region_key) and index.region[at] == region_key)
         )
-        score = round(100 * sum(weight * getattr(parts, part) for part, weight in weights.items()), 1)
+        similarity = 0.0
+        if at in shared_sectors or at in shared_needs:
+            similarity = scoring.similarity(
+                (shared_sectors.get(at, 0), ours_sectors, index.sector_count[at]),
+                (shared_needs.get(at, 0), ours_needs, index.need_count[at]) if index.need_count[at] else None,
+            )
+        complementarity = comp.get(at, 0.0)
+        score = round(
+            100
+            * (
+                w_comp * complementarity
+                + w_sim * similarity
+                + w_mat * index.maturity[at]
+                + w_geo * geo[(same, region)]
+            ),
+            1,
+        )
         if score < filters.min_score:
             continue
+        scored.append((score, complementarity, -index.ids[at], at, similarity, region))
+    best = heapq.nlargest(limit, scored)
+    matches = []
+    for score, complementarity, _negative_id, at, similarity, region in best:
+        same = index.country[at] == seeker.country
         matches.append(
             Match(
-                profile_id=pid,
-                parts=parts,
+                profile_id=index.ids[at],
+                parts=scoring.Parts(complementarity, similarity, index.maturity[at], geo[(same, region)]),
                 score=score,
-                met=tuple((code, theirs[code]) for code in deepest_first if code in theirs),
-                country=country,
-                same_region=region_too,
-                label_state=state,
-                founded=founded,
-                fte=fte,
-                live=source is not None,
+                met=tuple(met.get(at, ())),
+                country=index.country[at],
+                same_region=region,
+                label_state=index.state[at],
+                live=index.source[at] is not None,
             )
         )
-    matches.sort(key=lambda match: (-match.score, -match.parts.complementarity, match.profile_id))
-    return matches[:limit]
+    return matches
 
 
 def _number(value: float | Decimal, places: int = 1) -> str:
@@ -271,11 +344,12 @@ def reasons_for(seeker: Seeker, match: Match, profile: ClusterProfile) -> list[s
         out.append(_("Their ESCA label has expired."))
     elif match.label_state != Label.NONE:
         out.append(_("ESCA label: %(label)s.") % {"label": str(label_names[match.label_state]).lower()})
-    if match.founded:
-        out.append(_("Founded in %(year)s.") % {"year": match.founded})
-    if match.fte:
+    if profile.founded:
+        out.append(_("Founded in %(year)s.") % {"year": profile.founded})
+    if profile.management_fte:
         out.append(
-            _("%(fte)s full-time equivalents in the cluster management.") % {"fte": _number(match.fte)}
+            _("%(fte)s full-time equivalents in the cluster management.")
+            % {"fte": _number(profile.management_fte)}
         )
     country = country_name(match.country)
     if seeker.preference == scoring.NEARBY:

@@ -184,6 +184,13 @@ def test_ranking_reads_a_fixed_number_of_queries(django_assert_max_num_queries) 
             tags=[(TagKind.AREA, AQUA), (TagKind.NACE, "28"), (TagKind.NEED, ENERGY)],
         )
     seeker = _seeker(needs={AQUA: 2.0, EXPORT: 1.0})
-    with django_assert_max_num_queries(5):
+    # The directory's index (its stamp, tags, declared depths, profiles), then the page's profiles.
+    with django_assert_max_num_queries(6):
         found = matching.explain(seeker, matching.rank(seeker, limit=10))
     assert len(found) == 10
+    # Unchanged, the index is kept: the stamp and the page's profiles.
+    with django_assert_max_num_queries(3):
+        matching.explain(seeker, matching.rank(seeker, limit=10))
+    # A change of the directory is seen at once.
+    make_profile(name="New", country="SE", tags=[(TagKind.AREA, AQUA), (TagKind.AREA, EXPORT)])
+    assert matching.rank(seeker, limit=1)[0].profile_id == matching.directory_index().ids[-1]
