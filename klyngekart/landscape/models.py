@@ -126,6 +126,9 @@ class ClusterProfile(models.Model):
             models.Index(fields=["country", "region"], name="landscape_country_region"),
             models.Index(fields=["country", "name_key"], name="landscape_country_name"),
             models.Index(fields=["label", "label_valid_until"], name="landscape_label"),
+            # Partner matching asks on every request whether the directory changed (its latest
+            # change, klyngekart/partners/matching.py): an index answers without reading the rows.
+            models.Index(fields=["updated_at"], name="landscape_updated"),
         ]
         constraints = [
             models.UniqueConstraint(

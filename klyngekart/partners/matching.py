@@ -99,6 +99,7 @@ class DirectoryIndex:
     by_area: dict[str, list[tuple[int, int]]]  # area -> [(position, depth)]
     by_sector: dict[tuple[str, str], list[int]]
     by_need: dict[str, list[int]]
+    by_maturity: list[int]  # positions, the most mature first
 
 
 _INDEX: dict[str, DirectoryIndex] = {}
@@ -158,6 +159,9 @@ def directory_index(today: date | None = None) -> DirectoryIndex:
             by_sector[(kind, code)].append(at)
             sector_count[at] += 1
     states = [scoring.label_state(row[4], row[5], today) for row in rows]
+    maturity = [
+        scoring.maturity(state, row[6], row[7], today) for state, row in zip(states, rows, strict=True)
+    ]
     index = DirectoryIndex(
         stamp=stamp,
         ids=[row[0] for row in rows],
@@ -174,6 +178,7 @@ def directory_index(today: date | None = None) -> DirectoryIndex:
         by_area=dict(by_area),
         by_sector=dict(by_sector),
         by_need=dict(by_need),
+        by_maturity=sorted(range(len(rows)), key=lambda at: (-maturity[at], rows[at][0])),
     )
     _INDEX["directory"] = index
     return index
@@ -237,44 +242,63 @@ def rank(
         for region in (True, False)
     }
     country_filter, label_filter, exclude = filters.country.upper(), filters.label, seeker.exclude_cluster
-    candidates = comp.keys() if require_met else range(len(index.ids))
-    scored: list[tuple[float, float, int, int, float, bool]] = []
-    for at in candidates:
+    # The best ``limit`` so far, as a min-heap of (score, complementarity, -id, position, similarity,
+    # same region).
+    best: list[tuple[float, float, int, int, float, bool]] = []
+
+    def consider(at: int, complementarity: float, similarity: float) -> None:
         if exclude is not None and index.source[at] == exclude:
-            continue
+            return
         country = index.country[at]
         if country_filter and country != country_filter:
-            continue
+            return
         if label_filter and index.state[at] != label_filter:
-            continue
+            return
         same = country == seeker.country
         region = same and (
             (bool(nuts_key) and index.nuts[at] == nuts_key)
             or (bool(region_key) and index.region[at] == region_key)
         )
+        total = (
+            w_comp * complementarity
+            + w_sim * similarity
+            + w_mat * index.maturity[at]
+            + w_geo * geo[(same, region)]
+        )
+        score = round(100 * total, 1)
+        if score < filters.min_score:
+            return
+        entry = (score, complementarity, -index.ids[at], at, similarity, region)
+        if len(best) < limit:
+            heapq.heappush(best, entry)
+        elif entry > best[0]:
+            heapq.heapreplace(best, entry)
+
+    # First every profile that shares an area, a sector or a need with the seeker ...
+    touched = set(comp) | set(shared_sectors) | set(shared_needs)
+    for at in touched:
         similarity = 0.0
         if at in shared_sectors or at in shared_needs:
             similarity = scoring.similarity(
                 (shared_sectors.get(at, 0), ours_sectors, index.sector_count[at]),
                 (shared_needs.get(at, 0), ours_needs, index.need_count[at]) if index.need_count[at] else None,
             )
-        complementarity = comp.get(at, 0.0)
-        score = round(
-            100
-            * (
-                w_comp * complementarity
-                + w_sim * similarity
-                + w_mat * index.maturity[at]
-                + w_geo * geo[(same, region)]
-            ),
-            1,
-        )
-        if score < filters.min_score:
-            continue
-        scored.append((score, complementarity, -index.ids[at], at, similarity, region))
-    best = heapq.nlargest(limit, scored)
+        consider(at, comp.get(at, 0.0), similarity)
+    # ... then the others, whose score is their maturity and geography alone: the most mature
+    # first, until even the best geography could not lift the next one into the list.
+    if not require_met:
+        best_geo = max(geo.values())
+        for at in index.by_maturity:
+            if at in touched:
+                continue
+            if (
+                len(best) >= limit
+                and round(100 * (w_mat * index.maturity[at] + w_geo * best_geo), 1) < best[0][0]
+            ):
+                break
+            consider(at, 0.0, 0.0)
     matches = []
-    for score, complementarity, _negative_id, at, similarity, region in best:
+    for score, complementarity, _negative_id, at, similarity, region in sorted(best, reverse=True):
         same = index.country[at] == seeker.country
         matches.append(
             Match(

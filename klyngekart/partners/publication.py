@@ -35,6 +35,7 @@ from klyngekart.landscape.models import ClusterProfile, Label, TagKind, website_
 from klyngekart.landscape.reference import COUNTRY_BY_CODE, NACE_CATEGORY
 from klyngekart.landscape.services import Tag, profile_save
 from klyngekart.members.member_types import LARGE, PUBLIC, RESEARCH, SME
+from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.needs.analysis import needs_ranking
 from klyngekart.partners.models import ClusterStrength, PartnerSettings
 from klyngekart.surveys import results as res
@@ -69,11 +70,12 @@ def _companies_per_area(round_: Round, codes: list[str], k: int) -> dict[str, in
     return {code: sum(1 for n in cells.data.area_ns(ALL, code).values() if n > 0) for code in codes}
 
 
-def top_needs(cluster: Cluster, *, limit: int = TOP_NEEDS) -> list[Need]:
-    """The cluster's top needs by priority from its latest released mapping round, each shown by
-    the needs page (k answers) and resting on at least k respondents and k companies; [] while no
-    round is released. Cached by the release's name, like the needs page."""
-    round_ = latest_released_round(cluster)
+def top_needs(cluster: Cluster, *, limit: int = TOP_NEEDS, round_: Round | None = None) -> list[Need]:
+    """The cluster's top needs by priority from its latest released mapping round (``round_``, when
+    the caller has looked it up), each shown by the needs page (k answers) and resting on at least
+    k respondents and k companies; [] while no round is released. Cached by the release's name,
+    like the needs page."""
+    round_ = round_ or latest_released_round(cluster)
     if round_ is None:
         return []
     k = k_threshold(cluster)
@@ -107,6 +109,14 @@ def strengths_of(cluster: Cluster) -> list[ClusterStrength]:
     return list(ClusterStrength.objects.filter(cluster=cluster).order_by("-depth", "area_code"))
 
 
+def member_divisions(cluster: Cluster) -> Counter[str]:
+    """How many active members are in each NACE division (call inside the cluster's scope)."""
+    codes = Membership.objects.filter(cluster=cluster, status=MembershipStatus.ACTIVE).values_list(
+        "nace_code", flat=True
+    )
+    return Counter(code[:2] for code in codes if code[:2].isdigit())
+
+
 def sectors_from_divisions(divisions: Counter[str]) -> list[Tag]:
     chosen = [code for code, _count in sorted(divisions.items(), key=lambda item: (-item[1], item[0]))]
     chosen = chosen[:SECTOR_DIVISIONS]
@@ -128,7 +138,7 @@ def profile_fields_and_tags(cluster: Cluster) -> tuple[dict[str, Any], list[Tag]
     options = settings_of(cluster)
     figures = PlatformFigures(cluster)
     types = figures.types()
-    divisions = Counter(m.nace_code[:2] for m in figures.members() if m.nace_code[:2].isdigit())
+    divisions = member_divisions(cluster)
     label, valid_until = _label(cluster)
     fte = manual_values().get("management_fte")
     description = "\n\n".join(

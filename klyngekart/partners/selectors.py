@@ -3,13 +3,11 @@ it needs, and its matches (``matching``)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import get_language
 
-from klyngekart.benchmark.indicators import PlatformFigures
 from klyngekart.core.models import Cluster
 from klyngekart.landscape.models import TagKind
 from klyngekart.landscape.vocabulary import tag_name
@@ -21,6 +19,7 @@ from klyngekart.partners.models import CompanyPartnering, CompanyStrength
 from klyngekart.partners.publication import (
     Need,
     latest_released_round,
+    member_divisions,
     published_profile,
     sectors_from_divisions,
     settings_of,
@@ -41,9 +40,7 @@ def area_names(cluster: Cluster) -> dict[str, str]:
 def cluster_sectors(cluster: Cluster) -> frozenset[tuple[str, str]]:
     """The sectors the cluster's published profile has (or would have): its members' NACE
     divisions and their categories."""
-    figures = PlatformFigures(cluster)
-    divisions = Counter(m.nace_code[:2] for m in figures.members() if m.nace_code[:2].isdigit())
-    return frozenset(sectors_from_divisions(divisions))
+    return frozenset(sectors_from_divisions(member_divisions(cluster)))
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,8 @@ def cluster_seeker(cluster: Cluster) -> ClusterLook:
     """The cluster as it looks for partners (call inside its scope): its top needs from released
     rounds (k rule, ``publication.top_needs``), its sectors, place and preference."""
     options = settings_of(cluster)
-    needs = top_needs(cluster)
+    round_ = latest_released_round(cluster)
+    needs = top_needs(cluster, round_=round_)
     names = area_names(cluster)
     seeker = Seeker(
         needs={need.code: float(need.depth) for need in needs},
@@ -78,7 +76,7 @@ def cluster_seeker(cluster: Cluster) -> ClusterLook:
         seeker=seeker,
         needs=needs,
         names=names,
-        round=latest_released_round(cluster),
+        round=round_,
         published=published_profile(cluster),
         preference=options.geography,
     )

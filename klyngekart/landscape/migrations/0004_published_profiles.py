@@ -26,6 +26,10 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='published_profile', to='core.cluster', verbose_name='published by'),
         ),
         migrations.RunPython(search_triggers, search_triggers),
+        migrations.AddIndex(
+            model_name='clusterprofile',
+            index=models.Index(fields=['updated_at'], name='landscape_updated'),
+        ),
         migrations.AlterField(
             model_name='profiletag',
             name='kind',

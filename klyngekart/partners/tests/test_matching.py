@@ -194,3 +194,74 @@ def test_ranking_reads_a_fixed_number_of_queries(django_assert_max_num_queries) 
     # A change of the directory is seen at once.
     make_profile(name="New", country="SE", tags=[(TagKind.AREA, AQUA), (TagKind.AREA, EXPORT)])
     assert matching.rank(seeker, limit=1)[0].profile_id == matching.directory_index().ids[-1]
+
+
+def _brute_force(seeker: Seeker, today: dt.date) -> list[tuple[float, int]]:
+    """Every profile scored on its own, from its rows: what ``rank`` must agree with."""
+    from klyngekart.landscape.models import ClusterProfile
+    from klyngekart.landscape.selectors import SECTOR_KINDS
+
+    out = []
+    for profile in ClusterProfile.objects.prefetch_related("tags"):
+        tags = [(tag.kind, tag.code) for tag in profile.tags.all()]
+        strengths = {code: 2 for kind, code in tags if kind == TagKind.AREA and code in seeker.needs}
+        sectors = {tag for tag in tags if tag[0] in SECTOR_KINDS}
+        needs = {code for kind, code in tags if kind == TagKind.NEED}
+        state = scoring.label_state(profile.label, profile.label_valid_until, today)
+        same = profile.country == seeker.country
+        parts = scoring.Parts(
+            scoring.complementarity(seeker.needs, strengths),
+            scoring.similarity(
+                (len(sectors & seeker.sectors), len(seeker.sectors), len(sectors)),
+                (len(needs & set(seeker.needs)), len(seeker.needs), len(needs)) if needs else None,
+            ),
+            scoring.maturity(state, profile.founded, profile.management_fte, today),
+            scoring.geography(
+                seeker.preference,
+                same,
+                same and scoring.same_region((seeker.region, seeker.nuts), (profile.region, profile.nuts)),
+            ),
+        )
+        out.append((parts.score, profile.pk))
+    return sorted(out, key=lambda item: (-item[0], item[1]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_index_and_its_early_stop_agree_with_scoring_every_profile(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 - test data
+    areas = [AQUA, AI, LEAN, ENERGY, EXPORT]
+    sectors = [
+        (TagKind.NACE, "28"),
+        (TagKind.NACE, "10"),
+        (TagKind.CATEGORY, "food"),
+        (TagKind.CATEGORY, "it"),
+    ]
+    for index in range(40):
+        tags = [(TagKind.AREA, code) for code in rng.sample(areas, rng.randint(0, 3))]
+        tags += rng.sample(sectors, rng.randint(0, 3))
+        tags += [(TagKind.NEED, code) for code in rng.sample(areas, rng.randint(0, 2))]
+        make_profile(
+            name=f"R{index}",
+            country=rng.choice(["NO", "SE", "DE"]),
+            region=rng.choice(["Vestland", "Skåne", ""]),
+            label=rng.choice(["none", "bronze", "silver", "gold"]),
+            label_valid_until=TODAY + dt.timedelta(days=rng.randint(-300, 300)),
+            founded=rng.choice([None, 1995, 2015, 2024]),
+            management_fte=rng.choice([None, Decimal("0.5"), Decimal("4")]),
+            tags=tags,
+        )
+    for preference in ("any", "nearby", "cross_border"):
+        seeker = _seeker(
+            needs={code: rng.choice([1.0, 1.5, 2.2]) for code in rng.sample(areas, 3)},
+            sectors=frozenset(rng.sample(sectors, 2)),
+            preference=preference,
+        )
+        expected = _brute_force(seeker, TODAY)[:7]
+        found = [(match.score, match.profile_id) for match in matching.rank(seeker, limit=7, today=TODAY)]
+        # Equal scores are ordered by how much of our needs they meet, then by id.
+        assert [score for score, _pk in found] == [score for score, _pk in expected]
+        assert {pk for _score, pk in found} <= {
+            pk for score, pk in _brute_force(seeker, TODAY) if score >= found[-1][0]
+        }

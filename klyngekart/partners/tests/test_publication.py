@@ -171,3 +171,22 @@ def test_no_published_need_rests_on_fewer_than_k_people_or_companies_or_an_unrel
         assert answers[code] >= k, f"{code} rests on {answers[code]} answers, k={k}"
         assert companies[code] >= k, f"{code} rests on {companies[code]} companies, k={k}"
         assert gaps[code] > 0
+
+
+def test_an_import_never_overwrites_a_published_profile(world, english) -> None:
+    from klyngekart.landscape.importing import import_profiles
+
+    world.cluster.website = "https://klynge-alfa.example"
+    world.cluster.save()
+    with scope(world.cluster):
+        profile = partner_settings_save(
+            cluster=world.cluster, actor=world.users["manager"], values={"published": True}
+        )
+    assert profile is not None
+    content = b"name,country,website\nOverskrevet,NO,https://klynge-alfa.example\n"
+    admin = world.users["manager"]
+    admin.is_superuser = True
+    report = import_profiles(actor=admin, owner=None, filename="x.csv", content=content, dry_run=False)
+    assert not report.ok and "published by a cluster" in report.errors[0].message
+    profile.refresh_from_db()
+    assert profile.name == world.cluster.name
