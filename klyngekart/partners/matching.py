@@ -242,33 +242,39 @@ def rank(
         for region in (True, False)
     }
     country_filter, label_filter, exclude = filters.country.upper(), filters.label, seeker.exclude_cluster
-    # The best ``limit`` so far, as a min-heap of (score, complementarity, -id, position, similarity,
-    # same region).
+    # The best ``limit`` so far, as a min-heap of (total, complementarity, -id, position,
+    # similarity, same region); the total is rounded only for the page, so equal shown scores may
+    # come in either order of their unrounded totals.
     best: list[tuple[float, float, int, int, float, bool]] = []
+    min_total = filters.min_score / 100 - 0.0005 if filters.min_score else None
+    ids, countries, sources, states, maturity = (
+        index.ids,
+        index.country,
+        index.source,
+        index.state,
+        index.maturity,
+    )
+    our_country = seeker.country
 
     def consider(at: int, complementarity: float, similarity: float) -> None:
-        if exclude is not None and index.source[at] == exclude:
+        if exclude is not None and sources[at] == exclude:
             return
-        country = index.country[at]
+        country = countries[at]
         if country_filter and country != country_filter:
             return
-        if label_filter and index.state[at] != label_filter:
+        if label_filter and states[at] != label_filter:
             return
-        same = country == seeker.country
+        same = country == our_country
         region = same and (
             (bool(nuts_key) and index.nuts[at] == nuts_key)
             or (bool(region_key) and index.region[at] == region_key)
         )
         total = (
-            w_comp * complementarity
-            + w_sim * similarity
-            + w_mat * index.maturity[at]
-            + w_geo * geo[(same, region)]
+            w_comp * complementarity + w_sim * similarity + w_mat * maturity[at] + w_geo * geo[(same, region)]
         )
-        score = round(100 * total, 1)
-        if score < filters.min_score:
+        if min_total is not None and total < min_total:
             return
-        entry = (score, complementarity, -index.ids[at], at, similarity, region)
+        entry = (total, complementarity, -ids[at], at, similarity, region)
         if len(best) < limit:
             heapq.heappush(best, entry)
         elif entry > best[0]:
@@ -291,20 +297,17 @@ def rank(
         for at in index.by_maturity:
             if at in touched:
                 continue
-            if (
-                len(best) >= limit
-                and round(100 * (w_mat * index.maturity[at] + w_geo * best_geo), 1) < best[0][0]
-            ):
+            if len(best) >= limit and w_mat * maturity[at] + w_geo * best_geo < best[0][0]:
                 break
             consider(at, 0.0, 0.0)
     matches = []
-    for score, complementarity, _negative_id, at, similarity, region in sorted(best, reverse=True):
+    for total, complementarity, _negative_id, at, similarity, region in sorted(best, reverse=True):
         same = index.country[at] == seeker.country
         matches.append(
             Match(
                 profile_id=index.ids[at],
                 parts=scoring.Parts(complementarity, similarity, index.maturity[at], geo[(same, region)]),
-                score=score,
+                score=round(100 * total, 1),
                 met=tuple(met.get(at, ())),
                 country=index.country[at],
                 same_region=region,

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from klyngekart.benchmark.indicators import PlatformFigures
@@ -39,7 +40,7 @@ from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.needs.analysis import needs_ranking
 from klyngekart.partners.models import ClusterStrength, PartnerSettings
 from klyngekart.surveys import results as res
-from klyngekart.surveys.models import Round
+from klyngekart.surveys.models import ReleaseStatus, Round, RoundRelease
 from klyngekart.surveys.models.responses import ALL
 
 TOP_NEEDS = 5
@@ -59,9 +60,22 @@ class Need:
 
 
 def latest_released_round(cluster: Cluster) -> Round | None:
-    """The cluster's newest mapping round whose results are released (call inside its scope)."""
-    rounds = res.mapping_rounds(cluster)
-    return rounds[-1] if rounds else None
+    """The cluster's newest mapping round whose results are released (call inside its scope).
+    Remembered under the cluster's releases as they stand (their number and the latest), so the
+    partner page asks one small query instead of the mapping rounds' join each time."""
+    releases = RoundRelease.objects.filter(cluster=cluster, status=ReleaseStatus.READY).aggregate(
+        count=Count("id"), last=Max("finished_at")
+    )
+    last = releases["last"].timestamp() if releases["last"] else 0
+    key = f"kk:partners:latest-round:{cluster.pk}:{releases['count']}:{last}"
+    round_id = cache.get(key)
+    if round_id is None:
+        rounds = res.mapping_rounds(cluster)
+        round_id = rounds[-1].pk if rounds else 0
+        cache.set(key, round_id, res.CACHE_SECONDS)
+    if not round_id:
+        return None
+    return Round.objects.select_related("cluster").filter(pk=round_id, cluster=cluster).first()
 
 
 def _companies_per_area(round_: Round, codes: list[str], k: int) -> dict[str, int]:
@@ -174,7 +188,7 @@ def profile_fields_and_tags(cluster: Cluster) -> tuple[dict[str, Any], list[Tag]
 
 
 def published_profile(cluster: Cluster) -> ClusterProfile | None:
-    return ClusterProfile.objects.filter(source_cluster=cluster).first()
+    return ClusterProfile.objects.filter(source_cluster=cluster).defer("search_document").first()
 
 
 def profile_refresh(cluster: Cluster, *, actor: Any = None) -> ClusterProfile | None:
