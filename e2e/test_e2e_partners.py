@@ -27,7 +27,9 @@ def test_manager_reads_partner_reasons_and_opens_a_profile(new_app: Callable[...
     expect(best.locator(".kk-part")).to_have_count(4)
     violations = app.axe_violations()
     assert not violations, _describe(violations)
-    app.screenshot("partners.png")
+    # The first partners with their parts and reasons, as the manager reads them.
+    page.evaluate("document.querySelector('#kk-partners-heading').scrollIntoView()")
+    app.screenshot("partners.png", full_page=False)
 
     page.get_by_label("Land").select_option("DE")
     page.get_by_role("button", name="Filtrer").click()

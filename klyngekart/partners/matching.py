@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Max
@@ -319,7 +319,11 @@ def rank(
 
 
 def _number(value: float | Decimal, places: int = 1) -> str:
-    return number_format(round(float(value), places), decimal_pos=places, use_l10n=True)
+    """Rounded half up, as the templates' floatformat does, so a gap reads the same in the list of
+    needs and in a reason (1.25 is 1.3 in both)."""
+    step = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=places, use_l10n=True)
 
 
 def _names(tags: Iterable[tuple[str, str]]) -> str:
