@@ -819,7 +819,7 @@ def run_all(setting: Setting, only: set[str] | None = None) -> list[Row]:
         (
             "partners",
             lambda: partners_scenario(
-                setting.scale, setting.server.port, setting.repeat, CLUSTER, w.manager_cookie, w.token_header
+                setting.scale, setting.server, setting.repeat, CLUSTER, w.manager_cookie, w.token_header
             ),
         ),
     ]
