@@ -27,10 +27,10 @@ from klyngekart.core.tenancy import scope
 from klyngekart.home import demo_data as data
 from klyngekart.home.demo_activities import build_activities
 from klyngekart.home.demo_benchmark import build_benchmark
-from klyngekart.home.demo_partners import build_partners
 from klyngekart.home.demo_engagement import build_engagement
 from klyngekart.home.demo_mapping import MappingContext, build_mapping
 from klyngekart.home.demo_measures import build_measures
+from klyngekart.home.demo_partners import build_partners
 from klyngekart.home.demo_services import build_member_services
 from klyngekart.landscape.demo import load_demo_directory
 from klyngekart.members.models import Company, Contact, Membership, MembershipStatus

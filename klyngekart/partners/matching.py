@@ -281,7 +281,7 @@ def rank(
             heapq.heapreplace(best, entry)
 
     # First every profile that shares an area, a sector or a need with the seeker ...
-    touched = set(comp) | set(shared_sectors) | set(shared_needs)
+    touched = set(comp) if require_met else set(comp) | set(shared_sectors) | set(shared_needs)
     for at in touched:
         similarity = 0.0
         if at in shared_sectors or at in shared_needs:

@@ -265,3 +265,12 @@ def test_the_index_and_its_early_stop_agree_with_scoring_every_profile(seed: int
         assert {pk for _score, pk in found} <= {
             pk for score, pk in _brute_force(seeker, TODAY) if score >= found[-1][0]
         }
+
+
+def test_a_company_sees_only_clusters_strong_in_its_needs() -> None:
+    strong = make_profile(name="Strong", country="SE", tags=[(TagKind.AREA, AQUA)])
+    make_profile(name="Same need only", country="SE", tags=[(TagKind.NEED, AQUA), (TagKind.NACE, "28")])
+    seeker = _seeker(needs={AQUA: 2.0, LEAN: 1.0}, weights=dict(matching.COMPANY_WEIGHTS))
+    found = matching.rank(seeker, require_met=True)
+    assert [match.profile_id for match in found] == [strong.pk]
+    assert found[0].score == pytest.approx(100 * 2.0 * 2 / 3 / 3.0, abs=0.1)
