@@ -5,10 +5,11 @@
 - sectors: the NACE divisions of the active members (the most common first) and the sector
   categories those divisions belong to (``landscape.reference.NACE_CATEGORY``);
 - top competence needs: from the latest *released* mapping round only, through the needs page's
-  own read side (``needs.analysis.needs_ranking``): an area is published only where that page shows
-  its depth (k answers or more) and, further, only where at least k respondents and at least k
-  member companies answered for it, since the directory is read far beyond the cluster. Areas
-  only, never a figure: the directory says *that* it is a top need, not how deep;
+  own ranking (``needs.analysis.ranking`` over ``surveys.results.company_cells``): an area is
+  published only where that page shows its depth (k answers or more) and, further, only where
+  at least k respondents and at least k member companies answered for it, since the directory is
+  read far beyond the cluster. Areas only, never a figure: the directory says *that* it is a top
+  need, not how deep;
 - strengths: the areas the manager declares (``ClusterStrength``) and the free text.
 
 Everything here runs on a release (``signals``), on the manager's save (``services``) and nightly
@@ -37,7 +38,7 @@ from klyngekart.landscape.reference import COUNTRY_BY_CODE, NACE_CATEGORY
 from klyngekart.landscape.services import Tag, profile_save
 from klyngekart.members.member_types import LARGE, PUBLIC, RESEARCH, SME
 from klyngekart.members.models import Membership, MembershipStatus
-from klyngekart.needs.analysis import needs_ranking
+from klyngekart.needs.analysis import ranking, round_area_pairs
 from klyngekart.partners.models import ClusterStrength, PartnerSettings
 from klyngekart.surveys import results as res
 from klyngekart.surveys.models import ReleaseStatus, Round, RoundRelease
@@ -78,12 +79,6 @@ def latest_released_round(cluster: Cluster) -> Round | None:
     return Round.objects.select_related("cluster").filter(pk=round_id, cluster=cluster).first()
 
 
-def _companies_per_area(round_: Round, codes: list[str], k: int) -> dict[str, int]:
-    """How many of the round's companies answered for each area (the released sums)."""
-    cells = res.company_cells(round_, codes, k)
-    return {code: sum(1 for n in cells.data.area_ns(ALL, code).values() if n > 0) for code in codes}
-
-
 def top_needs(cluster: Cluster, *, limit: int = TOP_NEEDS, round_: Round | None = None) -> list[Need]:
     """The cluster's top needs by priority from its latest released mapping round (``round_``, when
     the caller has looked it up), each shown by the needs page (k answers) and resting on at least
@@ -96,15 +91,22 @@ def top_needs(cluster: Cluster, *, limit: int = TOP_NEEDS, round_: Round | None 
     key = res.round_cache_key("partners-needs", round_, res.release_version(round_), k, limit)
     found = cache.get(key)
     if found is None:
+        # The needs page's own ranking (needs.analysis.ranking over the read side's company cells,
+        # as needs_figures computes it), from one read of the release that also counts, per area,
+        # the companies whose people answered for it.
+        areas = round_area_pairs(round_)
+        cells = res.company_cells(round_, [code for code, _name in areas], k)
         rows = [
             row
-            for row in needs_ranking(round_)
+            for row in ranking(cells, areas)
             if row.depth is not None
             and row.priority is not None
             and row.priority > 0
             and (row.respondents or 0) >= k
         ]
-        companies = _companies_per_area(round_, [row.code for row in rows], k) if rows else {}
+        companies = {
+            row.code: sum(1 for n in cells.data.area_ns(ALL, row.code).values() if n > 0) for row in rows
+        }
         found = [
             Need(row.code, row.depth, row.priority, row.respondents or 0, companies.get(row.code, 0))  # type: ignore[arg-type]
             for row in rows
