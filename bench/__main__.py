@@ -43,7 +43,8 @@ def main() -> None:
     parser.add_argument("--scale", action="append", choices=["cluster", "national"])
     parser.add_argument("--quick", action="store_true", help="fewer requests and a shorter load test")
     parser.add_argument(
-        "--only", help="comma-separated: needs,company,pdf,submit,answer,release,barometer,cold,engagement"
+        "--only",
+        help="comma-separated: needs,company,pdf,submit,answer,release,barometer,cold,engagement,partners",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -40,6 +40,7 @@ from bench.harness import (
     summarise,
     vendor_of,
 )
+from bench.partners import scenario as partners_scenario
 from klyngekart.accounts.models import ClusterRole, CompanyRole, User
 from klyngekart.accounts.tokens import api_token_create
 from klyngekart.core.models import Cluster
@@ -815,6 +816,12 @@ def run_all(setting: Setting, only: set[str] | None = None) -> list[Row]:
         ("barometer", lambda: barometer(setting, w)),
         ("cold", lambda: cold_pages(setting, w)),
         ("engagement", lambda: engagement_scenario(setting.scale, setting.server, setting.repeat)),
+        (
+            "partners",
+            lambda: partners_scenario(
+                setting.scale, setting.server, setting.repeat, CLUSTER, w.manager_cookie, w.token_header
+            ),
+        ),
     ]
     for name, step in steps:
         if only and name not in only:

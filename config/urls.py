@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:cluster_slug>/reports/", include("klyngekart.reports.urls")),
     path("c/<slug:cluster_slug>/landscape/", include("klyngekart.landscape.cluster_urls")),
     path("c/<slug:cluster_slug>/barometer/", include("klyngekart.barometer.urls_cluster")),
+    path("c/<slug:cluster_slug>/partners/", include("klyngekart.partners.urls")),
     path("s/<str:token>/", include("klyngekart.surveys.answering.urls")),
     path("platform/", include("klyngekart.home.platform_urls")),
     path("me/data/", privacy_views.my_data, name="my_data"),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "klyngekart.benchmark",
     "klyngekart.webhooks",
     "klyngekart.engagement",
+    "klyngekart.partners",
     "klyngekart.reports",
     "klyngekart.api",
     "klyngekart.home",

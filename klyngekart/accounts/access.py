@@ -117,6 +117,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # (collaborations.access.visible_opportunities checks that per object).
     "collaborations.view": ALL_ROLES,
     "collaborations.manage": frozenset({MANAGER, STAFF, ADVISOR}),
+    # Partner matching (issue 15): every role has the page (the cluster's partners for the cluster's
+    # own roles, a member company's for company roles); the manager publishes the profile, declares
+    # the strengths and sets the preferences; a company's contact opts its company in.
+    "partners.view": ALL_ROLES,
+    "partners.cluster": frozenset({MANAGER, STAFF, ADVISOR, BOARD}),
+    "partners.settings": frozenset({MANAGER}),
+    "partners.company": frozenset({CONTACT}),
 }
 ROLES_REQUIRING_MFA = frozenset({MANAGER, STAFF, ADVISOR, BOARD})
 

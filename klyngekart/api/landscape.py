@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from klyngekart.accounts.access import MANAGER, access_cluster, user_clusters
@@ -48,6 +48,9 @@ class ClusterProfileOut(Schema):
     label_state: str
     label_valid_until: date | None
     fictional: bool
+    live: bool = Field(
+        description="Published by a cluster on this installation from its own data; record_date is when."
+    )
 
 
 class ClusterProfileDetailOut(ClusterProfileOut):
@@ -62,6 +65,9 @@ class ClusterProfileDetailOut(ClusterProfileOut):
     sectors: list[TagOut]
     emerging_industries: list[TagOut]
     technology_areas: list[TagOut]
+    competence_needs: list[TagOut] = Field(
+        description="Top needs a cluster here publishes from released rounds (k people and k companies each)."
+    )
 
 
 DETAIL_FIELDS = (
@@ -87,6 +93,19 @@ def _item(profile: ClusterProfile) -> dict[str, Any]:
     return {name: getattr(profile, name) for name in fields if name != "label_state"} | {
         "label_state": profile.label_state()
     }
+
+
+def profile_detail_json(profile: ClusterProfile) -> dict[str, Any]:
+    """One profile as ``GET /landscape/clusters/{id}`` gives it (tags prefetched by the caller)."""
+    tags = selectors.tags_by_kind(profile)
+    details = {name: getattr(profile, name) for name in DETAIL_FIELDS}
+    groups = {
+        "sectors": tags["sectors"],
+        "emerging_industries": tags["emerging"],
+        "technology_areas": tags["areas"],
+        "competence_needs": tags["needs"],
+    }
+    return _item(profile) | details | groups
 
 
 @router.get(
@@ -132,14 +151,7 @@ def landscape_detail(request: HttpRequest, profile_id: int) -> dict[str, Any]:
     profile = selectors.profile_detail(profile_id)
     if profile is None:
         raise Http404("Not found.")
-    tags = selectors.tags_by_kind(profile)
-    details = {name: getattr(profile, name) for name in DETAIL_FIELDS}
-    groups = {
-        "sectors": tags["sectors"],
-        "emerging_industries": tags["emerging"],
-        "technology_areas": tags["areas"],
-    }
-    return _item(profile) | details | groups
+    return profile_detail_json(profile)
 
 
 @router.post(

@@ -31,6 +31,7 @@ from klyngekart.home.demo_collaborations import build_collaborations
 from klyngekart.home.demo_engagement import build_engagement
 from klyngekart.home.demo_mapping import MappingContext, build_mapping
 from klyngekart.home.demo_measures import build_measures
+from klyngekart.home.demo_partners import build_partners
 from klyngekart.home.demo_services import build_member_services
 from klyngekart.landscape.demo import load_demo_directory
 from klyngekart.members.models import Company, Contact, Membership, MembershipStatus
@@ -337,6 +338,7 @@ def build_demo(today: date | None = None) -> DemoResult:
             build_member_services(context)
             build_activities(context)
             build_benchmark(context)
+            build_partners(context)
             build_engagement(context)
             build_barometer(cluster, today)
     # The cluster landscape: 300 fictional European cluster profiles (installation-wide).

@@ -2,7 +2,9 @@
 
 A record with an owning cluster is changed only by that cluster's managers, under the cluster's
 own address; any other record (the platform's, another cluster's, or none) is the same 404 as a
-record that does not exist. Platform admins change every record on their own pages."""
+record that does not exist. Platform admins change every record on their own pages, except a
+profile a cluster on this installation publishes from its own data (``source_cluster``): only its
+publication (klyngekart.partners) writes that."""
 
 from __future__ import annotations
 
@@ -13,14 +15,15 @@ from klyngekart.landscape.models import ClusterProfile
 
 
 def owned_profile(cluster: Cluster, pk: int) -> ClusterProfile:
-    profile = ClusterProfile.objects.filter(pk=pk, owner_cluster=cluster).first()
+    profile = ClusterProfile.objects.filter(pk=pk, owner_cluster=cluster, source_cluster__isnull=True).first()
     if profile is None:
         raise Http404("No such profile")
     return profile
 
 
 def any_profile(pk: int) -> ClusterProfile:
-    profile = ClusterProfile.objects.filter(pk=pk).first()
+    # A published profile is written from its cluster's data only (klyngekart.partners).
+    profile = ClusterProfile.objects.filter(pk=pk, source_cluster__isnull=True).first()
     if profile is None:
         raise Http404("No such profile")
     return profile

@@ -30,7 +30,7 @@ class SearchForm(DsForm):
         )
 
 
-FACETS = ("country", "region", "label", "programme", "sector", "area")
+FACETS = ("country", "region", "label", "programme", "sector", "area", "need", "source")
 
 
 class ImportUploadForm(DsForm):

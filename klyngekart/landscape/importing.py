@@ -605,7 +605,7 @@ def _match(parsed: list[ImportRow], *, owner: Cluster | None) -> None:
     by_site: dict[str, dict[str, Any]] = {
         profile["website_key"]: dict(profile)
         for profile in ClusterProfile.objects.filter(website_key__in=sites).values(
-            "id", "website_key", "owner_cluster_id"
+            "id", "website_key", "owner_cluster_id", "source_cluster_id"
         )
     }
     names = {name_key(item.name) for item in parsed if item.name}
@@ -613,7 +613,7 @@ def _match(parsed: list[ImportRow], *, owner: Cluster | None) -> None:
     by_name: dict[str, dict[str, Any]] = {}
     for profile in (
         ClusterProfile.objects.filter(name_key__in=names, country__in=countries)
-        .values("id", "name_key", "country", "owner_cluster_id")
+        .values("id", "name_key", "country", "owner_cluster_id", "source_cluster_id")
         .order_by("id")
     ):
         by_name.setdefault(f"{profile['name_key']}|{profile['country']}", dict(profile))
@@ -624,7 +624,20 @@ def _match(parsed: list[ImportRow], *, owner: Cluster | None) -> None:
         if existing is None:
             continue
         item.existing_id = existing["id"]
-        if owner is not None and existing["owner_cluster_id"] != owner.pk:
+        if existing["source_cluster_id"] is not None:
+            # A cluster on this installation publishes it from its own data: no file overwrites it.
+            item.errors.append(
+                RowError(
+                    item.row,
+                    "name",
+                    _(
+                        "%(name)s is published by a cluster on this installation from its own data "
+                        "and cannot be imported over."
+                    )
+                    % {"name": item.name},
+                )
+            )
+        elif owner is not None and existing["owner_cluster_id"] != owner.pk:
             item.errors.append(
                 RowError(
                     item.row,

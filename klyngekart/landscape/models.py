@@ -42,6 +42,9 @@ class TagKind(models.TextChoices):
     SECTOR_TAG = "tag", _("Other sector")
     EMERGING = "emerging", _("Emerging industry")
     AREA = "area", _("Technology and competence area")
+    # A top competence need a cluster on this installation publishes from its released rounds
+    # (klyngekart/partners/publication.py): only areas the read side shows for k or more.
+    NEED = "need", _("Competence need")
 
 
 def website_key(url: str) -> str:
@@ -99,6 +102,17 @@ class ClusterProfile(models.Model):
     owner_cluster = models.ForeignKey(
         "core.Cluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="landscape_profiles"
     )
+    # A cluster on this installation that publishes this profile from its own data (live: written
+    # only by klyngekart.partners.publication, refreshed on a release or the manager's save; the
+    # record's date is when). Empty for imported and demo records.
+    source_cluster = models.OneToOneField(
+        "core.Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="published_profile",
+        verbose_name=_("published by"),
+    )
     # What full-text search reads: the texts of the row and the names of its sectors, written
     # by the services (search.document). PostgreSQL indexes to_tsvector('simple', ...) of it with
     # GIN; SQLite keeps an FTS5 table in step by triggers (migration 0002).
@@ -112,6 +126,9 @@ class ClusterProfile(models.Model):
             models.Index(fields=["country", "region"], name="landscape_country_region"),
             models.Index(fields=["country", "name_key"], name="landscape_country_name"),
             models.Index(fields=["label", "label_valid_until"], name="landscape_label"),
+            # Partner matching asks on every request whether the directory changed (its latest
+            # change, klyngekart/partners/matching.py): an index answers without reading the rows.
+            models.Index(fields=["updated_at"], name="landscape_updated"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -150,6 +167,11 @@ class ClusterProfile(models.Model):
     @property
     def programme_name(self) -> str:
         return programme_name(self.programme)
+
+    @property
+    def live(self) -> bool:
+        """Published by a cluster on this installation from its own data."""
+        return self.source_cluster_id is not None
 
     @property
     def members_total(self) -> int | None:

@@ -47,6 +47,7 @@ SORT_LABELS = {
     "-record_date": _("Recently recorded"),
 }
 LABEL_STATES = [*Label.values, EXPIRED]
+LIVE = "live"
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,26 @@ class Filters:
     programme: str = ""
     sector: str = ""
     area: str = ""
+    need: str = ""
+    # "live": only the profiles clusters on this installation publish from their own data.
+    source: str = ""
     sort: str = "name"
 
     @property
     def active(self) -> bool:
-        return any((self.q, self.country, self.region, self.label, self.programme, self.sector, self.area))
+        return any(
+            (
+                self.q,
+                self.country,
+                self.region,
+                self.label,
+                self.programme,
+                self.sector,
+                self.area,
+                self.need,
+                self.source,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,12 @@ def _filtered(filters: Filters, today: date, *, without: str = "") -> QuerySet[C
         queryset = queryset.filter(
             id__in=ProfileTag.objects.filter(kind=tag[0], code=tag[1]).values("profile_id")
         )
+    if filters.need and without != "need":
+        queryset = queryset.filter(
+            id__in=ProfileTag.objects.filter(kind=TagKind.NEED, code=filters.need).values("profile_id")
+        )
+    if filters.source == LIVE and without != "source":
+        queryset = queryset.filter(source_cluster__isnull=False)
     if filters.area and without != "area":
         queryset = queryset.filter(
             id__in=ProfileTag.objects.filter(kind=TagKind.AREA, code=filters.area).values("profile_id")
@@ -194,10 +216,18 @@ def _tag_facet(filters: Filters, today: date, facet: str, kinds: tuple[str, ...]
             )
             for row in rows
         ]
+    chosen_code = filters.need if facet == "need" else filters.area
     return [
-        FacetValue(row["code"], tag_name(row["kind"], row["code"]), row["count"], row["code"] == filters.area)
+        FacetValue(row["code"], tag_name(row["kind"], row["code"]), row["count"], row["code"] == chosen_code)
         for row in rows
     ]
+
+
+def _source_facet(filters: Filters, today: date) -> list[FacetValue]:
+    count = _filtered(filters, today, without="source").filter(source_cluster__isnull=False).count()
+    if not count:
+        return []
+    return [FacetValue(LIVE, str(_("Klyngekart clusters (live data)")), count, filters.source == LIVE)]
 
 
 def facets(filters: Filters, today: date | None = None) -> dict[str, list[FacetValue]]:
@@ -210,6 +240,8 @@ def facets(filters: Filters, today: date | None = None) -> dict[str, list[FacetV
         "programme": _column_facet(filters, today, "programme", filters.programme),
         "sector": _tag_facet(filters, today, "sector", SECTOR_KINDS),
         "area": _tag_facet(filters, today, "area", (TagKind.AREA,)),
+        "need": _tag_facet(filters, today, "need", (TagKind.NEED,)),
+        "source": _source_facet(filters, today),
     }
 
 
@@ -225,10 +257,13 @@ def profile_detail(pk: int) -> ClusterProfile | None:
 
 
 def tags_by_kind(profile: ClusterProfile) -> dict[str, list[dict[str, Any]]]:
-    """The profile's tags in words, grouped: sectors (all sector kinds), emerging, areas."""
-    groups: dict[str, list[dict[str, Any]]] = {"sectors": [], "emerging": [], "areas": []}
+    """The profile's tags in words, grouped: sectors (all sector kinds), emerging, areas, and the
+    competence needs a cluster on this installation publishes."""
+    groups: dict[str, list[dict[str, Any]]] = {"sectors": [], "emerging": [], "areas": [], "needs": []}
     for tag in profile.tags.all():
-        key = {TagKind.EMERGING: "emerging", TagKind.AREA: "areas"}.get(tag.kind, "sectors")  # type: ignore[call-overload]
+        key = {TagKind.EMERGING: "emerging", TagKind.AREA: "areas", TagKind.NEED: "needs"}.get(
+            tag.kind, "sectors"
+        )  # type: ignore[call-overload]
         groups[key].append({"kind": tag.kind, "code": tag.code, "name": tag_name(tag.kind, tag.code)})
     return groups
 

@@ -65,7 +65,9 @@ def profile_save(*, profile: ClusterProfile, tags: Sequence[Tag]) -> ClusterProf
     """Validate and save one profile and replace its tags."""
     tags = _unique_tags(tags)
     profile.search_document = build_document(profile, tags)
-    profile.full_clean(exclude=["owner_cluster"], validate_unique=False, validate_constraints=False)
+    profile.full_clean(
+        exclude=["owner_cluster", "source_cluster"], validate_unique=False, validate_constraints=False
+    )
     with transaction.atomic():
         profile.save()
         ProfileTag.objects.filter(profile=profile).delete()

@@ -67,7 +67,9 @@ def profile_list(request: HttpRequest) -> HttpResponse:
             ("label", _("ESCA label"), facets["label"]),
             ("programme", _("Programme"), facets["programme"]),
             ("sector", _("Sector"), facets["sector"]),
+            ("source", _("Source"), facets["source"]),
             ("area", _("Technology and competence area"), facets["area"]),
+            ("need", _("Competence need"), facets["need"]),
             ("region", pgettext("landscape", "Region"), facets["region"]),
         )
     ]
@@ -151,7 +153,10 @@ def _pipeline_clusters(request: HttpRequest) -> list[Cluster]:
 
 def _edit_url(request: HttpRequest, profile: ClusterProfile) -> str:
     """Where this user may edit the profile, or "": platform admins anywhere, a manager of the
-    owning cluster under that cluster's address."""
+    owning cluster under that cluster's address. A published profile is written only from its
+    cluster's data (its manager changes the publication instead)."""
+    if profile.source_cluster_id is not None:
+        return ""
     if request.user.is_superuser:
         return reverse("landscape:edit", args=[profile.pk])
     managed = _may_import(request)

@@ -30,7 +30,7 @@ def tag_name(kind: str, code: str) -> str:
     if kind == TagKind.NACE:
         nace = nace_codes().get(code)
         return f"NACE {code} {nace.name}" if nace else f"NACE {code}"
-    if kind == TagKind.AREA:
+    if kind in (TagKind.AREA, TagKind.NEED):
         names = area_names().get(code)
         if not names:
             return code

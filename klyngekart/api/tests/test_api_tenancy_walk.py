@@ -103,6 +103,9 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/collaborations"): "collaborations.manage",
     ("get", "/api/v1/clusters/{slug}/collaborations/{opportunity_id}"): "collaborations.view",
     ("patch", "/api/v1/clusters/{slug}/collaborations/{opportunity_id}"): "collaborations.manage",
+    ("get", "/api/v1/clusters/{slug}/partners"): "partners.cluster",
+    ("get", "/api/v1/clusters/{slug}/partners/settings"): "partners.cluster",
+    ("put", "/api/v1/clusters/{slug}/partners/settings"): "partners.settings",
 }
 NOT_FOUND = {"detail": "Not found."}
 # One invitation is its company's own people's only: the cluster team, though allowed the
@@ -138,6 +141,11 @@ def _call(client, method: str, url: str, token: str) -> Any:
     if "/webhooks" in url and method in ("post", "patch") and not url.endswith("/test"):
         hook: dict[str, Any] = {"url": "http://127.0.0.1:9/walk", "events": ["member.added"]}
         return getattr(client, method)(url, hook, content_type="application/json", **headers)
+    if method == "put" and url.endswith("/partners/settings"):
+        # Publishing puts this cluster in the directory; the other cluster's pages must still
+        # never mention it (its profile is the directory's, not shown in the walk's answers).
+        choices: dict[str, Any] = {"geography": "nearby", "region": "Walk"}
+        return client.put(url, choices, content_type="application/json", **headers)
     if method == "put" and url.endswith("/benchmark"):
         benchmark: dict[str, Any] = {"values": {"management_fte": 1.5}, "eccp_listed": True}
         return client.put(url, benchmark, content_type="application/json", **headers)

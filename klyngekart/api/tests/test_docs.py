@@ -76,6 +76,10 @@ EXPECTED_OPERATIONS = {
     # The national competence barometer: a token, or none when the platform admin made it public.
     ("/api/v1/barometer", "get"),
     ("/api/v1/barometer.csv", "get"),
+    # Partner matching and the cluster's publication (issue 15).
+    ("/api/v1/clusters/{slug}/partners", "get"),
+    ("/api/v1/clusters/{slug}/partners/settings", "get"),
+    ("/api/v1/clusters/{slug}/partners/settings", "put"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
 }
 

@@ -24,6 +24,7 @@ FLOORS = [
     ["measures"],
     ["activities", "collaborations"],
     ["benchmark", "engagement"],
+    ["partners"],
     ["reports", "api"],
     ["home"],
 ]

@@ -44,6 +44,7 @@ from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.memberservices.models import MemberService
 from klyngekart.memberservices.tests.factories import MemberServiceFactory
 from klyngekart.needs.tests.factories import THIS_YEAR, MembershipStrategyFactory
+from klyngekart.partners.models import CompanyPartnering, PartnerSettings
 from klyngekart.reports.tests.factories import ReportJobFactory
 from klyngekart.surveys.models import ReleasedText, RespondentInvitation, Round, RoundRelease
 from klyngekart.surveys.tests.factories import (
@@ -321,6 +322,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "collaborations:move": lambda o: {"pk": o["opportunity"].pk},
     "collaborations:next_step": lambda o: {"pk": o["opportunity"].pk},
     "collaborations:note": lambda o: {"pk": o["opportunity"].pk},
+    "partners:index": lambda o: {},
+    "partners:settings": lambda o: {},
+    "partners:company": lambda o: {},
 }
 # URLs that address one member company: a company role may reach its own, never a neighbour's.
 COMPANY_OBJECT_URLS = {
@@ -402,6 +406,8 @@ def _snapshot() -> tuple[object, ...]:
             tuple(ClusterProfile.objects.order_by("pk").values_list("name", "updated_at")),
             tuple(Opportunity.objects.order_by("pk").values_list("stage", "next_step", "updated_at")),
             OpportunityEvent.objects.count(),
+            tuple(PartnerSettings.objects.order_by("pk").values_list("cluster_id", "published", "geography")),
+            tuple(CompanyPartnering.objects.order_by("pk").values_list("membership_id", "opted_in")),
         )
 
 
