@@ -317,7 +317,8 @@ def _invitation_action(
     response={200: RoleInvitationOut, **ERROR_RESPONSES},
     summary="Withdraw an invitation",
     description=(
-        "Its link stops working. An accepted or withdrawn invitation cannot be withdrawn (422). Audited."
+        "Its link stops working. Withdrawing again changes nothing; an accepted invitation cannot "
+        "be withdrawn (422). Audited."
     ),
 )
 def invitation_revoke(request: HttpRequest, slug: str, role_invitation_id: int) -> dict[str, Any]:
