@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -202,7 +203,7 @@ def measure_list(request: HttpRequest, slug: str, filters: Query[MeasureFilters]
                 source_round = selectors.cluster_rounds(access.cluster).filter(pk=filters.round).first()
                 if source_round is None:
                     raise ApiValidationError(
-                        ValidationError({"round": "No such mapping round."}), lambda key: ["query", key]
+                        ValidationError({"round": _("No such mapping round.")}), lambda key: ["query", key]
                     )
             rows = selectors.measure_list(status=filters.status or "", source_round=source_round)
         return paged(rows, filters, _out)

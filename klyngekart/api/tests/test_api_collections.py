@@ -84,7 +84,7 @@ def test_a_page_past_the_end_is_empty_and_a_bad_page_size_is_a_422(client, world
 def test_rounds_list_with_filters_and_read_one(client, world, bearer) -> None:
     spring = gap_survey(world.cluster)
     RoundCompanyFactory(round=spring["round"], cluster=world.cluster, membership=world.membership)
-    last_year = RoundFactory(
+    last_year: Any = RoundFactory(
         survey_version=spring["version"],
         cluster=world.cluster,
         status="closed",

@@ -157,8 +157,8 @@ def _call(client, method: str, url: str, token: str) -> Any:
     if method != "get" and ("/surveys/" in url or "/people/" in url or _team_invitations(url)):
         return _call_surveys_and_people(client, method, url, headers)
     if method == "post" and url.endswith("/reports"):
-        body = {"round": _released_round(url), "format": "xlsx", "language": "en"}
-        return client.post(url, body, content_type="application/json", **headers)
+        order: dict[str, Any] = {"round": _released_round(url), "format": "xlsx", "language": "en"}
+        return client.post(url, order, content_type="application/json", **headers)
     if method == "patch" and "/members/" in url:
         # The company's own contact states a fact; nothing in the other cluster may change.
         body = {"website": "https://walk.example.no"}
@@ -392,8 +392,8 @@ def _survey(world: World, path: str, method: str) -> tuple[int, int]:
     if method == "post":
         return made().pk, 1
     with scopes_disabled():
-        survey = Survey.objects.filter(cluster=world.cluster).order_by("pk").first()
-    return (survey or made()).pk, 1
+        first = Survey.objects.filter(cluster=world.cluster).order_by("pk").first()
+    return (first or made()).pk, 1
 
 
 def _released_round(url: str) -> int:
@@ -439,10 +439,8 @@ def _person_id(world: World) -> int:
     email = f"person@{world.cluster.slug}.example.no"
     with scopes_disabled():
         role = ClusterRole.objects.filter(cluster=world.cluster, user__email=email).first()
-        user = role.user if role else None
-        if user is None:
-            company_role = CompanyRole.objects.filter(cluster=world.cluster, user__email=email).first()
-            user = company_role.user if company_role else UserFactory(email=email)
+        company_role = CompanyRole.objects.filter(cluster=world.cluster, user__email=email).first()
+        user: Any = role.user if role else company_role.user if company_role else UserFactory(email=email)
         ClusterRole.objects.get_or_create(cluster=world.cluster, user=user, defaults={"role": "staff"})
         CompanyRole.objects.get_or_create(
             cluster=world.cluster, user=user, company=world.membership.company, defaults={"role": "contact"}
