@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +155,17 @@ def test_swagger_assets_are_found_for_collectstatic():
     # Served by whitenoise from STATIC_ROOT in production, so collectstatic must pick them up.
     for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
         assert finders.find(asset), asset
+
+
+def test_the_api_page_of_the_docs_lists_every_operation(client):
+    """docs/api.md is the API's reference in prose: an operation it does not name is missing."""
+    page = (Path(settings.BASE_DIR) / "docs" / "api.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`?]+)`", page))
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, methods in schema["paths"].items()
+        for method in methods
+    }
+    assert operations - listed == set(), "add these to docs/api.md"
+    assert listed - operations == set(), "docs/api.md names operations the API lacks"
