@@ -109,6 +109,7 @@ class MemberOut(Schema):
 
 
 class ContactOut(Schema):
+    id: int
     name: str
     email: str
     phone: str
@@ -133,6 +134,16 @@ class ContactIn(Schema):
     phone: str = ""
     title: str = ""
     is_primary: bool = False
+
+
+class ContactPatch(Schema):
+    """Fields left out stay as they are."""
+
+    name: str | None = Field(None, min_length=1)
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    is_primary: bool | None = None
 
 
 class MemberIn(Schema):
@@ -222,6 +233,7 @@ def member_item(membership: Membership) -> dict[str, Any]:
 
 def contact_item(contact: Contact) -> dict[str, Any]:
     return {
+        "id": contact.pk,
         "name": contact.name,
         "email": contact.email,
         "phone": contact.phone,

@@ -22,6 +22,9 @@ from klyngekart.api.member_schemas import (
     FACT_PATCH_FIELDS,
     MEMBERSHIP_IN_FIELDS,
     MEMBERSHIP_PATCH_FIELDS,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
     ImportReportOut,
     MemberDetailOut,
     MemberFilters,
@@ -31,12 +34,15 @@ from klyngekart.api.member_schemas import (
     contact_item,
     member_item,
 )
-from klyngekart.members.access import access_membership_by_org_number
+from klyngekart.members.access import access_contact, access_membership_by_org_number
 from klyngekart.members.importing import import_members
 from klyngekart.members.models import Contact
 from klyngekart.members.selectors import membership_list
 from klyngekart.members.services import (
     company_update_shared,
+    contact_create,
+    contact_delete,
+    contact_update,
     membership_create,
     membership_end,
     membership_facts_update,
@@ -225,3 +231,63 @@ def member_patch(request: HttpRequest, slug: str, org_number: str, payload: Memb
 def _patch_loc(key: str) -> list[str | int]:
     renamed = {"left_on": "status_on"}
     return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", renamed.get(key, key)]
+
+
+CONTACTS = "/clusters/{slug}/members/{org_number}/contacts"
+
+
+def _contact_loc(key: str) -> list[str | int]:
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
+
+
+@router.post(
+    CONTACTS,
+    response={201: ContactOut, **ERROR_RESPONSES},
+    summary="Add a contact person to a member",
+    description="For the cluster team. A new main contact (`is_primary`) replaces the previous one. Audited.",
+)
+def member_contact_create(
+    request: HttpRequest, slug: str, org_number: str, payload: ContactIn
+) -> Status[dict[str, Any]]:
+    with cluster_scope(request, slug, "members.change") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.change")
+        try:
+            contact = contact_create(membership=membership, actor=request.auth, data=payload.model_dump())  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _contact_loc) from error
+        return Status(201, contact_item(contact))
+
+
+@router.patch(
+    CONTACTS + "/{contact_id}",
+    response={200: ContactOut, **ERROR_RESPONSES},
+    summary="Change a member's contact person",
+    description="For the cluster team. Audited.",
+)
+def member_contact_patch(
+    request: HttpRequest, slug: str, org_number: str, contact_id: int, payload: ContactPatch
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "members.change") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.change")
+        contact = access_contact(membership, contact_id)
+        data = {
+            key: value for key, value in payload.model_dump(exclude_unset=True).items() if value is not None
+        }
+        try:
+            contact_update(contact=contact, actor=request.auth, data=data)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _contact_loc) from error
+        return contact_item(contact)
+
+
+@router.delete(
+    CONTACTS + "/{contact_id}",
+    response={204: None, **ERROR_RESPONSES},
+    summary="Remove a member's contact person",
+    description="For the cluster team. Audited.",
+)
+def member_contact_delete(request: HttpRequest, slug: str, org_number: str, contact_id: int) -> Status[None]:
+    with cluster_scope(request, slug, "members.change") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.change")
+        contact_delete(contact=access_contact(membership, contact_id), actor=request.auth)  # type: ignore[attr-defined]
+        return Status(204, None)

@@ -43,7 +43,9 @@ class PersonOut(Schema):
     name: str
     email: str
     role: TeamRole | None = Field(description="The person's role in the cluster team, if any.")
-    companies: list[PersonCompanyRoleOut] = Field(description="Roles this cluster granted in its member companies.")
+    companies: list[PersonCompanyRoleOut] = Field(
+        description="Roles this cluster granted in its member companies."
+    )
 
 
 class PersonPage(Schema):

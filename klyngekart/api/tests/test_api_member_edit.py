@@ -131,3 +131,45 @@ def test_a_patch_in_one_cluster_leaves_the_others_record_alone(client, shared_wo
     assert response.status_code == 200
     assert _row(b.membership) == before
     assert _patch(client, b, {"name": "x"}, bearer(a.users["manager"])).status_code == 404
+
+
+def test_the_team_adds_changes_and_removes_contact_people(client, world, other_world, bearer) -> None:
+    headers = bearer(world.users["staff"])
+    base = f"/api/v1/clusters/{world.cluster.slug}/members/{world.membership.company.org_number}/contacts"
+    first = client.post(
+        base, {"name": "Kari", "is_primary": True}, content_type="application/json", **headers
+    )
+    assert first.status_code == 201 and first.json()["is_primary"] is True
+    second = client.post(
+        base,
+        {"name": "Ola", "email": "ola@example.no", "is_primary": True},
+        content_type="application/json",
+        **headers,
+    )
+    one = f"{base}/{first.json()['id']}"
+    changed = client.patch(one, {"title": "Daglig leder"}, content_type="application/json", **headers)
+    assert (changed.json()["title"], changed.json()["is_primary"]) == ("Daglig leder", False)
+    bad = client.patch(one, {"email": "not-an-address"}, content_type="application/json", **headers)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "payload", "email"]
+    url = f"/api/v1/clusters/{world.cluster.slug}/members/{world.membership.company.org_number}"
+    shown = client.get(url, **headers).json()["contacts"]
+    assert [(c["name"], c["is_primary"]) for c in shown] == [("Ola", True), ("Kari", False)]
+
+    assert client.delete(f"{base}/{second.json()['id']}", **headers).status_code == 204
+    assert client.delete(f"{base}/{second.json()['id']}", **headers).status_code == 404
+    # Another member's contact through this member's address: the same 404.
+    elsewhere = f"/api/v1/clusters/{world.cluster.slug}/members/{world.other_membership.company.org_number}"
+    assert client.delete(f"{elsewhere}/contacts/{first.json()['id']}", **headers).status_code == 404
+    contact = bearer(world.users["contact"])
+    assert client.post(base, {"name": "X"}, content_type="application/json", **contact).status_code == 403
+    with scopes_disabled():
+        actions = list(
+            AuditLog.objects.filter(cluster=world.cluster, action__startswith="members.contact.").values_list(
+                "action", flat=True
+            )
+        )
+    assert sorted(set(actions)) == [
+        "members.contact.created",
+        "members.contact.deleted",
+        "members.contact.updated",
+    ]

@@ -34,6 +34,9 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/clusters/{slug}/members/import"): "members.import",
     ("get", "/api/v1/clusters/{slug}/members/{org_number}"): "members.view_own",
     ("patch", "/api/v1/clusters/{slug}/members/{org_number}"): "members.change_own",
+    ("post", "/api/v1/clusters/{slug}/members/{org_number}/contacts"): "members.change",
+    ("patch", "/api/v1/clusters/{slug}/members/{org_number}/contacts/{contact_id}"): "members.change",
+    ("delete", "/api/v1/clusters/{slug}/members/{org_number}/contacts/{contact_id}"): "members.change",
     ("get", "/api/v1/clusters/{slug}/company-register"): "members.change",
     ("post", "/api/v1/clusters/{slug}/members/{org_number}/register-refresh"): "members.change",
     ("get", "/api/v1/clusters/{slug}/taxonomy"): "taxonomy.view",
@@ -159,6 +162,11 @@ def _call(client, method: str, url: str, token: str) -> Any:
     if method == "post" and url.endswith("/reports"):
         order: dict[str, Any] = {"round": _released_round(url), "format": "xlsx", "language": "en"}
         return client.post(url, order, content_type="application/json", **headers)
+    if "/contacts" in url:
+        if method == "delete":
+            return client.delete(url, **headers)
+        person = {"name": "Kontakt fra vandringen", "email": "kontakt@walk.example.no"}
+        return getattr(client, method)(url, person, content_type="application/json", **headers)
     if method == "patch" and "/members/" in url:
         # The company's own contact states a fact; nothing in the other cluster may change.
         body = {"website": "https://walk.example.no"}
@@ -469,7 +477,22 @@ def _role_invitation_id(world: World) -> int:
     return invitation.pk
 
 
+def _contact_id(membership: Membership) -> int:
+    """A contact person of ``membership`` (made on first use, and again after the walk removed it)."""
+    from klyngekart.members.models import Contact
+
+    with scopes_disabled():
+        contact = Contact.objects.filter(membership=membership).order_by("pk").first()
+        if contact is None:
+            contact = Contact.objects.create(
+                cluster=membership.cluster, membership=membership, name="Kontakt", email="k@walk.example.no"
+            )
+    return contact.pk
+
+
 def _url(path: str, world: World, membership: Membership, method: str = "get") -> str:
+    if "{contact_id}" in path:
+        path = path.replace("{contact_id}", str(_contact_id(membership)))
     if "{survey_id}" in path:
         survey_id, number = _survey(world, path, method)
         path = path.replace("{survey_id}", str(survey_id)).replace("{number}", str(number))

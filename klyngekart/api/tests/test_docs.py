@@ -77,6 +77,9 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/public/surveys/{token}/responses", "post"),
     # Issue 16, a complete API: every collection listed and every object read, what pages edit.
     ("/api/v1/clusters/{slug}/members/{org_number}", "patch"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/contacts", "post"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/contacts/{contact_id}", "patch"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/contacts/{contact_id}", "delete"),
     ("/api/v1/clusters/{slug}/rounds", "get"),
     ("/api/v1/clusters/{slug}/rounds/{id}", "get"),
     ("/api/v1/clusters/{slug}/surveys/{survey_id}", "get"),
