@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from klyngekart.accounts.access import CONTACT, MEMBER, ClusterAccess
 from klyngekart.activities.models import Activity, Audience, Registration
+from klyngekart.activities.selectors import registrations as registration_rows
 from klyngekart.members.models import Membership
 
 
@@ -40,6 +41,18 @@ def access_registration(access: ClusterAccess, activity: Activity, pk: int) -> R
     if registration is None or not may_handle(access, registration):
         raise Http404("No such registration")
     return registration
+
+
+def visible_registrations(access: ClusterAccess, activity: Activity) -> QuerySet[Registration]:
+    """The registrations of ``activity`` the user may see, in the page's order: all of them for
+    those who see registrations, a contact its own companies' and its own, anyone else their own."""
+    rows = registration_rows(activity)
+    if access.can("activities.view_registrations"):
+        return rows
+    own = Q(email__iexact=access.user.email or "")
+    if access.role == CONTACT:
+        own |= Q(membership__in=own_memberships(access))
+    return rows.filter(own)
 
 
 def may_handle(access: ClusterAccess, registration: Registration) -> bool:

@@ -27,6 +27,7 @@ from klyngekart.activities.access import (
     check_may_register,
     own_memberships,
     visible_activities,
+    visible_registrations,
 )
 from klyngekart.activities.forms import ActivityForm, FilterForm, RegisterOtherForm
 from klyngekart.activities.ical import calendar_text
@@ -183,12 +184,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = selectors.active_registration(activity, request.user.email)  # type: ignore[union-attr]
     companies = own_memberships(access) if access.is_company_role else []
     may_register_others = access.is_cluster_team or (access.role == "contact" and bool(companies))
-    registrations = list(selectors.registrations(activity))
-    if not access.can("activities.view_registrations"):
-        # A contact sees its own companies' registrations; anyone else only their own.
-        ids = {m.pk for m in companies} if access.role == "contact" else set()
-        email = (request.user.email or "").lower()  # type: ignore[union-attr]
-        registrations = [r for r in registrations if r.membership_id in ids or r.email.lower() == email]
+    # A contact sees its own companies' registrations; anyone else only their own.
+    registrations = list(visible_registrations(access, activity))
     other_memberships = (
         list(Membership.objects.filter(cluster=access.cluster, status="active").order_by("name"))
         if access.is_cluster_team

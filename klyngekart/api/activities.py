@@ -11,7 +11,7 @@ from typing import Any, Literal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.accounts.access import ClusterAccess
@@ -21,10 +21,11 @@ from klyngekart.activities.access import (
     access_registration,
     check_may_register,
     visible_activities,
+    visible_registrations,
 )
 from klyngekart.activities.ical import calendar_text
-from klyngekart.activities.models import MAX_CAPACITY, Activity
-from klyngekart.api.clusters import cluster_scope
+from klyngekart.activities.models import MAX_CAPACITY, Activity, Registration
+from klyngekart.api.clusters import PageQuery, cluster_scope, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.measures.models import Measure
 from klyngekart.members.access import access_membership_by_org_number
@@ -98,6 +99,58 @@ class ActivityPatch(Schema):
     areas: list[str] | None = None
 
 
+class ActivityFilters(PageQuery):
+    kind: Kind | None = None
+    area: str = Field("", max_length=60, description="A competence area code.")
+    when: Literal["upcoming", "past", "all"] = "all"
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    count: int
+    page: int
+    page_size: int
+
+
+RegistrationStatus = Literal["registered", "waitlisted", "cancelled", "attended", "no_show"]
+
+
+class RegistrationFilters(PageQuery):
+    status: RegistrationStatus | None = None
+
+
+class RegistrationDetailOut(Schema):
+    id: int
+    status: RegistrationStatus
+    position: int | None = Field(None, description="The place on the waiting list.")
+    email: str
+    name: str
+    org_number: str | None = Field(description="The member company; null for a guest.")
+    company: str | None = Field(description="The company's name as this cluster records it.")
+    created_at: datetime.datetime
+
+
+class RegistrationPage(Schema):
+    items: list[RegistrationDetailOut]
+    count: int
+    page: int
+    page_size: int
+
+
+def _registration(registration: Registration) -> dict[str, Any]:
+    membership = registration.membership
+    return {
+        "id": registration.pk,
+        "status": registration.status,
+        "position": registration.position,
+        "email": registration.email,
+        "name": registration.name,
+        "org_number": membership.company.org_number if membership else None,
+        "company": membership.name if membership else None,
+        "created_at": registration.created_at,
+    }
+
+
 class RegistrationIn(Schema):
     email: str = Field(min_length=3, max_length=254)
     org_number: str | None = Field(
@@ -164,18 +217,24 @@ def _relations(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get(BASE, response={200: list[ActivityOut], **ERROR_RESPONSES}, summary="The cluster's activities")
-def activity_list(
-    request: HttpRequest,
-    slug: str,
-    kind: Kind | None = None,
-    when: Literal["upcoming", "past", "all"] = "all",
-) -> list[dict[str, Any]]:
+@router.get(
+    BASE,
+    response={200: ActivityPage, **ERROR_RESPONSES},
+    summary="The cluster's activities",
+    description=(
+        "The activities open to the user, by start: a company role sees those for all members, "
+        "open ones and those its company is chosen for."
+    ),
+)
+def activity_list(request: HttpRequest, slug: str, filters: Query[ActivityFilters]) -> dict[str, Any]:
     with cluster_scope(request, slug, "activities.view") as access:
         activities = selectors.activity_list(
-            visible_activities(access), kind=kind or "", when="" if when == "all" else when
+            visible_activities(access),
+            kind=filters.kind or "",
+            area=filters.area,
+            when="" if filters.when == "all" else filters.when,
         )
-        return [_out(activity, access) for activity in activities]
+        return paged(activities, filters, lambda activity: _out(activity, access))
 
 
 @router.post(
@@ -273,6 +332,41 @@ def registration_create(
         return Status(
             201, {"id": registration.pk, "status": registration.status, "position": registration.position}
         )
+
+
+@router.get(
+    ONE + "/registrations",
+    response={200: RegistrationPage, **ERROR_RESPONSES},
+    summary="An activity's registrations",
+    description=(
+        "As the activity's page lists them: every one for the cluster team and advisors, a company "
+        "contact its own companies' and its own, anyone else their own. `status` narrows the list."
+    ),
+)
+def registration_list(
+    request: HttpRequest, slug: str, activity_id: int, filters: Query[RegistrationFilters]
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "activities.view") as access:
+        rows = visible_registrations(access, access_activity(access, activity_id))
+        if filters.status:
+            rows = rows.filter(status=filters.status)
+        return paged(rows.select_related("membership__company"), filters, _registration)
+
+
+@router.get(
+    ONE + "/registrations/{registration_id}",
+    response={200: RegistrationDetailOut, **ERROR_RESPONSES},
+    summary="A registration",
+    description=(
+        "The cluster team reaches every one, a contact those of its companies, anyone else their own."
+    ),
+)
+def registration_get(
+    request: HttpRequest, slug: str, activity_id: int, registration_id: int
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "activities.view") as access:
+        activity = access_activity(access, activity_id)
+        return _registration(access_registration(access, activity, registration_id))
 
 
 @router.delete(

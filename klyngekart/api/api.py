@@ -19,7 +19,9 @@ from klyngekart.api.members import router as members_router
 from klyngekart.api.memberservices import router as memberservices_router
 from klyngekart.api.needs import router as needs_router
 from klyngekart.api.partners import router as partners_router
+from klyngekart.api.people import router as people_router
 from klyngekart.api.public import router as public_router
+from klyngekart.api.reports import router as reports_router
 from klyngekart.api.results import router as results_router
 from klyngekart.api.rounds import router as rounds_router
 from klyngekart.api.strategy import router as strategy_router
@@ -59,5 +61,7 @@ api.add_router("", landscape_router)
 api.add_router("", collaborations_router)
 api.add_router("", barometer_router)
 api.add_router("", partners_router)
+api.add_router("", reports_router)
+api.add_router("", people_router)
 # Public survey endpoints take a survey link token instead of an API token (auth=None there).
 api.add_router("", public_router)

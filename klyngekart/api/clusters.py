@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from ninja import Field, Schema
 
 from klyngekart.accounts.access import ClusterAccess, access_cluster
 from klyngekart.core.tenancy import scope
@@ -27,9 +29,29 @@ def cluster_scope(request: HttpRequest, slug: str, permission: str) -> Iterator[
         yield access
 
 
-def page_of(queryset: QuerySet, *, page: int, page_size: int) -> tuple[list, int]:
-    """One page of ``queryset`` and the total count. A page past the end is empty, not an error,
-    so a client can loop until ``items`` is empty as well as by ``count``."""
-    count = queryset.count()
+def page_of(queryset: QuerySet | Sequence[Any], *, page: int, page_size: int) -> tuple[list, int]:
+    """One page of ``queryset`` (or of a list a selector built) and the total count. A page past
+    the end is empty, not an error, so a client can loop until ``items`` is empty as well as by
+    ``count``."""
+    count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     start = (page - 1) * page_size
     return list(queryset[start : start + page_size]), count
+
+
+class PageQuery(Schema):
+    """The query of every collection: ``page`` (from 1) and ``page_size``; a collection's filters
+    extend it."""
+
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+def paged(rows: QuerySet | Sequence[Any], query: PageQuery, item: Callable[[Any], Any]) -> dict[str, Any]:
+    """The one shape of every collection: ``{"items", "count", "page", "page_size"}``."""
+    shown, count = page_of(rows, page=query.page, page_size=query.page_size)
+    return {
+        "items": [item(row) for row in shown],
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+    }

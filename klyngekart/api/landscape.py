@@ -11,11 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from klyngekart.accounts.access import MANAGER, access_cluster, user_clusters
-from klyngekart.api.clusters import DEFAULT_PAGE_SIZE, page_of
+from klyngekart.api.clusters import PageQuery, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.api.member_schemas import ImportReportOut
 from klyngekart.landscape import selectors
@@ -83,9 +83,20 @@ DETAIL_FIELDS = (
 
 
 class ClusterProfilePage(Schema):
+    items: list[ClusterProfileOut]
     count: int
     page: int
-    items: list[ClusterProfileOut]
+    page_size: int
+
+
+class LandscapeFilters(PageQuery):
+    q: str = ""
+    country: str = ""
+    region: str = ""
+    label: str = ""
+    sector: str = ""
+    programme: str = ""
+    area: str = ""
 
 
 def _item(profile: ClusterProfile) -> dict[str, Any]:
@@ -113,33 +124,25 @@ def profile_detail_json(profile: ClusterProfile) -> dict[str, Any]:
     response={200: ClusterProfilePage, **ERROR_RESPONSES},
     summary="Search the cluster landscape",
     description=(
-        "Cluster organisations in the directory, 50 a page, by name. `q` searches names, "
-        "descriptions, places and sectors (every word, as a prefix). `country` is an ISO code; "
-        "`label` is none, bronze, silver, gold or expired (a label past its valid-until date); "
+        "Cluster organisations in the directory, by name, `page_size` (50 unless asked) a page. "
+        "`q` searches names, descriptions, places and sectors (every word, as a prefix). "
+        "`country` is an ISO code; `label` is none, bronze, silver, gold or expired (a label "
+        "past its valid-until date); "
         "`sector` is a sector code (`automotive`), a NACE division (`28`) or a sector as written; "
         "`area` a competence-area code. `label_state` is the label as it stands today."
     ),
 )
-def landscape_list(
-    request: HttpRequest,
-    q: str = "",
-    country: str = "",
-    region: str = "",
-    label: str = "",
-    sector: str = "",
-    programme: str = "",
-    area: str = "",
-    page: int = 1,
-) -> dict[str, Any]:
-    if page < 1:
-        raise ApiValidationError(
-            ValidationError({"page": "The first page is 1."}), lambda key: ["query", key]
-        )
-    filters = Filters(
-        q=q[:200], country=country, region=region, label=label, sector=sector, programme=programme, area=area
+def landscape_list(request: HttpRequest, filters: Query[LandscapeFilters]) -> dict[str, Any]:
+    query = Filters(
+        q=filters.q[:200],
+        country=filters.country,
+        region=filters.region,
+        label=filters.label,
+        sector=filters.sector,
+        programme=filters.programme,
+        area=filters.area,
     )
-    items, count = page_of(selectors.profile_list(filters), page=page, page_size=DEFAULT_PAGE_SIZE)
-    return {"count": count, "page": page, "items": [_item(profile) for profile in items]}
+    return paged(selectors.profile_list(query), filters, _item)
 
 
 @router.get(

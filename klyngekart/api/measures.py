@@ -12,12 +12,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.accounts.access import ClusterAccess
 from klyngekart.activities import impact as activity_impact
-from klyngekart.api.clusters import cluster_scope
+from klyngekart.activities.access import own_memberships
+from klyngekart.api.clusters import PageQuery, cluster_scope, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.core.money import ORE, round_money
 from klyngekart.core.privacy import k_threshold
@@ -84,6 +86,18 @@ class MeasurePatch(Schema):
     fixed_cost: Decimal | None = Field(None, ge=0, le=MAX_COST, decimal_places=2)
     cost_per_participant: Decimal | None = Field(None, ge=0, le=MAX_COST, decimal_places=2)
     funding_share: Decimal | None = Field(None, ge=0, le=1, decimal_places=4)
+
+
+class MeasureFilters(PageQuery):
+    status: Status_ | None = None
+    round: int | None = Field(None, description="Measures proposed from this mapping round.")
+
+
+class MeasurePage(Schema):
+    items: list[MeasureOut]
+    count: int
+    page: int
+    page_size: int
 
 
 class InterestIn(Schema):
@@ -157,6 +171,42 @@ def _data(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
             raise ApiValidationError(ValidationError({"source_round": "No such mapping round."}), _loc)
         data["source_round"] = round_
     return data
+
+
+@router.get(
+    BASE,
+    response={200: MeasurePage, **ERROR_RESPONSES},
+    summary="The cluster's joint measures",
+    description=(
+        "As the measures page lists them, filtered by `status` and by the mapping `round` they came "
+        "from. A company contact gets what its page shows: the proposed and planned measures that "
+        "meet its companies' needs and those they have signed up for (never ideas); the filters "
+        "narrow that list."
+    ),
+)
+def measure_list(request: HttpRequest, slug: str, filters: Query[MeasureFilters]) -> dict[str, Any]:
+    with cluster_scope(request, slug, "measures.view") as access:
+        if access.is_company_role:
+            seen: dict[int, Measure] = {}
+            for membership in own_memberships(access):
+                for measure in selectors.measures_for_company(membership=membership):
+                    seen.setdefault(measure.pk, measure)
+            rows: Any = [
+                measure
+                for measure in seen.values()
+                if (not filters.status or measure.status == filters.status)
+                and (filters.round is None or measure.source_round_id == filters.round)
+            ]
+        else:
+            source_round = None
+            if filters.round is not None:
+                source_round = selectors.cluster_rounds(access.cluster).filter(pk=filters.round).first()
+                if source_round is None:
+                    raise ApiValidationError(
+                        ValidationError({"round": _("No such mapping round.")}), lambda key: ["query", key]
+                    )
+            rows = selectors.measure_list(status=filters.status or "", source_round=source_round)
+        return paged(rows, filters, _out)
 
 
 @router.post(

@@ -31,6 +31,11 @@ COMPANY_IN_FIELDS = frozenset(
     }
 )
 MEMBERSHIP_IN_FIELDS = frozenset({"status", "tier", "annual_fee", "joined_on", "notes"})
+# What PATCH changes: the cluster's record of the company, and the membership (the team only).
+FACT_PATCH_FIELDS = frozenset(
+    {"name", "nace_code", "size_class", "employees", "municipality", "region", "website"}
+)
+MEMBERSHIP_PATCH_FIELDS = frozenset({"tier", "annual_fee", "joined_on", "notes"})
 # Fees always read back with two decimals, whether the row was just written or loaded.
 CENTS = Decimal("0.01")
 
@@ -104,6 +109,7 @@ class MemberOut(Schema):
 
 
 class ContactOut(Schema):
+    id: int
     name: str
     email: str
     phone: str
@@ -130,6 +136,16 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
+class ContactPatch(Schema):
+    """Fields left out stay as they are."""
+
+    name: str | None = Field(None, min_length=1)
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    is_primary: bool | None = None
+
+
 class MemberIn(Schema):
     org_number: str | None = Field(None, description="Nine digits; required for a Norwegian company.")
     foreign_id: str = Field("", description="The identifier in the company's own registry, if foreign.")
@@ -147,6 +163,32 @@ class MemberIn(Schema):
     joined_on: datetime.date | None = None
     notes: str = ""
     contacts: list[ContactIn] = []
+
+
+class MemberPatch(Schema):
+    """Fields left out stay as they are; null clears a field that may be empty."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    nace_code: str | None = None
+    size_class: SizeClass | None = Field(None, description="Derived from employees when that is given.")
+    employees: int | None = Field(None, ge=0)
+    municipality: str | None = None
+    region: str | None = None
+    website: str | None = None
+    tier: str | None = Field(None, description="The cluster team only, as are the fields below.")
+    annual_fee: Decimal | None = Field(None, ge=0)
+    joined_on: datetime.date | None = None
+    notes: str | None = None
+    status: MembershipStatus | None = Field(
+        None,
+        description=(
+            "`left` ends the membership, `paused` pauses it, `active` takes it up again; dated by "
+            "`status_on`. The company's people lose their roles in the cluster while it is not active."
+        ),
+    )
+    status_on: datetime.date | None = Field(
+        None, description="The date the new status takes effect (for `left`, the last day); left out: today."
+    )
 
 
 class ImportErrorOut(Schema):
@@ -191,6 +233,7 @@ def member_item(membership: Membership) -> dict[str, Any]:
 
 def contact_item(contact: Contact) -> dict[str, Any]:
     return {
+        "id": contact.pk,
         "name": contact.name,
         "email": contact.email,
         "phone": contact.phone,

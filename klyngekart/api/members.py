@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -16,20 +19,35 @@ from klyngekart.api.clusters import cluster_scope, page_of
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.api.member_schemas import (
     COMPANY_IN_FIELDS,
+    FACT_PATCH_FIELDS,
     MEMBERSHIP_IN_FIELDS,
+    MEMBERSHIP_PATCH_FIELDS,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
     ImportReportOut,
     MemberDetailOut,
     MemberFilters,
     MemberIn,
     MemberPage,
+    MemberPatch,
     contact_item,
     member_item,
 )
-from klyngekart.members.access import access_membership_by_org_number
+from klyngekart.members.access import access_contact, access_membership_by_org_number
 from klyngekart.members.importing import import_members
 from klyngekart.members.models import Contact
 from klyngekart.members.selectors import membership_list
-from klyngekart.members.services import membership_create
+from klyngekart.members.services import (
+    company_update_shared,
+    contact_create,
+    contact_delete,
+    contact_update,
+    membership_create,
+    membership_end,
+    membership_facts_update,
+    membership_update,
+)
 
 router = Router(tags=["members"])
 
@@ -161,3 +179,115 @@ def member_detail(request: HttpRequest, slug: str, org_number: str) -> dict[str,
 def _detail(membership: Any) -> dict[str, Any]:
     contacts = membership.contacts.order_by("-is_primary", "name")
     return {**member_item(membership), "contacts": [contact_item(contact) for contact in contacts]}
+
+
+@router.patch(
+    "/clusters/{slug}/members/{org_number}",
+    response={200: MemberDetailOut, **ERROR_RESPONSES},
+    summary="Change a member, or end its membership",
+    description=(
+        "What the member's edit page changes. The cluster team changes this cluster's own record "
+        "of the company (name, industry, size, place, website) and the membership (tier, fee, "
+        "dates, notes), and sets `status` as the page that ends a membership does: `left` with "
+        "the date in `status_on` ends it, `paused` pauses it, `active` takes it up again. A "
+        "company contact states its own company's facts, which reach the clusters that appointed "
+        "it contact; the membership fields and the status are then 403. All or nothing; audited."
+    ),
+)
+def member_patch(request: HttpRequest, slug: str, org_number: str, payload: MemberPatch) -> dict[str, Any]:
+    actor = request.auth  # type: ignore[attr-defined]
+    with cluster_scope(request, slug, "members.change_own") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.change_own")
+        data = payload.model_dump(exclude_unset=True)
+        facts = {key: value for key, value in data.items() if key in FACT_PATCH_FIELDS}
+        terms = {key: value for key, value in data.items() if key in MEMBERSHIP_PATCH_FIELDS}
+        status = data.get("status")
+        if (terms or status or "status_on" in data) and not access.can("members.change"):
+            raise PermissionDenied(_("Only the cluster team changes the membership and its status."))
+        if "status_on" in data and not status:
+            error = ValidationError({"status_on": _("Give the new status that takes effect on this date.")})
+            raise ApiValidationError(error, _patch_loc)
+        try:
+            with transaction.atomic():
+                if facts and access.is_company_role:
+                    company_update_shared(membership=membership, actor=actor, data=facts)
+                elif facts:
+                    membership_facts_update(membership=membership, actor=actor, data=facts)
+                if terms:
+                    membership_update(membership=membership, actor=actor, data=terms)
+                if status:
+                    membership_end(
+                        membership=membership,
+                        actor=actor,
+                        left_on=data.get("status_on") or timezone.localdate(),
+                        status=status,
+                    )
+        except ValidationError as error:
+            raise ApiValidationError(error, _patch_loc) from error
+        membership.refresh_from_db()
+        return _detail(membership)
+
+
+def _patch_loc(key: str) -> list[str | int]:
+    renamed = {"left_on": "status_on"}
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", renamed.get(key, key)]
+
+
+CONTACTS = "/clusters/{slug}/members/{org_number}/contacts"
+
+
+def _contact_loc(key: str) -> list[str | int]:
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
+
+
+@router.post(
+    CONTACTS,
+    response={201: ContactOut, **ERROR_RESPONSES},
+    summary="Add a contact person to a member",
+    description="For the cluster team. A new main contact (`is_primary`) replaces the previous one. Audited.",
+)
+def member_contact_create(
+    request: HttpRequest, slug: str, org_number: str, payload: ContactIn
+) -> Status[dict[str, Any]]:
+    with cluster_scope(request, slug, "members.change") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.change")
+        try:
+            contact = contact_create(membership=membership, actor=request.auth, data=payload.model_dump())  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _contact_loc) from error
+        return Status(201, contact_item(contact))
+
+
+@router.patch(
+    CONTACTS + "/{contact_id}",
+    response={200: ContactOut, **ERROR_RESPONSES},
+    summary="Change a member's contact person",
+    description="For the cluster team. Audited.",
+)
+def member_contact_patch(
+    request: HttpRequest, slug: str, org_number: str, contact_id: int, payload: ContactPatch
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "members.change") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.change")
+        contact = access_contact(membership, contact_id)
+        data = {
+            key: value for key, value in payload.model_dump(exclude_unset=True).items() if value is not None
+        }
+        try:
+            contact_update(contact=contact, actor=request.auth, data=data)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _contact_loc) from error
+        return contact_item(contact)
+
+
+@router.delete(
+    CONTACTS + "/{contact_id}",
+    response={204: None, **ERROR_RESPONSES},
+    summary="Remove a member's contact person",
+    description="For the cluster team. Audited.",
+)
+def member_contact_delete(request: HttpRequest, slug: str, org_number: str, contact_id: int) -> Status[None]:
+    with cluster_scope(request, slug, "members.change") as access:
+        membership = access_membership_by_org_number(access, org_number, "members.change")
+        contact_delete(contact=access_contact(membership, contact_id), actor=request.auth)  # type: ignore[attr-defined]
+        return Status(204, None)

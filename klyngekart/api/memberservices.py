@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from klyngekart.api.clusters import cluster_scope
+from klyngekart.api.clusters import PageQuery, cluster_scope, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.memberservices import selectors, services
 from klyngekart.memberservices.access import access_service
@@ -113,12 +113,21 @@ def _out(service: MemberService) -> dict[str, Any]:
     }
 
 
-@router.get(
-    BASE, response={200: list[ServiceOut], **ERROR_RESPONSES}, summary="The cluster's member services"
-)
-def service_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+class ServiceFilters(PageQuery):
+    active_only: bool = Field(False, description="Only the services offered now.")
+
+
+class ServicePage(Schema):
+    items: list[ServiceOut]
+    count: int
+    page: int
+    page_size: int
+
+
+@router.get(BASE, response={200: ServicePage, **ERROR_RESPONSES}, summary="The cluster's member services")
+def service_list(request: HttpRequest, slug: str, filters: Query[ServiceFilters]) -> dict[str, Any]:
     with cluster_scope(request, slug, "services.view"):
-        return [_out(service) for service in selectors.service_list()]
+        return paged(selectors.service_list(active_only=filters.active_only), filters, _out)
 
 
 @router.post(BASE, response={201: ServiceOut, **ERROR_RESPONSES}, summary="Add a member service")

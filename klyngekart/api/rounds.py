@@ -12,14 +12,16 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from klyngekart.api.clusters import cluster_scope
+from klyngekart.accounts.access import ClusterAccess
+from klyngekart.api.clusters import PageQuery, cluster_scope, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.core.privacy import k_threshold
 from klyngekart.members.models import Membership
 from klyngekart.members.validators import normalise_org_number
-from klyngekart.surveys.models import Audience, HoldReason, Round, SurveyVersion
+from klyngekart.surveys.models import Audience, HoldReason, Round, RoundStatus, SurveyVersion
 from klyngekart.surveys.rounds import holds, open_links
 from klyngekart.surveys.rounds import selectors as round_reads
 from klyngekart.surveys.rounds import services as rounds
@@ -117,7 +119,39 @@ class ProgressOut(Schema):
     )
 
 
-def _round_out(round_: Round) -> dict[str, Any]:
+class RoundFilters(PageQuery):
+    status: RoundStatus | None = None
+    survey: int | None = Field(None, description="A survey id: its rounds, whichever version they use.")
+    year: int | None = Field(None, ge=2000, le=2100, description="The year the round opens.")
+
+
+class RoundItemOut(Schema):
+    id: int
+    title: str
+    survey: int = Field(description="The id of the survey version the round uses.")
+    survey_id: int
+    survey_title: str
+    status: RoundStatus
+    audience: str
+    opens_on: datetime.date
+    closes_on: datetime.date
+    companies: int = Field(description="Companies in the round (a company role: its own).")
+    invited: int
+    completed: int | None = Field(description="null when from 1 to k - 1.")
+
+
+class RoundPage(Schema):
+    items: list[RoundItemOut]
+    count: int
+    page: int
+    page_size: int
+
+
+def _round_out(round_: Round, access: ClusterAccess | None = None) -> dict[str, Any]:
+    parts = round_.companies.select_related("company").order_by("membership__name")
+    if access is not None and access.is_company_role:
+        # A company's people see their own company in a round, never which others take part.
+        parts = parts.filter(company_id__in=access.company_ids)
     return {
         "id": round_.pk,
         "title": round_.title,
@@ -128,10 +162,7 @@ def _round_out(round_: Round) -> dict[str, Any]:
         "closes_on": round_.closes_on,
         "reminder_days": round_.reminder_days,
         "taxonomy_version": round_.taxonomy_version.number,
-        "companies": [
-            part.company.identifier
-            for part in round_.companies.select_related("company").order_by("membership__name")
-        ],
+        "companies": [part.company.identifier for part in parts],
     }
 
 
@@ -153,6 +184,59 @@ def _memberships(org_numbers: list[str]) -> list[Membership]:
             raise ApiValidationError(error, lambda _key, i=index: ["body", "payload", "companies", i])  # type: ignore[misc]
         found.append(membership)
     return found
+
+
+@router.get(
+    "/clusters/{slug}/rounds",
+    response={200: RoundPage, **ERROR_RESPONSES},
+    summary="The cluster's rounds",
+    description=(
+        "Newest first, as the rounds page lists them, with progress totals: counts, never who, and "
+        "`completed` is null from 1 to k - 1. A company contact gets only the rounds its companies "
+        "take part in, with only its own companies' counts."
+    ),
+)
+def round_list(request: HttpRequest, slug: str, filters: Query[RoundFilters]) -> dict[str, Any]:
+    with cluster_scope(request, slug, "rounds.view_own") as access:
+        k = k_threshold(access.cluster)
+        rounds = round_reads.round_list(
+            access=access,
+            status=filters.status.value if filters.status else "",
+            survey_id=filters.survey,
+            year=filters.year,
+        )
+
+        def item(round_: Any) -> dict[str, Any]:
+            version = round_.survey_version
+            return {
+                "id": round_.pk,
+                "title": round_.title,
+                "survey": version.pk,
+                "survey_id": version.survey_id,
+                "survey_title": version.survey.title,
+                "status": round_.status,
+                "audience": round_.audience,
+                "opens_on": round_.opens_on,
+                "closes_on": round_.closes_on,
+                "companies": round_.company_count,
+                "invited": round_.invited_total or 0,
+                "completed": round_reads.shown_count(round_.completed_total or 0, k),
+            }
+
+        return paged(rounds, filters, item)
+
+
+@router.get(
+    "/clusters/{slug}/rounds/{id}",
+    response={200: RoundOut, **ERROR_RESPONSES},
+    summary="A round",
+    description=(
+        "A company contact reads the rounds its companies take part in, and sees only them in `companies`."
+    ),
+)
+def round_get(request: HttpRequest, slug: str, id: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "rounds.view_own") as access:
+        return _round_out(rounds.access_round(access, id, "rounds.view_own"), access)
 
 
 @router.post(

@@ -9,12 +9,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.accounts.access import ClusterAccess
-from klyngekart.api.clusters import cluster_scope
+from klyngekart.activities.access import own_memberships
+from klyngekart.api.clusters import PageQuery, cluster_scope, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, ErrorOut
 from klyngekart.members.access import access_membership_by_org_number
 from klyngekart.members.models import Membership
@@ -61,6 +63,81 @@ class StrategyIn(Schema):
     review_value: int | None = Field(None, ge=1, le=5)
     review_text: str | None = None
     status: Literal["draft", "submitted"] | None = None
+
+
+class StrategyFilters(PageQuery):
+    year: int | None = Field(None, ge=2000, le=2100, description="Left out: this year.")
+    status: Literal["submitted", "draft", "missing"] | None = None
+
+
+class StrategyItemOut(Schema):
+    org_number: str
+    company: str
+    year: int
+    status: Literal["submitted", "draft", "missing"] = Field(description="missing: not written yet.")
+    locked: bool
+    submitted_at: datetime.datetime | None
+    goal_categories: list[str]
+    priority_areas: list[str]
+
+
+class StrategyPage(Schema):
+    items: list[StrategyItemOut]
+    count: int
+    page: int
+    page_size: int
+
+
+def _item(membership: Membership, year: int, strategy: MembershipStrategy | None, locked: bool) -> dict:
+    return {
+        "org_number": membership.company.org_number or "",
+        "company": membership.name,
+        "year": year,
+        "status": strategy.status if strategy else "missing",
+        "locked": locked,
+        "submitted_at": strategy.submitted_at if strategy else None,
+        "goal_categories": list(strategy.goal_categories) if strategy else [],
+        "priority_areas": list(strategy.priority_areas) if strategy else [],
+    }
+
+
+@router.get(
+    "/clusters/{slug}/strategies",
+    response={200: StrategyPage, **ERROR_RESPONSES},
+    summary="The membership strategies of a year",
+    description=(
+        "For the cluster team, advisors and the board, the strategy overview: every active member "
+        "(and any other with a strategy that year) with its strategy's status, goals and priority "
+        "areas. A company contact gets its own companies only. `status` is submitted, draft or "
+        "missing (not written yet)."
+    ),
+)
+def strategy_list(request: HttpRequest, slug: str, filters: Query[StrategyFilters]) -> dict[str, Any]:
+    with cluster_scope(request, slug, "strategy.home") as access:
+        year = filters.year or timezone.localdate().year
+        if not services.year_is_valid(year):
+            raise ApiValidationError(
+                ValidationError({"year": _("Choose a year the strategies can be written for.")}),
+                lambda key: ["query", key],
+            )
+        locked = services.year_is_locked(cluster=access.cluster, year=year)
+        if access.can("strategy.view"):
+            pairs = [
+                (row.membership, row.strategy)
+                for row in selectors.strategy_overview(cluster=access.cluster, year=year).rows
+            ]
+        else:
+            # A company contact: its own companies, as its strategy page lists them.
+            pairs = [
+                (membership, selectors.strategy_for(membership=membership, year=year))
+                for membership in own_memberships(access)
+            ]
+        rows = [
+            (membership, strategy)
+            for membership, strategy in pairs
+            if not filters.status or (strategy.status if strategy else "missing") == filters.status
+        ]
+        return paged(rows, filters, lambda pair: _item(pair[0], year, pair[1], locked))
 
 
 def _out(

@@ -1,20 +1,24 @@
-"""API: surveys. See the module docstring of klyngekart/api/api.py for the conventions."""
+"""API: surveys and their versions, as the survey builder shows them (sections and questions in
+the order a respondent meets them), the titles and introductions it edits, publishing, a new
+draft version, and the XLSForm import. The builder's own services do every write (audited)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from ninja import File, Router, Schema
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from klyngekart.api.clusters import cluster_scope
+from klyngekart.api.clusters import PageQuery, cluster_scope, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.surveys.definitions import services as svc
 from klyngekart.surveys.definitions.services import survey_list
 from klyngekart.surveys.definitions.xlsform import MAX_FILE_BYTES, survey_import_xlsform
+from klyngekart.surveys.models import Question, QuestionType, Section, Survey, SurveyKind, SurveyVersion
 
 router = Router(tags=["surveys"])
 
@@ -49,9 +53,162 @@ class ImportOut(Schema):
     warnings: list[ImportWarningOut]
 
 
+class SurveyFilters(PageQuery):
+    kind: SurveyKind | None = None
+
+
+class SurveyPage(Schema):
+    items: list[SurveyOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class VersionPage(Schema):
+    items: list[VersionOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class BuilderOptionOut(Schema):
+    key: str
+    nb: str = ""
+    en: str = ""
+
+
+class BuilderQuestionOut(Schema):
+    id: int
+    key: str
+    type: QuestionType
+    text: TextsOut
+    help: TextsOut
+    required: bool
+    options: list[BuilderOptionOut]
+    allow_other: bool
+    min_value: int | None
+    max_value: int | None
+    show_if: dict[str, Any] = Field(
+        description='{"question": key, "equals": value} or {"question": key, "in": [values]}; {} always.'
+    )
+    areas: list[str] = Field(description="A gap matrix's competence area codes; empty: every visible area.")
+    is_segment: bool
+
+
+class BuilderSectionOut(Schema):
+    id: int
+    position: int
+    title: TextsOut
+    intro: TextsOut
+    questions: list[BuilderQuestionOut]
+
+
+class VersionDetailOut(VersionOut):
+    survey: int
+    intro: TextsOut
+    sections: list[BuilderSectionOut]
+    problems: list[str] = Field(description="What stops a draft from being published; empty when published.")
+
+
+class SurveyPatch(Schema):
+    title_nb: str | None = Field(None, min_length=1, max_length=200)
+    title_en: str | None = Field(None, max_length=200)
+    kind: SurveyKind | None = None
+
+
+class VersionPatch(Schema):
+    intro_nb: str | None = None
+    intro_en: str | None = None
+
+
+def _loc(key: str) -> list[str | int]:
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
+
+
+def _version_item(version: SurveyVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "status": version.status,
+        "published_at": version.published_at,
+        "questions": version.questions.count(),
+    }
+
+
+def _survey_item(survey: Survey, versions: list[SurveyVersion]) -> dict[str, Any]:
+    return {
+        "id": survey.pk,
+        "kind": survey.kind,
+        "title": {"nb": survey.title_nb, "en": survey.title_en},
+        "versions": [_version_item(version) for version in versions],
+    }
+
+
+def _question(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.pk,
+        "key": question.key,
+        "type": question.type,
+        "text": {"nb": question.text_nb, "en": question.text_en},
+        "help": {"nb": question.help_nb, "en": question.help_en},
+        "required": question.required,
+        "options": [
+            {"key": str(option.get("key", "")), "nb": option.get("nb") or "", "en": option.get("en") or ""}
+            for option in question.options
+        ],
+        "allow_other": question.allow_other,
+        "min_value": question.min_value,
+        "max_value": question.max_value,
+        "show_if": question.show_if or {},
+        "areas": list(question.areas),
+        "is_segment": question.is_segment,
+    }
+
+
+def _section(section: Section, questions: list[Question]) -> dict[str, Any]:
+    return {
+        "id": section.pk,
+        "position": section.position,
+        "title": {"nb": section.title_nb, "en": section.title_en},
+        "intro": {"nb": section.intro_nb, "en": section.intro_en},
+        "questions": [_question(question) for question in questions if question.section_id == section.pk],
+    }
+
+
+def _version_detail(version: SurveyVersion) -> dict[str, Any]:
+    questions = svc.ordered_questions(version)
+    return {
+        "number": version.number,
+        "status": version.status,
+        "published_at": version.published_at,
+        "questions": len(questions),
+        "survey": version.survey_id,
+        "intro": {"nb": version.intro_nb, "en": version.intro_en},
+        "sections": [_section(section, questions) for section in svc.ordered_sections(version)],
+        "problems": []
+        if version.is_published
+        else [str(problem) for problem in svc.version_problems(version)],
+    }
+
+
+# One door per object, as on the builder's pages: the tenant manager limits every query to the
+# cluster in scope, so another cluster's survey is the same 404 as a missing one.
+def _survey(survey_id: int) -> Survey:
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404("No such survey")
+    return survey
+
+
+def _version(survey: Survey, number: int) -> SurveyVersion:
+    version = survey.versions.filter(number=number).select_related("survey").first()
+    if version is None:
+        raise Http404("No such survey version")
+    return version
+
+
 @router.get(
     "/clusters/{slug}/surveys",
-    response={200: list[SurveyOut], **ERROR_RESPONSES},
+    response={200: SurveyPage, **ERROR_RESPONSES},
     summary="The cluster's surveys",
     description=(
         "Every survey, newest first, with its versions (newest first). A `published` version never "
@@ -59,26 +216,16 @@ class ImportOut(Schema):
         "employee_mapping, membership_strategy, annual_member, activity_feedback, pulse, custom."
     ),
 )
-def surveys_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def surveys_list(request: HttpRequest, slug: str, filters: Query[SurveyFilters]) -> dict[str, Any]:
     with cluster_scope(request, slug, "surveys.view") as access:
         surveys = survey_list(access.cluster)
-        return [
-            {
-                "id": survey.pk,
-                "kind": survey.kind,
-                "title": {"nb": survey.title_nb, "en": survey.title_en},
-                "versions": [
-                    {
-                        "number": version.number,
-                        "status": version.status,
-                        "published_at": version.published_at,
-                        "questions": version.questions.count(),
-                    }
-                    for version in survey.version_list  # type: ignore[attr-defined]
-                ],
-            }
-            for survey in surveys
-        ]
+        if filters.kind:
+            surveys = [survey for survey in surveys if survey.kind == filters.kind]
+        return paged(
+            surveys,
+            filters,
+            lambda survey: _survey_item(survey, survey.version_list),  # type: ignore[attr-defined]
+        )
 
 
 @router.post(
@@ -117,3 +264,121 @@ def surveys_import_xlsform(
                 "warnings": [warning.as_dict() for warning in result.warnings],
             },
         )
+
+
+SURVEY = "/clusters/{slug}/surveys/{survey_id}"
+VERSION = SURVEY + "/versions/{number}"
+
+
+# Declared after the import: "import-xlsform" would otherwise match {survey_id} and a POST to it
+# get this route's 405.
+@router.get(SURVEY, response={200: SurveyOut, **ERROR_RESPONSES}, summary="A survey, with its versions")
+def survey_get(request: HttpRequest, slug: str, survey_id: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "surveys.view"):
+        survey = _survey(survey_id)
+        return _survey_item(survey, list(survey.versions.order_by("-number")))
+
+
+@router.patch(
+    SURVEY,
+    response={200: SurveyOut, **ERROR_RESPONSES},
+    summary="Change a survey's titles or kind",
+    description=(
+        "Titles and kind belong to the survey, not a version, so they may change at any time. Audited."
+    ),
+)
+def survey_patch(request: HttpRequest, slug: str, survey_id: int, payload: SurveyPatch) -> dict[str, Any]:
+    with cluster_scope(request, slug, "surveys.change"):
+        survey = _survey(survey_id)
+        data = {
+            key: value for key, value in payload.model_dump(exclude_unset=True).items() if value is not None
+        }
+        try:
+            svc.survey_update(survey=survey, actor=request.auth, data=data)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _loc) from error
+        return _survey_item(survey, list(survey.versions.order_by("-number")))
+
+
+@router.get(
+    SURVEY + "/versions",
+    response={200: VersionPage, **ERROR_RESPONSES},
+    summary="A survey's versions, newest first",
+)
+def version_list(request: HttpRequest, slug: str, survey_id: int, query: Query[PageQuery]) -> dict[str, Any]:
+    with cluster_scope(request, slug, "surveys.view"):
+        survey = _survey(survey_id)
+        return paged(survey.versions.order_by("-number"), query, _version_item)
+
+
+@router.post(
+    SURVEY + "/versions",
+    response={201: VersionDetailOut, **ERROR_RESPONSES},
+    summary="Start a new draft version",
+    description=(
+        "A draft copied from the newest version, to change and publish. One draft at a time: "
+        "while the newest version is a draft the answer is 422. Audited."
+    ),
+)
+def version_create(request: HttpRequest, slug: str, survey_id: int) -> Status[dict[str, Any]]:
+    with cluster_scope(request, slug, "surveys.change"):
+        survey = _survey(survey_id)
+        try:
+            version = svc.survey_new_version(survey=survey, actor=request.auth)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, lambda _key: ["path", "survey_id"]) from error
+        return Status(201, _version_detail(version))
+
+
+@router.get(
+    VERSION,
+    response={200: VersionDetailOut, **ERROR_RESPONSES},
+    summary="A survey version with its sections and questions",
+    description=(
+        "Sections and questions in the order a respondent meets them, with every text in nb and en, "
+        "as the survey builder shows them; for a draft, what still stops it from being published."
+    ),
+)
+def version_get(request: HttpRequest, slug: str, survey_id: int, number: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "surveys.view"):
+        return _version_detail(_version(_survey(survey_id), number))
+
+
+@router.patch(
+    VERSION,
+    response={200: VersionDetailOut, **ERROR_RESPONSES},
+    summary="Change a draft version's introduction",
+    description="A published version never changes (422). Audited.",
+)
+def version_patch(
+    request: HttpRequest, slug: str, survey_id: int, number: int, payload: VersionPatch
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "surveys.change"):
+        version = _version(_survey(survey_id), number)
+        data = {
+            key: value for key, value in payload.model_dump(exclude_unset=True).items() if value is not None
+        }
+        try:
+            svc.version_update(version=version, actor=request.auth, data=data)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, _loc) from error
+        return _version_detail(version)
+
+
+@router.post(
+    VERSION + "/publish",
+    response={200: VersionDetailOut, **ERROR_RESPONSES},
+    summary="Publish a draft version",
+    description=(
+        "Checks the whole draft and freezes it; rounds can then use it. Every problem is listed in "
+        "the 422 (and the version stays a draft); a published version cannot be published again. Audited."
+    ),
+)
+def version_publish(request: HttpRequest, slug: str, survey_id: int, number: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "surveys.change"):
+        version = _version(_survey(survey_id), number)
+        try:
+            published = svc.survey_publish(version=version, actor=request.auth)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, lambda _key: ["path", "number"]) from error
+        return _version_detail(published)

@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from klyngekart.api.clusters import cluster_scope
+from klyngekart.api.clusters import PageQuery, cluster_scope, paged
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
 from klyngekart.webhooks import selectors, services
 from klyngekart.webhooks.models import Webhook, WebhookDelivery
@@ -58,6 +58,20 @@ class DeliveryOut(Schema):
     delivered_at: datetime.datetime | None
 
 
+class WebhookPage(Schema):
+    items: list[WebhookOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class DeliveryPage(Schema):
+    items: list[DeliveryOut]
+    count: int
+    page: int
+    page_size: int
+
+
 class Accepted(Schema):
     delivery_id: int
 
@@ -90,10 +104,10 @@ def _delivery(delivery: WebhookDelivery) -> dict[str, Any]:
     }
 
 
-@router.get(BASE, response={200: list[WebhookOut], **ERROR_RESPONSES}, summary="The cluster's webhooks")
-def webhook_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+@router.get(BASE, response={200: WebhookPage, **ERROR_RESPONSES}, summary="The cluster's webhooks")
+def webhook_list(request: HttpRequest, slug: str, query: Query[PageQuery]) -> dict[str, Any]:
     with cluster_scope(request, slug, "webhooks.manage"):
-        return [_out(webhook) for webhook in selectors.webhook_list()]
+        return paged(selectors.webhook_list(), query, _out)
 
 
 @router.post(BASE, response={201: WebhookOut, **ERROR_RESPONSES}, summary="Add a webhook")
@@ -108,6 +122,12 @@ def webhook_create(request: HttpRequest, slug: str, payload: WebhookIn) -> Statu
         except ValidationError as error:
             raise ApiValidationError(error, _loc) from error
         return Status(201, _out(webhook))
+
+
+@router.get(ONE, response={200: WebhookOut, **ERROR_RESPONSES}, summary="A webhook")
+def webhook_get(request: HttpRequest, slug: str, webhook_id: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "webhooks.manage") as access:
+        return _out(selectors.access_webhook(access, webhook_id))
 
 
 @router.patch(ONE, response={200: WebhookOut, **ERROR_RESPONSES}, summary="Change a webhook")
@@ -136,10 +156,12 @@ def webhook_test(request: HttpRequest, slug: str, webhook_id: int) -> Status[dic
 
 @router.get(
     ONE + "/deliveries",
-    response={200: list[DeliveryOut], **ERROR_RESPONSES},
-    summary="The webhook's latest deliveries, newest first",
+    response={200: DeliveryPage, **ERROR_RESPONSES},
+    summary="The webhook's deliveries, newest first",
 )
-def webhook_deliveries(request: HttpRequest, slug: str, webhook_id: int) -> list[dict[str, Any]]:
+def webhook_deliveries(
+    request: HttpRequest, slug: str, webhook_id: int, query: Query[PageQuery]
+) -> dict[str, Any]:
     with cluster_scope(request, slug, "webhooks.manage") as access:
         webhook = selectors.access_webhook(access, webhook_id)
-        return [_delivery(delivery) for delivery in selectors.deliveries_of(webhook)]
+        return paged(selectors.delivery_list(webhook), query, _delivery)

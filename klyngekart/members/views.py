@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from klyngekart.accounts.access import ClusterAccess, cluster_view
 from klyngekart.core.audit_text import describe_all
 from klyngekart.members import register, selectors, services
-from klyngekart.members.access import access_membership
+from klyngekart.members.access import access_contact, access_membership
 from klyngekart.members.forms import (
     CompanyForm,
     ContactForm,
@@ -28,7 +28,6 @@ from klyngekart.members.forms import (
     RegisterRefreshForm,
     add_service_errors,
 )
-from klyngekart.members.models import Contact, Membership
 
 PAGE_SIZE = 25
 # Sortable columns of the list: (column id, ascending key, descending key).
@@ -309,20 +308,12 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/end.html", {"membership": membership, "form": form})
 
 
-def _access_contact(membership: Membership, contact_pk: int) -> Contact:
-    """A contact of this membership; any other id is the same 404."""
-    contact = Contact.objects.filter(membership=membership, pk=contact_pk).first()
-    if contact is None:
-        raise Http404("No such contact")
-    return contact
-
-
 @cluster_view("members.change")
 @require_http_methods(["GET", "POST"])
 def contact_form(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
     access = _access(request)
     membership = access_membership(access, pk, "members.change")
-    contact = _access_contact(membership, contact_pk) if contact_pk else None
+    contact = access_contact(membership, contact_pk) if contact_pk else None
     initial: dict[str, Any] = ContactForm.initial_for(contact) if contact else {}
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -346,7 +337,7 @@ def contact_form(request: HttpRequest, pk: int, contact_pk: int | None = None) -
 def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     access = _access(request)
     membership = access_membership(access, pk, "members.change")
-    contact = _access_contact(membership, contact_pk)
+    contact = access_contact(membership, contact_pk)
     if request.method == "POST":
         services.contact_delete(contact=contact, actor=request.user)
         messages.success(request, _("The contact is removed."))

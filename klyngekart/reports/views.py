@@ -22,7 +22,6 @@ from klyngekart.reports import selectors, services
 from klyngekart.reports.benchmark_report import benchmark_pdf as build_benchmark_pdf
 from klyngekart.reports.company_results import company_results_pdf as build_company_pdf
 from klyngekart.reports.forms import NeedsReportForm
-from klyngekart.reports.models import ReportJob
 from klyngekart.surveys import results as res
 
 POLL_SECONDS = 2
@@ -78,12 +77,10 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 @cluster_view("reports.create")
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.access_report_job(_access(request), pk)
-    if not report.status == "done":
-        raise Http404("The report is not ready")
-    content = ReportJob.objects.filter(pk=report.pk).values_list("content", flat=True).first()
+    content = selectors.report_content(report)
     if content is None:
         raise Http404("The report is not ready")
-    response = HttpResponse(bytes(content), content_type=report.content_type)
+    response = HttpResponse(content, content_type=report.content_type)
     response["Content-Disposition"] = attachment_header(report.filename)
     response["Cache-Control"] = "private, no-store"
     return response

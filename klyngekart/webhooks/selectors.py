@@ -19,5 +19,10 @@ def access_webhook(access: ClusterAccess, pk: int) -> Webhook:
     return get_object_or_404(Webhook, pk=pk, cluster=access.cluster)
 
 
+def delivery_list(webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    """Every delivery the log keeps of ``webhook``, newest first."""
+    return webhook.deliveries.order_by("-created_at", "-id")
+
+
 def deliveries_of(webhook: Webhook, limit: int = DELIVERIES_SHOWN) -> list[WebhookDelivery]:
-    return list(webhook.deliveries.order_by("-created_at", "-id")[:limit])
+    return list(delivery_list(webhook)[:limit])

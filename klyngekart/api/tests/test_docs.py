@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,38 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/partners/settings", "get"),
     ("/api/v1/clusters/{slug}/partners/settings", "put"),
     ("/api/v1/public/surveys/{token}/responses", "post"),
+    # Issue 16, a complete API: every collection listed and every object read, what pages edit.
+    ("/api/v1/clusters/{slug}/members/{org_number}", "patch"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/contacts", "post"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/contacts/{contact_id}", "patch"),
+    ("/api/v1/clusters/{slug}/members/{org_number}/contacts/{contact_id}", "delete"),
+    ("/api/v1/clusters/{slug}/rounds", "get"),
+    ("/api/v1/clusters/{slug}/rounds/{id}", "get"),
+    ("/api/v1/clusters/{slug}/surveys/{survey_id}", "get"),
+    ("/api/v1/clusters/{slug}/surveys/{survey_id}", "patch"),
+    ("/api/v1/clusters/{slug}/surveys/{survey_id}/versions", "get"),
+    ("/api/v1/clusters/{slug}/surveys/{survey_id}/versions", "post"),
+    ("/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}", "get"),
+    ("/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}", "patch"),
+    ("/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/publish", "post"),
+    ("/api/v1/clusters/{slug}/measures", "get"),
+    ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations", "get"),
+    ("/api/v1/clusters/{slug}/activities/{activity_id}/registrations/{registration_id}", "get"),
+    ("/api/v1/clusters/{slug}/strategies", "get"),
+    ("/api/v1/clusters/{slug}/reports", "get"),
+    ("/api/v1/clusters/{slug}/reports", "post"),
+    ("/api/v1/clusters/{slug}/reports/{report_id}", "get"),
+    ("/api/v1/clusters/{slug}/reports/{report_id}/download", "get"),
+    ("/api/v1/clusters/{slug}/people", "get"),
+    ("/api/v1/clusters/{slug}/people/{person_id}", "get"),
+    ("/api/v1/clusters/{slug}/people/{person_id}", "patch"),
+    ("/api/v1/clusters/{slug}/people/{person_id}/team-role", "delete"),
+    ("/api/v1/clusters/{slug}/people/{person_id}/companies/{org_number}", "delete"),
+    ("/api/v1/clusters/{slug}/invitations", "get"),
+    ("/api/v1/clusters/{slug}/invitations", "post"),
+    ("/api/v1/clusters/{slug}/invitations/{role_invitation_id}/resend", "post"),
+    ("/api/v1/clusters/{slug}/invitations/{role_invitation_id}/revoke", "post"),
+    ("/api/v1/clusters/{slug}/webhooks/{webhook_id}", "get"),
 }
 
 
@@ -132,3 +166,17 @@ def test_swagger_assets_are_found_for_collectstatic():
     # Served by whitenoise from STATIC_ROOT in production, so collectstatic must pick them up.
     for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
         assert finders.find(asset), asset
+
+
+def test_the_api_page_of_the_docs_lists_every_operation(client):
+    """docs/api.md is the API's reference in prose: an operation it does not name is missing."""
+    page = (Path(settings.BASE_DIR) / "docs" / "api.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`?]+)`", page))
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, methods in schema["paths"].items()
+        for method in methods
+    }
+    assert operations - listed == set(), "add these to docs/api.md"
+    assert listed - operations == set(), "docs/api.md names operations the API lacks"

@@ -92,3 +92,35 @@ def test_validation_items_locate_field_and_whole_object_errors():
     assert validation_items(ValidationError("Plain."), lambda key: ["body"]) == [
         {"loc": ["body"], "msg": "Plain.", "type": "invalid"}
     ]
+
+
+# Issue 3 fixes the public answering endpoint's 422 as errors per question key, still under
+# "detail": the one error shape with a contract of its own.
+CONTRACT_ERRORS = {("/api/v1/public/surveys/{token}/responses", "post", "422"): "AnswerErrorsOut"}
+
+
+def test_errors_share_one_shape_in_every_operation_of_the_document(client) -> None:
+    """Every answer an operation declares outside 2xx is ErrorOut ({"detail": "..."}) or, for
+    422, ValidationErrorOut ({"detail": [{"loc", "msg", "type"}]})."""
+    document = client.get("/api/v1/openapi.json").json()
+    seen = 0
+    wrong = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if str(status).startswith("2"):
+                    continue
+                seen += 1
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                name = schema.get("$ref", "").removeprefix("#/components/schemas/")
+                expected = CONTRACT_ERRORS.get(
+                    (path, method, str(status)), "ValidationErrorOut" if str(status) == "422" else "ErrorOut"
+                )
+                if name != expected:
+                    wrong.append(f"{method.upper()} {path} {status}: {name or schema}")
+    assert seen > 300
+    assert wrong == []
+    shapes = document["components"]["schemas"]
+    assert shapes["ErrorOut"]["required"] == ["detail"]
+    assert shapes["ErrorOut"]["properties"]["detail"]["type"] == "string"
+    assert shapes["FieldErrorOut"]["required"] == ["loc", "msg", "type"]

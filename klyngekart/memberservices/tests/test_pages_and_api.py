@@ -132,7 +132,7 @@ def test_api_services_and_map(world, client):
     _token, secret = api_token_create(user=world.users["manager"], name="t")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     base = f"/api/v1/clusters/{world.cluster.slug}"
-    listed = client.get(f"{base}/services", **headers).json()
+    listed = client.get(f"{base}/services", **headers).json()["items"]
     assert [s["name_nb"] for s in listed] == ["Kurs", "Nettverk", "Tips"]
     made = client.post(f"{base}/services", {"name_nb": "Messe"}, content_type="application/json", **headers)
     assert made.status_code == 201 and made.json()["category"] == "other"

@@ -26,11 +26,20 @@ from klyngekart.surveys.models import (
 from klyngekart.surveys.rounds.rates import response_rate
 
 
-def round_list(*, access: ClusterAccess) -> QuerySet[Round]:
+def round_list(
+    *, access: ClusterAccess, status: str = "", survey_id: int | None = None, year: int | None = None
+) -> QuerySet[Round]:
     """Rounds the user may see with their progress totals; a company role sees only the rounds
-    its companies take part in, with only its own companies' counts."""
+    its companies take part in, with only its own companies' counts. ``status``, ``survey_id``
+    (the survey, any version) and ``year`` (the year it opens) narrow the list."""
     parts = Q()
     rounds = Round.objects.filter(cluster=access.cluster)
+    if status:
+        rounds = rounds.filter(status=status)
+    if survey_id is not None:
+        rounds = rounds.filter(survey_version__survey_id=survey_id)
+    if year is not None:
+        rounds = rounds.filter(opens_on__year=year)
     if access.is_company_role:
         parts = Q(companies__company_id__in=access.company_ids)
         rounds = rounds.filter(companies__company_id__in=access.company_ids).distinct()

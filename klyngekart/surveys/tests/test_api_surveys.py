@@ -48,7 +48,7 @@ def test_list_gives_surveys_with_versions(world, client) -> None:
         f"/api/v1/clusters/{world.cluster.slug}/surveys", **_headers(world.users["advisor"])
     )
     assert response.status_code == 200
-    [item] = response.json()
+    [item] = response.json()["items"]
     assert item["kind"] == "pulse" and item["title"] == {"nb": "Pulsmåling", "en": "Pulse check"}
     assert item["versions"] == [
         {

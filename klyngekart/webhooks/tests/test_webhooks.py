@@ -258,10 +258,10 @@ def test_the_api_lists_adds_and_changes_webhooks(world, client, receiver):
     hook_id = made.json()["id"]
     changed = client.patch(f"{base}/{hook_id}", {"active": False}, content_type="application/json", **headers)
     assert changed.json()["active"] is False
-    assert [h["id"] for h in client.get(base, **headers).json()] == [hook_id]
+    assert [h["id"] for h in client.get(base, **headers).json()["items"]] == [hook_id]
     tested = client.post(f"{base}/{hook_id}/test", **headers)
     assert tested.status_code == 202
-    log = client.get(f"{base}/{hook_id}/deliveries", **headers).json()
+    log = client.get(f"{base}/{hook_id}/deliveries", **headers).json()["items"]
     assert log[0]["event"] == "ping" and log[0]["status"] == "succeeded"
     bad = client.post(
         base, {"url": "ftp://x", "events": ["member.added"]}, content_type="application/json", **headers
