@@ -32,6 +32,7 @@ NOT_PAGED = {
     "/api/v1/clusters/{slug}/rounds/{id}/held",  # counts per company, reason and day
     "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations",  # one company's own
     "/api/v1/clusters/{slug}/member-survey/{round_id}/services",  # issue 14's contract: figures
+    "/api/v1/clusters/{slug}/partners",  # issue 15's contract: the ranked list, `limit` long
     "/api/v1/clusters/{slug}/activity-feedback",  # released figures per kind of activity
     "/api/v1/clusters/{slug}/needs",  # the ranking of released figures
 }
