@@ -57,6 +57,18 @@ SENTENCES: dict[str, Promise] = {
     "landscape.import.completed": _(
         "%(actor)s imported %(created)s new and %(updated)s existing clusters into the cluster landscape"
     ),
+    "partners.profile.published": _("%(actor)s published the cluster's profile in the cluster landscape"),
+    "partners.profile.withdrawn": _("%(actor)s withdrew the cluster's profile from the cluster landscape"),
+    "partners.profile.adopted": _(
+        "%(actor)s took over the landscape record %(object)s as the cluster's published profile"
+    ),
+    "partners.profile.kept_as_record": _(
+        "%(actor)s withdrew the profile; %(object)s stays in the cluster landscape as a plain record "
+        "because a collaboration names it as a partner"
+    ),
+    "partners.settings.saved": _("%(actor)s changed the settings for partner matching"),
+    "partners.strengths.saved": _("%(actor)s changed the cluster's declared strengths"),
+    "partners.company.saved": _("%(actor)s changed the partner search of %(object)s"),
     "collaborations.opportunity.created": _("%(actor)s added the collaboration opportunity %(object)s"),
     "collaborations.opportunity.updated": _("%(actor)s changed the collaboration opportunity %(object)s"),
     "collaborations.opportunity.stage_changed": _(

@@ -29,10 +29,11 @@ from django.utils import timezone
 
 from klyngekart.benchmark.indicators import PlatformFigures
 from klyngekart.benchmark.selectors import manual_values, profile_of
+from klyngekart.collaborations.models import Opportunity
 from klyngekart.core.audit import audit_log
 from klyngekart.core.models import Cluster
 from klyngekart.core.privacy import k_threshold
-from klyngekart.core.tenancy import scope
+from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.landscape.models import ClusterProfile, Label, TagKind, website_key
 from klyngekart.landscape.reference import COUNTRY_BY_CODE, NACE_CATEGORY
 from klyngekart.landscape.services import Tag, profile_save
@@ -193,6 +194,32 @@ def published_profile(cluster: Cluster) -> ClusterProfile | None:
     return ClusterProfile.objects.filter(source_cluster=cluster).defer("search_document").first()
 
 
+def _withdraw(cluster: Cluster, profile: ClusterProfile, actor: Any) -> None:
+    """Take the published profile out of the directory. Where a cluster's collaboration pipeline
+    names it as a partner, the row stays as a plain record of the cluster's own (its name and
+    address, which are public), without what the platform derived (members, needs, strengths,
+    sectors): deleting it would drop the partner from those opportunities without a word."""
+    with scopes_disabled():
+        named = Opportunity.partners.through.objects.filter(clusterprofile_id=profile.pk).exists()
+    if not named:
+        profile.delete()
+        return
+    for field in ("members_sme", "members_large", "members_research", "members_public", "management_fte"):
+        setattr(profile, field, None)
+    profile.description = ""
+    profile.source_cluster = None
+    profile.owner_cluster = cluster
+    profile.record_date = timezone.localdate()
+    profile_save(profile=profile, tags=[])
+    audit_log(
+        cluster=cluster,
+        actor=actor,
+        action="partners.profile.kept_as_record",
+        target=profile,
+        data={"profile": profile.pk, "name": profile.name},
+    )
+
+
 def profile_refresh(cluster: Cluster, *, actor: Any = None) -> ClusterProfile | None:
     """Write the cluster's published profile from its data now, or take it out of the directory
     when the cluster does not publish. Returns the profile (None when not published).
@@ -205,7 +232,7 @@ def profile_refresh(cluster: Cluster, *, actor: Any = None) -> ClusterProfile | 
         profile = published_profile(cluster)
         if not options.published:
             if profile is not None:
-                profile.delete()
+                _withdraw(cluster, profile, actor)
             return None
         fields, tags = profile_fields_and_tags(cluster)
         if profile is None:

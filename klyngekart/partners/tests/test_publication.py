@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klyngekart.benchmark.models import BenchmarkEntry, BenchmarkProfile
+from klyngekart.collaborations.tests.factories import make_opportunity
 from klyngekart.core.events import ROUND_RELEASED, event_happened
 from klyngekart.core.models import AuditLog, Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
@@ -56,6 +57,35 @@ def test_off_by_default_and_published_when_the_manager_turns_it_on(world) -> Non
         )
         assert "partners.profile.withdrawn" in set(AuditLog.objects.values_list("action", flat=True))
     assert not ClusterProfile.objects.filter(source_cluster=world.cluster).exists()
+
+
+def test_a_withdrawn_profile_that_a_pipeline_names_stays_as_a_plain_record(world) -> None:
+    """Another cluster has the published profile as a partner in its pipeline: withdrawing it keeps
+    the row (name and address) for that opportunity, without what the platform derived."""
+    with scope(world.cluster):
+        profile = partner_settings_save(
+            cluster=world.cluster,
+            actor=world.users["manager"],
+            values={"published": True},
+            strengths={AQUA: 3},
+        )
+    assert profile is not None
+    elsewhere: Cluster = ClusterFactory()  # type: ignore[assignment]
+    with scope(elsewhere):
+        opportunity = make_opportunity(cluster=elsewhere, partners=[profile])
+    with scope(world.cluster):
+        partner_settings_save(
+            cluster=world.cluster, actor=world.users["manager"], values={"published": False}
+        )
+        actions = set(AuditLog.objects.values_list("action", flat=True))
+    kept = ClusterProfile.objects.get(pk=profile.pk)
+    assert kept.source_cluster_id is None and kept.owner_cluster_id == world.cluster.pk
+    assert kept.name == world.cluster.name
+    assert (kept.members_sme, kept.members_large, kept.description) == (None, None, "")
+    assert not ProfileTag.objects.filter(profile=kept).exists()
+    assert "partners.profile.kept_as_record" in actions
+    with scopes_disabled():
+        assert list(opportunity.partners.all()) == [kept]
 
 
 def test_members_by_type_sectors_label_and_fte_come_from_the_platform(world) -> None:
