@@ -11,7 +11,7 @@ from klyngekart.api.benchmark import router as benchmark_router
 from klyngekart.api.collaborations import router as collaborations_router
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.engagement import router as engagement_router
-from klyngekart.api.errors import install_error_handlers
+from klyngekart.api.errors import TextParser, install_error_handlers
 from klyngekart.api.landscape import router as landscape_router
 from klyngekart.api.me import router as me_router
 from klyngekart.api.measures import router as measures_router
@@ -31,6 +31,7 @@ from klyngekart.api.webhooks import router as webhooks_router
 
 api = NinjaAPI(
     title="Klyngekart API",
+    parser=TextParser(),
     version="1",
     urls_namespace="api",
     auth=ApiTokenAuth(),

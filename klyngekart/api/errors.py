@@ -16,8 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
+from ninja.parser import Parser
 
 from klyngekart.accounts.access import MfaRequired
 from klyngekart.core.tenancy import ScopeError
@@ -67,6 +68,49 @@ def validation_items(error: ValidationError, loc_for: Callable[[str], Sequence[s
 
 def _body_loc(key: str) -> list[str | int]:
     return ["body"] if key == NON_FIELD_ERRORS else ["body", key]
+
+
+class NulInText(ValueError):
+    """A string in the request holds the NUL character, which no text column can store (PostgreSQL
+    refuses it outright). Django's form fields refuse it too; this is the API's counterpart."""
+
+    def __init__(self, loc: list[str | int]) -> None:
+        super().__init__("NUL in text")
+        self.loc = loc
+
+
+def _nul_place(value: Any, loc: list[str | int]) -> list[str | int] | None:
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        place = _nul_place(item, [*loc, key])
+        if place is not None:
+            return place
+    return None
+
+
+def _nul_error(loc: list[str | int]) -> dict[str, Any]:
+    return {"loc": loc, "msg": _("Text may not contain the NUL character (\\x00)."), "type": "value_error"}
+
+
+class TextParser(Parser):
+    """ninja's JSON and query parsing, refusing text with the NUL character in the body (a 422 by
+    the HttpError handler below, which ninja raises with this error as its cause) and in the query."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        place = _nul_place(data, ["body"])
+        if place is not None:
+            raise NulInText(place)
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        place = _nul_place(result, ["query" if data is request.GET else "body"])
+        if place is not None:
+            raise RequestInvalid([_nul_error(place)])
+        return result
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -136,6 +180,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for item in exc.errors
         ]
         return respond(request, {"detail": items}, 422)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, NulInText):
+            return respond(request, {"detail": [_nul_error(exc.__cause__.loc)]}, 422)
+        return respond(request, {"detail": str(exc)}, exc.status_code)
 
     @api.exception_handler(ApiValidationError)
     def invalid_located(request: HttpRequest, exc: ApiValidationError) -> HttpResponse:

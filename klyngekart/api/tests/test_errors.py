@@ -124,3 +124,34 @@ def test_errors_share_one_shape_in_every_operation_of_the_document(client) -> No
     assert shapes["ErrorOut"]["required"] == ["detail"]
     assert shapes["ErrorOut"]["properties"]["detail"]["type"] == "string"
     assert shapes["FieldErrorOut"]["required"] == ["loc", "msg", "type"]
+
+
+def test_text_with_the_nul_character_is_a_422_at_its_place_and_stores_nothing(client, world, bearer, english):
+    """PostgreSQL cannot store NUL in text and answered 500 (found by schemathesis on the pipeline's
+    POST); every body and query string is checked before a view runs."""
+    from klyngekart.collaborations.models import Opportunity
+    from klyngekart.core.tenancy import scope
+
+    body = {"title": "Havvind\u0000", "partners": [1]}
+    response = client.post(
+        f"/api/v1/clusters/{world.cluster.slug}/collaborations",
+        body,
+        content_type="application/json",
+        **bearer(world.users["manager"]),
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body", "title"],
+                "msg": "Text may not contain the NUL character (\\x00).",
+                "type": "value_error",
+            }
+        ]
+    }
+    with scope(world.cluster):
+        assert not Opportunity.objects.exists()
+
+    response = client.get("/api/v1/landscape/clusters?q=a%00b", **bearer(world.users["manager"]))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "q"]
