@@ -18,9 +18,8 @@ from django.utils import timezone
 from bench.harness import Row, Server, get_timings, summarise, timed
 from klyngekart.core.models import Cluster
 from klyngekart.core.tenancy import scope, scopes_disabled
-from klyngekart.landscape.models import ClusterProfile, TagKind
-from klyngekart.landscape.selectors import SECTOR_KINDS
-from klyngekart.partners import matching, scoring
+from klyngekart.landscape.models import ClusterProfile
+from klyngekart.partners import matching
 from klyngekart.partners.models import ClusterStrength
 from klyngekart.partners.selectors import cluster_seeker
 from klyngekart.partners.services import partner_settings_save
@@ -43,28 +42,7 @@ def naive_rank(seeker: matching.Seeker, limit: int = 10) -> list[tuple[float, in
                         "area_code", "depth"
                     )
                 )
-        strengths = {
-            tag.code: depths.get(tag.code, scoring.DIRECTORY_DEPTH)
-            for tag in tags
-            if tag.kind == TagKind.AREA and tag.code in seeker.needs
-        }
-        sectors = {(tag.kind, tag.code) for tag in tags if tag.kind in SECTOR_KINDS}
-        needs = {tag.code for tag in tags if tag.kind == TagKind.NEED}
-        state = scoring.label_state(profile.label, profile.label_valid_until, today)
-        same = profile.country == seeker.country
-        parts = scoring.Parts(
-            scoring.complementarity(seeker.needs, strengths),
-            scoring.similarity(
-                (len(sectors & seeker.sectors), len(seeker.sectors), len(sectors)),
-                (len(needs & set(seeker.needs)), len(seeker.needs), len(needs)) if needs else None,
-            ),
-            scoring.maturity(state, profile.founded, profile.management_fte, today),
-            scoring.geography(
-                seeker.preference,
-                same,
-                same and scoring.same_region((seeker.region, seeker.nuts), (profile.region, profile.nuts)),
-            ),
-        )
+        parts = matching.score_profile(seeker, profile, [(tag.kind, tag.code) for tag in tags], depths, today)
         scored.append((parts.score, profile.pk))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return scored[:limit]

@@ -100,6 +100,9 @@ class DirectoryIndex:
     by_sector: dict[tuple[str, str], list[int]]
     by_need: dict[str, list[int]]
     by_maturity: list[int]  # positions, the most mature first
+    # Profiles (with their tags) read for the reasons while this index stands: the stamp says the
+    # directory has not changed since, so a partner shown again costs no query.
+    profiles: dict[int, ClusterProfile] = field(default_factory=dict)
 
 
 _INDEX: dict[str, DirectoryIndex] = {}
@@ -170,9 +173,7 @@ def directory_index(today: date | None = None) -> DirectoryIndex:
         nuts=[scoring.nuts2(row[3]) for row in rows],
         source=sources,
         state=states,
-        maturity=[
-            scoring.maturity(state, row[6], row[7], today) for state, row in zip(states, rows, strict=True)
-        ],
+        maturity=maturity,
         sector_count=sector_count,
         need_count=need_count,
         by_area=dict(by_area),
@@ -244,9 +245,11 @@ def rank(
     country_filter, label_filter, exclude = filters.country.upper(), filters.label, seeker.exclude_cluster
     # The best ``limit`` so far, as a min-heap of (total, complementarity, -id, position,
     # similarity, same region); the total is rounded only for the page, so equal shown scores may
-    # come in either order of their unrounded totals.
+    # come in either order of their unrounded totals. This loop runs for thousands of profiles per
+    # request, so the parts are worked out inline (``scoring.similarity`` and
+    # ``scoring.geography`` are the same arithmetic, and the tests hold the two equal).
     best: list[tuple[float, float, int, int, float, bool]] = []
-    min_total = filters.min_score / 100 - 0.0005 if filters.min_score else None
+    floor = filters.min_score / 100 - 0.0005 if filters.min_score else float("-inf")
     ids, countries, sources, states, maturity = (
         index.ids,
         index.country,
@@ -254,41 +257,48 @@ def rank(
         index.state,
         index.maturity,
     )
+    regions, nuts, sector_count, need_count = index.region, index.nuts, index.sector_count, index.need_count
     our_country = seeker.country
+    geo_abroad, geo_country, geo_region = geo[(False, False)], geo[(True, False)], geo[(True, True)]
+    screened = bool(country_filter or label_filter or exclude is not None)
+    push, replace_least = heapq.heappush, heapq.heapreplace
 
     def consider(at: int, complementarity: float, similarity: float) -> None:
-        if exclude is not None and sources[at] == exclude:
-            return
-        country = countries[at]
-        if country_filter and country != country_filter:
-            return
-        if label_filter and states[at] != label_filter:
-            return
-        same = country == our_country
-        region = same and (
-            (bool(nuts_key) and index.nuts[at] == nuts_key)
-            or (bool(region_key) and index.region[at] == region_key)
-        )
-        total = (
-            w_comp * complementarity + w_sim * similarity + w_mat * maturity[at] + w_geo * geo[(same, region)]
-        )
-        if min_total is not None and total < min_total:
+        if screened:
+            if exclude is not None and sources[at] == exclude:
+                return
+            if country_filter and countries[at] != country_filter:
+                return
+            if label_filter and states[at] != label_filter:
+                return
+        region = False
+        if countries[at] != our_country:
+            place = geo_abroad
+        else:
+            region = (bool(nuts_key) and nuts[at] == nuts_key) or (
+                bool(region_key) and regions[at] == region_key
+            )
+            place = geo_region if region else geo_country
+        total = w_comp * complementarity + w_sim * similarity + w_mat * maturity[at] + w_geo * place
+        if total < floor or (len(best) >= limit and total < best[0][0]):
             return
         entry = (total, complementarity, -ids[at], at, similarity, region)
         if len(best) < limit:
-            heapq.heappush(best, entry)
+            push(best, entry)
         elif entry > best[0]:
-            heapq.heapreplace(best, entry)
+            replace_least(best, entry)
 
     # First every profile that shares an area, a sector or a need with the seeker ...
     touched = set(comp) if require_met else set(comp) | set(shared_sectors) | set(shared_needs)
     for at in touched:
-        similarity = 0.0
-        if at in shared_sectors or at in shared_needs:
-            similarity = scoring.similarity(
-                (shared_sectors.get(at, 0), ours_sectors, index.sector_count[at]),
-                (shared_needs.get(at, 0), ours_needs, index.need_count[at]) if index.need_count[at] else None,
-            )
+        common = shared_sectors.get(at, 0)
+        union = ours_sectors + sector_count[at] - common
+        similarity = common / union if union > 0 else 0.0
+        theirs_needs = need_count[at]
+        if theirs_needs and ours_needs:
+            common = shared_needs.get(at, 0)
+            union = ours_needs + theirs_needs - common
+            similarity = (similarity + (common / union if union > 0 else 0.0)) / 2
         consider(at, comp.get(at, 0.0), similarity)
     # ... then the others, whose score is their maturity and geography alone: the most mature
     # first, until even the best geography could not lift the next one into the list.
@@ -316,6 +326,41 @@ def rank(
             )
         )
     return matches
+
+
+def score_profile(
+    seeker: Seeker,
+    profile: ClusterProfile,
+    tags: Iterable[tuple[str, str]],
+    depths: dict[str, int],
+    today: date,
+) -> scoring.Parts:
+    """One profile's four parts worked out on their own, from its row, its (kind, code) tags and
+    the depths its cluster declares (a published profile; {} for a directory record): the
+    definition ``rank`` must agree with (its tests) and the benchmark's baseline."""
+    tags = list(tags)
+    strengths = {
+        code: depths.get(code, scoring.DIRECTORY_DEPTH)
+        for kind, code in tags
+        if kind == TagKind.AREA and code in seeker.needs
+    }
+    sectors = {tag for tag in tags if tag[0] in SECTOR_KINDS}
+    needs = {code for kind, code in tags if kind == TagKind.NEED}
+    state = scoring.label_state(profile.label, profile.label_valid_until, today)
+    same = profile.country == seeker.country
+    return scoring.Parts(
+        scoring.complementarity(seeker.needs, strengths),
+        scoring.similarity(
+            (len(sectors & seeker.sectors), len(seeker.sectors), len(sectors)),
+            (len(needs & set(seeker.needs)), len(seeker.needs), len(needs)) if needs else None,
+        ),
+        scoring.maturity(state, profile.founded, profile.management_fte, today),
+        scoring.geography(
+            seeker.preference,
+            same,
+            same and scoring.same_region((seeker.region, seeker.nuts), (profile.region, profile.nuts)),
+        ),
+    )
 
 
 def _number(value: float | Decimal, places: int = 1) -> str:
@@ -406,13 +451,20 @@ def reasons_for(seeker: Seeker, match: Match, profile: ClusterProfile) -> list[s
 
 
 def explain(seeker: Seeker, matches: list[Match]) -> list[Match]:
-    """The matches with their profiles (and tags) and reasons: two queries for the page."""
-    profiles = ClusterProfile.objects.prefetch_related("tags").in_bulk(
-        [match.profile_id for match in matches]
-    )
+    """The matches with their profiles (and tags) and reasons. The profiles come from the index
+    that ranked them, read once (two queries) while the directory stands as it did."""
+    index = _INDEX.get("directory")
+    known = index.profiles if index is not None else {}
+    missing = [match.profile_id for match in matches if match.profile_id not in known]
+    if missing:
+        read = ClusterProfile.objects.prefetch_related("tags").in_bulk(missing)
+        if index is not None:
+            known.update(read)
+        else:
+            known = read
     out = []
     for match in matches:
-        profile = profiles.get(match.profile_id)
+        profile = known.get(match.profile_id)
         if profile is None:
             continue
         out.append(replace(match, profile=profile, reasons=tuple(reasons_for(seeker, match, profile))))

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from klyngekart.benchmark.indicators import PlatformFigures
@@ -61,15 +61,22 @@ class Need:
     companies: int
 
 
+def release_stamp(cluster: Cluster) -> str:
+    """The cluster's ready releases as they stand, for cache keys: their number, the latest's
+    time and the sum of their rounds' aggregate revisions (which ``rebuild_aggregates --fix``
+    moves). A new release, a withdrawn one or a repaired one changes it. One small query."""
+    found = RoundRelease.objects.filter(cluster=cluster, status=ReleaseStatus.READY).aggregate(
+        count=Count("id"), last=Max("finished_at"), revisions=Sum("round__aggregates_revision")
+    )
+    last = found["last"].timestamp() if found["last"] else 0
+    return f"{found['count']}:{last}:{found['revisions'] or 0}"
+
+
 def latest_released_round(cluster: Cluster) -> Round | None:
     """The cluster's newest mapping round whose results are released (call inside its scope).
-    Remembered under the cluster's releases as they stand (their number and the latest), so the
-    partner page asks one small query instead of the mapping rounds' join each time."""
-    releases = RoundRelease.objects.filter(cluster=cluster, status=ReleaseStatus.READY).aggregate(
-        count=Count("id"), last=Max("finished_at")
-    )
-    last = releases["last"].timestamp() if releases["last"] else 0
-    key = f"kk:partners:latest-round:{cluster.pk}:{releases['count']}:{last}"
+    Remembered under the cluster's releases as they stand (``release_stamp``), so the partner
+    page asks one small query instead of the mapping rounds' join each time."""
+    key = f"kk:partners:latest-round:{cluster.pk}:{release_stamp(cluster)}"
     round_id = cache.get(key)
     if round_id is None:
         rounds = res.mapping_rounds(cluster)

@@ -4,11 +4,14 @@ it needs, and its matches (``matching``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.translation import get_language
 
 from klyngekart.core.models import Cluster
+from klyngekart.core.privacy import k_threshold
 from klyngekart.landscape.models import TagKind
 from klyngekart.landscape.vocabulary import tag_name
 from klyngekart.members.models import Membership
@@ -21,12 +24,14 @@ from klyngekart.partners.publication import (
     latest_released_round,
     member_divisions,
     published_profile,
+    release_stamp,
     sectors_from_divisions,
     settings_of,
     strengths_of,
     top_needs,
 )
 from klyngekart.surveys import results as res
+from klyngekart.surveys.models import Round
 from klyngekart.taxonomy.selectors import area_names as taxonomy_area_names
 from klyngekart.taxonomy.services import taxonomy_current
 
@@ -43,43 +48,64 @@ def cluster_sectors(cluster: Cluster) -> frozenset[tuple[str, str]]:
     return frozenset(sectors_from_divisions(member_divisions(cluster)))
 
 
-@dataclass(frozen=True)
-class ClusterLook:
-    """What the cluster's partner page knows of the cluster itself."""
+def released_needs(cluster: Cluster) -> tuple[int, list[Need]]:
+    """The cluster's latest released mapping round (its id, 0 for none) and its top needs
+    (``publication.top_needs``), remembered under the releases as they stand and the cluster's k:
+    one small query when nothing was released since."""
+    key = f"kk:partners:released-needs:{cluster.pk}:{release_stamp(cluster)}:{k_threshold(cluster)}"
+    found = cache.get(key)
+    if found is None:
+        round_ = latest_released_round(cluster)
+        found = (round_.pk if round_ is not None else 0, top_needs(cluster, round_=round_))
+        cache.set(key, found, res.CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
 
-    seeker: Seeker
-    needs: list[Need]
-    names: dict[str, str]
-    round: Any
-    published: Any
-    preference: str
+
+class ClusterLook:
+    """What the cluster's partner page knows of the cluster itself. The seeker is all that ranking
+    needs (settings, the latest release's top needs, the members' sectors: five small reads); the
+    names of the needs and the published profile are read only when a page asks for them, so the
+    API's ranking does not pay for them."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.options = settings_of(cluster)
+        self._round_id, self.needs = released_needs(cluster)
+        self.preference: str = self.options.geography
+        self.seeker = Seeker(
+            needs={need.code: float(need.depth) for need in self.needs},
+            need_names={},
+            sectors=cluster_sectors(cluster),
+            country=cluster.country,
+            region=self.options.region,
+            nuts=self.options.nuts,
+            preference=self.options.geography,
+            exclude_cluster=cluster.pk,
+        )
+
+    @cached_property
+    def round(self) -> Round | None:
+        """The released round the needs come from (the page names it)."""
+        if not self._round_id:
+            return None
+        return Round.objects.select_related("cluster").filter(pk=self._round_id, cluster=self.cluster).first()
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return area_names(self.cluster)
+
+    @cached_property
+    def published(self) -> Any:
+        return published_profile(self.cluster)
+
+    def need_name(self, code: str) -> str:
+        return self.names.get(code) or tag_name(TagKind.AREA, code)
 
 
 def cluster_seeker(cluster: Cluster) -> ClusterLook:
     """The cluster as it looks for partners (call inside its scope): its top needs from released
     rounds (k rule, ``publication.top_needs``), its sectors, place and preference."""
-    options = settings_of(cluster)
-    round_ = latest_released_round(cluster)
-    needs = top_needs(cluster, round_=round_)
-    names = area_names(cluster)
-    seeker = Seeker(
-        needs={need.code: float(need.depth) for need in needs},
-        need_names={need.code: names.get(need.code) or tag_name(TagKind.AREA, need.code) for need in needs},
-        sectors=cluster_sectors(cluster),
-        country=cluster.country,
-        region=options.region,
-        nuts=options.nuts,
-        preference=options.geography,
-        exclude_cluster=cluster.pk,
-    )
-    return ClusterLook(
-        seeker=seeker,
-        needs=needs,
-        names=names,
-        round=round_,
-        published=published_profile(cluster),
-        preference=options.geography,
-    )
+    return ClusterLook(cluster)
 
 
 # The source of a company's needs.

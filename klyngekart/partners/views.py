@@ -95,9 +95,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": _rows(matches, names),
         "part_names": names,
-        "needs": [(need, look.seeker.need_names.get(need.code, need.code)) for need in look.needs],
+        "needs": [(need, look.need_name(need.code)) for need in look.needs],
         "collaboration_url": collaboration_url(cluster.slug),
-        "geography": settings_of(cluster).get_geography_display(),
+        "geography": look.options.get_geography_display(),
     }
     return render(request, "partners/index.html", context)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from klyngekart.core.tenancy import scope
-from klyngekart.landscape.models import TagKind
+from klyngekart.landscape.models import ClusterProfile, TagKind
 from klyngekart.landscape.tests.factories import make_profile
 from klyngekart.partners import matching, scoring
 from klyngekart.partners.matching import MatchFilters, Seeker
@@ -188,41 +188,26 @@ def test_ranking_reads_a_fixed_number_of_queries(django_assert_max_num_queries) 
     with django_assert_max_num_queries(6):
         found = matching.explain(seeker, matching.rank(seeker, limit=10))
     assert len(found) == 10
-    # Unchanged, the index is kept: the stamp and the page's profiles.
-    with django_assert_max_num_queries(3):
-        matching.explain(seeker, matching.rank(seeker, limit=10))
-    # A change of the directory is seen at once.
+    # Unchanged, the index is kept with the profiles it has read: one query, its stamp.
+    with django_assert_max_num_queries(1):
+        again = matching.explain(seeker, matching.rank(seeker, limit=10))
+    assert [match.profile_id for match in again] == [match.profile_id for match in found]
+    # A change of the directory is seen at once, in the ranking and in the profiles shown.
     make_profile(name="New", country="SE", tags=[(TagKind.AREA, AQUA), (TagKind.AREA, EXPORT)])
     assert matching.rank(seeker, limit=1)[0].profile_id == matching.directory_index().ids[-1]
+    shown = ClusterProfile.objects.get(pk=found[0].profile_id)  # a fresh row, as another server would
+    shown.name = "Renamed"
+    shown.save()
+    renamed = matching.explain(seeker, matching.rank(seeker, limit=10))
+    assert "Renamed" in {match.profile.name for match in renamed if match.profile is not None}
 
 
 def _brute_force(seeker: Seeker, today: dt.date) -> list[tuple[float, int]]:
     """Every profile scored on its own, from its rows: what ``rank`` must agree with."""
-    from klyngekart.landscape.models import ClusterProfile
-    from klyngekart.landscape.selectors import SECTOR_KINDS
-
     out = []
     for profile in ClusterProfile.objects.prefetch_related("tags"):
         tags = [(tag.kind, tag.code) for tag in profile.tags.all()]
-        strengths = {code: 2 for kind, code in tags if kind == TagKind.AREA and code in seeker.needs}
-        sectors = {tag for tag in tags if tag[0] in SECTOR_KINDS}
-        needs = {code for kind, code in tags if kind == TagKind.NEED}
-        state = scoring.label_state(profile.label, profile.label_valid_until, today)
-        same = profile.country == seeker.country
-        parts = scoring.Parts(
-            scoring.complementarity(seeker.needs, strengths),
-            scoring.similarity(
-                (len(sectors & seeker.sectors), len(seeker.sectors), len(sectors)),
-                (len(needs & set(seeker.needs)), len(seeker.needs), len(needs)) if needs else None,
-            ),
-            scoring.maturity(state, profile.founded, profile.management_fte, today),
-            scoring.geography(
-                seeker.preference,
-                same,
-                same and scoring.same_region((seeker.region, seeker.nuts), (profile.region, profile.nuts)),
-            ),
-        )
-        out.append((parts.score, profile.pk))
+        out.append((matching.score_profile(seeker, profile, tags, {}, today).score, profile.pk))
     return sorted(out, key=lambda item: (-item[0], item[1]))
 
 
