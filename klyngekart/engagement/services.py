@@ -64,9 +64,10 @@ def engagement_settings_update(
         if name in data and getattr(item, name) != data[name]:
             setattr(item, name, data[name])
             changed.append(name)
+    # The fields' own rules first: a missing (null) weight is refused at its field before the sum.
+    item.full_clean()
     if not any(scoring.weight_of(item, part) for part in scoring.PARTS):
         raise ValidationError(_("Give at least one part a weight above zero."))
-    item.full_clean()
     item.save()
     if changed:
         audit_log(
