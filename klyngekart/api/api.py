@@ -8,6 +8,7 @@ from klyngekart.api.activity_feedback import router as activity_feedback_router
 from klyngekart.api.auth import ApiTokenAuth
 from klyngekart.api.barometer import router as barometer_router
 from klyngekart.api.benchmark import router as benchmark_router
+from klyngekart.api.cluster_settings import router as cluster_settings_router
 from klyngekart.api.collaborations import router as collaborations_router
 from klyngekart.api.company_register import router as company_register_router
 from klyngekart.api.engagement import router as engagement_router
@@ -43,6 +44,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", me_router)
+api.add_router("", cluster_settings_router)
 api.add_router("", members_router)
 api.add_router("", company_register_router)
 api.add_router("", taxonomy_router)

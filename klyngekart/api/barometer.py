@@ -1,18 +1,21 @@
 """API: the national competence barometer (klyngekart/barometer/). Open to everyone when the
 platform admin has made the barometer public, else to any valid API token. The same figures,
-suppression and filters as the page; no cluster scope, since the figures are the installation's."""
+suppression and filters as the page; no cluster scope, since the figures are the installation's.
+A cluster's manager reads and sets its participation (the cluster's barometer settings page), and
+the platform admin the installation's public switch; both always need a token."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from klyngekart.api.auth import ApiTokenAuth
+from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
-from klyngekart.barometer import selectors
+from klyngekart.barometer import selectors, services
 from klyngekart.barometer.export import write_csv
 
 
@@ -113,3 +116,89 @@ def barometer_csv(
     response["Content-Disposition"] = 'attachment; filename="barometer.csv"'
     write_csv(response, result.rows)
     return response
+
+
+class BarometerParticipationOut(Schema):
+    opted_in: bool = Field(
+        description="The cluster's released mapping rounds count in the installation's national figures."
+    )
+
+
+class BarometerParticipationIn(Schema):
+    opted_in: bool
+
+
+@router.get(
+    "/clusters/{slug}/barometer/settings",
+    auth=ApiTokenAuth(),
+    response={200: BarometerParticipationOut, **ERROR_RESPONSES},
+    summary="Whether the cluster takes part in the national barometer",
+    description="For the manager, as the cluster's barometer settings page.",
+)
+def barometer_participation_get(request: HttpRequest, slug: str) -> dict[str, Any]:
+    with cluster_scope(request, slug, "barometer.settings") as access:
+        return {"opted_in": services.is_participating(access.cluster)}
+
+
+@router.patch(
+    "/clusters/{slug}/barometer/settings",
+    auth=ApiTokenAuth(),
+    response={200: BarometerParticipationOut, **ERROR_RESPONSES},
+    summary="Join or leave the national barometer",
+    description=(
+        "For the manager. A change is audited (`barometer.joined`, `barometer.left`) and the "
+        "national figures are worked out again without or with the cluster's rounds."
+    ),
+)
+def barometer_participation_patch(
+    request: HttpRequest, slug: str, payload: BarometerParticipationIn
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "barometer.settings") as access:
+        services.participation_set(
+            cluster=access.cluster,
+            opted_in=payload.opted_in,
+            actor=request.auth,  # type: ignore[attr-defined]
+        )
+        return {"opted_in": services.is_participating(access.cluster)}
+
+
+class BarometerSiteOut(Schema):
+    public: bool = Field(
+        description="Anyone may read the barometer, on the page and here, without signing in."
+    )
+
+
+class BarometerSiteIn(Schema):
+    public: bool
+
+
+def _platform_admin(request: HttpRequest) -> None:
+    """The switch is the platform admin's; anyone else gets a 404, as for the page's switch."""
+    user = request.auth  # type: ignore[attr-defined]
+    if not (user.is_superuser and user.is_active):
+        raise Http404("No such page")
+
+
+@router.get(
+    "/barometer/settings",
+    auth=ApiTokenAuth(),
+    response={200: BarometerSiteOut, **ERROR_RESPONSES},
+    summary="Whether the barometer is public",
+    description="For the platform admin; 404 for anyone else.",
+)
+def barometer_site_get(request: HttpRequest) -> dict[str, Any]:
+    _platform_admin(request)
+    return {"public": selectors.is_public()}
+
+
+@router.patch(
+    "/barometer/settings",
+    auth=ApiTokenAuth(),
+    response={200: BarometerSiteOut, **ERROR_RESPONSES},
+    summary="Open the barometer to everyone, or to signed-in users only",
+    description="For the platform admin, as the switch on the barometer page; 404 for anyone else.",
+)
+def barometer_site_patch(request: HttpRequest, payload: BarometerSiteIn) -> dict[str, Any]:
+    _platform_admin(request)
+    site = services.site_set_public(public=payload.public, actor=request.auth)  # type: ignore[attr-defined]
+    return {"public": site.public}

@@ -1,18 +1,20 @@
 """API: each member company's engagement score with its parts, read from the kept table (the same
 selectors and permission as the page). The parts come from registrations, check-ins, interests,
-strategies and round counters, never from survey answers."""
+strategies and round counters, never from survey answers. The settings are the weights and targets
+the page shows and the manager's weights page changes (engagement.services, audited)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from klyngekart.api.clusters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, cluster_scope, page_of
-from klyngekart.api.errors import ERROR_RESPONSES
-from klyngekart.engagement import selectors
-from klyngekart.engagement.models import EngagementScore
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.engagement import selectors, services
+from klyngekart.engagement.models import EngagementScore, EngagementSettings
 
 router = Router(tags=["engagement"])
 
@@ -110,3 +112,78 @@ def engagement_list(request: HttpRequest, slug: str, filters: Query[EngagementFi
             "page": filters.page,
             "page_size": filters.page_size,
         }
+
+
+class EngagementSettingsOut(Schema):
+    weight_strategy: int = Field(
+        description="How much each part counts (0-100); the score divides by their sum."
+    )
+    weight_response: int
+    weight_registered: int
+    weight_attended: int
+    weight_feedback: int
+    weight_measures: int
+    target_registered: int = Field(description="How many give the full part (1-50).")
+    target_attended: int
+    target_feedback: int
+    target_measures: int
+    falling_points: int = Field(description="A fall larger than this (1-100) puts a member at risk.")
+
+
+class EngagementSettingsIn(Schema):
+    """Fields left out stay as they are."""
+
+    weight_strategy: int | None = None
+    weight_response: int | None = None
+    weight_registered: int | None = None
+    weight_attended: int | None = None
+    weight_feedback: int | None = None
+    weight_measures: int | None = None
+    target_registered: int | None = None
+    target_attended: int | None = None
+    target_feedback: int | None = None
+    target_measures: int | None = None
+    falling_points: int | None = None
+
+
+def _settings_out(item: EngagementSettings) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in services.SETTINGS_FIELDS}
+
+
+def _settings_loc(key: str) -> list[str | int]:
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
+
+
+@router.get(
+    "/clusters/{slug}/engagement/settings",
+    response={200: EngagementSettingsOut, **ERROR_RESPONSES},
+    summary="The weights and targets of the engagement score",
+    description="As the engagement page shows them (the defaults until the manager changes them).",
+)
+def engagement_settings_get(request: HttpRequest, slug: str) -> dict[str, Any]:
+    with cluster_scope(request, slug, "engagement.view") as access:
+        return _settings_out(selectors.settings_of(access.cluster))
+
+
+@router.patch(
+    "/clusters/{slug}/engagement/settings",
+    response={200: EngagementSettingsOut, **ERROR_RESPONSES},
+    summary="Change the weights and targets of the engagement score",
+    description=(
+        "For the manager, as the weights page. Only the fields given change; at least one weight must "
+        "stay above zero. The change is audited and every score is worked out again."
+    ),
+)
+def engagement_settings_patch(
+    request: HttpRequest, slug: str, payload: EngagementSettingsIn
+) -> dict[str, Any]:
+    with cluster_scope(request, slug, "engagement.settings") as access:
+        try:
+            item = services.engagement_settings_update(
+                cluster=access.cluster,
+                actor=request.auth,  # type: ignore[attr-defined]
+                data=payload.model_dump(exclude_unset=True),
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error, _settings_loc) from error
+        return _settings_out(item)

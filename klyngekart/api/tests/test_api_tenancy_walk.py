@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 ROLES = CLUSTER_ROLES + COMPANY_ROLES
 # (method, path) -> permission, exactly as the endpoint checks it.
 ENDPOINTS: dict[tuple[str, str], str] = {
+    ("get", "/api/v1/clusters/{slug}/settings"): "cluster.settings",
+    ("patch", "/api/v1/clusters/{slug}/settings"): "cluster.settings",
     ("get", "/api/v1/clusters/{slug}/members"): "members.view",
     ("post", "/api/v1/clusters/{slug}/members"): "members.change",
     ("post", "/api/v1/clusters/{slug}/members/import"): "members.import",
@@ -98,6 +100,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/activities/{activity_id}/feedback"): "activities.feedback",
     ("get", "/api/v1/clusters/{slug}/activity-feedback"): "activities.feedback",
     ("get", "/api/v1/clusters/{slug}/engagement"): "engagement.view",
+    ("get", "/api/v1/clusters/{slug}/engagement/settings"): "engagement.view",
+    ("patch", "/api/v1/clusters/{slug}/engagement/settings"): "engagement.settings",
     ("get", "/api/v1/clusters/{slug}/rounds"): "rounds.view_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}"): "rounds.view_own",
     ("post", "/api/v1/clusters/{slug}/rounds"): "rounds.change",
@@ -141,6 +145,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/partners"): "partners.cluster",
     ("get", "/api/v1/clusters/{slug}/partners/settings"): "partners.cluster",
     ("put", "/api/v1/clusters/{slug}/partners/settings"): "partners.settings",
+    ("get", "/api/v1/clusters/{slug}/barometer/settings"): "barometer.settings",
+    ("patch", "/api/v1/clusters/{slug}/barometer/settings"): "barometer.settings",
 }
 NOT_FOUND = {"detail": "Not found."}
 # One invitation is its company's own people's only: the cluster team, though allowed the
@@ -195,6 +201,8 @@ def _call(client, method: str, url: str, token: str) -> Any:
         # never mention it (its profile is the directory's, not shown in the walk's answers).
         choices: dict[str, Any] = {"geography": "nearby", "region": "Walk"}
         return client.put(url, choices, content_type="application/json", **headers)
+    if method == "patch" and url.endswith("/settings"):
+        return client.patch(url, _settings_change(url), content_type="application/json", **headers)
     if method == "put" and url.endswith("/benchmark"):
         benchmark: dict[str, Any] = {"values": {"management_fte": 1.5}, "eccp_listed": True}
         return client.put(url, benchmark, content_type="application/json", **headers)
@@ -223,6 +231,15 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.post(url + "?dry_run=false", {"file": upload}, **headers)
     body = {"org_number": valid_org_number(8888), "name": "Ny Bedrift AS"}
     return client.post(url, body, content_type="application/json", **headers)
+
+
+def _settings_change(url: str) -> dict[str, Any]:
+    """A change each settings page allows; the cluster's name and k stay as they are."""
+    if url.endswith("/engagement/settings"):
+        return {"falling_points": 20}
+    if url.endswith("/barometer/settings"):
+        return {"opted_in": True}
+    return {"city": "Vandringsby"}
 
 
 def _team_invitations(url: str) -> bool:

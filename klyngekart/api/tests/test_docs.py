@@ -115,6 +115,15 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/invitations/{role_invitation_id}/resend", "post"),
     ("/api/v1/clusters/{slug}/invitations/{role_invitation_id}/revoke", "post"),
     ("/api/v1/clusters/{slug}/webhooks/{webhook_id}", "get"),
+    # The settings pages and the strategy year lock.
+    ("/api/v1/clusters/{slug}/settings", "get"),
+    ("/api/v1/clusters/{slug}/settings", "patch"),
+    ("/api/v1/clusters/{slug}/engagement/settings", "get"),
+    ("/api/v1/clusters/{slug}/engagement/settings", "patch"),
+    ("/api/v1/clusters/{slug}/barometer/settings", "get"),
+    ("/api/v1/clusters/{slug}/barometer/settings", "patch"),
+    ("/api/v1/barometer/settings", "get"),
+    ("/api/v1/barometer/settings", "patch"),
 }
 
 
