@@ -170,6 +170,55 @@ def _loc(key: str) -> list[str | int]:
     return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
 
 
+class StrategyYearOut(Schema):
+    year: int
+    locked: bool = Field(description="The strategies of the year can no longer change.")
+
+
+def _year_or_422(year: int) -> None:
+    """The years the page's lock and unlock offer (2000 to next year)."""
+    if not services.year_is_valid(year):
+        error = ValidationError(
+            {
+                "year": _("Choose a year from %(first)s to %(last)s.")
+                % {"first": services.MIN_YEAR, "last": services.max_year()}
+            }
+        )
+        raise ApiValidationError(error, _loc)
+
+
+@router.post(
+    "/clusters/{slug}/strategies/{year}/lock",
+    response={200: StrategyYearOut, **ERROR_RESPONSES},
+    summary="Lock a year's membership strategies",
+    description=(
+        "For the cluster team, as the lock on the strategy overview: no company can change its strategy "
+        "for the year any more (a write is then 409). Locking a locked year changes nothing. Audited."
+    ),
+)
+def strategy_year_lock(request: HttpRequest, slug: str, year: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "strategy.lock") as access:
+        _year_or_422(year)
+        services.strategy_year_lock(cluster=access.cluster, year=year, actor=request.auth)  # type: ignore[attr-defined]
+        return {"year": year, "locked": services.year_is_locked(cluster=access.cluster, year=year)}
+
+
+@router.post(
+    "/clusters/{slug}/strategies/{year}/unlock",
+    response={200: StrategyYearOut, **ERROR_RESPONSES},
+    summary="Open a locked year's membership strategies again",
+    description=(
+        "For the cluster team, as on the strategy overview: the companies can change their strategies "
+        "for the year again. Opening an open year changes nothing. Audited."
+    ),
+)
+def strategy_year_unlock(request: HttpRequest, slug: str, year: int) -> dict[str, Any]:
+    with cluster_scope(request, slug, "strategy.lock") as access:
+        _year_or_422(year)
+        services.strategy_year_unlock(cluster=access.cluster, year=year, actor=request.auth)  # type: ignore[attr-defined]
+        return {"year": year, "locked": services.year_is_locked(cluster=access.cluster, year=year)}
+
+
 @router.get(
     PATH,
     response={200: StrategyOut, **ERROR_RESPONSES},

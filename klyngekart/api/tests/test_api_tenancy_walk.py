@@ -51,6 +51,9 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("patch", "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}"): "surveys.change",
     ("post", "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/publish"): "surveys.change",
     ("get", "/api/v1/clusters/{slug}/strategies"): "strategy.home",
+    # Lock before unlock: the walk leaves the year open for the strategy PUT below.
+    ("post", "/api/v1/clusters/{slug}/strategies/{year}/lock"): "strategy.lock",
+    ("post", "/api/v1/clusters/{slug}/strategies/{year}/unlock"): "strategy.lock",
     ("get", "/api/v1/clusters/{slug}/reports"): "reports.create",
     ("post", "/api/v1/clusters/{slug}/reports"): "reports.create",
     ("get", "/api/v1/clusters/{slug}/reports/{report_id}"): "reports.create",
@@ -203,6 +206,8 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.put(url, choices, content_type="application/json", **headers)
     if method == "patch" and url.endswith("/settings"):
         return client.patch(url, _settings_change(url), content_type="application/json", **headers)
+    if url.endswith(("/lock", "/unlock")):
+        return client.post(url, **headers)
     if method == "put" and url.endswith("/benchmark"):
         benchmark: dict[str, Any] = {"values": {"management_fte": 1.5}, "eccp_listed": True}
         return client.put(url, benchmark, content_type="application/json", **headers)

@@ -124,6 +124,8 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/clusters/{slug}/barometer/settings", "patch"),
     ("/api/v1/barometer/settings", "get"),
     ("/api/v1/barometer/settings", "patch"),
+    ("/api/v1/clusters/{slug}/strategies/{year}/lock", "post"),
+    ("/api/v1/clusters/{slug}/strategies/{year}/unlock", "post"),
 }
 
 
