@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -25,6 +26,7 @@ from klyngekart.surveys.models import Audience, HoldReason, Round, RoundStatus, 
 from klyngekart.surveys.rounds import holds, open_links
 from klyngekart.surveys.rounds import selectors as round_reads
 from klyngekart.surveys.rounds import services as rounds
+from klyngekart.surveys.rounds.addresses import MAX_INVITATIONS, Entry, parse_addresses, too_many
 
 router = Router(tags=["rounds"])
 
@@ -81,6 +83,42 @@ class InvitationOut(Schema):
     id: int
     email: str
     withdrawn: bool = Field(description="Withdrawn: its link no longer works and nothing is mailed to it.")
+
+
+class InvitationsIn(Schema):
+    addresses: str = Field(
+        description=(
+            "The addresses as people paste them from Outlook, Excel or a list: one or more per line, "
+            "separated by commas, semicolons or tabs, with or without names "
+            "(`Ola Nordmann <ola@bedrift.no>; kari@bedrift.no`)."
+        )
+    )
+    language: str = Field("nb", description="The language of the invitation mail: `nb` or `en`.")
+
+
+class InvitedOut(Schema):
+    line: int = Field(description="The entry's line in `addresses`, counting from 1.")
+    text: str = Field(description="The entry as written.")
+    email: str
+
+
+class SkippedOut(InvitedOut):
+    reason: Literal["repeated", "already_invited"] = Field(
+        description="`repeated`: an earlier entry of the list gives the same address; "
+        "`already_invited`: the company has invited it to this round before."
+    )
+    message: str
+
+
+class InvitationsAddedOut(Schema):
+    invited: list[InvitedOut] = Field(description="Invited now; mailed at once in an open round.")
+    skipped: list[SkippedOut] = Field(description="Not invited again, and why.")
+
+
+class RemindOut(Schema):
+    reminded: int = Field(
+        description="How many were reminded: invited, not answered, not reminded today (0 is no error)."
+    )
 
 
 class HeldOut(Schema):
@@ -422,6 +460,92 @@ def invitation_list(request: HttpRequest, slug: str, id: int, org_number: str) -
         return [_invitation_out(row) for row in round_reads.invitation_rows(part)]
 
 
+def _refused_entries(entries: list[tuple[int, str, str]], code: str) -> ApiValidationError:
+    """A 422 naming each refused entry, (line, text, what is wrong), at its line in `addresses`."""
+    by_line: dict[str, list[ValidationError]] = {}
+    for line, text, problem in entries:
+        message = _("Line %(line)s, “%(text)s”: %(problem)s") % {
+            "line": line,
+            "text": text,
+            "problem": problem,
+        }
+        by_line.setdefault(str(line), []).append(ValidationError(message, code=code))
+    return ApiValidationError(
+        ValidationError(by_line), lambda key: ["body", "payload", "addresses", int(key)]
+    )
+
+
+def _entry(entry: Entry) -> dict[str, Any]:
+    return {"line": entry.line, "text": entry.text, "email": entry.address}
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations",
+    response={201: InvitationsAddedOut, **ERROR_RESPONSES},
+    summary="Invite a company's employees personally",
+    description=(
+        "Takes the addresses as pasted from Outlook or Excel, read as the invitation page reads "
+        "them. All or nothing: an entry that is not an address, or an address another company "
+        "has invited to the round, is a 422 naming each such entry at its line, and nobody is "
+        "invited. An address repeated in the list, or invited by the company before, is skipped "
+        "and said so, never invited twice; sending the same list again invites no one. In an open "
+        "round the mails go out at once, in a draft when the round opens; a closed round takes no "
+        f"more (422). At most {MAX_INVITATIONS} at a time. The cluster team may invite for any "
+        "company, a company contact for its own; audited (counts, no addresses)."
+    ),
+)
+def invitation_add(
+    request: HttpRequest, slug: str, id: int, org_number: str, payload: InvitationsIn
+) -> Status[dict[str, Any]]:
+    with cluster_scope(request, slug, "rounds.invite_own") as access:
+        part = _own_part(access, id, org_number)
+        lines = payload.addresses.splitlines()
+        parsed = parse_addresses(lines)
+        if too_many(lines, parsed):
+            message = _("At most %(max)s addresses at a time.") % {"max": MAX_INVITATIONS}
+            raise ApiValidationError(
+                ValidationError(message, code="too_many"), lambda _key: ["body", "payload", "addresses"]
+            )
+        if parsed.problems:
+            raise _refused_entries([(e.line, e.text, e.problem) for e in parsed.problems], "invalid")
+        if not parsed.addresses:
+            raise ApiValidationError(
+                ValidationError(_("Give at least one address."), code="empty"),
+                lambda _key: ["body", "payload", "addresses"],
+            )
+        try:
+            report = rounds.invitations_add(
+                round_company=part,
+                actor=request.auth,  # type: ignore[attr-defined]
+                emails=[entry.address for entry in parsed.addresses],
+                sources=[(entry.line, entry.text) for entry in parsed.addresses],
+                language=payload.language,
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error, _payload_loc) from error
+        if not report.ok:
+            raise _refused_entries(
+                [(b.line, b.text, b.message) for b in report.bad_lines], "invited_elsewhere"
+            )
+        by_address = {entry.address: entry for entry in parsed.addresses}
+        repeated = _("An earlier entry of the list gives the same address.")
+        already = _("The company has already invited this address to the round.")
+        skipped = [
+            *({**_entry(entry), "reason": "repeated", "message": repeated} for entry in parsed.repeats),
+            *(
+                {**_entry(by_address[email]), "reason": "already_invited", "message": already}
+                for email in report.existing
+            ),
+        ]
+        return Status(
+            201,
+            {
+                "invited": [_entry(by_address[email]) for email in report.invited],
+                "skipped": sorted(skipped, key=lambda item: item["line"]),
+            },
+        )
+
+
 def _invitation_action(
     request: HttpRequest, slug: str, id: int, org_number: str, invitation_id: int, *, withdraw: bool
 ) -> dict[str, Any]:
@@ -471,6 +595,28 @@ def invitation_resend(
     request: HttpRequest, slug: str, id: int, org_number: str, invitation_id: int
 ) -> dict[str, Any]:
     return _invitation_action(request, slug, id, org_number, invitation_id, withdraw=False)
+
+
+@router.post(
+    "/clusters/{slug}/rounds/{id}/remind",
+    response={200: RemindOut, **ERROR_RESPONSES},
+    summary="Remind everyone who has not answered, now",
+    description=(
+        "As the round page's button: everyone invited personally who has not completed, whose "
+        "invitation was mailed before today, is not withdrawn and was not reminded today. Each "
+        "gets a new link, unless they have started (they keep theirs). No one is reminded twice "
+        "on the same day, so sending again the same day reminds no one. Only while the round is "
+        "open (422 otherwise, nothing sent). The cluster team only; audited."
+    ),
+)
+def round_remind(request: HttpRequest, slug: str, id: int) -> dict[str, int]:
+    with cluster_scope(request, slug, "rounds.change") as access:
+        round_ = rounds.access_round(access, id, "rounds.change")
+        try:
+            reminded = rounds.round_remind(round_=round_, actor=request.auth)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            raise ApiValidationError(error, lambda _key: ["path", "id"]) from error
+        return {"reminded": reminded}
 
 
 @router.get(

@@ -114,6 +114,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/progress"): "rounds.view_own",
     ("patch", "/api/v1/clusters/{slug}/rounds/{id}"): "rounds.change",
     ("patch", "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}"): "rounds.invite_own",
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations"): "rounds.invite_own",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations"): "rounds.invite_own",
     # Resend before withdraw: a withdrawn invitation is not sent again.
     (
@@ -124,6 +125,8 @@ ENDPOINTS: dict[tuple[str, str], str] = {
         "post",
         "/api/v1/clusters/{slug}/rounds/{id}/companies/{org_number}/invitations/{invitation_id}/withdraw",
     ): "rounds.invite_own",
+    # Remind before close: a closed round reminds no one (422).
+    ("post", "/api/v1/clusters/{slug}/rounds/{id}/remind"): "rounds.change",
     ("get", "/api/v1/clusters/{slug}/rounds/{id}/held"): "rounds.change",
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/approve"): "rounds.change",
     ("post", "/api/v1/clusters/{slug}/rounds/{id}/held/reject"): "rounds.change",
@@ -213,6 +216,10 @@ def _call(client, method: str, url: str, token: str) -> Any:
         return client.put(url, benchmark, content_type="application/json", **headers)
     if method == "patch" and "/companies/" in url:
         return client.patch(url, {"open_link": True}, content_type="application/json", **headers)
+    if method == "post" and url.endswith("/invitations") and "/companies/" in url:
+        # The same address each time: the walk's later calls skip it as already invited.
+        addresses = {"addresses": "Ansatt Vandring <ansatt.vandring@example.no>"}
+        return client.post(url, addresses, content_type="application/json", **headers)
     if "/held/" in url:
         return client.post(url, {"ids": []}, content_type="application/json", **headers)
     if method == "patch" and "/rounds/" in url:

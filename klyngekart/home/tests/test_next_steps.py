@@ -17,7 +17,7 @@ from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.measures.tests.factories import MeasureFactory, MeasureInterestFactory, make_measure
 from klyngekart.members.tests.factories import ContactFactory
 from klyngekart.needs.models import MembershipStrategy
-from klyngekart.surveys.models import RespondentInvitation
+from klyngekart.surveys.models import RespondentInvitation, Round
 from klyngekart.surveys.tests.factories import RoundCompanyFactory, RoundFactory
 from klyngekart.surveys.tests.results_world import build_round, fill, release
 
@@ -195,6 +195,23 @@ def test_only_the_cluster_team_may_send_reminders(world, login):
     assert login(world.users["manager"]).get(remind).status_code == 405
     for role in ("advisor", "board", "contact", "member"):
         assert login(world.users[role]).post(remind).status_code == 403
+
+
+def test_a_round_that_is_not_open_reminds_no_one_and_says_why(
+    world, login, django_capture_on_commit_callbacks
+):
+    round_, part = open_round_with_our_company(world)
+    invite(part, "ola@bedrift.no", sent_on=timezone.localdate() - dt.timedelta(days=1))
+    with scopes_disabled():
+        Round.objects.filter(pk=round_.pk).update(status="closed")
+    client = login(world.users["manager"])
+    remind = reverse("rounds:remind", args=[world.cluster.slug, round_.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remind, follow=True)
+    assert "Reminders can only be sent while the round is open." in response.content.decode()
+    assert mail.outbox == []
+    with scopes_disabled():
+        assert not AuditLog.objects.filter(action="surveys.round.reminded").exists()
 
 
 # --- rounds, results, needs and measures link to each other ----------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -38,6 +39,8 @@ ANGLE = re.compile(r"<\s*([^<>]*?)\s*>")
 # Name-like text: letters (any script), spaces and the punctuation of names.
 NAME = re.compile(r"^[\w\s.'’\-\"“”«»()]+$")
 MAX_TEXT = 200
+# The most lines, and addresses, one list may hold: the page's form and the API refuse more.
+MAX_INVITATIONS: Final = 5000
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,21 @@ class Entry:
 class AddressList:
     addresses: list[Entry] = field(default_factory=list)
     problems: list[Entry] = field(default_factory=list)
-    duplicates: int = 0
+    # Entries whose address an earlier entry of the list already gave: kept once, as first written.
+    repeats: list[Entry] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def duplicates(self) -> int:
+        return len(self.repeats)
+
+
+def too_many(lines: list[str], parsed: AddressList) -> bool:
+    """More lines or addresses than one list may hold (``MAX_INVITATIONS``)."""
+    return len(lines) > MAX_INVITATIONS or len(parsed.addresses) > MAX_INVITATIONS
 
 
 def _split(line: str, *, quoting: bool = True) -> list[str]:
@@ -139,7 +152,7 @@ def parse_addresses(lines: list[str]) -> AddressList:
                 continue
             key = address.lower()
             if key in seen:
-                result.duplicates += 1
+                result.repeats.append(Entry(number, cell[:MAX_TEXT], address=key))
                 continue
             seen.add(key)
             result.addresses.append(Entry(number, cell[:MAX_TEXT], address=key))

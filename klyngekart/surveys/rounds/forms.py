@@ -15,11 +15,10 @@ from klyngekart.members.filereader import FileProblem, read_rows
 from klyngekart.members.forms import DateInput
 from klyngekart.members.models import Membership, MembershipStatus
 from klyngekart.surveys.models import Audience, SurveyVersion, VersionStatus
-from klyngekart.surveys.rounds.addresses import AddressList, parse_addresses
+from klyngekart.surveys.rounds.addresses import MAX_INVITATIONS, AddressList, parse_addresses, too_many
 
 ALL = "all"
 CHOSEN = "chosen"
-MAX_INVITATIONS = 5000
 
 
 def parse_reminder_days(text: str) -> list[int]:
@@ -149,7 +148,7 @@ class InvitationListForm(DsForm):
             rows = [[line] for line in (data.get("addresses") or "").splitlines()]
         lines = [_row_text(row) for row in rows]
         parsed = parse_addresses(lines)
-        if len(lines) > MAX_INVITATIONS or len(parsed.addresses) > MAX_INVITATIONS:
+        if too_many(lines, parsed):
             self.add_error(None, _("At most %(max)s addresses at a time.") % {"max": MAX_INVITATIONS})
         elif not parsed.addresses and not parsed.problems:
             self.add_error(None, _("Upload a file or paste at least one address."))

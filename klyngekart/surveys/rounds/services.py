@@ -428,6 +428,10 @@ class InvitationReport:
     added: int = 0
     duplicates: int = 0
     bad_lines: list[BadLine] = field(default_factory=list)
+    # Which addresses were invited now, and which the company had invited already (skipped), in
+    # the order of the list: what the API answers with.
+    invited: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
 
     def refuse(self, lines: dict[str, tuple[int, str]], addresses: set[str], message: str) -> None:
         for address in sorted(addresses, key=lambda a: lines[a][0]):
@@ -541,6 +545,7 @@ def _insert_invitations(
     existing = set(round_company.invitations.filter(email__in=fresh).values_list("email", flat=True))
     new = [address for address in fresh if address not in existing]
     report.duplicates += len(fresh) - len(new)
+    report.existing = [address for address in fresh if address in existing]
     # Until its mail is sent an invitation holds the hash of a token no one has, so it opens nothing.
     RespondentInvitation.objects.bulk_create(
         RespondentInvitation(
@@ -554,6 +559,7 @@ def _insert_invitations(
         for address in new
     )
     report.added = len(new)
+    report.invited = new
     if not new:
         return
     RoundCompany.objects.filter(pk=round_company.pk).update(invited_count=F("invited_count") + len(new))
@@ -763,6 +769,15 @@ def reminders_send(*, round_: Round, today: Any, actor: Any = None) -> int:
             )
         _schedule_mails(round_.cluster, ids, REMINDER)
     return len(ids)
+
+
+def round_remind(*, round_: Round, actor: Any, today: Any = None) -> int:
+    """Remind now, at the cluster team's request (the round page's button, the API), everyone
+    ``reminders_send`` would: invited, not completed, not reminded today. Only an open round;
+    returns how many were reminded (0 when everyone has answered or was reminded today)."""
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError(_("Reminders can only be sent while the round is open."), code="not_open")
+    return reminders_send(round_=round_, today=today or timezone.localdate(), actor=actor)
 
 
 def invitations_purge(*, today: Any) -> int:

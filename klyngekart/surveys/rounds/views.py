@@ -113,10 +113,11 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
     """Remind, now, everyone invited who has not answered (at most once a day per person)."""
     access = _access(request)
     round_ = rounds.access_round(access, pk, "rounds.change")
-    if round_.status != RoundStatus.OPEN:
-        messages.error(request, _("Reminders can only be sent while the round is open."))
+    try:
+        sent = rounds.round_remind(round_=round_, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        sent = rounds.reminders_send(round_=round_, today=timezone.localdate(), actor=request.user)
         if sent:
             messages.success(
                 request,
