@@ -466,7 +466,7 @@ class MoveIn(Schema):
     direction: Literal["up", "down"] = Field(description="One step towards the start (up) or the end (down).")
 
 
-def _draft(survey_id: int, number: int) -> SurveyVersion:
+def _survey_version(survey_id: int, number: int) -> SurveyVersion:
     return _version(_survey(survey_id), number)
 
 
@@ -552,7 +552,7 @@ def section_create(
     request: HttpRequest, slug: str, survey_id: int, number: int, payload: SectionIn
 ) -> Status[dict[str, Any]]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         _refuse_published(version)
         data = _section_data(payload.model_dump())
         _write(lambda: svc.section_create(version=version, actor=_actor(request), data=data))
@@ -569,7 +569,7 @@ def section_patch(
     request: HttpRequest, slug: str, survey_id: int, number: int, section_id: int, payload: SectionPatch
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         section = _draft_section(version, section_id)
         _refuse_published(version)
         sent = {
@@ -590,7 +590,7 @@ def section_move(
     request: HttpRequest, slug: str, survey_id: int, number: int, section_id: int, payload: MoveIn
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         section = _draft_section(version, section_id)
         _refuse_published(version)
         step = -1 if payload.direction == "up" else 1
@@ -608,7 +608,7 @@ def section_delete(
     request: HttpRequest, slug: str, survey_id: int, number: int, section_id: int
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         section = _draft_section(version, section_id)
         _refuse_published(version)
         _write(lambda: svc.section_delete(section=section, actor=_actor(request)))
@@ -629,7 +629,7 @@ def question_create(
     request: HttpRequest, slug: str, survey_id: int, number: int, section_id: int, payload: QuestionIn
 ) -> Status[dict[str, Any]]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         section = _draft_section(version, section_id)
         _refuse_published(version)
         data = _question_data(version, section, None, payload.model_dump())
@@ -651,7 +651,7 @@ def question_patch(
     request: HttpRequest, slug: str, survey_id: int, number: int, question_id: int, payload: QuestionPatch
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         question = _draft_question(version, question_id)
         _refuse_published(version)
         sent = payload.model_dump(exclude_unset=True)
@@ -672,7 +672,7 @@ def question_move(
     request: HttpRequest, slug: str, survey_id: int, number: int, question_id: int, payload: MoveIn
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         question = _draft_question(version, question_id)
         _refuse_published(version)
         step = -1 if payload.direction == "up" else 1
@@ -690,7 +690,7 @@ def question_delete(
     request: HttpRequest, slug: str, survey_id: int, number: int, question_id: int
 ) -> dict[str, Any]:
     with cluster_scope(request, slug, "surveys.change"):
-        version = _draft(survey_id, number)
+        version = _survey_version(survey_id, number)
         question = _draft_question(version, question_id)
         _refuse_published(version)
         _write(lambda: svc.question_delete(question=question, actor=_actor(request)))
