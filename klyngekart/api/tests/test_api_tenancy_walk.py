@@ -50,6 +50,35 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}"): "surveys.view",
     ("patch", "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}"): "surveys.change",
     ("post", "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/publish"): "surveys.change",
+    ("post", "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/sections"): "surveys.change",
+    (
+        "patch",
+        "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/sections/{section_id}",
+    ): "surveys.change",
+    (
+        "post",
+        "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/sections/{section_id}/move",
+    ): "surveys.change",
+    (
+        "delete",
+        "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/sections/{section_id}",
+    ): "surveys.change",
+    (
+        "post",
+        "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/sections/{section_id}/questions",
+    ): "surveys.change",
+    (
+        "patch",
+        "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/questions/{question_id}",
+    ): "surveys.change",
+    (
+        "post",
+        "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/questions/{question_id}/move",
+    ): "surveys.change",
+    (
+        "delete",
+        "/api/v1/clusters/{slug}/surveys/{survey_id}/versions/{number}/questions/{question_id}",
+    ): "surveys.change",
     ("get", "/api/v1/clusters/{slug}/strategies"): "strategy.home",
     # Lock before unlock: the walk leaves the year open for the strategy PUT below.
     ("post", "/api/v1/clusters/{slug}/strategies/{year}/lock"): "strategy.lock",
@@ -266,6 +295,16 @@ def _call_surveys_and_people(client, method: str, url: str, headers: dict[str, s
         body = {"email": f"ny.{CURRENT.get('email', 'walk@example.no')}", "role": "advisor"}
     elif method == "patch" and "/people/" in url:
         body = {"role": "staff"}  # the role the walk's person has: a change that changes nothing
+    elif url.endswith("/move"):
+        body = {"direction": "down"}
+    elif url.endswith("/sections"):
+        body = {"title_nb": "Del fra vandringen"}
+    elif url.endswith("/questions"):
+        body = {"key": "walk", "type": "text", "text_nb": "Hva gikk du forbi?"}
+    elif method == "patch" and "/sections/" in url:
+        body = {"title_en": "Walk"}
+    elif method == "patch" and "/questions/" in url:
+        body = {"text_en": "Walk"}
     elif method == "patch" and "/versions/" in url:
         body = {"intro_en": "Walk"}
     elif method == "patch":
@@ -468,6 +507,20 @@ def _survey(world: World, path: str, method: str) -> tuple[int, int]:
     return (first or made()).pk, 1
 
 
+def _builder_ids(survey_id: int, number: int) -> tuple[int, int]:
+    """The first section of the version and the first question in it (the template has both)."""
+    from klyngekart.surveys.models import Question
+
+    with scopes_disabled():
+        question = (
+            Question.objects.filter(version__survey_id=survey_id, version__number=number)
+            .order_by("section__position", "section_id", "position", "pk")
+            .first()
+        )
+    assert question is not None
+    return question.section_id, question.pk
+
+
 def _released_round(url: str) -> int:
     """A released mapping round of the cluster in ``url`` (made on first use)."""
     from klyngekart.core.models import Cluster
@@ -560,6 +613,9 @@ def _url(path: str, world: World, membership: Membership, method: str = "get") -
     if "{survey_id}" in path:
         survey_id, number = _survey(world, path, method)
         path = path.replace("{survey_id}", str(survey_id)).replace("{number}", str(number))
+        if "{section_id}" in path or "{question_id}" in path:
+            section_id, question_id = _builder_ids(survey_id, number)
+            path = path.replace("{section_id}", str(section_id)).replace("{question_id}", str(question_id))
     if "{report_id}" in path:
         path = path.replace("{report_id}", str(_report_id(world)))
     if "{person_id}" in path:

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klyngekart.core.forms import DsForm
+from klyngekart.core.forms import DsForm, add_service_errors
 from klyngekart.surveys.definitions.logic import OTHER
 from klyngekart.surveys.definitions.services import CONDITION_TYPES
 from klyngekart.surveys.models import Question, QuestionType, SurveyKind
@@ -183,10 +183,15 @@ class QuestionForm(DsForm):
         areas_field.choices = known
         self.fields["areas"].widget.attrs.pop("class", None)
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self, options: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The cleaned question for the services, what does not belong to its type left out.
+        ``options`` are given as a list by a caller that has them so (the API), else they are
+        read from the text field."""
         data = dict(self.cleaned_data)
         kind = data["type"]
-        data["options"] = parse_options(data.get("options") or "") if kind in _CHOICE else []
+        if options is None:
+            options = parse_options(data.get("options") or "")
+        data["options"] = options if kind in _CHOICE else []
         data["show_if"] = json.loads(data["show_if"]) if data.get("show_if") else {}
         data["areas"] = list(data.get("areas") or []) if kind == QuestionType.GAP_MATRIX else []
         if kind != QuestionType.NUMBER:
@@ -198,8 +203,7 @@ class QuestionForm(DsForm):
         return data
 
     def add_service_errors(self, error: ValidationError) -> None:
-        for message in error.messages:
-            self.add_error(None, message)
+        add_service_errors(self, error)
 
 
 _CHOICE = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.RANKING}

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,6 +93,16 @@ def ordered_questions(version: SurveyVersion) -> list[Question]:
     )
 
 
+def show_if_sources(version: SurveyVersion, before: Question | None, section: Section) -> list[Question]:
+    """Questions a show-if may test: those before ``before``, or everything up to the end of
+    ``section`` for a new question there."""
+    ordered = ordered_questions(version)
+    if before is not None:
+        return ordered[: next(i for i, q in enumerate(ordered) if q.pk == before.pk)]
+    position = (section.position, section.pk)
+    return [q for q in ordered if (q.section.position, q.section_id) <= position]
+
+
 def current_areas(cluster: Cluster) -> list[CompetenceArea]:
     """The visible areas of the cluster's current taxonomy version, in order (the default
     taxonomy is loaded on first use)."""
@@ -108,7 +118,13 @@ def _require_draft(version: SurveyVersion) -> None:
     an edit cannot slip in while (or after) someone else publishes."""
     status = SurveyVersion.objects.select_for_update().values_list("status", flat=True).get(pk=version.pk)
     version.status = status
-    if status != VersionStatus.DRAFT:
+    check_draft(version)
+
+
+def check_draft(version: SurveyVersion) -> None:
+    """Refuses a version that is no longer a draft, as read: a caller's answer before it looks
+    at the data sent. The services check again under the row lock (``_require_draft``)."""
+    if version.status != VersionStatus.DRAFT:
         raise ValidationError(
             _("Version %(n)s is published and cannot be changed. Make a new version to change the survey.")
             % {"n": version.number},
@@ -118,61 +134,72 @@ def _require_draft(version: SurveyVersion) -> None:
 
 def question_problems(data: Mapping[str, Any]) -> list[str]:
     """What is wrong with one question on its own (the order-dependent checks are at publish)."""
-    problems: list[str] = []
+    return [problem for _field, problem in question_field_problems(data)]
+
+
+def question_field_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``question_problems`` as (field, sentence), the field being the one to correct."""
+    problems: list[tuple[str, str]] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append((field, message))
+
     key = str(data.get("key") or "")
     kind = data.get("type")
     if not KEY_RE.match(key) or "__" in key or key == OTHER:
-        problems.append(
+        problem(
+            "key",
             _(
                 "The key “%(key)s” must start with a letter and use only a–z, digits, - and single _ "
                 "(at most 60 characters)."
             )
-            % {"key": key}
+            % {"key": key},
         )
     if kind not in QuestionType.values:
-        problems.append(_("Unknown question type “%(type)s”.") % {"type": kind})
+        problem("type", _("Unknown question type “%(type)s”.") % {"type": kind})
     if not str(data.get("text_nb") or "").strip():
-        problems.append(_("The question needs a Norwegian text."))
+        problem("text_nb", _("The question needs a Norwegian text."))
     options = data.get("options") or []
     if kind in CHOICE_TYPES:
         if not isinstance(options, list) or len(options) < 2:
-            problems.append(_("A choice question needs at least two options."))
+            problem("options", _("A choice question needs at least two options."))
         else:
             seen: set[str] = set()
             for option in options:
                 okey = str(option.get("key") or "") if isinstance(option, dict) else ""
                 if not OPTION_KEY_RE.match(okey) or "__" in okey or okey == OTHER:
-                    problems.append(
+                    problem(
+                        "options",
                         _(
                             "The option key “%(key)s” must use only a–z, digits, - and single _ "
                             "(at most 60 characters)."
                         )
-                        % {"key": okey}
+                        % {"key": okey},
                     )
                 elif okey in seen:
-                    problems.append(_("The option key “%(key)s” is used twice.") % {"key": okey})
+                    problem("options", _("The option key “%(key)s” is used twice.") % {"key": okey})
                 seen.add(okey)
                 if isinstance(option, dict) and not str(option.get("nb") or "").strip():
-                    problems.append(_("The option “%(key)s” needs a Norwegian text.") % {"key": okey})
+                    problem("options", _("The option “%(key)s” needs a Norwegian text.") % {"key": okey})
     elif options:
-        problems.append(_("Only choice and ranking questions have options."))
+        problem("options", _("Only choice and ranking questions have options."))
     if data.get("allow_other") and kind not in CHOICE_TYPES:
-        problems.append(_("Only choice and ranking questions can allow “other”."))
+        problem("allow_other", _("Only choice and ranking questions can allow “other”."))
     if data.get("is_segment") and kind != QuestionType.SINGLE:
-        problems.append(_("Only a single-choice question can split the results."))
+        problem("is_segment", _("Only a single-choice question can split the results."))
     low, high = data.get("min_value"), data.get("max_value")
     if (low is not None or high is not None) and kind != QuestionType.NUMBER:
-        problems.append(_("Only number questions have a lowest and highest value."))
+        problem("min_value", _("Only number questions have a lowest and highest value."))
     if low is not None and high is not None and low > high:
-        problems.append(_("The lowest value is above the highest."))
+        problem("min_value", _("The lowest value is above the highest."))
     areas = data.get("areas") or []
     if areas and kind != QuestionType.GAP_MATRIX:
-        problems.append(_("Only a gap matrix lists competence areas."))
+        problem("areas", _("Only a gap matrix lists competence areas."))
     if not isinstance(areas, list) or len(set(areas)) != len(areas):
-        problems.append(_("List each competence area once."))
+        problem("areas", _("List each competence area once."))
     show_if = data.get("show_if") or {}
     if show_if and not _condition_shape_ok(show_if):
-        problems.append(_("A show-if condition names an earlier question and a value."))
+        problem("show_if", _("A show-if condition names an earlier question and a value."))
     return problems
 
 
@@ -414,10 +441,25 @@ def _clean_question_data(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _validate_question(question: Question) -> None:
-    problems = question_problems({name: getattr(question, name) for name in QUESTION_FIELDS})
+    """Raises the problems by field (a page shows each beside its input, the API at its place)."""
+    problems: dict[str, list[ValidationError]] = {}
+    for field, problem in question_field_problems(
+        {name: getattr(question, name) for name in QUESTION_FIELDS}
+    ):
+        problems.setdefault(field, []).append(ValidationError(problem, code="invalid"))
     if problems:
-        raise ValidationError(problems, code="invalid")
-    question.full_clean()
+        raise ValidationError(problems)
+    try:
+        question.full_clean()
+    except ValidationError as error:
+        # The one-key-per-version constraint is about the key, though Django files it under none.
+        general = error.error_dict.pop(NON_FIELD_ERRORS, [])
+        error.error_dict.setdefault("key", []).extend(e for e in general if e.code == "unique_together")
+        if rest := [e for e in general if e.code != "unique_together"]:
+            error.error_dict[NON_FIELD_ERRORS] = rest
+        if not error.error_dict["key"]:
+            del error.error_dict["key"]
+        raise
 
 
 def question_create(*, section: Section, actor: Any, data: Mapping[str, Any]) -> Question:

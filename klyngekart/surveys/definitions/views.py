@@ -319,16 +319,6 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- questions -------------------------------------------------------------------------------
 
 
-def _earlier(version: SurveyVersion, before: Question | None, section: Section) -> list[Question]:
-    """Questions a show-if may test: those before ``before``, or everything up to the end of
-    ``section`` for a new question there."""
-    ordered = svc.ordered_questions(version)
-    if before is not None:
-        return ordered[: next(i for i, q in enumerate(ordered) if q.pk == before.pk)]
-    position = (section.position, section.pk)
-    return [q for q in ordered if (q.section.position, q.section_id) <= position]
-
-
 @cluster_view("surveys.change")
 @require_http_methods(["GET", "POST"])
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -337,7 +327,8 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_published(request, version):
         return refused
     areas = svc.current_areas(_access(request).cluster)
-    form = QuestionForm(request.POST or None, earlier=_earlier(version, None, section), areas=areas)
+    earlier = svc.show_if_sources(version, None, section)
+    form = QuestionForm(request.POST or None, earlier=earlier, areas=areas)
     if request.method == "POST" and form.is_valid():
         try:
             question = svc.question_create(section=section, actor=request.user, data=form.data_for_service())
@@ -357,7 +348,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_published(request, version):
         return refused
     areas = svc.current_areas(_access(request).cluster)
-    earlier = _earlier(version, question, question.section)
+    earlier = svc.show_if_sources(version, question, question.section)
     form = QuestionForm(request.POST or None, earlier=earlier, areas=areas, instance=question)
     if request.method == "POST" and form.is_valid():
         try:
