@@ -30,13 +30,18 @@ run: $(STAMP) compilemessages
 demo: $(STAMP)
 	$(PY) manage.py demo
 
+# The suite runs in one pytest-xdist worker per core (TEST_WORKERS=1 for one process), each test
+# file in one worker, each worker with its own database.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: $(STAMP) compilemessages
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m "not schemathesis"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m "not schemathesis" $(PYTEST_PARALLEL)
 
 # The same suite against PostgreSQL (DATABASE_URL defaults to the local server, trust auth).
 test-postgres: $(STAMP) compilemessages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klyngekart} \
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m "not schemathesis"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m "not schemathesis" $(PYTEST_PARALLEL)
 
 # Every API operation fuzzed from /api/v1/openapi.json with a token per role (schemathesis): no 5xx,
 # no answer outside the document. Minutes long, so a stage of its own in .ci/run, on PostgreSQL there.

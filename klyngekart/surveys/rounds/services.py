@@ -496,26 +496,33 @@ def invitations_add(
     if not report.ok:
         return report
     elsewhere = _("This address is already invited to this round through another company.")
-    try:
-        with scope(round_company.cluster), transaction.atomic():
-            _insert_invitations(
-                round_company,
-                actor=actor,
-                fresh=fresh,
-                language=language,
-                report=report,
-                lines=lines,
-                elsewhere=elsewhere,
-            )
-    except IntegrityError:
-        # Another company invited one of these addresses while this list was being saved: the
-        # constraint refused it and nothing of this list was saved. Say which, as above.
-        with scope(round_company.cluster):
-            taken = _invited_elsewhere(round_company, fresh)
-        report = InvitationReport()
-        report.refuse(lines, taken, elsewhere)
-        if not report.bad_lines:
-            raise
+    # Two tries: the same list sent twice at once (a double click, a retried API call) collides in
+    # the constraint for the company's own invitations; the second try sees the first's as repeats.
+    within_list = report.duplicates
+    for attempt in (1, 2):
+        try:
+            with scope(round_company.cluster), transaction.atomic():
+                _insert_invitations(
+                    round_company,
+                    actor=actor,
+                    fresh=fresh,
+                    language=language,
+                    report=report,
+                    lines=lines,
+                    elsewhere=elsewhere,
+                )
+            return report
+        except IntegrityError:
+            # Another company invited one of these addresses while this list was being saved: the
+            # constraint refused it and nothing of this list was saved. Say which, as above.
+            with scope(round_company.cluster):
+                taken = _invited_elsewhere(round_company, fresh)
+            report = InvitationReport(duplicates=within_list)
+            if taken:
+                report.refuse(lines, taken, elsewhere)
+                return report
+            if attempt == 2:
+                raise
     return report
 
 

@@ -51,7 +51,7 @@ def test_a_new_survey_is_a_draft_v1_with_a_section_and_is_audited(world, draft) 
     assert [v.number for v in survey.version_list] == [1]  # type: ignore[attr-defined]
 
 
-def test_questions_are_checked_when_saved(world, draft) -> None:
+def test_questions_are_checked_when_saved(world, draft, english) -> None:
     _version, section = draft
     actor = world.users["manager"]
     with pytest.raises(ValidationError) as error:
@@ -77,7 +77,7 @@ def test_questions_are_checked_when_saved(world, draft) -> None:
         question_create(section=section, actor=actor, data={"key": "q1", "type": "text", "text_nb": "y"})
 
 
-def test_publish_checks_show_if_order_and_values_and_then_freezes_the_version(world, draft) -> None:
+def test_publish_checks_show_if_order_and_values_and_then_freezes_the_version(world, draft, english) -> None:
     version, section = draft
     actor = world.users["manager"]
     with pytest.raises(ValidationError, match="at least one question"):
@@ -146,7 +146,7 @@ def test_gap_matrix_areas_must_be_in_the_current_taxonomy(world, draft) -> None:
     survey_publish(version=version, actor=actor)
 
 
-def test_a_new_version_copies_the_published_one_and_only_one_draft_at_a_time(world, draft) -> None:
+def test_a_new_version_copies_the_published_one_and_only_one_draft_at_a_time(world, draft, english) -> None:
     version, section = draft
     actor = world.users["manager"]
     question_create(

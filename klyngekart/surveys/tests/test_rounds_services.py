@@ -213,6 +213,33 @@ def test_duplicates_are_ignored_within_the_list_and_against_earlier_ones(world) 
     )
 
 
+def test_the_same_list_sent_twice_at_once_is_stored_once_and_answers_both(world, monkeypatch) -> None:
+    """Two identical requests at the same moment: the second's insert meets the first's rows in the
+    unique constraint (its own check ran before they were committed). It tries once more, sees
+    them as the company's earlier invitations, and answers instead of failing."""
+    from django.db import IntegrityError
+
+    from klyngekart.surveys.rounds import services
+
+    round_ = draft_round(world)
+    _invite(world, round_, ["ola@bedrift.no", "kari@bedrift.no"])
+    real = services._insert_invitations
+    calls = []
+
+    def collide_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("UNIQUE constraint failed: one invitation per address and round")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_insert_invitations", collide_once)
+    again = _invite(world, round_, ["ola@bedrift.no", "kari@bedrift.no", "per@bedrift.no"])
+    assert len(calls) == 2
+    assert (again.added, again.duplicates, again.bad_lines) == (1, 2, [])
+    assert again.existing == ["ola@bedrift.no", "kari@bedrift.no"]
+    assert part_of(round_, world).invited_count == 3
+
+
 def test_a_closed_round_takes_no_invitations(world) -> None:
     round_ = draft_round(world)
     round_open(round_=round_, actor=world.users["manager"])
