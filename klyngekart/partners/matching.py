@@ -11,11 +11,12 @@ answers well under 50 ms (docs/performance.md, ``make bench``)."""
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from typing import Any
 
 from django.db.models import Count, Max
@@ -225,14 +226,8 @@ def rank(
         for at, theirs in index.by_area.get(code, ()):
             comp[at] += depth * min(theirs, scoring.MAX_DEPTH) / scoring.MAX_DEPTH / total_depth
             met[at].append((code, theirs))
-    shared_sectors: dict[int, int] = defaultdict(int)
-    for sector in seeker.sectors:
-        for at in index.by_sector.get(sector, ()):
-            shared_sectors[at] += 1
-    shared_needs: dict[int, int] = defaultdict(int)
-    for code in seeker.needs:
-        for at in index.by_need.get(code, ()):
-            shared_needs[at] += 1
+    shared_sectors = Counter(chain.from_iterable(index.by_sector.get(kind, ()) for kind in seeker.sectors))
+    shared_needs = Counter(chain.from_iterable(index.by_need.get(code, ()) for code in seeker.needs))
     ours_sectors, ours_needs = len(seeker.sectors), len(seeker.needs)
     # Geography: the same for every profile in one of three classes (same region, same country,
     # abroad), so it is worked out three times, not per profile.
@@ -288,9 +283,7 @@ def rank(
         elif entry > best[0]:
             replace_least(best, entry)
 
-    # First every profile that shares an area, a sector or a need with the seeker ...
-    touched = set(comp) if require_met else set(comp) | set(shared_sectors) | set(shared_needs)
-    for at in touched:
+    def similarity_of(at: int) -> float:
         common = shared_sectors.get(at, 0)
         union = ours_sectors + sector_count[at] - common
         similarity = common / union if union > 0 else 0.0
@@ -299,17 +292,24 @@ def rank(
             common = shared_needs.get(at, 0)
             union = ours_needs + theirs_needs - common
             similarity = (similarity + (common / union if union > 0 else 0.0)) / 2
-        consider(at, comp.get(at, 0.0), similarity)
-    # ... then the others, whose score is their maturity and geography alone: the most mature
-    # first, until even the best geography could not lift the next one into the list.
+        return similarity
+
+    # First every profile strong in one of our needs ...
+    for at, complementarity in comp.items():
+        consider(at, complementarity, similarity_of(at))
+    # ... then the others, whose score is similarity (at most 1), maturity and geography: the most
+    # mature first, until even full similarity and the best geography could not lift the next one
+    # into the list. Most of the directory shares a broad sector with most clusters, so this bound,
+    # not the shared sectors, is what keeps the loop short.
     if not require_met:
-        best_geo = max(geo.values())
+        ceiling = w_sim + w_geo * max(geo.values())
         for at in index.by_maturity:
-            if at in touched:
-                continue
-            if len(best) >= limit and w_mat * maturity[at] + w_geo * best_geo < best[0][0]:
+            if len(best) >= limit and w_mat * maturity[at] + ceiling < best[0][0]:
                 break
-            consider(at, 0.0, 0.0)
+            if at in comp:
+                continue
+            shared = at in shared_sectors or at in shared_needs
+            consider(at, 0.0, similarity_of(at) if shared else 0.0)
     matches = []
     for total, complementarity, _negative_id, at, similarity, region in sorted(best, reverse=True):
         same = index.country[at] == seeker.country
