@@ -2,7 +2,7 @@
 mail server; the daily task closes, reminds and purges. In tests huey runs tasks at once.
 
 Task arguments are ids only: a personal link's token is made inside the task that mails it and
-never enters the queue (see klyngekart/surveys/rounds/services.py)."""
+never enters the queue (see klyngekart/surveys/rounds/mailing.py)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from klyngekart.surveys.results import release
-from klyngekart.surveys.rounds import completions
+from klyngekart.surveys.rounds import completions, mailing
 from klyngekart.surveys.rounds import services as rounds
 
 
 @db_task()
 def send_round_mails(cluster_id: int, invitation_ids: list[int], kind: str) -> int:
-    kinds: dict[str, rounds.MailKind] = {rounds.REMINDER: rounds.REMINDER, rounds.RESEND: rounds.RESEND}
-    mail_kind = kinds.get(kind, rounds.INVITATION)
-    return rounds.invitation_mails_send(cluster_id=cluster_id, invitation_ids=invitation_ids, kind=mail_kind)
+    kinds: dict[str, mailing.MailKind] = {mailing.REMINDER: mailing.REMINDER, mailing.RESEND: mailing.RESEND}
+    mail_kind = kinds.get(kind, mailing.INVITATION)
+    return mailing.invitation_mails_send(cluster_id=cluster_id, invitation_ids=invitation_ids, kind=mail_kind)
 
 
 @db_periodic_task(crontab(hour=8, minute=0))
@@ -52,4 +52,4 @@ def requeue_lost_mails() -> int:
     """Invitation and reminder mails asked for and not sent within KLYNGEKART_MAIL_REQUEUE_AFTER
     seconds are queued again: a consumer killed after taking a task loses it (the mails stay marked
     as waiting), and a task that runs late or twice sends each mail once."""
-    return rounds.lost_mails_requeue(older_than=timedelta(seconds=settings.KLYNGEKART_MAIL_REQUEUE_AFTER))
+    return mailing.lost_mails_requeue(older_than=timedelta(seconds=settings.KLYNGEKART_MAIL_REQUEUE_AFTER))

@@ -18,6 +18,7 @@ from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys.models import RespondentInvitation, RoundCompany
 from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.surveys.rounds.mailing import token_hash
 from klyngekart.surveys.rounds.services import (
     invitation_resend,
     invitation_withdraw,
@@ -25,7 +26,6 @@ from klyngekart.surveys.rounds.services import (
     reminders_send,
     round_close,
     round_open,
-    token_hash,
 )
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of
 
@@ -158,7 +158,7 @@ def test_an_answer_waiting_for_its_batch_gets_no_new_link_on_resend(
 ) -> None:
     _round, _part, _links, invitations = _opened(world, django_capture_on_commit_callbacks)
     ola = invitations["ola@bedrift.no"]
-    monkeypatch.setattr("klyngekart.surveys.rounds.services.completions_pending_ids", lambda round_: {ola.pk})
+    monkeypatch.setattr("klyngekart.surveys.rounds.mailing.completions_pending_ids", lambda round_: {ola.pk})
     with django_capture_on_commit_callbacks(execute=True):
         invitation_resend(invitation=ola, actor=world.users["contact"])
     (message,) = mail.outbox

@@ -22,10 +22,10 @@ from huey.contrib import djhuey
 import config.settings.base as base_settings
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.surveys.models import RespondentInvitation
+from klyngekart.surveys.rounds.mailing import lost_mails_requeue
 from klyngekart.surveys.rounds.services import (
     invitation_withdraw,
     invitations_add,
-    lost_mails_requeue,
     reminders_send,
     round_open,
 )

@@ -17,6 +17,7 @@ from klyngekart.members.models import Membership
 from klyngekart.members.tests.factories import MembershipFactory
 from klyngekart.surveys.models import RespondentInvitation, Round, RoundStatus
 from klyngekart.surveys.models.rounds import InvitationStatus
+from klyngekart.surveys.rounds.mailing import token_hash
 from klyngekart.surveys.rounds.services import (
     invitations_add,
     invitations_purge,
@@ -26,7 +27,6 @@ from klyngekart.surveys.rounds.services import (
     round_close,
     round_duties_daily,
     round_open,
-    token_hash,
 )
 from klyngekart.surveys.tests.factories import SurveyVersionFactory
 from klyngekart.surveys.tests.rounds_helpers import draft_round, part_of, published_version
