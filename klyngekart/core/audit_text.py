@@ -12,7 +12,7 @@ contact changes passes ``company_names`` (``members.selectors.company_names``) t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -72,7 +72,7 @@ SENTENCES: dict[str, Promise] = {
     "collaborations.opportunity.created": _("%(actor)s added the collaboration opportunity %(object)s"),
     "collaborations.opportunity.updated": _("%(actor)s changed the collaboration opportunity %(object)s"),
     "collaborations.opportunity.stage_changed": _(
-        "%(actor)s moved the collaboration opportunity %(object)s to another stage"
+        "%(actor)s moved the collaboration opportunity %(object)s from %(from)s to %(to)s"
     ),
     "collaborations.opportunity.next_step_set": _(
         "%(actor)s set the next step of the collaboration opportunity %(object)s"
@@ -218,6 +218,15 @@ class Change:
     effective_on: date | None = None
 
 
+# Words for the values an app records in an entry's data under "from" and "to" (a stage, say),
+# by action. The app that owns the values registers them when it is ready: core reads no app above it.
+VALUE_LABELS: dict[str, Mapping[str, Any]] = {}
+
+
+def register_value_labels(action: str, labels: Mapping[str, Any]) -> None:
+    VALUE_LABELS[action] = labels
+
+
 def role_label(role: Any) -> str:
     return str(_ROLE_LABELS.get(str(role), role or ""))
 
@@ -275,6 +284,11 @@ def describe(entry: AuditLog, companies_by_membership: dict[int, str] | None = N
         "count": _count(data),
         "fields": ", ".join(str(_FACT_LABELS.get(name, name)) for name in data.get("fields") or []),
     }
+    labels = VALUE_LABELS.get(entry.action)
+    if labels is not None:
+        for key in ("from", "to"):
+            value = data.get(key)
+            values[key] = str(labels.get(str(value), value or "–")).lower()
     template = SENTENCES.get(entry.action, FALLBACK)
     if entry.action == "members.company.updated" and data.get("applied") is False:
         template = COMPANY_STATED

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from klyngekart.collaborations import services
 from klyngekart.collaborations.models import EventKind, Opportunity, OpportunityEvent, Stage
 from klyngekart.conftest import World
 from klyngekart.core import events
+from klyngekart.core.audit_text import describe
 from klyngekart.core.models import AuditLog
 from klyngekart.core.tenancy import scope, scopes_disabled
 from klyngekart.landscape.tests.factories import make_profile
@@ -151,6 +152,11 @@ def test_move_stage_records_history_audit_and_event(
     )
     entry = AuditLog.objects.filter(action="collaborations.opportunity.stage_changed").get()
     assert entry.data == {"from": "idea", "to": "contacted"}
+    # The change log names both stages, in the reader's language.
+    with translation.override("en"):
+        assert describe(entry).sentence.endswith(f"{opportunity.title} from idea to contacted")
+    with translation.override("nb"):
+        assert describe(entry).sentence.endswith(f"{opportunity.title} fra idé til kontaktet")
     assert [h["event"] for h in heard] == ["collaboration.stage_changed"]
     assert heard[0]["payload"]["collaboration"]["to"] == "contacted"
     # The same stage again is no change at all.
