@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from klyngekart.accounts.forms import ClusterSettingsForm
 from klyngekart.accounts.services import cluster_update
 from klyngekart.api.clusters import cluster_scope
 from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
@@ -53,15 +54,10 @@ class ClusterSettingsIn(Schema):
 
 
 def _out(cluster: Cluster) -> dict[str, Any]:
+    """What the settings page's form shows, and the installation's floor for k."""
     return {
-        "name": cluster.name,
-        "short_name": cluster.short_name,
-        "description": cluster.description,
-        "website": cluster.website,
-        "city": cluster.city,
-        "anonymity_threshold": cluster.anonymity_threshold,
+        **ClusterSettingsForm.initial_for(cluster),
         "minimum_anonymity_threshold": settings.KLYNGEKART_MIN_ANONYMITY_THRESHOLD,
-        "require_mfa": cluster.require_mfa,
     }
 
 
