@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
@@ -26,7 +26,7 @@ from klyngekart.activities.access import (
 from klyngekart.activities.ical import calendar_text
 from klyngekart.activities.models import MAX_CAPACITY, Activity, Registration
 from klyngekart.api.clusters import PageQuery, cluster_scope, paged
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.measures.models import Measure
 from klyngekart.members.access import access_membership_by_org_number
 from klyngekart.members.models import Membership
@@ -165,10 +165,6 @@ class RegistrationOut(Schema):
     position: int | None = Field(None, description="The place on the waiting list.")
 
 
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 def _out(activity: Activity, access: ClusterAccess) -> dict[str, Any]:
     counted = selectors.with_counts(Activity.objects.filter(pk=activity.pk)).get()
     chosen = (
@@ -201,14 +197,14 @@ def _relations(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
         missing = sorted(wanted - found.keys())
         if missing:
             message = f"No active member with org number {', '.join(missing)}."
-            raise ApiValidationError(ValidationError({"chosen_members": message}), _loc)
+            raise ApiValidationError(ValidationError({"chosen_members": message}), payload_loc)
         data["chosen_members"] = list(found.values())
     elif "chosen_members" in data:
         data["chosen_members"] = []
     if data.get("measures") is not None:
         measures = list(Measure.objects.filter(cluster=access.cluster, pk__in=data["measures"]))
         if len(measures) != len(set(data["measures"])):
-            raise ApiValidationError(ValidationError({"measures": "No such joint measure."}), _loc)
+            raise ApiValidationError(ValidationError({"measures": "No such joint measure."}), payload_loc)
         data["measures"] = measures
     elif "measures" in data:
         data["measures"] = []
@@ -254,7 +250,7 @@ def activity_create(request: HttpRequest, slug: str, payload: ActivityIn) -> Sta
                 area_codes=codes,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(201, _out(activity, access))
 
 
@@ -284,7 +280,7 @@ def activity_patch(
                 area_codes=codes,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _out(updated, access)
 
 
@@ -328,7 +324,7 @@ def registration_create(
                 language=user.language if own else (translation.get_language() or "nb"),
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(
             201, {"id": registration.pk, "status": registration.status, "position": registration.position}
         )
@@ -384,7 +380,7 @@ def registration_cancel(
         try:
             services.registration_cancel(registration=registration, actor=request.auth)  # type: ignore[attr-defined]
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return {"id": registration.pk, "status": registration.status, "position": None}
 
 
@@ -417,7 +413,7 @@ def attendance_check_in(
         try:
             services.attendance_check_in(registration=registration, day=day, actor=request.auth)  # type: ignore[attr-defined]
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return {"id": registration.pk, "status": registration.status, "position": None}
 
 

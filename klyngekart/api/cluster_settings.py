@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from klyngekart.accounts.forms import ClusterSettingsForm
 from klyngekart.accounts.services import cluster_update
 from klyngekart.api.clusters import cluster_scope
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.core.models import Cluster
 
 router = Router(tags=["clusters"])
@@ -61,10 +61,6 @@ def _out(cluster: Cluster) -> dict[str, Any]:
     }
 
 
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 def _cleaned(given: dict[str, Any]) -> dict[str, Any]:
     """What the page's form hands the service: text stripped, a cleared text empty."""
     data = {}
@@ -104,5 +100,5 @@ def cluster_settings_patch(request: HttpRequest, slug: str, payload: ClusterSett
                 data=_cleaned(payload.model_dump(exclude_unset=True)),
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _out(access.cluster)

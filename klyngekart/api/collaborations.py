@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.accounts.access import ClusterAccess
 from klyngekart.api.clusters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, cluster_scope, page_of
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.collaborations import selectors, services
 from klyngekart.collaborations.access import access_opportunity
 from klyngekart.collaborations.models import Opportunity
@@ -122,12 +122,8 @@ class CollaborationPatch(Schema):
     note: str | None = Field(None, max_length=5000)
 
 
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 def _refuse(field: str, message: str) -> ApiValidationError:
-    return ApiValidationError(ValidationError({field: message}), _loc)
+    return ApiValidationError(ValidationError({field: message}), payload_loc)
 
 
 def _resolve(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
@@ -256,7 +252,7 @@ def collaboration_create(request: HttpRequest, slug: str, payload: Collaboration
                 data=data,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(201, _one(access, opportunity.pk))
 
 
@@ -296,5 +292,5 @@ def collaboration_patch(
                 data=data,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _one(access, opportunity.pk)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from klyngekart.api.clusters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, cluster_scope, page_of
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.engagement import selectors, services
 from klyngekart.engagement.models import EngagementScore, EngagementSettings
 
@@ -150,10 +150,6 @@ def _settings_out(item: EngagementSettings) -> dict[str, Any]:
     return {name: getattr(item, name) for name in services.SETTINGS_FIELDS}
 
 
-def _settings_loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 @router.get(
     "/clusters/{slug}/engagement/settings",
     response={200: EngagementSettingsOut, **ERROR_RESPONSES},
@@ -185,5 +181,5 @@ def engagement_settings_patch(
                 data=payload.model_dump(exclude_unset=True),
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _settings_loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _settings_out(item)

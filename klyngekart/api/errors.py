@@ -66,6 +66,12 @@ def validation_items(error: ValidationError, loc_for: Callable[[str], Sequence[s
     ]
 
 
+def payload_loc(key: str) -> list[str | int]:
+    """Where a service's error on ``key`` sits in a request body named ``payload``: the body itself
+    for an error about no one field."""
+    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
+
+
 def _body_loc(key: str) -> list[str | int]:
     return ["body"] if key == NON_FIELD_ERRORS else ["body", key]
 

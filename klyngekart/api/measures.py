@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -20,7 +20,7 @@ from klyngekart.accounts.access import ClusterAccess
 from klyngekart.activities import impact as activity_impact
 from klyngekart.activities.access import own_memberships
 from klyngekart.api.clusters import PageQuery, cluster_scope, paged
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.core.money import ORE, round_money
 from klyngekart.core.privacy import k_threshold
 from klyngekart.measures import selectors, services
@@ -139,10 +139,6 @@ class CostsOut(Schema):
     totals: CostTotalsOut
 
 
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 def _out(measure: Measure) -> dict[str, Any]:
     return {
         "id": measure.pk,
@@ -168,7 +164,7 @@ def _data(access: ClusterAccess, data: dict[str, Any]) -> dict[str, Any]:
         round_id = data["source_round"]
         round_ = selectors.cluster_rounds(access.cluster).filter(pk=round_id).first() if round_id else None
         if round_id and round_ is None:
-            raise ApiValidationError(ValidationError({"source_round": "No such mapping round."}), _loc)
+            raise ApiValidationError(ValidationError({"source_round": "No such mapping round."}), payload_loc)
         data["source_round"] = round_
     return data
 
@@ -226,7 +222,7 @@ def measure_create(request: HttpRequest, slug: str, payload: MeasureIn) -> Statu
                 area_codes=codes,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(201, _out(measure))
 
 
@@ -255,7 +251,7 @@ def measure_patch(request: HttpRequest, slug: str, measure_id: int, payload: Mea
             )
         except ValidationError as error:
             # The measure object may hold the refused values; the stored row does not.
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _out(measure)
 
 
@@ -285,7 +281,7 @@ def interest_register(
                 on_behalf=access.is_cluster_team,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return {"org_number": membership.company.org_number or "", "participants": interest.participants}
 
 

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from klyngekart.api.clusters import cluster_scope, page_of
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.api.member_schemas import (
     COMPANY_IN_FIELDS,
     FACT_PATCH_FIELDS,
@@ -77,10 +77,6 @@ def member_list(request: HttpRequest, slug: str, filters: Query[MemberFilters]) 
         }
 
 
-def _payload_loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 def _check_contacts(payload: MemberIn) -> None:
     """Validate the contacts before the service runs: its errors are keyed by model field, and a
     contact's ``name`` would otherwise be reported as the company's."""
@@ -122,7 +118,7 @@ def member_create(request: HttpRequest, slug: str, payload: MemberIn) -> Status[
                 contacts=[contact.model_dump() for contact in payload.contacts],
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _payload_loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(201, _detail(membership))
 
 
@@ -236,10 +232,6 @@ def _patch_loc(key: str) -> list[str | int]:
 CONTACTS = "/clusters/{slug}/members/{org_number}/contacts"
 
 
-def _contact_loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 @router.post(
     CONTACTS,
     response={201: ContactOut, **ERROR_RESPONSES},
@@ -254,7 +246,7 @@ def member_contact_create(
         try:
             contact = contact_create(membership=membership, actor=request.auth, data=payload.model_dump())  # type: ignore[attr-defined]
         except ValidationError as error:
-            raise ApiValidationError(error, _contact_loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(201, contact_item(contact))
 
 
@@ -276,7 +268,7 @@ def member_contact_patch(
         try:
             contact_update(contact=contact, actor=request.auth, data=data)  # type: ignore[attr-defined]
         except ValidationError as error:
-            raise ApiValidationError(error, _contact_loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return contact_item(contact)
 
 

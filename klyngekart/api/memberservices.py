@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.api.clusters import PageQuery, cluster_scope, paged
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.memberservices import selectors, services
 from klyngekart.memberservices.access import access_service
 from klyngekart.memberservices.models import MemberService
@@ -96,10 +96,6 @@ class MapOut(Schema):
     )
 
 
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 def _out(service: MemberService) -> dict[str, Any]:
     return {
         "id": service.pk,
@@ -140,7 +136,7 @@ def service_create(request: HttpRequest, slug: str, payload: ServiceIn) -> Statu
                 data=payload.model_dump(),
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(201, _out(service))
 
 
@@ -164,7 +160,7 @@ def service_patch(request: HttpRequest, slug: str, service_id: int, payload: Ser
                 data=data,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _out(service)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.api.clusters import PageQuery, cluster_scope, paged
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.core.downloads import attachment_header
 from klyngekart.core.links import absolute_url
 from klyngekart.reports import selectors, services
@@ -58,10 +58,6 @@ class ReportIn(Schema):
     round: int = Field(description="A mapping round whose results are released (see GET .../rounds).")
     format: Literal["pdf", "xlsx"] = "pdf"
     language: Literal["nb", "en"] = "nb"
-
-
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
 
 
 def _out(row: selectors.JobRow, request: HttpRequest, slug: str) -> dict[str, Any]:
@@ -117,7 +113,7 @@ def report_create(request: HttpRequest, slug: str, payload: ReportIn) -> Status[
         round_ = res.results_rounds(access=access).filter(pk=payload.round).first()
         if round_ is None:
             error = ValidationError({"round": _("Choose a mapping round of this cluster.")})
-            raise ApiValidationError(error, _loc)
+            raise ApiValidationError(error, payload_loc)
         try:
             job = services.report_job_request(
                 cluster=access.cluster,
@@ -127,7 +123,7 @@ def report_create(request: HttpRequest, slug: str, payload: ReportIn) -> Status[
                 language=payload.language,
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(202, _out(selectors.JobRow(job=job, round=round_), request, slug))
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema
@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from klyngekart.api.clusters import PageQuery, cluster_scope, paged
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.surveys.definitions import services as svc
 from klyngekart.surveys.definitions.forms import QuestionForm, SectionForm, condition_choices
 from klyngekart.surveys.definitions.services import survey_list
@@ -124,10 +124,6 @@ class SurveyPatch(Schema):
 class VersionPatch(Schema):
     intro_nb: str | None = None
     intro_en: str | None = None
-
-
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
 
 
 def _version_item(version: SurveyVersion) -> dict[str, Any]:
@@ -301,7 +297,7 @@ def survey_patch(request: HttpRequest, slug: str, survey_id: int, payload: Surve
         try:
             svc.survey_update(survey=survey, actor=request.auth, data=data)  # type: ignore[attr-defined]
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _survey_item(survey, list(survey.versions.order_by("-number")))
 
 
@@ -366,7 +362,7 @@ def version_patch(
         try:
             svc.version_update(version=version, actor=request.auth, data=data)  # type: ignore[attr-defined]
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _version_detail(version)
 
 
@@ -493,7 +489,7 @@ def _draft_question(version: SurveyVersion, question_id: int) -> Question:
 
 
 def _form_refused(form: Form) -> ApiValidationError:
-    return ApiValidationError(ValidationError(form.errors.as_data()), _loc)
+    return ApiValidationError(ValidationError(form.errors.as_data()), payload_loc)
 
 
 def _section_data(values: dict[str, Any]) -> dict[str, Any]:
@@ -532,7 +528,7 @@ def _write(call: Callable[[], Any]) -> None:
     try:
         call()
     except ValidationError as error:
-        raise ApiValidationError(error, _loc) from error
+        raise ApiValidationError(error, payload_loc) from error
 
 
 def _actor(request: HttpRequest) -> Any:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from klyngekart.api.clusters import PageQuery, cluster_scope, paged
-from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError
+from klyngekart.api.errors import ERROR_RESPONSES, ApiValidationError, payload_loc
 from klyngekart.webhooks import selectors, services
 from klyngekart.webhooks.models import Webhook, WebhookDelivery
 
@@ -76,10 +76,6 @@ class Accepted(Schema):
     delivery_id: int
 
 
-def _loc(key: str) -> list[str | int]:
-    return ["body", "payload"] if key == NON_FIELD_ERRORS else ["body", "payload", key]
-
-
 def _out(webhook: Webhook) -> dict[str, Any]:
     return {
         "id": webhook.pk,
@@ -120,7 +116,7 @@ def webhook_create(request: HttpRequest, slug: str, payload: WebhookIn) -> Statu
                 data=payload.model_dump(),
             )
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return Status(201, _out(webhook))
 
 
@@ -140,7 +136,7 @@ def webhook_patch(request: HttpRequest, slug: str, webhook_id: int, payload: Web
         try:
             services.webhook_update(webhook=webhook, actor=request.auth, data=data)  # type: ignore[attr-defined]
         except ValidationError as error:
-            raise ApiValidationError(error, _loc) from error
+            raise ApiValidationError(error, payload_loc) from error
         return _out(webhook)
 
 
